@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - the forwarding steps both daemons share */
+#ifndef REMORA_FWD_H
+#define REMORA_FWD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "remora/link.h"
+#include "remora/pkt.h"
+
+void fwd_queue_to_link(struct link *l, const uint8_t *pkt, size_t len);
+void fwd_count_refusal(enum pkt_verdict v);
+void fwd_log_kernel_queue(uint16_t queue);
+
+#endif /* REMORA_FWD_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - the link: frames over one stream, handshake, keepalive, buffers */
+#ifndef REMORA_LINK_H
+#define REMORA_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "remora/frame.h"
+
+#define LINK_RX_BUF (512 << 10) /* bytes: many frames per read */
+#define LINK_TX_BUF (4 << 20)	/* bytes: bound of the send queue */
+
+/**
+ * enum link_state - where a link is
+ * @LINK_DOWN:		no connection
+ * @LINK_HANDSHAKE:	connected, our HELLO sent, waiting for the peer's
+ * @LINK_UP:		HELLOs exchanged, packets flow
+ */
+enum link_state {
+	LINK_DOWN = 0,
+	LINK_HANDSHAKE,
+	LINK_UP,
+};
+
+struct link;
+
+/**
+ * struct link_ops - what a daemon does with link events
+ * @packet:	a PACKET frame's payload; valid until @batch_end returns
+ * @batch_end:	all frames of one read were delivered
+ * @state:	the link went up (1) or down (0)
+ */
+struct link_ops {
+	void (*packet)(void *ctx, const uint8_t *pkt, size_t len);
+	void (*batch_end)(void *ctx);
+	void (*state)(void *ctx, int up);
+};
+
+/**
+ * struct link - one link end
+ * @loop:	event loop
+ * @fd:		connected socket, -1 when down
+ * @state:	enum link_state
+ * @role:	our enum frame_role
+ * @rio:	read watcher
+ * @wio:	write watcher, active only while the send queue is not empty
+ * @timer:	keepalive and peer-timeout timer
+ * @ka_interval: seconds between keepalives when idle
+ * @peer_timeout: seconds of silence after which the peer is given up
+ * @last_rx:	event-loop time of the last bytes read
+ * @last_tx:	event-loop time of the last bytes written
+ * @rx:		receive buffer, LINK_RX_BUF bytes
+ * @rx_len:	bytes held in @rx from its start
+ * @tx:		send queue, LINK_TX_BUF bytes
+ * @tx_head:	first byte not yet written
+ * @tx_frame:	start of the first frame not yet written whole
+ * @tx_tail:	end of the queued bytes
+ * @peer:	the peer's HELLO, once received
+ * @ops:	callbacks
+ * @ctx:	callbacks' argument
+ */
+struct link {
+	struct ev_loop *loop;
+	int fd;
+	enum link_state state;
+	uint16_t role;
+	ev_io rio;
+	ev_io wio;
+	ev_timer timer;
+	double ka_interval;
+	double peer_timeout;
+	ev_tstamp last_rx;
+	ev_tstamp last_tx;
+	uint8_t *rx;
+	size_t rx_len;
+	uint8_t *tx;
+	size_t tx_head;
+	size_t tx_frame;
+	size_t tx_tail;
+	struct frame_hello peer;
+	const struct link_ops *ops;
+	void *ctx;
+};
+
+int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
+	      double ka_interval, double peer_timeout,
+	      const struct link_ops *ops, void *ctx);
+void link_attach(struct link *l, int fd);
+void link_close(struct link *l, uint32_t bye_code, const char *why);
+int link_send_packet(struct link *l, const uint8_t *pkt, size_t len);
+void link_flush(struct link *l);
+void link_free(struct link *l);
+
+/**
+ * link_is_up() - can packets be sent?
+ * @l:	link
+ *
+ * Return: non-zero once HELLOs have been exchanged
+ */
+static inline int link_is_up(const struct link *l)
+{
+	return l->state == LINK_UP;
+}
+
+#endif /* REMORA_LINK_H */

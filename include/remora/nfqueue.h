@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - NFQUEUE over libmnl: bind a queue, take packets, batch verdicts */
+#ifndef REMORA_NFQUEUE_H
+#define REMORA_NFQUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NFQUEUE_COPY_RANGE 0xffff	  /* bytes: whole IPv4 packets */
+#define NFQUEUE_DEFAULT_MAXLEN 4096	  /* packets the kernel may hold for us */
+#define NFQUEUE_DRAIN_MAX 64	  /* messages per drain: then let others run */
+#define NFQUEUE_RCVBUF (8 << 20)	  /* bytes of netlink receive buffer */
+
+struct mnl_socket;
+
+/**
+ * struct nfqueue - one bound queue
+ * @nl:		netlink socket
+ * @num:	queue number
+ * @portid:	our netlink port id
+ * @buf:	receive buffer, @buf_len bytes, allocated at open
+ * @buf_len:	size of @buf
+ */
+struct nfqueue {
+	struct mnl_socket *nl;
+	uint16_t num;
+	uint32_t portid;
+	char *buf;
+	size_t buf_len;
+};
+
+/**
+ * typedef nfqueue_packet_fn - called for each queued packet
+ * @ctx:	caller's argument
+ * @pkt:	the packet, from its IP header; valid during the call only
+ * @len:	its length
+ */
+typedef void (*nfqueue_packet_fn)(void *ctx, const uint8_t *pkt, size_t len);
+
+int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen);
+int nfqueue_fd(const struct nfqueue *q);
+int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx);
+void nfqueue_close(struct nfqueue *q);
+const char *nfqueue_hint(int err);
+int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
+		     uint64_t *queue_dropped, uint64_t *user_dropped);
+
+#endif /* REMORA_NFQUEUE_H */

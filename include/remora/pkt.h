@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - IPv4 packet parsing and the checks each side applies */
+#ifndef REMORA_PKT_H
+#define REMORA_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "remora/portset.h"
+
+#define PKT_IPV4_MIN_HDR 20 /* bytes */
+
+/**
+ * enum pkt_verdict - outcome of a parse or a check
+ * @PKT_OK:		accepted
+ * @PKT_MALFORMED:	not a well-formed IPv4 packet, or truncated L4 header
+ * @PKT_CHECKSUM:	IPv4 header checksum does not verify
+ * @PKT_FRAGMENT:	IPv4 fragment (conntrack reassembles before queueing,
+ *			so a fragment on the link is not ours to pass)
+ * @PKT_PROTO:		protocol, or ICMP type, not carried
+ * @PKT_SRC:		source address not allowed
+ * @PKT_DST:		destination address not allowed
+ * @PKT_PORT:		port not allowed
+ */
+enum pkt_verdict {
+	PKT_OK = 0,
+	PKT_MALFORMED,
+	PKT_CHECKSUM,
+	PKT_FRAGMENT,
+	PKT_PROTO,
+	PKT_SRC,
+	PKT_DST,
+	PKT_PORT,
+};
+
+/**
+ * struct pkt_info - what the checks need from a parsed packet
+ * @src:	source address, network byte order
+ * @dst:	destination address, network byte order
+ * @len:	total length, equal to the buffer length
+ * @hlen:	IPv4 header length in bytes
+ * @proto:	IP protocol number
+ * @sport:	TCP/UDP source port, host order (0 otherwise)
+ * @dport:	TCP/UDP destination port, host order (0 otherwise)
+ * @icmp_type:	ICMP type (ICMP only)
+ * @icmp_code:	ICMP code (ICMP only)
+ */
+struct pkt_info {
+	uint32_t src;
+	uint32_t dst;
+	uint16_t len;
+	uint16_t hlen;
+	uint8_t proto;
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+};
+
+uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len);
+enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
+				struct pkt_info *pi);
+int pkt_addr_martian(uint32_t addr);
+enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
+				   uint32_t enclave_addr);
+enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
+				    uint32_t shared_addr,
+				    const struct portset *enclave_ports);
+const char *pkt_verdict_str(enum pkt_verdict v);
+
+#endif /* REMORA_PKT_H */

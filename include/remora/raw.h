@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - injecting whole IPv4 packets into the local stack, in batches */
+#ifndef REMORA_RAW_H
+#define REMORA_RAW_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define RAW_BATCH 64		/* packets per sendmmsg() */
+#define RAW_SNDBUF (8 << 20)	/* bytes */
+
+/**
+ * struct raw_batch - packets waiting to be injected with one sendmmsg()
+ * @fd:		raw socket (IPPROTO_RAW: the packet carries its own header)
+ * @n:		packets held
+ * @msgs:	one message per packet
+ * @iov:	one vector per packet, pointing at the caller's bytes
+ * @dst:	one destination per packet, for the route lookup
+ */
+struct raw_batch {
+	int fd;
+	unsigned n;
+	struct mmsghdr msgs[RAW_BATCH];
+	struct iovec iov[RAW_BATCH];
+	struct sockaddr_in dst[RAW_BATCH];
+};
+
+int raw_open(uint32_t mark);
+void raw_batch_init(struct raw_batch *b, int fd);
+void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		   uint32_t dst);
+void raw_batch_flush(struct raw_batch *b);
+
+#endif /* REMORA_RAW_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - link frame codec: every read is bounded by the caller's length */
+
+#include <errno.h>
+#include <string.h>
+
+#include "remora/frame.h"
+
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static inline uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/**
+ * frame_decode_hdr() - decode and validate a frame header
+ * @buf:	bytes received so far
+ * @len:	number of bytes in @buf
+ * @h:	decoded header, filled on success
+ *
+ * The version byte is decoded but not judged here: the link layer decides
+ * what to do with a peer of another version (it must still read the HELLO
+ * to say so clearly).
+ *
+ * Return: 0 on success, FRAME_NEED_MORE if @len is shorter than a header,
+ *	   -EPROTO on a bad magic, -EMSGSIZE if the length exceeds
+ *	   FRAME_MAX_PAYLOAD
+ */
+int frame_decode_hdr(const uint8_t *buf, size_t len, struct frame_hdr *h)
+{
+	if (len < FRAME_HDR_LEN)
+		return FRAME_NEED_MORE;
+	if (buf[0] != FRAME_MAGIC0 || buf[1] != FRAME_MAGIC1)
+		return -EPROTO;
+	h->version = buf[2];
+	h->type = buf[3];
+	h->len = get_be32(buf + 4);
+	if (h->len > FRAME_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * frame_encode_hdr() - write a frame header
+ * @buf:	at least FRAME_HDR_LEN bytes
+ * @type:	enum frame_type
+ * @len:	payload length, at most FRAME_MAX_PAYLOAD
+ */
+void frame_encode_hdr(uint8_t *buf, uint8_t type, uint32_t len)
+{
+	buf[0] = FRAME_MAGIC0;
+	buf[1] = FRAME_MAGIC1;
+	buf[2] = REMORA_PROTO_VERSION;
+	buf[3] = type;
+	put_be32(buf + 4, len);
+}
+
+/* Copy at most @max printable ASCII bytes of @src into @dst, NUL-terminated:
+ * peer text ends up in logs, so control bytes never pass. */
+static void copy_text(char *dst, const uint8_t *src, size_t len, size_t max)
+{
+	size_t i;
+
+	if (len > max)
+		len = max;
+	for (i = 0; i < len; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	dst[len] = '\0';
+}
+
+/**
+ * frame_encode_hello() - build a whole HELLO frame (header included)
+ * @buf:	output buffer
+ * @cap:	size of @buf
+ * @role:	enum frame_role of the sender
+ * @caps:	capability bits
+ * @max_payload: largest packet the sender accepts
+ * @software:	software version text, truncated to FRAME_HELLO_SOFTWARE_MAX
+ *
+ * Return: frame length in bytes, 0 if @cap is too small
+ */
+size_t frame_encode_hello(uint8_t *buf, size_t cap, uint16_t role,
+			  uint32_t caps, uint32_t max_payload,
+			  const char *software)
+{
+	size_t slen = software ? strlen(software) : 0;
+	size_t plen;
+
+	if (slen > FRAME_HELLO_SOFTWARE_MAX)
+		slen = FRAME_HELLO_SOFTWARE_MAX;
+	plen = FRAME_HELLO_FIXED_LEN + slen;
+	if (cap < FRAME_HDR_LEN + plen)
+		return 0;
+	frame_encode_hdr(buf, FRAME_HELLO, (uint32_t)plen);
+	put_be16(buf + FRAME_HDR_LEN, REMORA_PROTO_VERSION);
+	put_be16(buf + FRAME_HDR_LEN + 2, role);
+	put_be32(buf + FRAME_HDR_LEN + 4, caps);
+	put_be32(buf + FRAME_HDR_LEN + 8, max_payload);
+	if (slen)
+		memcpy(buf + FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN, software,
+		       slen);
+	return FRAME_HDR_LEN + plen;
+}
+
+/**
+ * frame_decode_hello() - decode a HELLO payload
+ * @p:	payload (after the header)
+ * @len:	payload length
+ * @h:	decoded HELLO
+ *
+ * Return: 0 on success, -EPROTO if shorter than the fixed part
+ */
+int frame_decode_hello(const uint8_t *p, size_t len, struct frame_hello *h)
+{
+	if (len < FRAME_HELLO_FIXED_LEN)
+		return -EPROTO;
+	h->version = get_be16(p);
+	h->role = get_be16(p + 2);
+	h->caps = get_be32(p + 4);
+	h->max_payload = get_be32(p + 8);
+	copy_text(h->software, p + FRAME_HELLO_FIXED_LEN,
+		  len - FRAME_HELLO_FIXED_LEN, FRAME_HELLO_SOFTWARE_MAX);
+	return 0;
+}
+
+/**
+ * frame_encode_bye() - build a whole BYE frame (header included)
+ * @buf:	output buffer
+ * @cap:	size of @buf
+ * @code:	enum frame_bye_code
+ * @text:	reason, truncated to FRAME_BYE_TEXT_MAX
+ *
+ * Return: frame length in bytes, 0 if @cap is too small
+ */
+size_t frame_encode_bye(uint8_t *buf, size_t cap, uint32_t code,
+			const char *text)
+{
+	size_t tlen = text ? strlen(text) : 0;
+	size_t plen;
+
+	if (tlen > FRAME_BYE_TEXT_MAX)
+		tlen = FRAME_BYE_TEXT_MAX;
+	plen = FRAME_BYE_FIXED_LEN + tlen;
+	if (cap < FRAME_HDR_LEN + plen)
+		return 0;
+	frame_encode_hdr(buf, FRAME_BYE, (uint32_t)plen);
+	put_be32(buf + FRAME_HDR_LEN, code);
+	if (tlen)
+		memcpy(buf + FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN, text, tlen);
+	return FRAME_HDR_LEN + plen;
+}
+
+/**
+ * frame_decode_bye() - decode a BYE payload
+ * @p:	payload (after the header)
+ * @len:	payload length
+ * @b:	decoded BYE
+ *
+ * Return: 0 on success, -EPROTO if shorter than the fixed part
+ */
+int frame_decode_bye(const uint8_t *p, size_t len, struct frame_bye *b)
+{
+	if (len < FRAME_BYE_FIXED_LEN)
+		return -EPROTO;
+	b->code = get_be32(p);
+	copy_text(b->text, p + FRAME_BYE_FIXED_LEN, len - FRAME_BYE_FIXED_LEN,
+		  FRAME_BYE_TEXT_MAX);
+	return 0;
+}
+
+/**
+ * frame_type_str() - name of a frame type, for logs
+ * @type:	type byte
+ *
+ * Return: static string
+ */
+const char *frame_type_str(uint8_t type)
+{
+	switch (type) {
+	case FRAME_HELLO:
+		return "hello";
+	case FRAME_PACKET:
+		return "packet";
+	case FRAME_KEEPALIVE:
+		return "keepalive";
+	case FRAME_BYE:
+		return "bye";
+	default:
+		return "unknown";
+	}
+}
+
+/**
+ * frame_role_str() - name of a role, for logs
+ * @role:	enum frame_role
+ *
+ * Return: static string
+ */
+const char *frame_role_str(uint16_t role)
+{
+	switch (role) {
+	case FRAME_ROLE_HOST:
+		return "host";
+	case FRAME_ROLE_ENCLAVE:
+		return "enclave";
+	default:
+		return "unknown";
+	}
+}

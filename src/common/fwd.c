@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - forwarding steps shared by remora-host and remora-enclave */
+
+#include <errno.h>
+
+#include "remora/fwd.h"
+#include "remora/log.h"
+#include "remora/nfqueue.h"
+#include "remora/stats.h"
+
+/**
+ * fwd_queue_to_link() - frame a packet taken from NFQUEUE for the peer
+ * @l:	link
+ * @pkt:	packet
+ * @len:	its length
+ *
+ * The packet is copied into the link's send queue, or dropped and counted:
+ * the queue's verdict is DROP either way, so nothing waits on the link.
+ */
+void fwd_queue_to_link(struct link *l, const uint8_t *pkt, size_t len)
+{
+	switch (link_send_packet(l, pkt, len)) {
+	case 0:
+		return;
+	case -ENOTCONN:
+		stat_inc(STAT_Q2L_DROP_LINK_DOWN);
+		return;
+	case -ENOBUFS:
+		stat_inc(STAT_Q2L_DROP_LINK_FULL);
+		return;
+	default:
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		return;
+	}
+}
+
+/**
+ * fwd_count_refusal() - count a packet from the peer that a check refused
+ * @v:	the check's verdict, not PKT_OK
+ */
+void fwd_count_refusal(enum pkt_verdict v)
+{
+	static const enum stat_id ids[] = {
+		[PKT_MALFORMED] = STAT_L2I_DROP_MALFORMED,
+		[PKT_CHECKSUM] = STAT_L2I_DROP_CHECKSUM,
+		[PKT_FRAGMENT] = STAT_L2I_DROP_FRAGMENT,
+		[PKT_PROTO] = STAT_L2I_DROP_PROTO,
+		[PKT_SRC] = STAT_L2I_DROP_SRC,
+		[PKT_DST] = STAT_L2I_DROP_DST,
+		[PKT_PORT] = STAT_L2I_DROP_PORT,
+	};
+
+	if (v > PKT_OK && (size_t)v < sizeof(ids) / sizeof(ids[0]))
+		stat_inc(ids[v]);
+	else
+		stat_inc(STAT_L2I_DROP_MALFORMED);
+	trace("refused packet from peer: %s", pkt_verdict_str(v));
+}
+
+/**
+ * fwd_log_kernel_queue() - log the kernel's counters for our queue
+ * @queue:	queue number
+ *
+ * Packets the kernel dropped before remora could read them (queue full,
+ * socket full) are counted by the kernel, not by us: show them beside ours.
+ */
+void fwd_log_kernel_queue(uint16_t queue)
+{
+	uint64_t total, qdrop, udrop;
+
+	if (nfqueue_kernel_stats(queue, &total, &qdrop, &udrop))
+		return;
+	info("stat kernel_queue_waiting %llu", (unsigned long long)total);
+	info("stat kernel_queue_dropped %llu", (unsigned long long)qdrop);
+	info("stat kernel_user_dropped %llu", (unsigned long long)udrop);
+}

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - the link between the daemons
+ *
+ * One stream socket carries frames (see frame.h and docs/protocol.md). Both
+ * ends send HELLO as soon as they are connected and accept nothing but a
+ * HELLO first; packets flow once both HELLOs are in. Each read takes as
+ * many frames as fit in the receive buffer and hands their packets to the
+ * daemon in one batch; sends are appended to a bounded queue that the
+ * daemon flushes once per batch, so many frames share one write.
+ *
+ * A framing error cannot be resynchronised on a stream: the link is closed
+ * and the peer reconnects. Everything that closes a link says why, once.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "remora/link.h"
+#include "remora/log.h"
+#include "remora/stats.h"
+
+#define LINK_NO_BYE 0xffffffffU
+
+static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void link_write_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+/**
+ * link_init() - prepare a link end; buffers are allocated here, once
+ * @l:	link
+ * @loop:	event loop
+ * @role:	our enum frame_role
+ * @ka_interval: seconds between keepalives on an idle link
+ * @peer_timeout: seconds of silence before the peer is given up
+ * @ops:	callbacks
+ * @ctx:	callbacks' argument
+ *
+ * Return: 0, or -ENOMEM
+ */
+int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
+	      double ka_interval, double peer_timeout,
+	      const struct link_ops *ops, void *ctx)
+{
+	memset(l, 0, sizeof(*l));
+	l->loop = loop;
+	l->fd = -1;
+	l->role = role;
+	l->ka_interval = ka_interval;
+	l->peer_timeout = peer_timeout;
+	l->ops = ops;
+	l->ctx = ctx;
+	l->rx = malloc(LINK_RX_BUF);
+	l->tx = malloc(LINK_TX_BUF);
+	if (!l->rx || !l->tx) {
+		link_free(l);
+		return -ENOMEM;
+	}
+	ev_init(&l->rio, link_read_cb);
+	ev_init(&l->wio, link_write_cb);
+	ev_init(&l->timer, link_timer_cb);
+	l->rio.data = l->wio.data = l->timer.data = l;
+	return 0;
+}
+
+/**
+ * link_free() - release a link's buffers; the link must be down
+ * @l:	link
+ */
+void link_free(struct link *l)
+{
+	free(l->rx);
+	free(l->tx);
+	l->rx = l->tx = NULL;
+}
+
+/* Append raw bytes (one whole frame) to the send queue */
+static int link_queue(struct link *l, const uint8_t *hdr, size_t hlen,
+		      const uint8_t *body, size_t blen)
+{
+	size_t need = hlen + blen;
+
+	if (l->tx_tail + need > LINK_TX_BUF && l->tx_frame) {
+		/* only under backpressure: move the unsent frames down */
+		memmove(l->tx, l->tx + l->tx_frame, l->tx_tail - l->tx_frame);
+		l->tx_head -= l->tx_frame;
+		l->tx_tail -= l->tx_frame;
+		l->tx_frame = 0;
+	}
+	if (l->tx_tail + need > LINK_TX_BUF)
+		return -ENOBUFS;
+	memcpy(l->tx + l->tx_tail, hdr, hlen);
+	if (blen)
+		memcpy(l->tx + l->tx_tail + hlen, body, blen);
+	l->tx_tail += need;
+	return 0;
+}
+
+/* Account for the frames that the last writes completed */
+static void link_tx_advance(struct link *l)
+{
+	struct frame_hdr h;
+
+	while (frame_decode_hdr(l->tx + l->tx_frame, l->tx_head - l->tx_frame,
+				&h) == 0) {
+		size_t end = l->tx_frame + FRAME_HDR_LEN + h.len;
+
+		if (end > l->tx_head)
+			break;
+		if (h.type == FRAME_PACKET) {
+			stat_inc(STAT_Q2L_SENT_PACKETS);
+			stat_add(STAT_Q2L_SENT_BYTES, h.len);
+		}
+		l->tx_frame = end;
+	}
+}
+
+/* Count the packets still queued when the link goes down */
+static void link_tx_discard(struct link *l)
+{
+	struct frame_hdr h;
+	size_t off = l->tx_frame;
+
+	while (frame_decode_hdr(l->tx + off, l->tx_tail - off, &h) == 0) {
+		if (h.type == FRAME_PACKET)
+			stat_inc(STAT_Q2L_DROP_LINK_DOWN);
+		off += FRAME_HDR_LEN + h.len;
+	}
+	l->tx_head = l->tx_frame = l->tx_tail = 0;
+}
+
+/**
+ * link_close() - close the connection, telling the peer why if we can
+ * @l:	link
+ * @bye_code:	enum frame_bye_code sent in a BYE, or LINK_NO_BYE
+ * @why:	reason, logged and sent
+ */
+void link_close(struct link *l, uint32_t bye_code, const char *why)
+{
+	uint8_t bye[FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN + FRAME_BYE_TEXT_MAX];
+	int was_up = l->state == LINK_UP;
+	size_t n;
+
+	if (l->fd < 0)
+		return;
+	if (bye_code != LINK_NO_BYE) {
+		n = frame_encode_bye(bye, sizeof(bye), bye_code, why);
+		/* best effort, and only on a frame boundary */
+		if (n && !link_queue(l, bye, n, NULL, 0))
+			link_flush(l);
+		if (l->fd < 0)
+			return; /* the flush failed and closed it already */
+	}
+	ev_io_stop(l->loop, &l->rio);
+	ev_io_stop(l->loop, &l->wio);
+	ev_timer_stop(l->loop, &l->timer);
+	close(l->fd);
+	l->fd = -1;
+	l->state = LINK_DOWN;
+	l->rx_len = 0;
+	link_tx_discard(l);
+	stat_inc(STAT_LINK_DOWN);
+	if (was_up)
+		warn("link down: %s", why);
+	else
+		warn("link closed before the handshake completed: %s", why);
+	if (l->ops->state)
+		l->ops->state(l->ctx, 0);
+}
+
+/**
+ * link_attach() - take a connected socket and start the handshake
+ * @l:	link, down
+ * @fd:	connected non-blocking stream socket, owned by the link from now
+ */
+void link_attach(struct link *l, int fd)
+{
+	uint8_t hello[FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN +
+		      FRAME_HELLO_SOFTWARE_MAX];
+	size_t n;
+
+	l->fd = fd;
+	l->state = LINK_HANDSHAKE;
+	l->rx_len = 0;
+	l->tx_head = l->tx_frame = l->tx_tail = 0;
+	l->last_rx = l->last_tx = ev_now(l->loop);
+	memset(&l->peer, 0, sizeof(l->peer));
+	ev_io_set(&l->rio, fd, EV_READ);
+	ev_io_set(&l->wio, fd, EV_WRITE);
+	ev_io_start(l->loop, &l->rio);
+	ev_timer_set(&l->timer, l->ka_interval / 2, l->ka_interval / 2);
+	ev_timer_start(l->loop, &l->timer);
+	n = frame_encode_hello(hello, sizeof(hello), l->role, 0,
+			       FRAME_MAX_PAYLOAD, "remora " REMORA_VERSION);
+	link_queue(l, hello, n, NULL, 0);
+	link_flush(l);
+}
+
+/**
+ * link_send_packet() - queue one packet for the peer
+ * @l:	link
+ * @pkt:	IP packet
+ * @len:	its length, at most FRAME_MAX_PAYLOAD
+ *
+ * Nothing is written until link_flush(), so a batch shares one write.
+ *
+ * Return: 0 if queued, -ENOTCONN if the link is not up, -ENOBUFS if the
+ *	   send queue is full, -EMSGSIZE if @len is too large
+ */
+int link_send_packet(struct link *l, const uint8_t *pkt, size_t len)
+{
+	uint8_t hdr[FRAME_HDR_LEN];
+
+	if (l->state != LINK_UP)
+		return -ENOTCONN;
+	if (len > FRAME_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	frame_encode_hdr(hdr, FRAME_PACKET, (uint32_t)len);
+	return link_queue(l, hdr, sizeof(hdr), pkt, len);
+}
+
+/**
+ * link_flush() - write as much of the send queue as the socket takes
+ * @l:	link
+ *
+ * What the socket does not take now is written when it becomes writable;
+ * nothing here blocks.
+ */
+void link_flush(struct link *l)
+{
+	ssize_t n;
+
+	if (l->fd < 0)
+		return;
+	while (l->tx_head < l->tx_tail) {
+		n = send(l->fd, l->tx + l->tx_head, l->tx_tail - l->tx_head,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			char why[96];
+
+			snprintf(why, sizeof(why), "write: %s",
+				 strerror(errno));
+			link_close(l, LINK_NO_BYE, why);
+			return;
+		}
+		l->tx_head += (size_t)n;
+		l->last_tx = ev_now(l->loop);
+		stat_add(STAT_LINK_TX_BYTES, (uint64_t)n);
+	}
+	link_tx_advance(l);
+	if (l->tx_head == l->tx_tail) {
+		l->tx_head = l->tx_frame = l->tx_tail = 0;
+		ev_io_stop(l->loop, &l->wio);
+	} else {
+		ev_io_start(l->loop, &l->wio);
+	}
+}
+
+/* Protocol violation by the peer: count, say what, close */
+static void link_protocol_error(struct link *l, const char *what)
+{
+	stat_inc(STAT_LINK_PROTOCOL_ERRORS);
+	err("link protocol error from peer: %s", what);
+	link_close(l, FRAME_BYE_PROTOCOL, what);
+}
+
+static void link_on_hello(struct link *l, const struct frame_hdr *h,
+			  const uint8_t *p)
+{
+	struct frame_hello hello;
+	char why[160];
+
+	if (l->state != LINK_HANDSHAKE) {
+		link_protocol_error(l, "second hello on an established link");
+		return;
+	}
+	/* The HELLO layout is the same in every version, so the version a
+	 * peer speaks can always be read and reported. */
+	if (frame_decode_hello(p, h->len, &hello)) {
+		link_protocol_error(l, "hello too short");
+		return;
+	}
+	if (hello.version != REMORA_PROTO_VERSION ||
+	    h->version != REMORA_PROTO_VERSION) {
+		snprintf(why, sizeof(why),
+			 "peer speaks link protocol version %u (%s), this "
+			 "build speaks version %u",
+			 hello.version, hello.software, REMORA_PROTO_VERSION);
+		err("refusing peer: %s", why);
+		stat_inc(STAT_LINK_REFUSED);
+		link_close(l, FRAME_BYE_VERSION, why);
+		return;
+	}
+	if (hello.role == l->role ||
+	    (hello.role != FRAME_ROLE_HOST && hello.role != FRAME_ROLE_ENCLAVE)) {
+		snprintf(why, sizeof(why), "peer has role %s, expected %s",
+			 frame_role_str(hello.role),
+			 frame_role_str(l->role == FRAME_ROLE_HOST
+						? FRAME_ROLE_ENCLAVE
+						: FRAME_ROLE_HOST));
+		err("refusing peer: %s", why);
+		stat_inc(STAT_LINK_REFUSED);
+		link_close(l, FRAME_BYE_ROLE, why);
+		return;
+	}
+	l->peer = hello;
+	l->state = LINK_UP;
+	stat_inc(STAT_LINK_UP);
+	info("link up: peer is %s (%s), protocol version %u",
+	     frame_role_str(hello.role), hello.software, hello.version);
+	if (l->ops->state)
+		l->ops->state(l->ctx, 1);
+}
+
+static void link_on_bye(struct link *l, const struct frame_hdr *h,
+			const uint8_t *p)
+{
+	struct frame_bye bye;
+	char why[FRAME_BYE_TEXT_MAX + 48];
+
+	if (frame_decode_bye(p, h->len, &bye)) {
+		link_protocol_error(l, "bye too short");
+		return;
+	}
+	if (bye.code == FRAME_BYE_VERSION || bye.code == FRAME_BYE_ROLE) {
+		err("peer refused us: %s", bye.text);
+		stat_inc(STAT_LINK_REFUSED);
+	}
+	snprintf(why, sizeof(why), "peer closed the link (code %u: %s)",
+		 bye.code, bye.text);
+	link_close(l, LINK_NO_BYE, why);
+}
+
+/* Handle one whole frame. Return: number of packets handed on (0 or 1) */
+static int link_dispatch(struct link *l, const struct frame_hdr *h,
+			 const uint8_t *p)
+{
+	if (h->type == FRAME_HELLO) {
+		link_on_hello(l, h, p);
+		return 0;
+	}
+	if (l->state != LINK_UP) {
+		link_protocol_error(l, "first frame is not a hello");
+		return 0;
+	}
+	if (h->version != REMORA_PROTO_VERSION) {
+		link_protocol_error(l, "frame version changed mid-link");
+		return 0;
+	}
+	switch (h->type) {
+	case FRAME_PACKET:
+		stat_inc(STAT_L2I_PACKETS);
+		stat_add(STAT_L2I_BYTES, h->len);
+		l->ops->packet(l->ctx, p, h->len);
+		return 1;
+	case FRAME_KEEPALIVE:
+		return 0;
+	case FRAME_BYE:
+		link_on_bye(l, h, p);
+		return 0;
+	default:
+		/* skipped, so later versions may add types a peer ignores */
+		stat_inc(STAT_LINK_UNKNOWN_FRAMES);
+		trace("skipping frame of unknown type %u", h->type);
+		return 0;
+	}
+}
+
+static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct link *l = w->data;
+	struct frame_hdr h;
+	size_t off = 0;
+	int delivered = 0, rc;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	n = recv(l->fd, l->rx + l->rx_len, LINK_RX_BUF - l->rx_len,
+		 MSG_DONTWAIT);
+	if (n == 0) {
+		link_close(l, LINK_NO_BYE, "peer closed the connection");
+		return;
+	}
+	if (n < 0) {
+		char why[96];
+
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		snprintf(why, sizeof(why), "read: %s", strerror(errno));
+		link_close(l, LINK_NO_BYE, why);
+		return;
+	}
+	l->rx_len += (size_t)n;
+	l->last_rx = ev_now(l->loop);
+	stat_add(STAT_LINK_RX_BYTES, (uint64_t)n);
+
+	while (l->fd >= 0) {
+		rc = frame_decode_hdr(l->rx + off, l->rx_len - off, &h);
+		if (rc == FRAME_NEED_MORE)
+			break;
+		if (rc == -EPROTO) {
+			link_protocol_error(l, "bad frame magic");
+			break;
+		}
+		if (rc == -EMSGSIZE) {
+			link_protocol_error(l, "frame length over the limit");
+			break;
+		}
+		if (h.len > l->rx_len - off - FRAME_HDR_LEN)
+			break; /* rest of the frame not read yet */
+		delivered += link_dispatch(l, &h, l->rx + off + FRAME_HDR_LEN);
+		off += FRAME_HDR_LEN + h.len;
+	}
+	/* packets point into l->rx, which is intact until we move it below */
+	if (delivered && l->ops->batch_end)
+		l->ops->batch_end(l->ctx);
+	if (l->fd < 0)
+		return;
+	if (off) {
+		memmove(l->rx, l->rx + off, l->rx_len - off);
+		l->rx_len -= off;
+	}
+}
+
+static void link_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	link_flush(w->data);
+}
+
+static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct link *l = w->data;
+	uint8_t ka[FRAME_HDR_LEN];
+	ev_tstamp now = ev_now(loop);
+	char why[96];
+
+	(void)revents;
+	if (now - l->last_rx > l->peer_timeout) {
+		snprintf(why, sizeof(why), "peer silent for %.1f s%s",
+			 now - l->last_rx,
+			 l->state == LINK_UP ? "" : " (no hello)");
+		stat_inc(STAT_LINK_TIMEOUTS);
+		link_close(l, FRAME_BYE_TIMEOUT, why);
+		return;
+	}
+	if (now - l->last_tx >= l->ka_interval / 2 && l->tx_head == l->tx_tail) {
+		frame_encode_hdr(ka, FRAME_KEEPALIVE, 0);
+		if (!link_queue(l, ka, sizeof(ka), NULL, 0))
+			link_flush(l);
+	}
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - NFQUEUE, on libmnl and libnetfilter_queue's message helpers
+ *
+ * Every packet remora takes from a queue is dropped in the kernel once it
+ * has been taken (it lives on in a frame), so verdicts are all DROP and
+ * one NFQNL_MSG_VERDICT_BATCH for the highest id of a drain covers every
+ * packet read in it: one verdict syscall per batch, not per packet.
+ *
+ * No fail-open flag: when remora is not reading, the kernel drops what it
+ * cannot queue, so nothing meant for the peer leaks to a local socket.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <libnetfilter_queue/libnetfilter_queue.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+
+#include "remora/log.h"
+#include "remora/nfqueue.h"
+#include "remora/stats.h"
+
+/* Send a config message and wait for the kernel's answer (start-up only) */
+static int nfqueue_config(struct nfqueue *q, struct nlmsghdr *nlh)
+{
+	ssize_t n;
+	int rc;
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = (uint32_t)time(NULL);
+	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(q->nl, q->buf, q->buf_len);
+	if (n < 0)
+		return -errno;
+	rc = mnl_cb_run(q->buf, (size_t)n, nlh->nlmsg_seq, q->portid, NULL,
+			NULL);
+	return rc < 0 ? -errno : 0;
+}
+
+/**
+ * nfqueue_open() - bind an NFQUEUE queue, copying whole packets
+ * @q:	queue state
+ * @num:	queue number, as in the iptables rule's --queue-num
+ * @maxlen:	packets the kernel may hold before it drops
+ *
+ * Return: 0, or -errno; nfqueue_hint() turns the error into advice
+ */
+int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen)
+{
+	struct nlmsghdr *nlh;
+	int one = 1, rcv = NFQUEUE_RCVBUF, rc;
+
+	memset(q, 0, sizeof(*q));
+	q->num = num;
+	q->buf_len = 0xffff + (MNL_SOCKET_BUFFER_SIZE / 2);
+	q->buf = malloc(q->buf_len);
+	if (!q->buf)
+		return -ENOMEM;
+	q->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!q->nl) {
+		rc = -errno;
+		goto fail;
+	}
+	if (mnl_socket_bind(q->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	q->portid = mnl_socket_get_portid(q->nl);
+
+	nlh = nfq_nlmsg_put(q->buf, NFQNL_MSG_CONFIG, num);
+	nfq_nlmsg_cfg_put_cmd(nlh, AF_INET, NFQNL_CFG_CMD_BIND);
+	rc = nfqueue_config(q, nlh);
+	if (rc)
+		goto fail;
+
+	nlh = nfq_nlmsg_put(q->buf, NFQNL_MSG_CONFIG, num);
+	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, NFQUEUE_COPY_RANGE);
+	nfq_nlmsg_cfg_put_qmaxlen(nlh, maxlen);
+	rc = nfqueue_config(q, nlh);
+	if (rc)
+		goto fail;
+
+	/* a full socket must cost packets (counted by the kernel), never the
+	 * whole socket: without this, ENOBUFS would stop the reader */
+	mnl_socket_setsockopt(q->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
+	if (setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcv, sizeof(rcv)) < 0)
+		setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVBUF,
+			   &rcv, sizeof(rcv));
+	rc = fcntl(mnl_socket_get_fd(q->nl), F_GETFL);
+	if (rc < 0 || fcntl(mnl_socket_get_fd(q->nl), F_SETFL,
+			    rc | O_NONBLOCK) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	nfqueue_close(q);
+	return rc;
+}
+
+/**
+ * nfqueue_fd() - the socket to watch for readability
+ * @q:	queue
+ *
+ * Return: file descriptor
+ */
+int nfqueue_fd(const struct nfqueue *q)
+{
+	return mnl_socket_get_fd(q->nl);
+}
+
+/* Hand one queued packet to @fn. Return: 1 and its @id, or 0 if none */
+static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn, void *ctx,
+		   uint32_t *id)
+{
+	struct nlattr *attr[NFQA_MAX + 1] = { 0 };
+	struct nfqnl_msg_packet_hdr *ph;
+
+	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR])
+		return 0;
+	if (mnl_attr_get_payload_len(attr[NFQA_PACKET_HDR]) < sizeof(*ph))
+		return 0;
+	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
+	*id = ntohl(ph->packet_id);
+	stat_inc(STAT_Q2L_PACKETS);
+	if (!attr[NFQA_PAYLOAD] || attr[NFQA_CAP_LEN]) {
+		/* no packet, or cut short: nothing whole to forward */
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		return 1;
+	}
+	stat_add(STAT_Q2L_BYTES, mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]));
+	fn(ctx, mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
+	   mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]));
+	return 1;
+}
+
+static void nfqueue_verdict_drop(struct nfqueue *q, uint32_t id)
+{
+	static struct log_ratelimit rl;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	unsigned long sup;
+
+	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_VERDICT_BATCH, q->num);
+	nfq_nlmsg_verdict_put(nlh, (int)id, NF_DROP);
+	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0 &&
+	    log_ratelimit_ok(&rl, &sup))
+		warn("queue %u: verdict failed: %s (%lu more not shown)",
+		     q->num, strerror(errno), sup);
+}
+
+/**
+ * nfqueue_drain() - take up to NFQUEUE_DRAIN_MAX messages, then one batch verdict
+ * @q:	queue
+ * @fn:	called for each packet
+ * @ctx:	@fn's argument
+ *
+ * Return: number of packets taken, or -errno on a socket error other than
+ *	   "nothing more to read"
+ */
+int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
+{
+	static struct log_ratelimit rl;
+	uint32_t last = 0, id;
+	unsigned long sup;
+	int count = 0, i;
+	/* ids start at 1 but wrap: "have one" is not "last != 0" */
+	ssize_t n;
+
+	for (i = 0; i < NFQUEUE_DRAIN_MAX; i++) {
+		const struct nlmsghdr *nlh;
+		int len;
+
+		n = recv(nfqueue_fd(q), q->buf, q->buf_len, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			n = -errno;
+			if (count)
+				nfqueue_verdict_drop(q, last);
+			return (int)n;
+		}
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)q->buf;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+				if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(*e) &&
+				    e->error && log_ratelimit_ok(&rl, &sup))
+					warn("queue %u: kernel error: %s",
+					     q->num, strerror(-e->error));
+				continue;
+			}
+			if ((nlh->nlmsg_type & 0xff) != NFQNL_MSG_PACKET)
+				continue;
+			if (nfqueue_one(nlh, fn, ctx, &id)) {
+				last = id;
+				count++;
+			}
+		}
+	}
+	if (count)
+		nfqueue_verdict_drop(q, last);
+	return count;
+}
+
+/**
+ * nfqueue_close() - unbind and release
+ * @q:	queue
+ */
+void nfqueue_close(struct nfqueue *q)
+{
+	if (q->nl)
+		mnl_socket_close(q->nl); /* the kernel unbinds on close */
+	q->nl = NULL;
+	free(q->buf);
+	q->buf = NULL;
+}
+
+/**
+ * nfqueue_hint() - what an operator should do about a queue error
+ * @err:	negative errno from nfqueue_open()
+ *
+ * Return: static advice string
+ */
+const char *nfqueue_hint(int err)
+{
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		return "binding a queue needs CAP_NET_ADMIN: run as root";
+	case EBUSY:
+		return "another process already holds this queue number";
+	case EPROTONOSUPPORT:
+	case EAFNOSUPPORT:
+		return "this kernel has no netfilter netlink "
+		       "(CONFIG_NETFILTER_NETLINK)";
+	case ENOENT:
+	case EOPNOTSUPP:
+	case EINVAL:
+		return "NFQUEUE is not available: load nfnetlink_queue "
+		       "(modprobe nfnetlink_queue) or enable "
+		       "CONFIG_NETFILTER_NETLINK_QUEUE";
+	default:
+		return "see the kernel log";
+	}
+}
+
+/**
+ * nfqueue_kernel_stats() - the kernel's own counters for a queue
+ * @num:	queue number
+ * @queue_total: packets waiting in the queue now
+ * @queue_dropped: packets dropped because the queue was full
+ * @user_dropped: packets dropped because our socket buffer was full
+ *
+ * Read from /proc/net/netfilter/nfnetlink_queue, so drops that happen
+ * before remora sees a packet are visible too.
+ *
+ * Return: 0, or -ENOENT if the queue is not listed
+ */
+int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
+		     uint64_t *queue_dropped, uint64_t *user_dropped)
+{
+	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "re");
+	unsigned long long qn, portid, total, mode, range, qd, ud;
+	char line[256];
+	int rc = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu", &qn,
+			   &portid, &total, &mode, &range, &qd, &ud) != 7)
+			continue;
+		if (qn != num)
+			continue;
+		*queue_total = total;
+		*queue_dropped = qd;
+		*user_dropped = ud;
+		rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - IPv4 packet parsing and checks
+ *
+ * Every byte of a packet comes from a peer we do not trust (the host, for
+ * remora-enclave) or from a process we do not control (the enclave, for
+ * remora-host). Each read below is preceded by a check against the length
+ * the caller gave.
+ */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "remora/pkt.h"
+
+#define IP_OFF_MF 0x2000
+#define IP_OFF_MASK 0x1fff
+#define TCP_MIN_HDR 20 /* bytes */
+#define UDP_HDR 8      /* bytes */
+#define ICMP_MIN_HDR 8 /* bytes */
+
+/* ICMP types remora carries, either way */
+#define ICMP_T_ECHOREPLY 0
+#define ICMP_T_DEST_UNREACH 3
+#define ICMP_T_ECHO 8
+#define ICMP_T_TIME_EXCEEDED 11
+#define ICMP_T_PARAMETERPROB 12
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32n(const uint8_t *p)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, 4);
+	return v; /* stays in network order */
+}
+
+/**
+ * pkt_ipv4_csum() - Internet checksum of a header
+ * @hdr:	header bytes
+ * @len:	header length, even
+ *
+ * Return: the folded one's complement sum; 0 over a header whose checksum
+ *	   field is right
+ */
+uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += rd16(hdr + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Check the transport header is present and whole, and take its ports */
+static enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
+				     struct pkt_info *pi)
+{
+	switch (pi->proto) {
+	case IPPROTO_TCP:
+		if (len < TCP_MIN_HDR)
+			return PKT_MALFORMED;
+		/* data offset in 32-bit words, at least the fixed header */
+		if ((size_t)(l4[12] >> 4) * 4 < TCP_MIN_HDR ||
+		    (size_t)(l4[12] >> 4) * 4 > len)
+			return PKT_MALFORMED;
+		pi->sport = rd16(l4);
+		pi->dport = rd16(l4 + 2);
+		return PKT_OK;
+	case IPPROTO_UDP:
+		if (len < UDP_HDR)
+			return PKT_MALFORMED;
+		if (rd16(l4 + 4) < UDP_HDR || rd16(l4 + 4) > len)
+			return PKT_MALFORMED;
+		pi->sport = rd16(l4);
+		pi->dport = rd16(l4 + 2);
+		return PKT_OK;
+	case IPPROTO_ICMP:
+		if (len < ICMP_MIN_HDR)
+			return PKT_MALFORMED;
+		pi->icmp_type = l4[0];
+		pi->icmp_code = l4[1];
+		return PKT_OK;
+	default:
+		return PKT_PROTO;
+	}
+}
+
+/**
+ * pkt_parse_ipv4() - parse and validate an IPv4 packet
+ * @p:	packet bytes
+ * @len:	number of bytes, the frame's payload length
+ * @pi:	what was found, valid when PKT_OK is returned
+ *
+ * Checks version, header length, that the total length equals @len (a
+ * packet is exactly one frame: trailing bytes are refused, not ignored),
+ * the header checksum, fragments, and that a TCP, UDP or ICMP header is
+ * present and whole. Other protocols yield PKT_PROTO.
+ *
+ * Return: enum pkt_verdict
+ */
+enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
+				struct pkt_info *pi)
+{
+	size_t hlen;
+	uint16_t off;
+
+	*pi = (struct pkt_info){ 0 };
+	if (len < PKT_IPV4_MIN_HDR || (p[0] >> 4) != 4)
+		return PKT_MALFORMED;
+	hlen = (size_t)(p[0] & 0x0f) * 4;
+	if (hlen < PKT_IPV4_MIN_HDR || hlen > len)
+		return PKT_MALFORMED;
+	if (rd16(p + 2) != len)
+		return PKT_MALFORMED;
+	if (pkt_ipv4_csum(p, hlen) != 0)
+		return PKT_CHECKSUM;
+	pi->len = (uint16_t)len;
+	pi->hlen = (uint16_t)hlen;
+	pi->proto = p[9];
+	pi->src = rd32n(p + 12);
+	pi->dst = rd32n(p + 16);
+	off = rd16(p + 6);
+	if (off & (IP_OFF_MF | IP_OFF_MASK))
+		return PKT_FRAGMENT;
+	return pkt_parse_l4(p + hlen, len - hlen, pi);
+}
+
+/**
+ * pkt_addr_martian() - is an address never valid as a peer on the internet?
+ * @addr:	IPv4 address, network byte order
+ *
+ * 0.0.0.0/8 (this network), 127.0.0.0/8 (loopback), 224.0.0.0/4
+ * (multicast) and 240.0.0.0/4 (reserved, broadcast included).
+ *
+ * Return: non-zero if martian
+ */
+int pkt_addr_martian(uint32_t addr)
+{
+	uint32_t a = ntohl(addr);
+
+	return (a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) == 0xe ||
+	       (a >> 28) == 0xf;
+}
+
+/* ICMP types that cross in either direction: echo for ping, the errors
+ * that make TCP and UDP fail fast and PMTU discovery work. Redirects,
+ * router messages, timestamps and the rest stay out. */
+static int pkt_icmp_carried(uint8_t type)
+{
+	switch (type) {
+	case ICMP_T_ECHOREPLY:
+	case ICMP_T_DEST_UNREACH:
+	case ICMP_T_ECHO:
+	case ICMP_T_TIME_EXCEEDED:
+	case ICMP_T_PARAMETERPROB:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * pkt_check_inbound() - may the enclave receive this packet from the host?
+ * @pi:	parsed packet
+ * @enclave_addr: the enclave's address, network byte order
+ *
+ * Return: PKT_OK, PKT_DST if not addressed to the enclave, PKT_SRC for a
+ *	   martian source or the enclave's own address, PKT_PROTO for an ICMP
+ *	   type not carried
+ */
+enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
+				   uint32_t enclave_addr)
+{
+	if (pi->dst != enclave_addr)
+		return PKT_DST;
+	if (pkt_addr_martian(pi->src) || pi->src == enclave_addr)
+		return PKT_SRC;
+	if (pi->proto == IPPROTO_ICMP && !pkt_icmp_carried(pi->icmp_type))
+		return PKT_PROTO;
+	return PKT_OK;
+}
+
+/**
+ * pkt_check_outbound() - may the host send this packet for the enclave?
+ * @pi:	parsed packet
+ * @shared_addr: the host's address the enclave shares, network byte order
+ * @enclave_ports: ports the enclave owns; TCP and UDP must use one as source
+ *
+ * The host refuses to emit what would impersonate its own services or
+ * reach its own stack: a source other than the shared address, a source
+ * port outside the enclave's, a martian or local destination.
+ *
+ * Return: enum pkt_verdict
+ */
+enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
+				    uint32_t shared_addr,
+				    const struct portset *enclave_ports)
+{
+	if (pi->src != shared_addr)
+		return PKT_SRC;
+	if (pkt_addr_martian(pi->dst) || pi->dst == shared_addr)
+		return PKT_DST;
+	if (pi->proto == IPPROTO_ICMP)
+		return pkt_icmp_carried(pi->icmp_type) ? PKT_OK : PKT_PROTO;
+	if (!portset_has(enclave_ports, pi->sport))
+		return PKT_PORT;
+	return PKT_OK;
+}
+
+/**
+ * pkt_verdict_str() - name of a verdict, for logs
+ * @v:	verdict
+ *
+ * Return: static string
+ */
+const char *pkt_verdict_str(enum pkt_verdict v)
+{
+	static const char *const names[] = {
+		[PKT_OK] = "ok",	     [PKT_MALFORMED] = "malformed",
+		[PKT_CHECKSUM] = "checksum", [PKT_FRAGMENT] = "fragment",
+		[PKT_PROTO] = "protocol",    [PKT_SRC] = "source",
+		[PKT_DST] = "destination",   [PKT_PORT] = "port",
+	};
+
+	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[v];
+}

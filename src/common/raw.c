@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - raw IPv4 injection
+ *
+ * An IPPROTO_RAW socket sends packets exactly as given (IP_HDRINCL is
+ * implied): the kernel routes them by destination, runs them through the
+ * OUTPUT hooks (conntrack sees them, which is how the host finds replies),
+ * and fills in only an IP id of zero and the header checksum.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "remora/log.h"
+#include "remora/raw.h"
+#include "remora/stats.h"
+
+/**
+ * raw_open() - open the injection socket
+ * @mark:	SO_MARK put on every injected packet (0 for none); the host's
+ *		rules use it to tell its injections from its own traffic
+ *
+ * Return: socket, or -errno (-EPERM without CAP_NET_RAW, or without
+ *	   CAP_NET_ADMIN when a mark is asked for)
+ */
+int raw_open(uint32_t mark)
+{
+	int fd, rc, v = RAW_SNDBUF;
+
+	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    IPPROTO_RAW);
+	if (fd < 0)
+		return -errno;
+	if (mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark))) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	return fd;
+}
+
+/**
+ * raw_batch_init() - empty batch on socket @fd
+ * @b:	batch
+ * @fd:	socket from raw_open()
+ */
+void raw_batch_init(struct raw_batch *b, int fd)
+{
+	unsigned i;
+
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	for (i = 0; i < RAW_BATCH; i++) {
+		b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
+		b->msgs[i].msg_hdr.msg_iovlen = 1;
+		b->msgs[i].msg_hdr.msg_name = &b->dst[i];
+		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->dst[i]);
+		b->dst[i].sin_family = AF_INET;
+	}
+}
+
+/**
+ * raw_batch_add() - hold a packet for the next flush
+ * @b:	batch
+ * @pkt:	checked packet; must stay valid until the flush
+ * @len:	its length
+ * @dst:	its destination, network byte order
+ */
+void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		   uint32_t dst)
+{
+	if (b->n == RAW_BATCH)
+		raw_batch_flush(b);
+	b->iov[b->n].iov_base = (void *)(uintptr_t)pkt;
+	b->iov[b->n].iov_len = len;
+	b->dst[b->n].sin_addr.s_addr = dst;
+	b->n++;
+}
+
+/**
+ * raw_batch_flush() - inject every held packet
+ * @b:	batch
+ *
+ * sendmmsg() stops at the first packet the kernel refuses; that one is
+ * counted as an injection drop and the rest are sent on.
+ */
+void raw_batch_flush(struct raw_batch *b)
+{
+	static struct log_ratelimit rl;
+	unsigned i = 0, k;
+	unsigned long sup;
+	int r;
+
+	while (i < b->n) {
+		r = sendmmsg(b->fd, b->msgs + i, b->n - i, MSG_DONTWAIT);
+		if (r > 0) {
+			for (k = i; k < i + (unsigned)r; k++)
+				stat_add(STAT_L2I_INJECTED_BYTES,
+					 b->iov[k].iov_len);
+			stat_add(STAT_L2I_INJECTED_PACKETS, (uint64_t)r);
+			i += (unsigned)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		stat_inc(STAT_L2I_DROP_INJECT);
+		if (log_ratelimit_ok(&rl, &sup))
+			warn("injection of a %zu-byte packet failed: %s "
+			     "(%lu more failures not shown)",
+			     b->iov[i].iov_len, strerror(errno), sup);
+		i++;
+	}
+	b->n = 0;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora-enclave - wiring: queue, link with reconnection, injection
+ *
+ *   enclave apps --> NFQUEUE --> link --> remora-host
+ *   remora-host --> link --> checks (hostile input) --> raw socket --> apps
+ *
+ * Everything that arrives on the link is treated as hostile: it is parsed
+ * with bounds checks and must be addressed to the enclave from a source
+ * that can exist on the internet before it is injected.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "enclave.h"
+#include "remora/fwd.h"
+#include "remora/log.h"
+#include "remora/pkt.h"
+#include "remora/stats.h"
+
+static void enclave_schedule_connect(struct enclave *e);
+
+static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct enclave *e = ctx;
+	struct pkt_info pi;
+	enum pkt_verdict v;
+
+	v = pkt_parse_ipv4(pkt, len, &pi);
+	if (v == PKT_OK)
+		v = pkt_check_inbound(&pi, e->cfg.addr);
+	if (v != PKT_OK) {
+		fwd_count_refusal(v);
+		return;
+	}
+	raw_batch_add(&e->raw, pkt, len, pi.dst);
+}
+
+static void enclave_link_batch_end(void *ctx)
+{
+	struct enclave *e = ctx;
+
+	raw_batch_flush(&e->raw);
+}
+
+static void enclave_link_state(void *ctx, int up)
+{
+	struct enclave *e = ctx;
+
+	if (up) {
+		e->backoff = ENCLAVE_RECONNECT_MIN;
+		e->failures = 0;
+		return;
+	}
+	enclave_schedule_connect(e);
+}
+
+static const struct link_ops enclave_link_ops = {
+	.packet = enclave_link_packet,
+	.batch_end = enclave_link_batch_end,
+	.state = enclave_link_state,
+};
+
+/* A connection attempt failed: say so without flooding, and retry later */
+static void enclave_connect_failed(struct enclave *e, int err)
+{
+	stat_inc(STAT_LINK_CONNECT_FAILED);
+	e->failures++;
+	if (e->failures == 1 || e->failures % 20 == 0)
+		warn("cannot connect to remora-host at %s: %s (attempt %u; "
+		     "retrying every %g s at most)",
+		     e->cfg.link.text, strerror(-err), e->failures,
+		     e->cfg.reconnect_max);
+	else
+		debug("connect to %s failed: %s", e->cfg.link.text,
+		      strerror(-err));
+	enclave_schedule_connect(e);
+}
+
+static void enclave_conn_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct enclave *e = w->data;
+	int fd = e->conn_fd, rc;
+
+	(void)revents;
+	ev_io_stop(loop, w);
+	e->conn_fd = -1;
+	rc = transport_connect_result(fd);
+	if (rc) {
+		close(fd);
+		enclave_connect_failed(e, rc);
+		return;
+	}
+	info("connected to remora-host at %s%s", e->cfg.link.text,
+	     e->failures ? " (after retries)" : "");
+	link_attach(&e->link, fd);
+}
+
+static void enclave_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct enclave *e = w->data;
+	int fd;
+
+	(void)revents;
+	fd = transport_connect(&e->cfg.link);
+	if (fd < 0) {
+		enclave_connect_failed(e, fd);
+		return;
+	}
+	/* complete (or fail) once writable: connect never blocks the loop */
+	e->conn_fd = fd;
+	ev_io_set(&e->conn_io, fd, EV_WRITE);
+	ev_io_start(loop, &e->conn_io);
+}
+
+/* Next attempt after the current backoff, which doubles up to the cap */
+static void enclave_schedule_connect(struct enclave *e)
+{
+	ev_timer_stop(e->loop, &e->retry);
+	ev_timer_set(&e->retry, e->backoff, 0);
+	ev_timer_start(e->loop, &e->retry);
+	e->backoff *= 2;
+	if (e->backoff > e->cfg.reconnect_max)
+		e->backoff = e->cfg.reconnect_max;
+}
+
+static void enclave_nfq_packet(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct enclave *e = ctx;
+
+	fwd_queue_to_link(&e->link, pkt, len);
+}
+
+static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	static struct log_ratelimit rl;
+	struct enclave *e = w->data;
+	unsigned long sup;
+	int n;
+
+	(void)loop;
+	(void)revents;
+	n = nfqueue_drain(&e->nfq, enclave_nfq_packet, e);
+	if (n < 0 && log_ratelimit_ok(&rl, &sup))
+		warn("queue %u: read failed: %s", e->cfg.queue, strerror(-n));
+	link_flush(&e->link);
+}
+
+/**
+ * enclave_run() - set up, run the event loop until SIGTERM/SIGINT
+ * @e:	daemon state with its configuration filled
+ *
+ * Return: exit status
+ */
+int enclave_run(struct enclave *e)
+{
+	int fd, rc;
+
+	e->loop = ev_default_loop(EVFLAG_AUTO);
+	if (!e->loop)
+		die("cannot start the event loop");
+	e->conn_fd = -1;
+	e->backoff = 0; /* first attempt at once */
+
+	fd = raw_open(0);
+	if (fd < 0)
+		die("cannot open the raw injection socket: %s (needs "
+		    "CAP_NET_RAW: run as root)",
+		    strerror(-fd));
+	raw_batch_init(&e->raw, fd);
+
+	rc = nfqueue_open(&e->nfq, e->cfg.queue, e->cfg.queue_maxlen);
+	if (rc)
+		die("cannot bind NFQUEUE %u: %s: %s", e->cfg.queue,
+		    strerror(-rc), nfqueue_hint(rc));
+
+	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
+		      e->cfg.ka_interval, e->cfg.peer_timeout,
+		      &enclave_link_ops, e))
+		die("out of memory for link buffers");
+
+	ev_io_init(&e->nfq_io, enclave_nfq_cb, nfqueue_fd(&e->nfq), EV_READ);
+	e->nfq_io.data = e;
+	ev_io_start(e->loop, &e->nfq_io);
+	ev_init(&e->conn_io, enclave_conn_cb);
+	e->conn_io.data = e;
+	ev_init(&e->retry, enclave_retry_cb);
+	e->retry.data = e;
+	daemon_signals_start(e->loop, &e->sigs, e->cfg.queue);
+
+	info("remora-enclave %s: address %s, queue %u, connecting to %s",
+	     REMORA_VERSION,
+	     inet_ntoa((struct in_addr){ .s_addr = e->cfg.addr }),
+	     e->cfg.queue, e->cfg.link.text);
+	enclave_schedule_connect(e);
+	e->backoff = ENCLAVE_RECONNECT_MIN;
+
+	ev_run(e->loop, 0);
+
+	link_close(&e->link, FRAME_BYE_SHUTDOWN, "remora-enclave is stopping");
+	ev_timer_stop(e->loop, &e->retry);
+	if (e->conn_fd >= 0)
+		close(e->conn_fd);
+	daemon_report(e->cfg.queue);
+	nfqueue_close(&e->nfq);
+	close(e->raw.fd);
+	link_free(&e->link);
+	info("stopped");
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora-enclave - configuration and state */
+#ifndef REMORA_ENCLAVE_H
+#define REMORA_ENCLAVE_H
+
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "remora/daemon.h"
+#include "remora/link.h"
+#include "remora/nfqueue.h"
+#include "remora/raw.h"
+#include "remora/transport.h"
+
+#define ENCLAVE_DEFAULT_LINK "vsock:3:5000" /* CID 3: the parent instance */
+#define ENCLAVE_RECONNECT_MIN 0.1	    /* s: first retry */
+
+/**
+ * struct enclave_config - what the command line says
+ * @link:	where remora-host listens
+ * @addr:	the enclave's address (the host's, shared), network order
+ * @queue:	NFQUEUE number of outbound packets
+ * @queue_maxlen: packets the kernel may hold in the queue
+ * @ka_interval: keepalive interval, seconds
+ * @peer_timeout: seconds of silence before the host is given up
+ * @reconnect_max: cap of the reconnect backoff, seconds
+ */
+struct enclave_config {
+	struct transport_addr link;
+	uint32_t addr;
+	uint16_t queue;
+	uint32_t queue_maxlen;
+	double ka_interval;
+	double peer_timeout;
+	double reconnect_max;
+};
+
+/**
+ * struct enclave - remora-enclave at run time
+ * @cfg:	configuration
+ * @loop:	event loop
+ * @nfq:	queue of outbound packets
+ * @nfq_io:	watcher on the queue's socket
+ * @link:	link to the host
+ * @raw:	injection batch
+ * @conn_fd:	socket of a connection in progress, -1 if none
+ * @conn_io:	writability watcher on @conn_fd
+ * @retry:	reconnect timer
+ * @backoff:	next reconnect delay, seconds
+ * @failures:	connection attempts failed in a row
+ * @sigs:	signal watchers
+ */
+struct enclave {
+	struct enclave_config cfg;
+	struct ev_loop *loop;
+	struct nfqueue nfq;
+	ev_io nfq_io;
+	struct link link;
+	struct raw_batch raw;
+	int conn_fd;
+	ev_io conn_io;
+	ev_timer retry;
+	double backoff;
+	unsigned failures;
+	struct daemon_signals sigs;
+};
+
+void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv);
+int enclave_run(struct enclave *e);
+
+#endif /* REMORA_ENCLAVE_H */

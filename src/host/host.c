@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora-host - wiring: listener, queue, link, injection
+ *
+ *   NFQUEUE (packets for the enclave) --> link --> remora-enclave
+ *   remora-enclave --> link --> checks --> raw socket (marked) --> NIC
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "remora/fwd.h"
+#include "remora/log.h"
+#include "remora/pkt.h"
+#include "remora/stats.h"
+
+/* A packet from the enclave: send it as the host's own, if it may go */
+static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct host *h = ctx;
+	struct pkt_info pi;
+	enum pkt_verdict v;
+
+	v = pkt_parse_ipv4(pkt, len, &pi);
+	if (v == PKT_OK)
+		v = pkt_check_outbound(&pi, h->cfg.addr, &h->cfg.ports);
+	if (v != PKT_OK) {
+		fwd_count_refusal(v);
+		return;
+	}
+	raw_batch_add(&h->raw, pkt, len, pi.dst);
+}
+
+static void host_link_batch_end(void *ctx)
+{
+	struct host *h = ctx;
+
+	raw_batch_flush(&h->raw);
+}
+
+static void host_link_state(void *ctx, int up)
+{
+	(void)ctx;
+	if (!up)
+		info("waiting for the enclave to connect again; packets for "
+		     "it are dropped and counted meanwhile");
+}
+
+static const struct link_ops host_link_ops = {
+	.packet = host_link_packet,
+	.batch_end = host_link_batch_end,
+	.state = host_link_state,
+};
+
+static void host_nfq_packet(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct host *h = ctx;
+
+	fwd_queue_to_link(&h->link, pkt, len);
+}
+
+static void host_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	static struct log_ratelimit rl;
+	struct host *h = w->data;
+	unsigned long sup;
+	int n;
+
+	(void)loop;
+	(void)revents;
+	n = nfqueue_drain(&h->nfq, host_nfq_packet, h);
+	if (n < 0 && log_ratelimit_ok(&rl, &sup))
+		warn("queue %u: read failed: %s", h->cfg.queue, strerror(-n));
+	link_flush(&h->link);
+}
+
+static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct host *h = w->data;
+	uint32_t cid = 0;
+	int fd;
+
+	(void)loop;
+	(void)revents;
+	fd = transport_accept(h->lfd, &h->cfg.listen, &cid);
+	if (fd < 0) {
+		if (fd != -EAGAIN && fd != -EINTR)
+			warn("accept on %s failed: %s", h->cfg.listen.text,
+			     strerror(-fd));
+		return;
+	}
+	if (h->cfg.listen.kind == TRANSPORT_VSOCK && cid != h->cfg.enclave_cid) {
+		warn("refused a connection from vsock CID %u: only the "
+		     "enclave's CID %u may connect",
+		     cid, h->cfg.enclave_cid);
+		stat_inc(STAT_LINK_REFUSED);
+		close(fd);
+		return;
+	}
+	if (h->link.fd >= 0) {
+		/* the enclave restarted: its new connection is the live one */
+		info("a new connection from the enclave replaces the current "
+		     "link");
+		link_close(&h->link, FRAME_BYE_REPLACED,
+			   "replaced by a newer connection");
+	}
+	info("enclave connected on %s", h->cfg.listen.text);
+	link_attach(&h->link, fd);
+}
+
+/**
+ * host_run() - set up, run the event loop until SIGTERM/SIGINT, tear down
+ * @h:	daemon state with its configuration filled
+ *
+ * Return: exit status
+ */
+int host_run(struct host *h)
+{
+	char ports[256];
+	int fd, rc;
+
+	h->loop = ev_default_loop(EVFLAG_AUTO);
+	if (!h->loop)
+		die("cannot start the event loop");
+
+	fd = raw_open(h->cfg.mark);
+	if (fd < 0)
+		die("cannot open the raw injection socket: %s (needs "
+		    "CAP_NET_RAW and CAP_NET_ADMIN: run as root)",
+		    strerror(-fd));
+	raw_batch_init(&h->raw, fd);
+
+	rc = nfqueue_open(&h->nfq, h->cfg.queue, h->cfg.queue_maxlen);
+	if (rc)
+		die("cannot bind NFQUEUE %u: %s: %s", h->cfg.queue,
+		    strerror(-rc), nfqueue_hint(rc));
+
+	if (link_init(&h->link, h->loop, FRAME_ROLE_HOST, h->cfg.ka_interval,
+		      h->cfg.peer_timeout, &host_link_ops, h))
+		die("out of memory for link buffers");
+
+	h->lfd = transport_listen(&h->cfg.listen);
+	if (h->lfd < 0)
+		die("cannot listen on %s: %s%s", h->cfg.listen.text,
+		    strerror(-h->lfd),
+		    h->lfd == -EAFNOSUPPORT || h->lfd == -ENODEV
+			    ? " (no vsock in this kernel: load vhost_vsock "
+			      "on a Nitro host, or use unix: or tcp:)"
+			    : "");
+
+	ev_io_init(&h->accept_io, host_accept_cb, h->lfd, EV_READ);
+	h->accept_io.data = h;
+	ev_io_start(h->loop, &h->accept_io);
+	ev_io_init(&h->nfq_io, host_nfq_cb, nfqueue_fd(&h->nfq), EV_READ);
+	h->nfq_io.data = h;
+	ev_io_start(h->loop, &h->nfq_io);
+	daemon_signals_start(h->loop, &h->sigs, h->cfg.queue);
+
+	if (portset_format(&h->cfg.ports, ports, sizeof(ports)))
+		strcpy(ports, "(long list)");
+	info("remora-host %s: listening on %s, queue %u, shared address "
+	     "%s, enclave source ports %s",
+	     REMORA_VERSION, h->cfg.listen.text, h->cfg.queue,
+	     inet_ntoa((struct in_addr){ .s_addr = h->cfg.addr }), ports);
+
+	ev_run(h->loop, 0);
+
+	link_close(&h->link, FRAME_BYE_SHUTDOWN, "remora-host is stopping");
+	daemon_report(h->cfg.queue);
+	close(h->lfd);
+	transport_unlink(&h->cfg.listen);
+	nfqueue_close(&h->nfq);
+	close(h->raw.fd);
+	link_free(&h->link);
+	info("stopped");
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora-host - configuration and state */
+#ifndef REMORA_HOST_H
+#define REMORA_HOST_H
+
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "remora/daemon.h"
+#include "remora/link.h"
+#include "remora/nfqueue.h"
+#include "remora/portset.h"
+#include "remora/raw.h"
+#include "remora/transport.h"
+
+#define HOST_DEFAULT_LISTEN "vsock:any:5000"
+#define HOST_DEFAULT_ENCLAVE_PORTS "80,443,1024-61439"
+#define HOST_DEFAULT_HOST_PORTS "22"
+#define HOST_DEFAULT_MARK 0x52
+#define HOST_NO_CID 0xffffffffU
+
+/**
+ * struct host_config - what the command line says
+ * @listen:	link address to listen on
+ * @enclave_cid: the only vsock CID allowed to connect (HOST_NO_CID: unset)
+ * @addr:	the address the enclave shares with the host, network order
+ * @queue:	NFQUEUE number for packets to the enclave
+ * @queue_maxlen: packets the kernel may hold in the queue
+ * @ports:	ports the enclave may send from: enclave ports less host ports
+ * @mark:	SO_MARK of injected packets, matched by the host rules
+ * @ka_interval: keepalive interval, seconds
+ * @peer_timeout: seconds of silence before the enclave is given up
+ */
+struct host_config {
+	struct transport_addr listen;
+	uint32_t enclave_cid;
+	uint32_t addr;
+	uint16_t queue;
+	uint32_t queue_maxlen;
+	struct portset ports;
+	uint32_t mark;
+	double ka_interval;
+	double peer_timeout;
+};
+
+/**
+ * struct host - remora-host at run time
+ * @cfg:	configuration
+ * @loop:	event loop
+ * @lfd:	listening socket
+ * @accept_io:	watcher on @lfd
+ * @nfq:	queue of packets for the enclave
+ * @nfq_io:	watcher on the queue's socket
+ * @link:	link to the enclave
+ * @raw:	injection batch
+ * @sigs:	signal watchers
+ */
+struct host {
+	struct host_config cfg;
+	struct ev_loop *loop;
+	int lfd;
+	ev_io accept_io;
+	struct nfqueue nfq;
+	ev_io nfq_io;
+	struct link link;
+	struct raw_batch raw;
+	struct daemon_signals sigs;
+};
+
+void host_config_parse(struct host_config *cfg, int argc, char **argv);
+int host_run(struct host *h);
+
+#endif /* REMORA_HOST_H */
