@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# remora end-to-end test library: builds the topology in network namespaces
+# and runs the real daemons across it.
+#
+#   "internet" ns    eth0 198.18.0.2/24   clients and servers of the world
+#        | veth
+#   "host" ns        eth0 198.18.0.1/24   the instance: remora-host, its rules
+#        | unix socket (a file in $E2E_TMP: crosses namespaces as vsock
+#        |              crosses the VM boundary)
+#   "enclave" ns     lo only, 198.18.0.1/32 (the shared address),
+#                    remora-enclave and its rules
+#
+# Only 198.18.0.0/15 addresses, only inside these namespaces; nothing in the
+# root namespace changes. Everything is torn down on every exit path.
+
+set -u
+
+E2E_SKIP=77
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+E2E_BUILD=${REMORA_BUILD:-$E2E_ROOT/build}
+E2E_HOST_IP=198.18.0.1  # the instance's address, shared with the enclave
+E2E_NET_IP=198.18.0.2   # a machine on the internet
+E2E_MTU=${E2E_MTU:-1500}
+E2E_NS_NET=rmr$$-net
+E2E_NS_HOST=rmr$$-host
+E2E_NS_ENCL=rmr$$-encl
+E2E_TMP=
+E2E_PIDS=()
+E2E_FAILS=0
+E2E_PASSES=0
+E2E_NAME=$(basename "$0" .sh)
+
+e2e_log() { echo "[$E2E_NAME] $*"; }
+
+# e2e_skip REASON: report the test as skipped, not passed
+e2e_skip() {
+	echo "[$E2E_NAME] SKIP: $*"
+	exit "$E2E_SKIP"
+}
+
+e2e_require() {
+	local c
+	[ "$(id -u)" = 0 ] || e2e_skip "needs root (network namespaces, NFQUEUE)"
+	for c in ip iptables iptables-restore "$@"; do
+		command -v "$c" >/dev/null 2>&1 || e2e_skip "needs '$c'"
+	done
+	[ -x "$E2E_BUILD/remora-host" ] && [ -x "$E2E_BUILD/remora-enclave" ] ||
+		e2e_skip "daemons not built in $E2E_BUILD (set REMORA_BUILD)"
+	ip netns add "rmr$$-probe" 2>/dev/null || e2e_skip "cannot create network namespaces"
+	if ! ip netns exec "rmr$$-probe" iptables -A OUTPUT -j NFQUEUE --queue-num 0 2>/dev/null; then
+		ip netns del "rmr$$-probe"
+		e2e_skip "iptables NFQUEUE target not available in this kernel"
+	fi
+	ip netns del "rmr$$-probe"
+}
+
+in_net() { ip netns exec "$E2E_NS_NET" "$@"; }
+in_host() { ip netns exec "$E2E_NS_HOST" "$@"; }
+in_encl() { ip netns exec "$E2E_NS_ENCL" "$@"; }
+
+# e2e_ns WHERE: namespace name of net, host or encl
+e2e_ns() {
+	case "$1" in
+	net) echo "$E2E_NS_NET" ;;
+	host) echo "$E2E_NS_HOST" ;;
+	encl) echo "$E2E_NS_ENCL" ;;
+	esac
+}
+
+# e2e_bg LOGNAME WHERE CMD...: start CMD in namespace WHERE (net, host or
+# encl) in the background, tracked for teardown; its PID is the command's
+e2e_bg() {
+	local name=$1 ns
+	ns=$(e2e_ns "$2")
+	shift 2
+	ip netns exec "$ns" "$@" >"$E2E_TMP/$name.log" 2>&1 &
+	E2E_PIDS+=($!)
+	eval "E2E_PID_${name//[^a-zA-Z0-9]/_}=$!"
+}
+
+e2e_pid() { eval "echo \${E2E_PID_${1//[^a-zA-Z0-9]/_}:-}"; }
+
+e2e_teardown() {
+	local rc=$? pid ns
+	trap - EXIT INT TERM
+	for pid in "${E2E_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for ns in "$E2E_NS_ENCL" "$E2E_NS_HOST" "$E2E_NS_NET"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	done
+	for pid in "${E2E_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "$E2E_NS_ENCL" "$E2E_NS_HOST" "$E2E_NS_NET"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "$E2E_TMP" ]; then
+		if [ "$rc" != 0 ] && [ "$rc" != "$E2E_SKIP" ]; then
+			for f in "$E2E_TMP"/remora-*.log; do
+				[ -f "$f" ] || continue
+				echo "----- $(basename "$f") (last 30 lines) -----"
+				tail -n 30 "$f"
+			done
+		fi
+		rm -rf "$E2E_TMP"
+	fi
+	exit "$rc"
+}
+
+# e2e_topology: namespaces, veth, addresses, the port split, both rule sets
+e2e_topology() {
+	E2E_TMP=$(mktemp -d /tmp/remora-e2e.XXXXXX)
+	trap e2e_teardown EXIT
+	trap 'exit 130' INT TERM
+	ip netns add "$E2E_NS_NET"
+	ip netns add "$E2E_NS_HOST"
+	ip netns add "$E2E_NS_ENCL"
+	ip link add rmr$$a netns "$E2E_NS_HOST" type veth peer name rmr$$b netns "$E2E_NS_NET"
+	in_host ip link set rmr$$a name eth0
+	in_net ip link set rmr$$b name eth0
+	in_net ip link set lo up
+	in_net ip link set eth0 up
+	in_net ip addr add "$E2E_NET_IP/24" dev eth0
+	in_host ip link set lo up
+	in_host ip link set eth0 mtu "$E2E_MTU"
+	in_net ip link set eth0 mtu "$E2E_MTU"
+	in_host ip link set eth0 up
+	in_host ip addr add "$E2E_HOST_IP/24" dev eth0
+	in_host "$E2E_ROOT/scripts/remora-host-rules" up --nic eth0 ${E2E_HOST_RULES_ARGS:-} >/dev/null
+	in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" --mtu "$E2E_MTU" >/dev/null
+}
+
+# e2e_wait_log FILE PATTERN [SECONDS]: wait for a line in a log
+e2e_wait_log() {
+	local file=$1 pat=$2 t=${3:-10} i
+	for ((i = 0; i < t * 10; i++)); do
+		grep -q -- "$pat" "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# e2e_wait_listen NS-FUNC PROTO PORT [SECONDS]: wait for a listening socket
+e2e_wait_listen() {
+	local fn=$1 proto=$2 port=$3 t=${4:-10} i flag=-ltn
+	[ "$proto" = udp ] && flag=-lun
+	for ((i = 0; i < t * 10; i++)); do
+		"$fn" ss -H "$flag" "sport = :$port" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+e2e_start_host() {
+	e2e_bg remora-host host "$E2E_BUILD/remora-host" --address "$E2E_HOST_IP" \
+		--listen "unix:$E2E_TMP/link.sock" ${E2E_HOST_ARGS:-} "$@"
+}
+
+e2e_start_enclave() {
+	e2e_bg remora-enclave encl "$E2E_BUILD/remora-enclave" --address "$E2E_HOST_IP" \
+		--link "unix:$E2E_TMP/link.sock" ${E2E_ENCLAVE_ARGS:-} "$@"
+}
+
+# e2e_daemons: start both and wait until the link is up on both sides
+e2e_daemons() {
+	e2e_start_host
+	e2e_wait_log "$E2E_TMP/remora-host.log" "listening on" 10 || {
+		e2e_log "remora-host did not start"
+		exit 1
+	}
+	e2e_start_enclave
+	e2e_wait_log "$E2E_TMP/remora-enclave.log" "link up" 10 &&
+		e2e_wait_log "$E2E_TMP/remora-host.log" "link up" 10 || {
+		e2e_log "the link did not come up"
+		exit 1
+	}
+}
+
+# e2e_stats NAME: ask a daemon to log its counters, print them as "name value"
+e2e_stats() {
+	local log="$E2E_TMP/$1.log" before
+	before=$(grep -c 'stat kernel_user_dropped\|stat link_tx_bytes' "$log")
+	kill -USR1 "$(e2e_pid "$1")"
+	for _ in $(seq 50); do
+		[ "$(grep -c 'stat kernel_user_dropped\|stat link_tx_bytes' "$log")" -gt "$before" ] && break
+		sleep 0.1
+	done
+	sleep 0.1
+	grep ' stat ' "$log" | sed 's/.* stat //' | awk '{v[$1]=$2} END {for (k in v) print k, v[k]}'
+}
+
+# e2e_stat NAME COUNTER: one counter's current value
+e2e_stat() { e2e_stats "$1" | awk -v k="$2" '$1 == k {print $2}'; }
+
+ok() {
+	E2E_PASSES=$((E2E_PASSES + 1))
+	echo "[$E2E_NAME] ok - $*"
+}
+not_ok() {
+	E2E_FAILS=$((E2E_FAILS + 1))
+	echo "[$E2E_NAME] FAIL - $*"
+}
+
+# check DESCRIPTION CMD...: run a command, record pass or fail
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (expected '$2', got '$3')"
+	fi
+}
+
+e2e_done() {
+	echo "[$E2E_NAME] $E2E_PASSES passed, $E2E_FAILS failed"
+	[ "$E2E_FAILS" = 0 ]
+}
