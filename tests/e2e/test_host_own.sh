@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The host keeps its own: while remora runs, its SSH port and the ports the
+# operator lists answer from the host, not the enclave (which listens on
+# them too), and the host's own outbound connections still work.
+. "$(dirname "$0")/lib.sh"
+e2e_require socat curl
+E2E_HOST_RULES_ARGS="--host-ports 22,9100-9101"
+E2E_HOST_ARGS="--host-ports 22,9100-9101"
+e2e_topology
+e2e_daemons
+
+for port in 22 9100; do
+	e2e_bg "host-$port" host socat -T 30 TCP-LISTEN:$port,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo host-$port"
+	e2e_bg "encl-$port" encl socat -T 30 TCP-LISTEN:$port,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo enclave-$port"
+	e2e_wait_listen in_host tcp $port && e2e_wait_listen in_encl tcp $port ||
+		{ e2e_log "servers on port $port did not start"; exit 1; }
+	got=$(in_net timeout 20 socat -T 10 - TCP:$E2E_HOST_IP:$port </dev/null)
+	check_eq "port $port answers from the host, not the enclave" "host-$port" "$got"
+done
+
+# the enclave owns 8080: same setup, the enclave answers
+e2e_bg host-8080 host socat -T 30 TCP-LISTEN:8080,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo host-8080"
+e2e_bg encl-8080 encl socat -T 30 TCP-LISTEN:8080,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo enclave-8080"
+e2e_wait_listen in_host tcp 8080 && e2e_wait_listen in_encl tcp 8080 || exit 1
+got=$(in_net timeout 20 socat -T 10 - TCP:$E2E_HOST_IP:8080 </dev/null)
+check_eq "port 8080 (the enclave's) answers from the enclave" "enclave-8080" "$got"
+
+# the host's own outbound connection, from its own ephemeral range
+e2e_bg web net socat -T 30 TCP-LISTEN:80,bind=$E2E_NET_IP,reuseaddr,fork SYSTEM:"echo HTTP/1.0 200 OK; echo; echo host-fetch-ok"
+e2e_wait_listen in_net tcp 80 || exit 1
+got=$(in_host timeout 20 curl -sS --max-time 10 "http://$E2E_NET_IP/")
+check_eq "the host's own outbound HTTP request works" "host-fetch-ok" "$got"
+got=$(in_host timeout 20 ping -n -c 2 -i 0.2 -W 3 $E2E_NET_IP | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+check_eq "the host's own ping works" "2" "$got"
+
+# the enclave may not impersonate the host's ports: a packet with source
+# port 9101 (a host port) from the enclave is refused by remora-host
+before=$(e2e_stat remora-host l2i_drop_port)
+in_encl timeout 10 socat -T 2 - TCP:$E2E_NET_IP:80,sourceport=9101 </dev/null >/dev/null 2>&1
+after=$(e2e_stat remora-host l2i_drop_port)
+check "remora-host refused an enclave packet from the host's port 9101 (l2i_drop_port $before -> $after)" \
+	test "${after:-0}" -gt "${before:-0}"
+e2e_done
