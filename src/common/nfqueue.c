@@ -231,6 +231,22 @@ void nfqueue_close(struct nfqueue *q)
 	q->buf = NULL;
 }
 
+/* Does this process hold CAP_NET_ADMIN (bit 12 of CapEff)? */
+static int nfqueue_have_net_admin(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long caps = 0;
+	char line[128];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return (caps >> 12) & 1;
+}
+
 /**
  * nfqueue_hint() - what an operator should do about a queue error
  * @err:	negative errno from nfqueue_open()
@@ -241,6 +257,12 @@ const char *nfqueue_hint(int err)
 {
 	switch (-err) {
 	case EPERM:
+		/* the kernel says EPERM both to the unprivileged and to a
+		 * second process binding a queue that is already held */
+		if (nfqueue_have_net_admin())
+			return "another process already holds this queue "
+			       "number (another remora running?)";
+		return "binding a queue needs CAP_NET_ADMIN: run as root";
 	case EACCES:
 		return "binding a queue needs CAP_NET_ADMIN: run as root";
 	case EBUSY:

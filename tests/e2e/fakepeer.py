@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""A fake remora peer speaking the link protocol (docs/protocol.md).
+
+  fakepeer.py connect PATH VERSION ROLE   connect to a listening remora-host
+  fakepeer.py listen PATH VERSION ROLE    wait for remora-enclave to connect
+
+It sends a HELLO with the given protocol VERSION and ROLE (1 host,
+2 enclave), then prints each frame it receives as "TYPE" or "bye CODE", and
+stops at a BYE, at end of stream, or after 10 s.
+"""
+import os
+import socket
+import struct
+import sys
+import time
+
+MAGIC = b"RM"
+TYPES = {1: "hello", 2: "packet", 3: "keepalive", 4: "bye"}
+
+
+def hello(version, role):
+    software = b"fakepeer"
+    payload = struct.pack(">HHII", version, role, 0, 65535) + software
+    return MAGIC + struct.pack(">BBI", version, 1, len(payload)) + payload
+
+
+def read_exact(s, n, deadline):
+    buf = b""
+    while len(buf) < n:
+        s.settimeout(max(0.01, deadline - time.time()))
+        b = s.recv(n - len(buf))
+        if not b:
+            return None
+        buf += b
+    return buf
+
+
+def run(s, version, role):
+    s.sendall(hello(version, role))
+    deadline = time.time() + 10
+    try:
+        while time.time() < deadline:
+            hdr = read_exact(s, 8, deadline)
+            if hdr is None:
+                print("eof", flush=True)
+                return
+            _, _, ftype, length = struct.unpack(">2sBBI", hdr)
+            payload = read_exact(s, length, deadline) if length else b""
+            if ftype == 4:
+                code = struct.unpack(">I", payload[:4])[0]
+                print("bye %d %s" % (code, payload[4:].decode(errors="replace")),
+                      flush=True)
+                return
+            print(TYPES.get(ftype, "type%d" % ftype), flush=True)
+    except (socket.timeout, ConnectionResetError):
+        print("timeout", flush=True)
+
+
+def main():
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    mode, path, version, role = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if mode == "connect":
+        s.connect(path)
+        run(s, version, role)
+    else:
+        if os.path.exists(path):
+            os.unlink(path)
+        s.bind(path)
+        s.listen(1)
+        s.settimeout(15)
+        print("listening", flush=True)
+        c, _ = s.accept()
+        run(c, version, role)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The link: a peer of another protocol version or the wrong role is refused
+# with a clear line on both sides; a silent peer is given up after the
+# timeout and the link re-made; a restart of remora-host is survived by a
+# TCP connection passing through.
+. "$(dirname "$0")/lib.sh"
+e2e_require python3 socat
+fake="python3 $E2E_ROOT/tests/e2e/fakepeer.py"
+E2E_HOST_ARGS="--keepalive 0.2 --peer-timeout 1"
+E2E_ENCLAVE_ARGS="--keepalive 0.2 --peer-timeout 1 --reconnect-max 0.5"
+e2e_topology
+
+# 1. a version-2 "enclave" connects to remora-host
+e2e_start_host
+e2e_wait_log "$E2E_TMP/remora-host.log" "listening on" 10 || exit 1
+got=$(timeout 20 $fake connect "$E2E_TMP/link.sock" 2 2 | grep '^bye')
+check "remora-host answers a version-2 peer with BYE code 1 (got: $got)" \
+	grep -q '^bye 1 ' <<<"$got"
+check "remora-host logs the version mismatch" \
+	grep -q "refusing peer: peer speaks link protocol version 2 (fakepeer), this build speaks version 1" "$E2E_TMP/remora-host.log"
+got=$(timeout 20 $fake connect "$E2E_TMP/link.sock" 1 1 | grep '^bye')
+check "remora-host refuses a peer claiming the host role (got: $got)" grep -q '^bye 2 ' <<<"$got"
+check_eq "remora-host counted 2 refused peers" 2 "$(e2e_stat remora-host link_refused)"
+kill "$(e2e_pid remora-host)"; wait "$(e2e_pid remora-host)" 2>/dev/null
+
+# 2. remora-enclave connects to a version-2 "host"
+e2e_bg fakehost host $fake listen "$E2E_TMP/link.sock" 2 1
+e2e_wait_log "$E2E_TMP/fakehost.log" listening 10 || exit 1
+e2e_start_enclave
+wait "$(e2e_pid fakehost)"
+check "remora-enclave answers a version-2 host with BYE code 1" grep -q '^bye 1 ' "$E2E_TMP/fakehost.log"
+check "remora-enclave logs the version mismatch" \
+	e2e_wait_log "$E2E_TMP/remora-enclave.log" "refusing peer: peer speaks link protocol version 2" 5
+
+# 3. the real pair; a TCP connection through it survives a host restart
+e2e_start_host
+e2e_wait_log "$E2E_TMP/remora-enclave.log" "link up" 10 || { e2e_log "link did not come up"; exit 1; }
+e2e_bg echo encl socat -T 60 TCP-LISTEN:7100,bind=$E2E_HOST_IP,reuseaddr EXEC:cat
+e2e_wait_listen in_encl tcp 7100 || exit 1
+mkfifo "$E2E_TMP/in"
+e2e_bg client net sh -c "exec socat -T 60 - TCP:$E2E_HOST_IP:7100 <'$E2E_TMP/in'"
+exec 9>"$E2E_TMP/in"
+echo before-restart >&9
+e2e_wait_log "$E2E_TMP/client.log" before-restart 10
+check "echo through the link before the restart" grep -q before-restart "$E2E_TMP/client.log"
+
+kill -9 "$(e2e_pid remora-host)"
+wait "$(e2e_pid remora-host)" 2>/dev/null
+check "remora-enclave sees the host go" e2e_wait_log "$E2E_TMP/remora-enclave.log" "link down" 10
+mv "$E2E_TMP/remora-host.log" "$E2E_TMP/remora-host.1.log"
+e2e_start_host
+check "remora-enclave reconnects to the restarted host" \
+	e2e_wait_log "$E2E_TMP/remora-host.log" "link up" 15
+echo after-restart >&9
+check "the same TCP connection carries data after the host restart" \
+	e2e_wait_log "$E2E_TMP/client.log" after-restart 15
+
+# 4. a host that stops answering is given up after the peer timeout
+kill -STOP "$(e2e_pid remora-host)"
+check "remora-enclave gives up a silent host" \
+	e2e_wait_log "$E2E_TMP/remora-enclave.log" "peer silent for" 10
+kill -CONT "$(e2e_pid remora-host)"
+check "the link is re-made after the host wakes up" \
+	e2e_wait_log "$E2E_TMP/remora-enclave.log" "connected to remora-host at .* (after retries)\|link up" 10
+echo after-stall >&9
+check "the TCP connection still works after the stall" \
+	e2e_wait_log "$E2E_TMP/client.log" after-stall 15
+exec 9>&-
+e2e_done
