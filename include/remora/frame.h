@@ -16,16 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FRAME_MAGIC0 0x52 /* 'R' */
-#define FRAME_MAGIC1 0x4d /* 'M' */
-#define REMORA_PROTO_VERSION 1
-#define FRAME_HDR_LEN 8			/* bytes */
-#define FRAME_MAX_PAYLOAD 65535		/* bytes: largest IPv4 datagram */
-#define FRAME_MAX_LEN (FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
-#define FRAME_HELLO_FIXED_LEN 12	/* bytes before the software string */
-#define FRAME_HELLO_SOFTWARE_MAX 64	/* bytes of software version text */
-#define FRAME_BYE_FIXED_LEN 4		/* bytes before the reason text */
-#define FRAME_BYE_TEXT_MAX 128		/* bytes of reason text */
+#define FRAME_MAGIC0		 0x52 /* 'R' */
+#define FRAME_MAGIC1		 0x4d /* 'M' */
+#define REMORA_PROTO_VERSION	 1U
+#define FRAME_HDR_LEN		 8     /* bytes */
+#define FRAME_MAX_PAYLOAD	 65535 /* bytes: largest IPv4 datagram */
+#define FRAME_MAX_LEN		 (FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
+#define FRAME_HELLO_FIXED_LEN	 12  /* bytes before the software string */
+#define FRAME_HELLO_SOFTWARE_MAX 64  /* bytes of software version text */
+#define FRAME_BYE_FIXED_LEN	 4   /* bytes before the reason text */
+#define FRAME_BYE_TEXT_MAX	 128 /* bytes of reason text */
 
 /**
  * enum frame_type - type byte of a frame
@@ -53,12 +53,12 @@ enum frame_role {
  * enum frame_bye_code - why a peer closes the link
  */
 enum frame_bye_code {
-	FRAME_BYE_SHUTDOWN = 0,	   /* orderly stop of the daemon */
-	FRAME_BYE_VERSION = 1,	   /* protocol version not supported */
-	FRAME_BYE_ROLE = 2,	   /* peer has the wrong role */
-	FRAME_BYE_PROTOCOL = 3,	   /* malformed frame or sequence */
-	FRAME_BYE_REPLACED = 4,	   /* a newer connection took over */
-	FRAME_BYE_TIMEOUT = 5,	   /* peer was silent too long */
+	FRAME_BYE_SHUTDOWN = 0, /* orderly stop of the daemon */
+	FRAME_BYE_VERSION = 1,	/* protocol version not supported */
+	FRAME_BYE_ROLE = 2,	/* peer has the wrong role */
+	FRAME_BYE_PROTOCOL = 3, /* malformed frame or sequence */
+	FRAME_BYE_REPLACED = 4, /* a newer connection took over */
+	FRAME_BYE_TIMEOUT = 5,	/* peer was silent too long */
 };
 
 /**

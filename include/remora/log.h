@@ -25,19 +25,19 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define err(...)  log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
 /* debug and trace cost one comparison when off: usable on the packet path */
-#define debug(...)                                                           \
-	do {                                                                 \
-		if (log_level >= LOG_LVL_DEBUG)                              \
-			log_msg(LOG_LVL_DEBUG, __VA_ARGS__);                 \
+#define debug(...)                                           \
+	do {                                                 \
+		if (log_level >= LOG_LVL_DEBUG)              \
+			log_msg(LOG_LVL_DEBUG, __VA_ARGS__); \
 	} while (0)
-#define trace(...)                                                           \
-	do {                                                                 \
-		if (log_level >= LOG_LVL_TRACE)                              \
-			log_msg(LOG_LVL_TRACE, __VA_ARGS__);                 \
+#define trace(...)                                           \
+	do {                                                 \
+		if (log_level >= LOG_LVL_TRACE)              \
+			log_msg(LOG_LVL_TRACE, __VA_ARGS__); \
 	} while (0)
 
 /**

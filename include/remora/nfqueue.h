@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NFQUEUE_COPY_RANGE 0xffff	  /* bytes: whole IPv4 packets */
-#define NFQUEUE_DEFAULT_MAXLEN 4096	  /* packets the kernel may hold for us */
-#define NFQUEUE_DRAIN_MAX 64	  /* messages per drain: then let others run */
-#define NFQUEUE_RCVBUF (8 << 20)	  /* bytes of netlink receive buffer */
+#define NFQUEUE_COPY_RANGE     0xffff /* bytes: whole IPv4 packets */
+#define NFQUEUE_DEFAULT_MAXLEN 4096   /* packets the kernel may hold for us */
+#define NFQUEUE_DRAIN_MAX      64 /* messages per drain: then let others run */
+#define NFQUEUE_RCVBUF	       (8 << 20) /* bytes of netlink receive buffer */
 
 struct mnl_socket;
 
@@ -43,6 +43,6 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx);
 void nfqueue_close(struct nfqueue *q);
 const char *nfqueue_hint(int err);
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
-		     uint64_t *queue_dropped, uint64_t *user_dropped);
+			 uint64_t *queue_dropped, uint64_t *user_dropped);
 
 #endif /* REMORA_NFQUEUE_H */

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define RAW_BATCH 64		/* packets per sendmmsg() */
-#define RAW_SNDBUF (8 << 20)	/* bytes */
+#define RAW_BATCH  64	     /* packets per sendmmsg() */
+#define RAW_SNDBUF (8 << 20) /* bytes */
 
 /**
  * struct raw_batch - packets waiting to be injected with one sendmmsg()

@@ -9,51 +9,49 @@
 /* X-macro: counter name, description. "q2l" is queue to link (packets the
  * local kernel handed us, sent to the peer); "l2i" is link to injection
  * (packets the peer sent, injected into the local kernel). */
-#define STATS_COUNTERS(X)                                                    \
-	X(Q2L_PACKETS, "q2l_packets", "packets taken from NFQUEUE")          \
-	X(Q2L_BYTES, "q2l_bytes", "bytes taken from NFQUEUE")                \
-	X(Q2L_SENT_PACKETS, "q2l_sent_packets", "packets framed to the peer") \
+#define STATS_COUNTERS(X)                                                      \
+	X(Q2L_PACKETS, "q2l_packets", "packets taken from NFQUEUE")            \
+	X(Q2L_BYTES, "q2l_bytes", "bytes taken from NFQUEUE")                  \
+	X(Q2L_SENT_PACKETS, "q2l_sent_packets", "packets framed to the peer")  \
 	X(Q2L_SENT_BYTES, "q2l_sent_bytes", "packet bytes framed to the peer") \
-	X(Q2L_DROP_LINK_DOWN, "q2l_drop_link_down",                          \
-	  "dropped: no link to the peer")                                    \
-	X(Q2L_DROP_LINK_FULL, "q2l_drop_link_full",                          \
-	  "dropped: link send buffer full")                                  \
-	X(Q2L_DROP_MALFORMED, "q2l_drop_malformed",                          \
-	  "dropped: queue message without a usable packet")                  \
-	X(Q2L_DROP_POLICY, "q2l_drop_policy",                                \
-	  "dropped: refused by local policy")                                \
-	X(L2I_PACKETS, "l2i_packets", "packet frames received from the peer") \
-	X(L2I_BYTES, "l2i_bytes", "packet bytes received from the peer")     \
-	X(L2I_INJECTED_PACKETS, "l2i_injected_packets",                      \
-	  "packets injected into the local kernel")                          \
-	X(L2I_INJECTED_BYTES, "l2i_injected_bytes",                          \
-	  "bytes injected into the local kernel")                            \
-	X(L2I_DROP_MALFORMED, "l2i_drop_malformed",                          \
-	  "dropped: not a well-formed IPv4 packet")                          \
-	X(L2I_DROP_CHECKSUM, "l2i_drop_checksum",                            \
-	  "dropped: bad IPv4 header checksum")                               \
-	X(L2I_DROP_FRAGMENT, "l2i_drop_fragment", "dropped: IPv4 fragment")  \
-	X(L2I_DROP_PROTO, "l2i_drop_proto",                                  \
-	  "dropped: protocol not carried")                                   \
-	X(L2I_DROP_SRC, "l2i_drop_src",                                      \
-	  "dropped: source address not allowed")                             \
-	X(L2I_DROP_DST, "l2i_drop_dst",                                      \
-	  "dropped: destination address not allowed")                        \
-	X(L2I_DROP_PORT, "l2i_drop_port", "dropped: port not allowed")       \
-	X(L2I_DROP_INJECT, "l2i_drop_inject",                                \
-	  "dropped: the kernel refused the injection")                       \
-	X(LINK_UP, "link_up", "links established")                           \
-	X(LINK_DOWN, "link_down", "links lost or closed")                    \
-	X(LINK_CONNECT_FAILED, "link_connect_failed",                        \
-	  "connection attempts that failed")                                 \
-	X(LINK_REFUSED, "link_refused",                                      \
-	  "peers refused (wrong CID, version or role)")                      \
-	X(LINK_PROTOCOL_ERRORS, "link_protocol_errors",                      \
-	  "links closed on a framing error")                                 \
-	X(LINK_TIMEOUTS, "link_timeouts", "links closed: peer silent")       \
-	X(LINK_UNKNOWN_FRAMES, "link_unknown_frames",                        \
-	  "frames of unknown type skipped")                                  \
-	X(LINK_RX_BYTES, "link_rx_bytes", "bytes read from the link")        \
+	X(Q2L_DROP_LINK_DOWN, "q2l_drop_link_down",                            \
+	  "dropped: no link to the peer")                                      \
+	X(Q2L_DROP_LINK_FULL, "q2l_drop_link_full",                            \
+	  "dropped: link send buffer full")                                    \
+	X(Q2L_DROP_MALFORMED, "q2l_drop_malformed",                            \
+	  "dropped: queue message without a usable packet")                    \
+	X(Q2L_DROP_POLICY, "q2l_drop_policy",                                  \
+	  "dropped: refused by local policy")                                  \
+	X(L2I_PACKETS, "l2i_packets", "packet frames received from the peer")  \
+	X(L2I_BYTES, "l2i_bytes", "packet bytes received from the peer")       \
+	X(L2I_INJECTED_PACKETS, "l2i_injected_packets",                        \
+	  "packets injected into the local kernel")                            \
+	X(L2I_INJECTED_BYTES, "l2i_injected_bytes",                            \
+	  "bytes injected into the local kernel")                              \
+	X(L2I_DROP_MALFORMED, "l2i_drop_malformed",                            \
+	  "dropped: not a well-formed IPv4 packet")                            \
+	X(L2I_DROP_CHECKSUM, "l2i_drop_checksum",                              \
+	  "dropped: bad IPv4 header checksum")                                 \
+	X(L2I_DROP_FRAGMENT, "l2i_drop_fragment", "dropped: IPv4 fragment")    \
+	X(L2I_DROP_PROTO, "l2i_drop_proto", "dropped: protocol not carried")   \
+	X(L2I_DROP_SRC, "l2i_drop_src", "dropped: source address not allowed") \
+	X(L2I_DROP_DST, "l2i_drop_dst",                                        \
+	  "dropped: destination address not allowed")                          \
+	X(L2I_DROP_PORT, "l2i_drop_port", "dropped: port not allowed")         \
+	X(L2I_DROP_INJECT, "l2i_drop_inject",                                  \
+	  "dropped: the kernel refused the injection")                         \
+	X(LINK_UP, "link_up", "links established")                             \
+	X(LINK_DOWN, "link_down", "links lost or closed")                      \
+	X(LINK_CONNECT_FAILED, "link_connect_failed",                          \
+	  "connection attempts that failed")                                   \
+	X(LINK_REFUSED, "link_refused",                                        \
+	  "peers refused (wrong CID, version or role)")                        \
+	X(LINK_PROTOCOL_ERRORS, "link_protocol_errors",                        \
+	  "links closed on a framing error")                                   \
+	X(LINK_TIMEOUTS, "link_timeouts", "links closed: peer silent")         \
+	X(LINK_UNKNOWN_FRAMES, "link_unknown_frames",                          \
+	  "frames of unknown type skipped")                                    \
+	X(LINK_RX_BYTES, "link_rx_bytes", "bytes read from the link")          \
 	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")
 
 #define STATS_ENUM(id, name, desc) STAT_##id,

@@ -15,9 +15,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define TRANSPORT_ADDR_MAX 128	  /* bytes of an address string */
+#define TRANSPORT_ADDR_MAX	128 /* bytes of an address string */
 #define TRANSPORT_UNIX_PATH_MAX 107 /* bytes of a unix socket path */
-#define TRANSPORT_CID_ANY 0xffffffffU
+#define TRANSPORT_CID_ANY	0xffffffffU
 
 /**
  * enum transport_kind - which socket family carries the link

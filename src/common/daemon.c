@@ -21,8 +21,8 @@ void daemon_report(uint16_t queue)
 static void daemon_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)revents;
-	info("received %s, stopping", w->signum == SIGTERM ? "SIGTERM"
-							   : "SIGINT");
+	info("received %s, stopping",
+	     w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
 	ev_break(loop, EVBREAK_ALL);
 }
 

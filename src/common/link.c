@@ -297,8 +297,8 @@ static void link_on_hello(struct link *l, const struct frame_hdr *h,
 		link_close(l, FRAME_BYE_VERSION, why);
 		return;
 	}
-	if (hello.role == l->role ||
-	    (hello.role != FRAME_ROLE_HOST && hello.role != FRAME_ROLE_ENCLAVE)) {
+	if (hello.role == l->role || (hello.role != FRAME_ROLE_HOST &&
+				      hello.role != FRAME_ROLE_ENCLAVE)) {
 		snprintf(why, sizeof(why), "peer has role %s, expected %s",
 			 frame_role_str(hello.role),
 			 frame_role_str(l->role == FRAME_ROLE_HOST
@@ -452,7 +452,8 @@ static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		link_close(l, FRAME_BYE_TIMEOUT, why);
 		return;
 	}
-	if (now - l->last_tx >= l->ka_interval / 2 && l->tx_head == l->tx_tail) {
+	if (now - l->last_tx >= l->ka_interval / 2 &&
+	    l->tx_head == l->tx_tail) {
 		frame_encode_hdr(ka, FRAME_KEEPALIVE, 0);
 		if (!link_queue(l, ka, sizeof(ka), NULL, 0))
 			link_flush(l);

@@ -20,9 +20,9 @@ enum log_level log_level = LOG_LVL_INFO;
 static const char *log_ident = "remora";
 static int log_journal;
 
-static const char *const log_names[] = { "error", "warn", "info", "debug",
-					 "trace" };
-static const int log_syslog_prio[] = { 3, 4, 6, 7, 7 };
+static const char *const log_names[] = {"error", "warn", "info", "debug",
+					"trace"};
+static const int log_syslog_prio[] = {3, 4, 6, 7, 7};
 
 /**
  * log_init() - set identity and threshold

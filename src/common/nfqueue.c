@@ -98,8 +98,8 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen)
 		setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVBUF,
 			   &rcv, sizeof(rcv));
 	rc = fcntl(mnl_socket_get_fd(q->nl), F_GETFL);
-	if (rc < 0 || fcntl(mnl_socket_get_fd(q->nl), F_SETFL,
-			    rc | O_NONBLOCK) < 0) {
+	if (rc < 0 ||
+	    fcntl(mnl_socket_get_fd(q->nl), F_SETFL, rc | O_NONBLOCK) < 0) {
 		rc = -errno;
 		goto fail;
 	}
@@ -121,10 +121,10 @@ int nfqueue_fd(const struct nfqueue *q)
 }
 
 /* Hand one queued packet to @fn. Return: 1 and its @id, or 0 if none */
-static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn, void *ctx,
-		   uint32_t *id)
+static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn,
+		       void *ctx, uint32_t *id)
 {
-	struct nlattr *attr[NFQA_MAX + 1] = { 0 };
+	struct nlattr *attr[NFQA_MAX + 1] = {0};
 	struct nfqnl_msg_packet_hdr *ph;
 
 	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR])
@@ -197,9 +197,11 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
 		for (nlh = (const struct nlmsghdr *)q->buf;
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(nlh);
 
-				if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(*e) &&
+				if (mnl_nlmsg_get_payload_len(nlh) >=
+					    sizeof(*e) &&
 				    e->error && log_ratelimit_ok(&rl, &sup))
 					warn("queue %u: kernel error: %s",
 					     q->num, strerror(-e->error));
@@ -295,7 +297,7 @@ const char *nfqueue_hint(int err)
  * Return: 0, or -ENOENT if the queue is not listed
  */
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
-		     uint64_t *queue_dropped, uint64_t *user_dropped)
+			 uint64_t *queue_dropped, uint64_t *user_dropped)
 {
 	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "re");
 	unsigned long long qn, portid, total, mode, range, qd, ud;

@@ -33,8 +33,7 @@ void opts_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		opts_prog);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", opts_prog);
 	exit(OPTS_EXIT_USAGE);
 }
 

@@ -12,16 +12,16 @@
 
 #include "remora/pkt.h"
 
-#define IP_OFF_MF 0x2000
-#define IP_OFF_MASK 0x1fff
-#define TCP_MIN_HDR 20 /* bytes */
-#define UDP_HDR 8      /* bytes */
-#define ICMP_MIN_HDR 8 /* bytes */
+#define IP_OFF_MF    0x2000
+#define IP_OFF_MASK  0x1fff
+#define TCP_MIN_HDR  20 /* bytes */
+#define UDP_HDR	     8	/* bytes */
+#define ICMP_MIN_HDR 8	/* bytes */
 
 /* ICMP types remora carries, either way */
-#define ICMP_T_ECHOREPLY 0
-#define ICMP_T_DEST_UNREACH 3
-#define ICMP_T_ECHO 8
+#define ICMP_T_ECHOREPLY     0
+#define ICMP_T_DEST_UNREACH  3
+#define ICMP_T_ECHO	     8
 #define ICMP_T_TIME_EXCEEDED 11
 #define ICMP_T_PARAMETERPROB 12
 
@@ -111,7 +111,7 @@ enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 	size_t hlen;
 	uint16_t off;
 
-	*pi = (struct pkt_info){ 0 };
+	*pi = (struct pkt_info){0};
 	if (len < PKT_IPV4_MIN_HDR || (p[0] >> 4) != 4)
 		return PKT_MALFORMED;
 	hlen = (size_t)(p[0] & 0x0f) * 4;
@@ -223,10 +223,14 @@ enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 const char *pkt_verdict_str(enum pkt_verdict v)
 {
 	static const char *const names[] = {
-		[PKT_OK] = "ok",	     [PKT_MALFORMED] = "malformed",
-		[PKT_CHECKSUM] = "checksum", [PKT_FRAGMENT] = "fragment",
-		[PKT_PROTO] = "protocol",    [PKT_SRC] = "source",
-		[PKT_DST] = "destination",   [PKT_PORT] = "port",
+		[PKT_OK] = "ok",
+		[PKT_MALFORMED] = "malformed",
+		[PKT_CHECKSUM] = "checksum",
+		[PKT_FRAGMENT] = "fragment",
+		[PKT_PROTO] = "protocol",
+		[PKT_SRC] = "source",
+		[PKT_DST] = "destination",
+		[PKT_PORT] = "port",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))

@@ -8,8 +8,8 @@ struct stats stats;
 
 #define STATS_NAME(id, name, desc) name,
 #define STATS_DESC(id, name, desc) desc,
-static const char *const stats_names[] = { STATS_COUNTERS(STATS_NAME) };
-static const char *const stats_descs[] = { STATS_COUNTERS(STATS_DESC) };
+static const char *const stats_names[] = {STATS_COUNTERS(STATS_NAME)};
+static const char *const stats_descs[] = {STATS_COUNTERS(STATS_DESC)};
 #undef STATS_NAME
 #undef STATS_DESC
 

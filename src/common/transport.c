@@ -87,10 +87,9 @@ static int transport_parse_unix(const char *s, struct transport_addr *a)
 
 static int transport_parse_tcp(const char *s, struct transport_addr *a)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
-				  .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST |
-					      AI_NUMERICSERV };
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
 	struct addrinfo *res;
 	char host[64];
 	const char *port;
@@ -172,8 +171,8 @@ static socklen_t transport_sockaddr(const struct transport_addr *a,
 		struct sockaddr_vm *vm = (struct sockaddr_vm *)ss;
 
 		vm->svm_family = AF_VSOCK;
-		vm->svm_cid = a->cid == TRANSPORT_CID_ANY ? VMADDR_CID_ANY
-							  : a->cid;
+		vm->svm_cid =
+			a->cid == TRANSPORT_CID_ANY ? VMADDR_CID_ANY : a->cid;
 		vm->svm_port = a->port;
 		return sizeof(*vm);
 	}

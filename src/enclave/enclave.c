@@ -176,9 +176,8 @@ int enclave_run(struct enclave *e)
 		die("cannot bind NFQUEUE %u: %s: %s", e->cfg.queue,
 		    strerror(-rc), nfqueue_hint(rc));
 
-	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
-		      e->cfg.ka_interval, e->cfg.peer_timeout,
-		      &enclave_link_ops, e))
+	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE, e->cfg.ka_interval,
+		      e->cfg.peer_timeout, &enclave_link_ops, e))
 		die("out of memory for link buffers");
 
 	ev_io_init(&e->nfq_io, enclave_nfq_cb, nfqueue_fd(&e->nfq), EV_READ);
@@ -191,8 +190,7 @@ int enclave_run(struct enclave *e)
 	daemon_signals_start(e->loop, &e->sigs, e->cfg.queue);
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
-	     REMORA_VERSION,
-	     inet_ntoa((struct in_addr){ .s_addr = e->cfg.addr }),
+	     REMORA_VERSION, inet_ntoa((struct in_addr){.s_addr = e->cfg.addr}),
 	     e->cfg.queue, e->cfg.link.text);
 	enclave_schedule_connect(e);
 	e->backoff = ENCLAVE_RECONNECT_MIN;

@@ -13,8 +13,8 @@
 #include "remora/raw.h"
 #include "remora/transport.h"
 
-#define ENCLAVE_DEFAULT_LINK "vsock:3:5000" /* CID 3: the parent instance */
-#define ENCLAVE_RECONNECT_MIN 0.1	    /* s: first retry */
+#define ENCLAVE_DEFAULT_LINK  "vsock:3:5000" /* CID 3: the parent instance */
+#define ENCLAVE_RECONNECT_MIN 0.1	     /* s: first retry */
 
 /**
  * struct enclave_config - what the command line says

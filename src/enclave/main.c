@@ -22,15 +22,18 @@ static const char enclave_usage[] =
 	"Options:\n"
 	"  -a, --address IPV4        the enclave's address: the instance's,\n"
 	"                            shared (required)\n"
-	"  -l, --link ADDR           where remora-host listens: vsock:CID:PORT,\n"
+	"  -l, --link ADDR           where remora-host listens: "
+	"vsock:CID:PORT,\n"
 	"                            unix:PATH or tcp:HOST:PORT\n"
 	"                            (default " ENCLAVE_DEFAULT_LINK ")\n"
 	"  -q, --queue N             NFQUEUE number of outbound packets\n"
 	"                            (default 0; as --queue-num in the rules)\n"
-	"      --queue-maxlen N      packets the kernel may hold (default 4096)\n"
+	"      --queue-maxlen N      packets the kernel may hold (default "
+	"4096)\n"
 	"  -k, --keepalive SECS      keepalive interval (default 1)\n"
 	"  -t, --peer-timeout SECS   give up a silent host after (default 5)\n"
-	"  -r, --reconnect-max SECS  longest wait between reconnection attempts\n"
+	"  -r, --reconnect-max SECS  longest wait between reconnection "
+	"attempts\n"
 	"                            (default 5; the wait doubles from 0.1)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
@@ -43,17 +46,17 @@ static const char enclave_usage[] =
 enum { OPT_QUEUE_MAXLEN = 256 };
 
 static const struct option enclave_options[] = {
-	{ "address", required_argument, NULL, 'a' },
-	{ "link", required_argument, NULL, 'l' },
-	{ "queue", required_argument, NULL, 'q' },
-	{ "queue-maxlen", required_argument, NULL, OPT_QUEUE_MAXLEN },
-	{ "keepalive", required_argument, NULL, 'k' },
-	{ "peer-timeout", required_argument, NULL, 't' },
-	{ "reconnect-max", required_argument, NULL, 'r' },
-	{ "log-level", required_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{"address", required_argument, NULL, 'a'},
+	{"link", required_argument, NULL, 'l'},
+	{"queue", required_argument, NULL, 'q'},
+	{"queue-maxlen", required_argument, NULL, OPT_QUEUE_MAXLEN},
+	{"keepalive", required_argument, NULL, 'k'},
+	{"peer-timeout", required_argument, NULL, 't'},
+	{"reconnect-max", required_argument, NULL, 'r'},
+	{"log-level", required_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
 };
 
 /**
@@ -86,25 +89,25 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			link = optarg;
 			break;
 		case 'q':
-			cfg->queue = (uint16_t)opts_u32("--queue", optarg, 0,
-							65535);
+			cfg->queue =
+				(uint16_t)opts_u32("--queue", optarg, 0, 65535);
 			break;
 		case OPT_QUEUE_MAXLEN:
-			cfg->queue_maxlen = opts_u32("--queue-maxlen", optarg,
-						     1, 1 << 20);
+			cfg->queue_maxlen =
+				opts_u32("--queue-maxlen", optarg, 1, 1 << 20);
 			break;
 		case 'k':
-			cfg->ka_interval = opts_seconds("--keepalive", optarg,
-							0.05, 3600);
+			cfg->ka_interval =
+				opts_seconds("--keepalive", optarg, 0.05, 3600);
 			break;
 		case 't':
 			cfg->peer_timeout = opts_seconds("--peer-timeout",
 							 optarg, 0.1, 86400);
 			break;
 		case 'r':
-			cfg->reconnect_max = opts_seconds(
-				"--reconnect-max", optarg,
-				ENCLAVE_RECONNECT_MIN, 3600);
+			cfg->reconnect_max =
+				opts_seconds("--reconnect-max", optarg,
+					     ENCLAVE_RECONNECT_MIN, 3600);
 			break;
 		case 'v':
 			if (log_parse_level(optarg, &lvl))

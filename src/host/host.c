@@ -91,7 +91,8 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			     strerror(-fd));
 		return;
 	}
-	if (h->cfg.listen.kind == TRANSPORT_VSOCK && cid != h->cfg.enclave_cid) {
+	if (h->cfg.listen.kind == TRANSPORT_VSOCK &&
+	    cid != h->cfg.enclave_cid) {
 		warn("refused a connection from vsock CID %u: only the "
 		     "enclave's CID %u may connect",
 		     cid, h->cfg.enclave_cid);
@@ -163,7 +164,7 @@ int host_run(struct host *h)
 	info("remora-host %s: listening on %s, queue %u, shared address "
 	     "%s, enclave source ports %s",
 	     REMORA_VERSION, h->cfg.listen.text, h->cfg.queue,
-	     inet_ntoa((struct in_addr){ .s_addr = h->cfg.addr }), ports);
+	     inet_ntoa((struct in_addr){.s_addr = h->cfg.addr}), ports);
 
 	ev_run(h->loop, 0);
 

@@ -14,11 +14,11 @@
 #include "remora/raw.h"
 #include "remora/transport.h"
 
-#define HOST_DEFAULT_LISTEN "vsock:any:5000"
+#define HOST_DEFAULT_LISTEN	   "vsock:any:5000"
 #define HOST_DEFAULT_ENCLAVE_PORTS "80,443,1024-61439"
-#define HOST_DEFAULT_HOST_PORTS "22"
-#define HOST_DEFAULT_MARK 0x52
-#define HOST_NO_CID 0xffffffffU
+#define HOST_DEFAULT_HOST_PORTS	   "22"
+#define HOST_DEFAULT_MARK	   0x52
+#define HOST_NO_CID		   0xffffffffU
 
 /**
  * struct host_config - what the command line says

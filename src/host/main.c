@@ -13,30 +13,41 @@
 static const char host_usage[] =
 	"Usage: remora-host --address IPV4 [OPTIONS]\n"
 	"\n"
-	"Give a Nitro Enclave the instance's network: packets from the enclave\n"
+	"Give a Nitro Enclave the instance's network: packets from the "
+	"enclave\n"
 	"arrive on the link and are sent as the host's own; packets for the\n"
-	"enclave's ports (and replies to its flows) are taken from NFQUEUE and\n"
-	"sent over the link. Load the host rules (remora-host-rules up) first.\n"
+	"enclave's ports (and replies to its flows) are taken from NFQUEUE "
+	"and\n"
+	"sent over the link. Load the host rules (remora-host-rules up) "
+	"first.\n"
 	"\n"
 	"Options:\n"
 	"  -a, --address IPV4        the instance address the enclave shares\n"
 	"                            (required)\n"
-	"  -l, --listen ADDR         link address to listen on: vsock:CID:PORT,\n"
+	"  -l, --listen ADDR         link address to listen on: "
+	"vsock:CID:PORT,\n"
 	"                            unix:PATH or tcp:HOST:PORT\n"
 	"                            (default " HOST_DEFAULT_LISTEN ")\n"
 	"  -c, --enclave-cid CID     the only vsock CID allowed to connect\n"
 	"                            (required with a vsock address)\n"
-	"  -q, --queue N             NFQUEUE number of packets for the enclave\n"
+	"  -q, --queue N             NFQUEUE number of packets for the "
+	"enclave\n"
 	"                            (default 0; as --queue-num in the rules)\n"
-	"      --queue-maxlen N      packets the kernel may hold (default 4096)\n"
-	"  -p, --enclave-ports LIST  ports the enclave owns, e.g. 80,443,1024-61439\n"
+	"      --queue-maxlen N      packets the kernel may hold (default "
+	"4096)\n"
+	"  -p, --enclave-ports LIST  ports the enclave owns, e.g. "
+	"80,443,1024-61439\n"
 	"                            (default " HOST_DEFAULT_ENCLAVE_PORTS ")\n"
-	"  -P, --host-ports LIST     ports that stay the host's even inside the\n"
-	"                            enclave's (default " HOST_DEFAULT_HOST_PORTS ")\n"
-	"  -m, --mark MARK           SO_MARK of injected packets (default 0x52;\n"
+	"  -P, --host-ports LIST     ports that stay the host's even inside "
+	"the\n"
+	"                            enclave's "
+	"(default " HOST_DEFAULT_HOST_PORTS ")\n"
+	"  -m, --mark MARK           SO_MARK of injected packets (default "
+	"0x52;\n"
 	"                            must match the rules)\n"
 	"  -k, --keepalive SECS      keepalive interval (default 1)\n"
-	"  -t, --peer-timeout SECS   give up a silent enclave after (default 5)\n"
+	"  -t, --peer-timeout SECS   give up a silent enclave after (default "
+	"5)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
 	"  -h, --help                show this help\n"
@@ -48,25 +59,24 @@ static const char host_usage[] =
 enum { OPT_QUEUE_MAXLEN = 256 };
 
 static const struct option host_options[] = {
-	{ "address", required_argument, NULL, 'a' },
-	{ "listen", required_argument, NULL, 'l' },
-	{ "enclave-cid", required_argument, NULL, 'c' },
-	{ "queue", required_argument, NULL, 'q' },
-	{ "queue-maxlen", required_argument, NULL, OPT_QUEUE_MAXLEN },
-	{ "enclave-ports", required_argument, NULL, 'p' },
-	{ "host-ports", required_argument, NULL, 'P' },
-	{ "mark", required_argument, NULL, 'm' },
-	{ "keepalive", required_argument, NULL, 'k' },
-	{ "peer-timeout", required_argument, NULL, 't' },
-	{ "log-level", required_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{"address", required_argument, NULL, 'a'},
+	{"listen", required_argument, NULL, 'l'},
+	{"enclave-cid", required_argument, NULL, 'c'},
+	{"queue", required_argument, NULL, 'q'},
+	{"queue-maxlen", required_argument, NULL, OPT_QUEUE_MAXLEN},
+	{"enclave-ports", required_argument, NULL, 'p'},
+	{"host-ports", required_argument, NULL, 'P'},
+	{"mark", required_argument, NULL, 'm'},
+	{"keepalive", required_argument, NULL, 'k'},
+	{"peer-timeout", required_argument, NULL, 't'},
+	{"log-level", required_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
 };
 
 /* Parse a port list flag or exit 2 */
-static void host_ports_arg(const char *flag, const char *s,
-			   struct portset *ps)
+static void host_ports_arg(const char *flag, const char *s, struct portset *ps)
 {
 	if (portset_parse(ps, s))
 		opts_usage_error("%s: '%s' is not a port list "
@@ -112,12 +122,12 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 						    0xfffffffeU);
 			break;
 		case 'q':
-			cfg->queue = (uint16_t)opts_u32("--queue", optarg, 0,
-							65535);
+			cfg->queue =
+				(uint16_t)opts_u32("--queue", optarg, 0, 65535);
 			break;
 		case OPT_QUEUE_MAXLEN:
-			cfg->queue_maxlen = opts_u32("--queue-maxlen", optarg,
-						     1, 1 << 20);
+			cfg->queue_maxlen =
+				opts_u32("--queue-maxlen", optarg, 1, 1 << 20);
 			break;
 		case 'p':
 			host_ports_arg("--enclave-ports", optarg, &cfg->ports);
@@ -129,8 +139,8 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			cfg->mark = opts_u32("--mark", optarg, 1, 0xffffffffU);
 			break;
 		case 'k':
-			cfg->ka_interval = opts_seconds("--keepalive", optarg,
-							0.05, 3600);
+			cfg->ka_interval =
+				opts_seconds("--keepalive", optarg, 0.05, 3600);
 			break;
 		case 't':
 			cfg->peer_timeout = opts_seconds("--peer-timeout",

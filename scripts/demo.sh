@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# remora demo: install the dependencies, build, then give an "enclave" (a
+# network namespace with only lo) a real IP interface through both daemons,
+# and show real traffic both ways. Run as root. Everything happens inside
+# namespaces made for the demo (198.18.0.0/15 addresses) and is removed at
+# the end; nothing on this machine's own network changes.
+#
+#   scripts/demo.sh [--no-install]
+set -u
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: run as root (network namespaces, iptables, NFQUEUE): sudo $0" >&2
+	exit 1
+fi
+if [ "${1:-}" != --no-install ]; then
+	scripts/install-deps.sh || exit 1
+fi
+scripts/build.sh || exit 1
+
+. tests/e2e/lib.sh
+E2E_NAME=demo
+e2e_require curl socat dig ping dnsmasq
+e2e_topology
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "topology"
+cat <<TXT
+  internet ns  eth0 $E2E_NET_IP/24      HTTP server, DNS resolver, clients
+      | veth
+  host ns      eth0 $E2E_HOST_IP/24      remora-host + its rules (the instance)
+      | unix socket $E2E_TMP/link.sock (vsock on Nitro)
+  enclave ns   lo only, $E2E_HOST_IP/32  remora-enclave + its rules, apps
+TXT
+in_encl ip -brief addr show
+in_encl ip route show
+
+say "starting remora-host and remora-enclave"
+e2e_daemons
+grep -h "link up" "$E2E_TMP"/remora-*.log
+
+say "outbound: curl in the enclave fetches a page from the internet"
+e2e_bg web net socat -T 30 TCP-LISTEN:80,bind=$E2E_NET_IP,reuseaddr,fork \
+	SYSTEM:"echo HTTP/1.0 200 OK; echo; echo hello from the internet - seen by the enclave"
+e2e_wait_listen in_net tcp 80
+in_encl curl -sS --max-time 10 "http://$E2E_NET_IP/"
+
+say "outbound: 50 MB download into the enclave, checked"
+head -c $((50 << 20)) /dev/urandom >"$E2E_TMP/big.bin"
+cat >"$E2E_TMP/http.sh" <<SH
+#!/bin/sh
+printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s $E2E_TMP/big.bin)"
+exec cat $E2E_TMP/big.bin
+SH
+chmod +x "$E2E_TMP/http.sh"
+e2e_bg big net socat -T 30 TCP-LISTEN:8080,bind=$E2E_NET_IP,reuseaddr,fork EXEC:"$E2E_TMP/http.sh"
+e2e_wait_listen in_net tcp 8080
+in_encl curl -sS --max-time 60 -o "$E2E_TMP/got.bin" -w '%{size_download} bytes at %{speed_download} bytes/s\n' "http://$E2E_NET_IP:8080/"
+cmp -s "$E2E_TMP/big.bin" "$E2E_TMP/got.bin" && echo "content identical" || echo "CONTENT DIFFERS"
+
+say "inbound: a client on the internet reaches a server in the enclave on the host's address"
+e2e_bg encl-web encl socat -T 30 TCP-LISTEN:443,bind=$E2E_HOST_IP,reuseaddr,fork \
+	SYSTEM:"echo hello from inside the enclave on port 443"
+e2e_wait_listen in_encl tcp 443
+in_net socat -T 5 - TCP:$E2E_HOST_IP:443 </dev/null
+
+say "UDP: a DNS query from the enclave to a resolver on the internet"
+e2e_bg dnsmasq net dnsmasq --no-daemon --conf-file=/dev/null --no-resolv --no-hosts \
+	--listen-address=$E2E_NET_IP --bind-interfaces --address=/demo.remora.test/192.0.2.10 --user=root
+e2e_wait_listen in_net udp 53
+echo "demo.remora.test -> $(in_encl dig +short +time=3 @$E2E_NET_IP demo.remora.test A)"
+
+say "ICMP: ping from the enclave"
+in_encl ping -n -c 3 -i 0.2 -W 2 $E2E_NET_IP | tail -n 2
+
+say "the host keeps its own: port 22 answers from the host, not the enclave"
+e2e_bg host-ssh host socat -T 30 TCP-LISTEN:22,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo SSH-2.0-host"
+e2e_bg encl-22 encl socat -T 30 TCP-LISTEN:22,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo enclave"
+e2e_wait_listen in_host tcp 22 && e2e_wait_listen in_encl tcp 22
+in_net socat -T 5 - TCP:$E2E_HOST_IP:22 </dev/null
+
+say "counters (non-zero), as logged on SIGUSR1"
+for d in remora-enclave remora-host; do
+	echo "$d:"
+	e2e_stats "$d" | awk '$2 != 0' | sort | sed 's/^/  /'
+done
+
+say "done: stopping the daemons and removing the namespaces"

@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Install what remora needs to build, test and run its demo (Debian 12).
+set -eu
+PKGS="build-essential cmake pkg-config
+libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libcmocka-dev
+iptables iproute2 procps util-linux kmod
+curl socat dnsmasq-base bind9-dnsutils iputils-ping python3
+clang-format cppcheck"
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: run as root (or with sudo) to install: $(echo $PKGS)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $PKGS

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# remora's whole test suite: build (plain and ASan+UBSan), format and static
+# checks, then unit and end-to-end tests (ctest) on both builds.
+# End-to-end tests need root; without it they report themselves skipped.
+set -u
+cd "$(dirname "$0")/.."
+status=0
+step() { printf '\n=== %s\n' "$*"; }
+
+step "build: build/ and build-asan/"
+scripts/build.sh --asan || exit 1
+
+step "format: clang-format --dry-run (.clang-format)"
+if command -v clang-format >/dev/null; then
+	if clang-format --dry-run --Werror src/*/*.c src/*/*.h include/remora/*.h tests/unit/*.c 2>&1 | head -20 | grep .; then
+		echo "format: files differ from .clang-format (run clang-format -i)"
+		status=1
+	else
+		echo "format: clean"
+	fi
+else
+	echo "format: clang-format not installed, skipped"
+fi
+
+step "static analysis: cppcheck"
+if command -v cppcheck >/dev/null; then
+	# variableScope: declarations stay at the top of blocks, kernel style
+	cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
+		--inline-suppr --error-exitcode=1 -I include -DREMORA_VERSION='"t"' \
+		--suppress=missingIncludeSystem --suppress=variableScope src/ || status=1
+	[ $status = 0 ] && echo "cppcheck: clean"
+else
+	echo "cppcheck: not installed, skipped"
+fi
+
+step "tests on the ASan+UBSan build"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --test-dir build-asan --output-on-failure || status=1
+
+step "tests on the release build"
+ctest --test-dir build --output-on-failure || status=1
+
+# leave nothing behind, even after a failure
+left=$(ip netns list 2>/dev/null | grep -c '^rmr' || true)
+if [ "${left:-0}" != 0 ]; then
+	echo "test.sh: $left test namespaces were left behind"
+	status=1
+fi
+exit $status
