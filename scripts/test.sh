@@ -13,7 +13,8 @@ scripts/build.sh --asan || exit 1
 
 step "format: clang-format --dry-run (.clang-format)"
 if command -v clang-format >/dev/null; then
-	if clang-format --dry-run --Werror src/*/*.c src/*/*.h include/remora/*.h tests/unit/*.c 2>&1 | head -20 | grep .; then
+	mapfile -t sources < <(find src include tests -name '*.[ch]' | sort)
+	if clang-format --dry-run --Werror "${sources[@]}" 2>&1 | head -20 | grep .; then
 		echo "format: files differ from .clang-format (run clang-format -i)"
 		status=1
 	else
@@ -26,10 +27,13 @@ fi
 step "static analysis: cppcheck"
 if command -v cppcheck >/dev/null; then
 	# variableScope: declarations stay at the top of blocks, kernel style
-	cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
+	if cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
 		--inline-suppr --error-exitcode=1 -I include -DREMORA_VERSION='"t"' \
-		--suppress=missingIncludeSystem --suppress=variableScope src/ || status=1
-	[ $status = 0 ] && echo "cppcheck: clean"
+		--suppress=missingIncludeSystem --suppress=variableScope src/; then
+		echo "cppcheck: clean"
+	else
+		status=1
+	fi
 else
 	echo "cppcheck: not installed, skipped"
 fi
