@@ -194,6 +194,38 @@ e2e_stats() {
 # e2e_stat NAME COUNTER: one counter's current value
 e2e_stat() { e2e_stats "$1" | awk -v k="$2" '$1 == k {print $2}'; }
 
+# e2e_check_counters: what one daemon sent, the other received, and nothing
+# looped: the host never re-queues what it injected (the enclave would refuse
+# it as not addressed to it) and the enclave never queues what it injected
+# (the host would refuse it as not from the shared address).
+e2e_check_counters() {
+	local es eh
+	es=$(e2e_stats remora-enclave)
+	eh=$(e2e_stats remora-host)
+	c() { awk -v k="$2" '$1 == k {print $2}' <<<"$1"; }
+	check_eq "enclave->host: packets sent by remora-enclave = packets received by remora-host" \
+		"$(c "$es" q2l_sent_packets)" "$(c "$eh" l2i_packets)"
+	check_eq "host->enclave: packets sent by remora-host = packets received by remora-enclave" \
+		"$(c "$eh" q2l_sent_packets)" "$(c "$es" l2i_packets)"
+	check_eq "remora-enclave refused nothing as misaddressed (no host loop)" 0 "$(c "$es" l2i_drop_dst)"
+	check_eq "remora-host refused nothing as wrongly sourced (no enclave loop)" 0 "$(c "$eh" l2i_drop_src)"
+	check_eq "remora-enclave: no injection failures" 0 "$(c "$es" l2i_drop_inject)"
+	check_eq "remora-host: no injection failures" 0 "$(c "$eh" l2i_drop_inject)"
+}
+
+# e2e_stop_daemons: SIGTERM both; they must exit 0 after saying so
+e2e_stop_daemons() {
+	local d pid rc
+	for d in remora-enclave remora-host; do
+		pid=$(e2e_pid "$d")
+		kill -TERM "$pid"
+		wait "$pid"
+		rc=$?
+		check_eq "$d exits with status 0 on SIGTERM" 0 "$rc"
+		check "$d logs its stop" grep -q "info: stopped" "$E2E_TMP/$d.log"
+	done
+}
+
 ok() {
 	E2E_PASSES=$((E2E_PASSES + 1))
 	echo "[$E2E_NAME] ok - $*"
