@@ -111,6 +111,24 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	link_attach(&h->link, fd);
 }
 
+/* Warn when the shared address is not one of this host's: packets for the
+ * enclave would never arrive, and replies would leave with a foreign source */
+static void host_check_address(uint32_t addr)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_addr.s_addr = addr};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
+	    errno == EADDRNOTAVAIL)
+		warn("%s is not an address of this host: the enclave must "
+		     "share the instance's primary address (--address)",
+		     inet_ntoa(sin.sin_addr));
+	close(fd);
+}
+
 /**
  * host_run() - set up, run the event loop until SIGTERM/SIGINT, tear down
  * @h:	daemon state with its configuration filled
@@ -126,6 +144,7 @@ int host_run(struct host *h)
 	if (!h->loop)
 		die("cannot start the event loop");
 
+	host_check_address(h->cfg.addr);
 	fd = raw_open(h->cfg.mark);
 	if (fd < 0)
 		die("cannot open the raw injection socket: %s (needs "

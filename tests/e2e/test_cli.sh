@@ -49,6 +49,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v unshare >/d
 			unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 			"$B/$d" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock
 	done
+	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock" 2>&1)
+	check "remora-host warns when --address is not one of the host's" \
+		grep -q "198.18.0.1 is not an address of this host" <<<"$out"
 	tmp=$(mktemp -d)
 	unshare -n sh -c "
 		'$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 >$tmp/first.log 2>&1 &
