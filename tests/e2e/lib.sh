@@ -142,6 +142,17 @@ e2e_wait_log() {
 	return 1
 }
 
+# e2e_wait_more FILE PATTERN COUNT [SECONDS]: wait until PATTERN occurs more
+# than COUNT times in FILE (for logs that already hold earlier matches)
+e2e_wait_more() {
+	local file=$1 pat=$2 n=$3 t=${4:-10} i
+	for ((i = 0; i < t * 10; i++)); do
+		[ "$(grep -c -- "$pat" "$file" 2>/dev/null)" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # e2e_wait_listen NS-FUNC PROTO PORT [SECONDS]: wait for a listening socket
 e2e_wait_listen() {
 	local fn=$1 proto=$2 port=$3 t=${4:-10} i flag=-ltn

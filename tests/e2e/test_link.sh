@@ -57,14 +57,27 @@ check "the same TCP connection carries data after the host restart" \
 	e2e_wait_log "$E2E_TMP/client.log" after-restart 15
 
 # 4. a host that stops answering is given up after the peer timeout
+ups=$(grep -c "link up" "$E2E_TMP/remora-enclave.log")
 kill -STOP "$(e2e_pid remora-host)"
 check "remora-enclave gives up a silent host" \
 	e2e_wait_log "$E2E_TMP/remora-enclave.log" "peer silent for" 10
 kill -CONT "$(e2e_pid remora-host)"
 check "the link is re-made after the host wakes up" \
-	e2e_wait_log "$E2E_TMP/remora-enclave.log" "connected to remora-host at .* (after retries)\|link up" 10
+	e2e_wait_more "$E2E_TMP/remora-enclave.log" "link up" "$ups" 10
 echo after-stall >&9
 check "the TCP connection still works after the stall" \
 	e2e_wait_log "$E2E_TMP/client.log" after-stall 15
+
+# 5. the same connection survives a restart of remora-enclave
+downs=$(grep -c "link down" "$E2E_TMP/remora-host.log")
+kill -9 "$(e2e_pid remora-enclave)"
+wait "$(e2e_pid remora-enclave)" 2>/dev/null
+check "remora-host sees the enclave go" e2e_wait_more "$E2E_TMP/remora-host.log" "link down" "$downs" 10
+mv "$E2E_TMP/remora-enclave.log" "$E2E_TMP/remora-enclave.1.log"
+e2e_start_enclave
+check "the restarted remora-enclave links up" e2e_wait_log "$E2E_TMP/remora-enclave.log" "link up" 10
+echo after-enclave-restart >&9
+check "the TCP connection still works after the enclave restart" \
+	e2e_wait_log "$E2E_TMP/client.log" after-enclave-restart 15
 exec 9>&-
 e2e_done
