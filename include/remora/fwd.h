@@ -7,9 +7,10 @@
 #include <stdint.h>
 
 #include "remora/link.h"
+#include "remora/nfqueue.h"
 #include "remora/pkt.h"
 
-void fwd_queue_to_link(struct link *l, const uint8_t *pkt, size_t len);
+void fwd_queue_drain(struct nfqueue *q, struct link *l);
 void fwd_count_refusal(enum pkt_verdict v);
 void fwd_log_kernel_queue(uint16_t queue);
 

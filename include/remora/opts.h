@@ -3,10 +3,55 @@
 #ifndef REMORA_OPTS_H
 #define REMORA_OPTS_H
 
+#include <getopt.h>
 #include <stdint.h>
+
+#include "remora/log.h"
 #include <stdnoreturn.h>
 
 #define OPTS_EXIT_USAGE 2
+
+/**
+ * struct opts_common - what both daemons are told the same way
+ * @addr:	the shared address, network byte order
+ * @have_addr:	--address was given
+ * @queue:	NFQUEUE number
+ * @queue_maxlen: packets the kernel may hold in the queue
+ * @ka_interval: keepalive interval, seconds
+ * @peer_timeout: seconds of silence before the peer is given up
+ * @level:	log level
+ */
+struct opts_common {
+	uint32_t addr;
+	int have_addr;
+	uint16_t queue;
+	uint32_t queue_maxlen;
+	double ka_interval;
+	double peer_timeout;
+	enum log_level level;
+};
+
+#define OPTS_COMMON_SHORT "a:q:k:t:v:hV"
+enum { OPTS_QUEUE_MAXLEN = 256 };
+/* getopt_long() entries of the common options */
+#define OPTS_COMMON_LONG                                                      \
+	{"address", required_argument, NULL, 'a'},                            \
+		{"queue", required_argument, NULL, 'q'},                      \
+		{"queue-maxlen", required_argument, NULL, OPTS_QUEUE_MAXLEN}, \
+		{"keepalive", required_argument, NULL, 'k'},                  \
+		{"peer-timeout", required_argument, NULL, 't'},               \
+		{"log-level", required_argument, NULL, 'v'},                  \
+		{"help", no_argument, NULL, 'h'},                             \
+	{                                                                     \
+		"version", no_argument, NULL, 'V'                             \
+	}
+
+void opts_common_init(struct opts_common *o);
+int opts_common_parse(struct opts_common *o, int c, const char *arg,
+		      const char *usage);
+void opts_common_check(const struct opts_common *o, int argc, char **argv);
+struct transport_addr;
+void opts_link(const char *flag, const char *s, struct transport_addr *a);
 
 void opts_init(const char *prog);
 noreturn void opts_usage_error(const char *fmt, ...)

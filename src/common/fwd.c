@@ -2,23 +2,20 @@
 /* remora - forwarding steps shared by remora-host and remora-enclave */
 
 #include <errno.h>
+#include <string.h>
 
 #include "remora/fwd.h"
 #include "remora/log.h"
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
 
-/**
- * fwd_queue_to_link() - frame a packet taken from NFQUEUE for the peer
- * @l:	link
- * @pkt:	packet
- * @len:	its length
- *
- * The packet is copied into the link's send queue, or dropped and counted:
- * the queue's verdict is DROP either way, so nothing waits on the link.
- */
-void fwd_queue_to_link(struct link *l, const uint8_t *pkt, size_t len)
+/* Frame a packet taken from NFQUEUE for the peer: it is copied into the
+ * link's send queue, or dropped and counted. The queue's verdict is DROP
+ * either way, so nothing waits on the link. */
+static void fwd_queue_to_link(void *ctx, const uint8_t *pkt, size_t len)
 {
+	struct link *l = ctx;
+
 	switch (link_send_packet(l, pkt, len)) {
 	case 0:
 		return;
@@ -32,6 +29,27 @@ void fwd_queue_to_link(struct link *l, const uint8_t *pkt, size_t len)
 		stat_inc(STAT_Q2L_DROP_MALFORMED);
 		return;
 	}
+}
+
+/**
+ * fwd_queue_drain() - move what the queue holds onto the link, then write
+ * @q:	queue, readable
+ * @l:	link to the peer
+ *
+ * One drain, one batch verdict, one flush: the frames of every packet read
+ * here leave in as few writes as the socket allows.
+ */
+void fwd_queue_drain(struct nfqueue *q, struct link *l)
+{
+	static struct log_ratelimit rl;
+	unsigned long sup;
+	int n;
+
+	n = nfqueue_drain(q, fwd_queue_to_link, l);
+	if (n < 0 && log_ratelimit_ok(&rl, &sup))
+		warn("queue %u: read failed: %s (%lu more not shown)", q->num,
+		     strerror(-n), sup);
+	link_flush(l);
 }
 
 /**

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "remora/frame.h"
+#include "remora/nfqueue.h"
 #include "remora/opts.h"
+#include "remora/transport.h"
 
 static const char *opts_prog = "remora";
 
@@ -121,4 +124,99 @@ uint32_t opts_ipv4(const char *flag, const char *s)
 	if (inet_pton(AF_INET, s, &a) != 1)
 		opts_usage_error("%s: '%s' is not an IPv4 address", flag, s);
 	return a.s_addr;
+}
+
+/**
+ * opts_common_init() - defaults of the common options
+ * @o:	options
+ */
+void opts_common_init(struct opts_common *o)
+{
+	*o = (struct opts_common){.queue_maxlen = NFQUEUE_DEFAULT_MAXLEN,
+				  .ka_interval = 1,
+				  .peer_timeout = 5,
+				  .level = LOG_LVL_INFO};
+}
+
+/**
+ * opts_common_parse() - take one option if it is a common one
+ * @o:	options
+ * @c:	getopt_long()'s return
+ * @arg:	its value
+ * @usage:	text printed for --help
+ *
+ * --help and --version print and exit 0; a bad value exits 2.
+ *
+ * Return: 1 if @c was a common option, 0 otherwise
+ */
+int opts_common_parse(struct opts_common *o, int c, const char *arg,
+		      const char *usage)
+{
+	switch (c) {
+	case 'a':
+		o->addr = opts_ipv4("--address", arg);
+		o->have_addr = 1;
+		return 1;
+	case 'q':
+		o->queue = (uint16_t)opts_u32("--queue", arg, 0, 65535);
+		return 1;
+	case OPTS_QUEUE_MAXLEN:
+		o->queue_maxlen = opts_u32("--queue-maxlen", arg, 1, 1 << 20);
+		return 1;
+	case 'k':
+		o->ka_interval = opts_seconds("--keepalive", arg, 0.05, 3600);
+		return 1;
+	case 't':
+		o->peer_timeout =
+			opts_seconds("--peer-timeout", arg, 0.1, 86400);
+		return 1;
+	case 'v':
+		if (log_parse_level(arg, &o->level))
+			opts_usage_error("--log-level: '%s' is not one of "
+					 "error, warn, info, debug, trace",
+					 arg);
+		return 1;
+	case 'h':
+		fputs(usage, stdout);
+		exit(EXIT_SUCCESS);
+	case 'V':
+		printf("%s %s (link protocol %u)\n", opts_prog, REMORA_VERSION,
+		       REMORA_PROTO_VERSION);
+		exit(EXIT_SUCCESS);
+	default:
+		return 0;
+	}
+}
+
+/**
+ * opts_common_check() - what must hold once every option is read, or exit 2
+ * @o:	options
+ * @argc:	argument count
+ * @argv:	arguments, of which getopt_long() has read up to optind
+ */
+void opts_common_check(const struct opts_common *o, int argc, char **argv)
+{
+	if (optind < argc)
+		opts_usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->have_addr)
+		opts_usage_error("--address is required: the instance's IPv4 "
+				 "address, which the enclave shares");
+	if (o->peer_timeout <= o->ka_interval)
+		opts_usage_error("--peer-timeout (%g s) must be longer than "
+				 "--keepalive (%g s)",
+				 o->peer_timeout, o->ka_interval);
+}
+
+/**
+ * opts_link() - parse a link address or exit 2
+ * @flag:	the option, for the message
+ * @s:	text given
+ * @a:	result
+ */
+void opts_link(const char *flag, const char *s, struct transport_addr *a)
+{
+	if (transport_parse(s, a))
+		opts_usage_error("%s: '%s' is not a link address "
+				 "(vsock:CID:PORT, unix:PATH or tcp:HOST:PORT)",
+				 flag, s);
 }

@@ -30,7 +30,7 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 
 	v = pkt_parse_ipv4(pkt, len, &pi);
 	if (v == PKT_OK)
-		v = pkt_check_inbound(&pi, e->cfg.addr);
+		v = pkt_check_inbound(&pi, e->cfg.c.addr);
 	if (v != PKT_OK) {
 		fwd_count_refusal(v);
 		return;
@@ -126,26 +126,13 @@ static void enclave_schedule_connect(struct enclave *e)
 		e->backoff = e->cfg.reconnect_max;
 }
 
-static void enclave_nfq_packet(void *ctx, const uint8_t *pkt, size_t len)
-{
-	struct enclave *e = ctx;
-
-	fwd_queue_to_link(&e->link, pkt, len);
-}
-
 static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	static struct log_ratelimit rl;
 	struct enclave *e = w->data;
-	unsigned long sup;
-	int n;
 
 	(void)loop;
 	(void)revents;
-	n = nfqueue_drain(&e->nfq, enclave_nfq_packet, e);
-	if (n < 0 && log_ratelimit_ok(&rl, &sup))
-		warn("queue %u: read failed: %s", e->cfg.queue, strerror(-n));
-	link_flush(&e->link);
+	fwd_queue_drain(&e->nfq, &e->link);
 }
 
 /**
@@ -171,13 +158,14 @@ int enclave_run(struct enclave *e)
 		    strerror(-fd));
 	raw_batch_init(&e->raw, fd);
 
-	rc = nfqueue_open(&e->nfq, e->cfg.queue, e->cfg.queue_maxlen);
+	rc = nfqueue_open(&e->nfq, e->cfg.c.queue, e->cfg.c.queue_maxlen);
 	if (rc)
-		die("cannot bind NFQUEUE %u: %s: %s", e->cfg.queue,
+		die("cannot bind NFQUEUE %u: %s: %s", e->cfg.c.queue,
 		    strerror(-rc), nfqueue_hint(rc));
 
-	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE, e->cfg.ka_interval,
-		      e->cfg.peer_timeout, &enclave_link_ops, e))
+	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
+		      e->cfg.c.ka_interval, e->cfg.c.peer_timeout,
+		      &enclave_link_ops, e))
 		die("out of memory for link buffers");
 
 	ev_io_init(&e->nfq_io, enclave_nfq_cb, nfqueue_fd(&e->nfq), EV_READ);
@@ -187,11 +175,12 @@ int enclave_run(struct enclave *e)
 	e->conn_io.data = e;
 	ev_init(&e->retry, enclave_retry_cb);
 	e->retry.data = e;
-	daemon_signals_start(e->loop, &e->sigs, e->cfg.queue);
+	daemon_signals_start(e->loop, &e->sigs, e->cfg.c.queue);
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
-	     REMORA_VERSION, inet_ntoa((struct in_addr){.s_addr = e->cfg.addr}),
-	     e->cfg.queue, e->cfg.link.text);
+	     REMORA_VERSION,
+	     inet_ntoa((struct in_addr){.s_addr = e->cfg.c.addr}),
+	     e->cfg.c.queue, e->cfg.link.text);
 	enclave_schedule_connect(e);
 	e->backoff = ENCLAVE_RECONNECT_MIN;
 
@@ -201,7 +190,7 @@ int enclave_run(struct enclave *e)
 	ev_timer_stop(e->loop, &e->retry);
 	if (e->conn_fd >= 0)
 		close(e->conn_fd);
-	daemon_report(e->cfg.queue);
+	daemon_report(e->cfg.c.queue);
 	nfqueue_close(&e->nfq);
 	close(e->raw.fd);
 	link_free(&e->link);

@@ -10,6 +10,7 @@
 #include "remora/daemon.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
+#include "remora/opts.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
 
@@ -18,21 +19,13 @@
 
 /**
  * struct enclave_config - what the command line says
+ * @c:		options both daemons take (address, queue, timers, log level)
  * @link:	where remora-host listens
- * @addr:	the enclave's address (the host's, shared), network order
- * @queue:	NFQUEUE number of outbound packets
- * @queue_maxlen: packets the kernel may hold in the queue
- * @ka_interval: keepalive interval, seconds
- * @peer_timeout: seconds of silence before the host is given up
  * @reconnect_max: cap of the reconnect backoff, seconds
  */
 struct enclave_config {
+	struct opts_common c;
 	struct transport_addr link;
-	uint32_t addr;
-	uint16_t queue;
-	uint32_t queue_maxlen;
-	double ka_interval;
-	double peer_timeout;
 	double reconnect_max;
 };
 

@@ -43,19 +43,10 @@ static const char enclave_usage[] =
 	"Signals: SIGTERM/SIGINT stop cleanly; SIGUSR1 logs every counter.\n"
 	"Exit status: 0 stopped cleanly, 1 start-up failed, 2 bad usage.\n";
 
-enum { OPT_QUEUE_MAXLEN = 256 };
-
 static const struct option enclave_options[] = {
-	{"address", required_argument, NULL, 'a'},
+	OPTS_COMMON_LONG,
 	{"link", required_argument, NULL, 'l'},
-	{"queue", required_argument, NULL, 'q'},
-	{"queue-maxlen", required_argument, NULL, OPT_QUEUE_MAXLEN},
-	{"keepalive", required_argument, NULL, 'k'},
-	{"peer-timeout", required_argument, NULL, 't'},
 	{"reconnect-max", required_argument, NULL, 'r'},
-	{"log-level", required_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -68,83 +59,37 @@ static const struct option enclave_options[] = {
 void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 {
 	const char *link = ENCLAVE_DEFAULT_LINK;
-	enum log_level lvl = LOG_LVL_INFO;
-	int have_addr = 0, c;
+	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->queue_maxlen = NFQUEUE_DEFAULT_MAXLEN;
-	cfg->ka_interval = 1;
-	cfg->peer_timeout = 5;
+	opts_common_init(&cfg->c);
 	cfg->reconnect_max = 5;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":a:l:q:k:t:r:v:hV",
+	while ((c = getopt_long(argc, argv, ":" OPTS_COMMON_SHORT "l:r:",
 				enclave_options, NULL)) != -1) {
+		if (opts_common_parse(&cfg->c, c, optarg, enclave_usage))
+			continue;
 		switch (c) {
-		case 'a':
-			cfg->addr = opts_ipv4("--address", optarg);
-			have_addr = 1;
-			break;
 		case 'l':
 			link = optarg;
-			break;
-		case 'q':
-			cfg->queue =
-				(uint16_t)opts_u32("--queue", optarg, 0, 65535);
-			break;
-		case OPT_QUEUE_MAXLEN:
-			cfg->queue_maxlen =
-				opts_u32("--queue-maxlen", optarg, 1, 1 << 20);
-			break;
-		case 'k':
-			cfg->ka_interval =
-				opts_seconds("--keepalive", optarg, 0.05, 3600);
-			break;
-		case 't':
-			cfg->peer_timeout = opts_seconds("--peer-timeout",
-							 optarg, 0.1, 86400);
 			break;
 		case 'r':
 			cfg->reconnect_max =
 				opts_seconds("--reconnect-max", optarg,
 					     ENCLAVE_RECONNECT_MIN, 3600);
 			break;
-		case 'v':
-			if (log_parse_level(optarg, &lvl))
-				opts_usage_error("--log-level: '%s' is not one "
-						 "of error, warn, info, debug, "
-						 "trace",
-						 optarg);
-			break;
-		case 'h':
-			fputs(enclave_usage, stdout);
-			exit(EXIT_SUCCESS);
-		case 'V':
-			printf("remora-enclave %s (link protocol %u)\n",
-			       REMORA_VERSION, REMORA_PROTO_VERSION);
-			exit(EXIT_SUCCESS);
 		default:
 			opts_getopt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		opts_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!have_addr)
-		opts_usage_error("--address is required: the instance's IPv4 "
-				 "address, which the enclave shares");
-	if (transport_parse(link, &cfg->link))
-		opts_usage_error("--link: '%s' is not a link address "
-				 "(vsock:CID:PORT, unix:PATH or tcp:HOST:PORT)",
-				 link);
+	opts_common_check(&cfg->c, argc, argv);
+	opts_link("--link", link, &cfg->link);
 	if (cfg->link.kind == TRANSPORT_VSOCK &&
 	    cfg->link.cid == TRANSPORT_CID_ANY)
 		opts_usage_error("--link: a vsock CID to connect to is needed "
 				 "(3 is the parent instance)");
-	if (cfg->peer_timeout <= cfg->ka_interval)
-		opts_usage_error("--peer-timeout (%g s) must be longer than "
-				 "--keepalive (%g s)",
-				 cfg->peer_timeout, cfg->ka_interval);
-	log_init("remora-enclave", lvl);
+	log_init("remora-enclave", cfg->c.level);
 }
 
 int main(int argc, char **argv)

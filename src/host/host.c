@@ -25,7 +25,7 @@ static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 
 	v = pkt_parse_ipv4(pkt, len, &pi);
 	if (v == PKT_OK)
-		v = pkt_check_outbound(&pi, h->cfg.addr, &h->cfg.ports);
+		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports);
 	if (v != PKT_OK) {
 		fwd_count_refusal(v);
 		return;
@@ -54,26 +54,13 @@ static const struct link_ops host_link_ops = {
 	.state = host_link_state,
 };
 
-static void host_nfq_packet(void *ctx, const uint8_t *pkt, size_t len)
-{
-	struct host *h = ctx;
-
-	fwd_queue_to_link(&h->link, pkt, len);
-}
-
 static void host_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	static struct log_ratelimit rl;
 	struct host *h = w->data;
-	unsigned long sup;
-	int n;
 
 	(void)loop;
 	(void)revents;
-	n = nfqueue_drain(&h->nfq, host_nfq_packet, h);
-	if (n < 0 && log_ratelimit_ok(&rl, &sup))
-		warn("queue %u: read failed: %s", h->cfg.queue, strerror(-n));
-	link_flush(&h->link);
+	fwd_queue_drain(&h->nfq, &h->link);
 }
 
 static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -144,7 +131,7 @@ int host_run(struct host *h)
 	if (!h->loop)
 		die("cannot start the event loop");
 
-	host_check_address(h->cfg.addr);
+	host_check_address(h->cfg.c.addr);
 	fd = raw_open(h->cfg.mark);
 	if (fd < 0)
 		die("cannot open the raw injection socket: %s (needs "
@@ -152,13 +139,13 @@ int host_run(struct host *h)
 		    strerror(-fd));
 	raw_batch_init(&h->raw, fd);
 
-	rc = nfqueue_open(&h->nfq, h->cfg.queue, h->cfg.queue_maxlen);
+	rc = nfqueue_open(&h->nfq, h->cfg.c.queue, h->cfg.c.queue_maxlen);
 	if (rc)
-		die("cannot bind NFQUEUE %u: %s: %s", h->cfg.queue,
+		die("cannot bind NFQUEUE %u: %s: %s", h->cfg.c.queue,
 		    strerror(-rc), nfqueue_hint(rc));
 
-	if (link_init(&h->link, h->loop, FRAME_ROLE_HOST, h->cfg.ka_interval,
-		      h->cfg.peer_timeout, &host_link_ops, h))
+	if (link_init(&h->link, h->loop, FRAME_ROLE_HOST, h->cfg.c.ka_interval,
+		      h->cfg.c.peer_timeout, &host_link_ops, h))
 		die("out of memory for link buffers");
 
 	h->lfd = transport_listen(&h->cfg.listen);
@@ -176,19 +163,19 @@ int host_run(struct host *h)
 	ev_io_init(&h->nfq_io, host_nfq_cb, nfqueue_fd(&h->nfq), EV_READ);
 	h->nfq_io.data = h;
 	ev_io_start(h->loop, &h->nfq_io);
-	daemon_signals_start(h->loop, &h->sigs, h->cfg.queue);
+	daemon_signals_start(h->loop, &h->sigs, h->cfg.c.queue);
 
 	if (portset_format(&h->cfg.ports, ports, sizeof(ports)))
 		strcpy(ports, "(long list)");
 	info("remora-host %s: listening on %s, queue %u, shared address "
 	     "%s, enclave source ports %s",
-	     REMORA_VERSION, h->cfg.listen.text, h->cfg.queue,
-	     inet_ntoa((struct in_addr){.s_addr = h->cfg.addr}), ports);
+	     REMORA_VERSION, h->cfg.listen.text, h->cfg.c.queue,
+	     inet_ntoa((struct in_addr){.s_addr = h->cfg.c.addr}), ports);
 
 	ev_run(h->loop, 0);
 
 	link_close(&h->link, FRAME_BYE_SHUTDOWN, "remora-host is stopping");
-	daemon_report(h->cfg.queue);
+	daemon_report(h->cfg.c.queue);
 	close(h->lfd);
 	transport_unlink(&h->cfg.listen);
 	nfqueue_close(&h->nfq);

@@ -10,6 +10,7 @@
 #include "remora/daemon.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
+#include "remora/opts.h"
 #include "remora/portset.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
@@ -22,26 +23,18 @@
 
 /**
  * struct host_config - what the command line says
+ * @c:		options both daemons take (address, queue, timers, log level)
  * @listen:	link address to listen on
  * @enclave_cid: the only vsock CID allowed to connect (HOST_NO_CID: unset)
- * @addr:	the address the enclave shares with the host, network order
- * @queue:	NFQUEUE number for packets to the enclave
- * @queue_maxlen: packets the kernel may hold in the queue
  * @ports:	ports the enclave may send from: enclave ports less host ports
  * @mark:	SO_MARK of injected packets, matched by the host rules
- * @ka_interval: keepalive interval, seconds
- * @peer_timeout: seconds of silence before the enclave is given up
  */
 struct host_config {
+	struct opts_common c;
 	struct transport_addr listen;
 	uint32_t enclave_cid;
-	uint32_t addr;
-	uint16_t queue;
-	uint32_t queue_maxlen;
 	struct portset ports;
 	uint32_t mark;
-	double ka_interval;
-	double peer_timeout;
 };
 
 /**

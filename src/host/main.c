@@ -56,22 +56,13 @@ static const char host_usage[] =
 	"Signals: SIGTERM/SIGINT stop cleanly; SIGUSR1 logs every counter.\n"
 	"Exit status: 0 stopped cleanly, 1 start-up failed, 2 bad usage.\n";
 
-enum { OPT_QUEUE_MAXLEN = 256 };
-
 static const struct option host_options[] = {
-	{"address", required_argument, NULL, 'a'},
+	OPTS_COMMON_LONG,
 	{"listen", required_argument, NULL, 'l'},
 	{"enclave-cid", required_argument, NULL, 'c'},
-	{"queue", required_argument, NULL, 'q'},
-	{"queue-maxlen", required_argument, NULL, OPT_QUEUE_MAXLEN},
 	{"enclave-ports", required_argument, NULL, 'p'},
 	{"host-ports", required_argument, NULL, 'P'},
 	{"mark", required_argument, NULL, 'm'},
-	{"keepalive", required_argument, NULL, 'k'},
-	{"peer-timeout", required_argument, NULL, 't'},
-	{"log-level", required_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -94,40 +85,27 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 {
 	const char *listen = HOST_DEFAULT_LISTEN;
 	struct portset host_ports;
-	enum log_level lvl = LOG_LVL_INFO;
-	int have_addr = 0, c, rc;
+	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
+	opts_common_init(&cfg->c);
 	cfg->enclave_cid = HOST_NO_CID;
-	cfg->queue_maxlen = NFQUEUE_DEFAULT_MAXLEN;
 	cfg->mark = HOST_DEFAULT_MARK;
-	cfg->ka_interval = 1;
-	cfg->peer_timeout = 5;
 	portset_parse(&cfg->ports, HOST_DEFAULT_ENCLAVE_PORTS);
 	portset_parse(&host_ports, HOST_DEFAULT_HOST_PORTS);
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":a:l:c:q:p:P:m:k:t:v:hV",
+	while ((c = getopt_long(argc, argv, ":" OPTS_COMMON_SHORT "l:c:p:P:m:",
 				host_options, NULL)) != -1) {
+		if (opts_common_parse(&cfg->c, c, optarg, host_usage))
+			continue;
 		switch (c) {
-		case 'a':
-			cfg->addr = opts_ipv4("--address", optarg);
-			have_addr = 1;
-			break;
 		case 'l':
 			listen = optarg;
 			break;
 		case 'c':
 			cfg->enclave_cid = opts_u32("--enclave-cid", optarg, 3,
 						    0xfffffffeU);
-			break;
-		case 'q':
-			cfg->queue =
-				(uint16_t)opts_u32("--queue", optarg, 0, 65535);
-			break;
-		case OPT_QUEUE_MAXLEN:
-			cfg->queue_maxlen =
-				opts_u32("--queue-maxlen", optarg, 1, 1 << 20);
 			break;
 		case 'p':
 			host_ports_arg("--enclave-ports", optarg, &cfg->ports);
@@ -138,56 +116,22 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 		case 'm':
 			cfg->mark = opts_u32("--mark", optarg, 1, 0xffffffffU);
 			break;
-		case 'k':
-			cfg->ka_interval =
-				opts_seconds("--keepalive", optarg, 0.05, 3600);
-			break;
-		case 't':
-			cfg->peer_timeout = opts_seconds("--peer-timeout",
-							 optarg, 0.1, 86400);
-			break;
-		case 'v':
-			if (log_parse_level(optarg, &lvl))
-				opts_usage_error("--log-level: '%s' is not one "
-						 "of error, warn, info, debug, "
-						 "trace",
-						 optarg);
-			break;
-		case 'h':
-			fputs(host_usage, stdout);
-			exit(EXIT_SUCCESS);
-		case 'V':
-			printf("remora-host %s (link protocol %u)\n",
-			       REMORA_VERSION, REMORA_PROTO_VERSION);
-			exit(EXIT_SUCCESS);
 		default:
 			opts_getopt_error(c, argv);
 		}
 	}
-	if (optind < argc)
-		opts_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!have_addr)
-		opts_usage_error("--address is required: the instance's IPv4 "
-				 "address that the enclave shares");
-	rc = transport_parse(listen, &cfg->listen);
-	if (rc)
-		opts_usage_error("--listen: '%s' is not a link address "
-				 "(vsock:CID:PORT, unix:PATH or tcp:HOST:PORT)",
-				 listen);
+	opts_common_check(&cfg->c, argc, argv);
+	opts_link("--listen", listen, &cfg->listen);
 	if (cfg->listen.kind == TRANSPORT_VSOCK &&
 	    cfg->enclave_cid == HOST_NO_CID)
 		opts_usage_error("--enclave-cid is required with a vsock "
 				 "listen address: only that enclave may "
 				 "connect");
-	if (cfg->peer_timeout <= cfg->ka_interval)
-		opts_usage_error("--peer-timeout (%g s) must be longer than "
-				 "--keepalive (%g s)",
-				 cfg->peer_timeout, cfg->ka_interval);
 	portset_subtract(&cfg->ports, &host_ports);
 	if (!portset_count(&cfg->ports))
 		opts_usage_error("--enclave-ports: no port is left to the "
 				 "enclave once --host-ports are taken out");
-	log_init("remora-host", lvl);
+	log_init("remora-host", cfg->c.level);
 }
 
 int main(int argc, char **argv)
