@@ -20,8 +20,6 @@
 	  "dropped: link send buffer full")                                    \
 	X(Q2L_DROP_MALFORMED, "q2l_drop_malformed",                            \
 	  "dropped: queue message without a usable packet")                    \
-	X(Q2L_DROP_POLICY, "q2l_drop_policy",                                  \
-	  "dropped: refused by local policy")                                  \
 	X(L2I_PACKETS, "l2i_packets", "packet frames received from the peer")  \
 	X(L2I_BYTES, "l2i_bytes", "packet bytes received from the peer")       \
 	X(L2I_INJECTED_PACKETS, "l2i_injected_packets",                        \

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """A fake remora peer speaking the link protocol (docs/protocol.md).
 
-  fakepeer.py connect PATH VERSION ROLE   connect to a listening remora-host
-  fakepeer.py listen PATH VERSION ROLE    wait for remora-enclave to connect
+  fakepeer.py connect PATH VERSION ROLE [HDRVER]  connect to remora-host
+  fakepeer.py listen PATH VERSION ROLE [HDRVER]   wait for remora-enclave
+
+HDRVER, if given, is put in the frame header instead of VERSION.
 
 It sends a HELLO with the given protocol VERSION and ROLE (1 host,
 2 enclave), then prints each frame it receives as "TYPE" or "bye CODE", and
@@ -19,10 +21,10 @@ MAGIC = b"RM"
 TYPES = {1: "hello", 2: "packet", 3: "keepalive", 4: "bye"}
 
 
-def hello(version, role):
+def hello(version, role, hdrver):
     software = b"fakepeer"
     payload = struct.pack(">HHII", version, role, 0, 65535) + software
-    return MAGIC + struct.pack(">BBI", version, 1, len(payload)) + payload
+    return MAGIC + struct.pack(">BBI", hdrver, 1, len(payload)) + payload
 
 
 def read_exact(s, n, deadline):
@@ -36,8 +38,8 @@ def read_exact(s, n, deadline):
     return buf
 
 
-def run(s, version, role):
-    s.sendall(hello(version, role))
+def run(s, version, role, hdrver):
+    s.sendall(hello(version, role, hdrver))
     deadline = time.time() + 10
     try:
         while time.time() < deadline:
@@ -58,14 +60,15 @@ def run(s, version, role):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     mode, path, version, role = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    hdrver = int(sys.argv[5]) if len(sys.argv) == 6 else version
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if mode == "connect":
         s.connect(path)
-        run(s, version, role)
+        run(s, version, role, hdrver)
     else:
         if os.path.exists(path):
             os.unlink(path)
@@ -74,7 +77,7 @@ def main():
         s.settimeout(15)
         print("listening", flush=True)
         c, _ = s.accept()
-        run(c, version, role)
+        run(c, version, role, hdrver)
 
 
 if __name__ == "__main__":

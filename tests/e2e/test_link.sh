@@ -21,7 +21,10 @@ check "remora-host logs the version mismatch" \
 	grep -q "refusing peer: peer speaks link protocol version 2 (fakepeer), this build speaks version 1" "$E2E_TMP/remora-host.log"
 got=$(timeout 20 $fake connect "$E2E_TMP/link.sock" 1 1 | grep '^bye')
 check "remora-host refuses a peer claiming the host role (got: $got)" grep -q '^bye 2 ' <<<"$got"
-check_eq "remora-host counted 2 refused peers" 2 "$(e2e_stat remora-host link_refused)"
+got=$(timeout 20 $fake connect "$E2E_TMP/link.sock" 1 2 3 | grep '^bye')
+check "remora-host names the header's version when only the header differs (got: $got)" \
+	grep -q '^bye 1 peer speaks link protocol version 3 ' <<<"$got"
+check_eq "remora-host counted 3 refused peers" 3 "$(e2e_stat remora-host link_refused)"
 kill "$(e2e_pid remora-host)"; wait "$(e2e_pid remora-host)" 2>/dev/null
 
 # 2. remora-enclave connects to a version-2 "host"
