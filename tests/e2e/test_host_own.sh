@@ -37,7 +37,7 @@ check_eq "the host's own ping works" "2" "$got"
 # the enclave may not impersonate the host's ports: a packet with source
 # port 9101 (a host port) from the enclave is refused by remora-host
 before=$(e2e_stat remora-host l2i_drop_port)
-in_encl timeout 10 socat -T 2 - TCP:$E2E_NET_IP:80,sourceport=9101 </dev/null >/dev/null 2>&1
+in_encl timeout 3 socat -T 2 - TCP:$E2E_NET_IP:80,sourceport=9101 </dev/null >/dev/null 2>&1
 after=$(e2e_stat remora-host l2i_drop_port)
 check "remora-host refused an enclave packet from the host's port 9101 (l2i_drop_port $before -> $after)" \
 	test "${after:-0}" -gt "${before:-0}"
