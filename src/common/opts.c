@@ -2,6 +2,7 @@
 /* remora - command-line value parsing shared by both daemons */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -73,15 +74,21 @@ void opts_getopt_error(int c, char **argv)
  */
 uint32_t opts_u32(const char *flag, const char *s, uint32_t min, uint32_t max)
 {
-	unsigned long long v;
-	char *end;
+	const char *digits = s;
+	unsigned long long v = 0;
+	char *end = NULL;
+	int base = 10;
 
+	/* decimal, or hexadecimal with 0x; never octal: "010" is ten */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	}
+	/* strtoull() would take leading blanks and signs: refuse them */
 	errno = 0;
-	if (*s == '-' || *s == '\0')
-		opts_usage_error("%s: '%s' is not a number from %u to %u", flag,
-				 s, min, max);
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v < min || v > max)
+	if (isxdigit((unsigned char)*digits))
+		v = strtoull(digits, &end, base);
+	if (!end || end == digits || *end || errno || v < min || v > max)
 		opts_usage_error("%s: '%s' is not a number from %u to %u", flag,
 				 s, min, max);
 	return (uint32_t)v;
