@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - unit tests of the link frame codec (frame.c) */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "remora/frame.h"
+
+static void hdr_round_trip(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN];
+	struct frame_hdr h;
+
+	(void)state;
+	frame_encode_hdr(buf, FRAME_PACKET, 1234);
+	assert_int_equal(buf[0], 0x52);
+	assert_int_equal(buf[1], 0x4d);
+	assert_int_equal(buf[2], REMORA_PROTO_VERSION);
+	assert_int_equal(buf[3], FRAME_PACKET);
+	/* length is big-endian */
+	assert_int_equal(buf[4], 0x00);
+	assert_int_equal(buf[5], 0x00);
+	assert_int_equal(buf[6], 0x04);
+	assert_int_equal(buf[7], 0xd2);
+
+	memset(&h, 0xaa, sizeof(h));
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), 0);
+	assert_int_equal(h.version, REMORA_PROTO_VERSION);
+	assert_int_equal(h.type, FRAME_PACKET);
+	assert_int_equal(h.len, 1234);
+}
+
+static void hdr_other_version_and_type_decoded(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN] = {0x52, 0x4d, 7, 200, 0, 0, 0, 0};
+	struct frame_hdr h;
+
+	(void)state;
+	/* version and type are reported, not judged, by the codec */
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), 0);
+	assert_int_equal(h.version, 7);
+	assert_int_equal(h.type, 200);
+	assert_int_equal(h.len, 0);
+}
+
+static void hdr_need_more(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN];
+	struct frame_hdr h;
+	size_t n;
+
+	(void)state;
+	frame_encode_hdr(buf, FRAME_KEEPALIVE, 0);
+	for (n = 0; n < FRAME_HDR_LEN; n++)
+		assert_int_equal(frame_decode_hdr(buf, n, &h), FRAME_NEED_MORE);
+	assert_int_equal(frame_decode_hdr(buf, FRAME_HDR_LEN, &h), 0);
+}
+
+static void hdr_bad_magic(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN];
+	struct frame_hdr h;
+
+	(void)state;
+	frame_encode_hdr(buf, FRAME_PACKET, 10);
+	buf[0] = 'X';
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EPROTO);
+	frame_encode_hdr(buf, FRAME_PACKET, 10);
+	buf[1] = 'X';
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EPROTO);
+}
+
+static void hdr_length_limit(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN];
+	struct frame_hdr h;
+
+	(void)state;
+	frame_encode_hdr(buf, FRAME_PACKET, FRAME_MAX_PAYLOAD);
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), 0);
+	assert_int_equal(h.len, FRAME_MAX_PAYLOAD);
+
+	frame_encode_hdr(buf, FRAME_PACKET, FRAME_MAX_PAYLOAD + 1);
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EMSGSIZE);
+
+	frame_encode_hdr(buf, FRAME_PACKET, 0xffffffffU);
+	assert_int_equal(buf[4] & buf[5] & buf[6] & buf[7], 0xff);
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EMSGSIZE);
+}
+
+static void hello_round_trip(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN +
+		    FRAME_HELLO_SOFTWARE_MAX];
+	struct frame_hello hello;
+	struct frame_hdr h;
+	size_t n;
+
+	(void)state;
+	n = frame_encode_hello(buf, sizeof(buf), FRAME_ROLE_ENCLAVE, 0x01020304,
+			       9001, "remora 1.2.3");
+	assert_int_equal(n, FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN + 12);
+	assert_int_equal(frame_decode_hdr(buf, n, &h), 0);
+	assert_int_equal(h.type, FRAME_HELLO);
+	assert_int_equal(h.len, FRAME_HELLO_FIXED_LEN + 12);
+
+	memset(&hello, 0xaa, sizeof(hello));
+	assert_int_equal(frame_decode_hello(buf + FRAME_HDR_LEN, h.len, &hello),
+			 0);
+	assert_int_equal(hello.version, REMORA_PROTO_VERSION);
+	assert_int_equal(hello.role, FRAME_ROLE_ENCLAVE);
+	assert_int_equal(hello.caps, 0x01020304);
+	assert_int_equal(hello.max_payload, 9001);
+	assert_string_equal(hello.software, "remora 1.2.3");
+	/* wire layout: big-endian fields after the header */
+	assert_int_equal(buf[8], 0);
+	assert_int_equal(buf[9], REMORA_PROTO_VERSION);
+	assert_int_equal(buf[10], 0);
+	assert_int_equal(buf[11], FRAME_ROLE_ENCLAVE);
+	assert_int_equal(buf[12], 0x01);
+	assert_int_equal(buf[15], 0x04);
+}
+
+static void hello_no_software(void **state)
+{
+	uint8_t buf[64];
+	struct frame_hello hello;
+	size_t n;
+
+	(void)state;
+	n = frame_encode_hello(buf, sizeof(buf), FRAME_ROLE_HOST, 0,
+			       FRAME_MAX_PAYLOAD, NULL);
+	assert_int_equal(n, FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN);
+	memset(&hello, 0xaa, sizeof(hello));
+	assert_int_equal(frame_decode_hello(buf + FRAME_HDR_LEN,
+					    FRAME_HELLO_FIXED_LEN, &hello),
+			 0);
+	assert_int_equal(hello.role, FRAME_ROLE_HOST);
+	assert_int_equal(hello.max_payload, FRAME_MAX_PAYLOAD);
+	assert_string_equal(hello.software, "");
+}
+
+static void hello_too_short(void **state)
+{
+	uint8_t buf[64];
+	struct frame_hello hello;
+	size_t len;
+
+	(void)state;
+	frame_encode_hello(buf, sizeof(buf), FRAME_ROLE_HOST, 0, 1500, "x");
+	for (len = 0; len < FRAME_HELLO_FIXED_LEN; len++)
+		assert_int_equal(
+			frame_decode_hello(buf + FRAME_HDR_LEN, len, &hello),
+			-EPROTO);
+	assert_int_equal(frame_decode_hello(buf + FRAME_HDR_LEN,
+					    FRAME_HELLO_FIXED_LEN, &hello),
+			 0);
+	assert_string_equal(hello.software, "");
+}
+
+static void hello_software_sanitised(void **state)
+{
+	uint8_t p[FRAME_HELLO_FIXED_LEN + 8] = {
+		0, 1, 0,   2,	 0,    0,   0,	  0,	0,    0,
+		0, 0, 'a', '\n', 0x1b, 'b', 0x7f, 0xff, 0x00, 'z'};
+	struct frame_hello hello;
+
+	(void)state;
+	assert_int_equal(frame_decode_hello(p, sizeof(p), &hello), 0);
+	assert_int_equal(hello.role, FRAME_ROLE_ENCLAVE);
+	assert_string_equal(hello.software, "a??b???z");
+}
+
+static void hello_software_truncated(void **state)
+{
+	char sw[201];
+	uint8_t buf[512];
+	uint8_t p[FRAME_HELLO_FIXED_LEN + 200];
+	struct frame_hello hello;
+	size_t n;
+
+	(void)state;
+	memset(sw, 'v', 200);
+	sw[200] = '\0';
+	/* encoding truncates to FRAME_HELLO_SOFTWARE_MAX */
+	n = frame_encode_hello(buf, sizeof(buf), FRAME_ROLE_HOST, 0, 1, sw);
+	assert_int_equal(n, FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN +
+				    FRAME_HELLO_SOFTWARE_MAX);
+	assert_int_equal(buf[7], FRAME_HELLO_FIXED_LEN + 64);
+	assert_int_equal(frame_decode_hello(buf + FRAME_HDR_LEN,
+					    n - FRAME_HDR_LEN, &hello),
+			 0);
+	assert_int_equal(strlen(hello.software), 64);
+
+	/* decoding truncates a longer peer string as well */
+	memset(p, 0, FRAME_HELLO_FIXED_LEN);
+	memset(p + FRAME_HELLO_FIXED_LEN, 'w', 200);
+	assert_int_equal(frame_decode_hello(p, sizeof(p), &hello), 0);
+	assert_int_equal(strlen(hello.software), FRAME_HELLO_SOFTWARE_MAX);
+	assert_int_equal(hello.software[63], 'w');
+}
+
+static void hello_encode_buffer_too_small(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN + 5];
+	size_t need = sizeof(buf);
+
+	(void)state;
+	assert_int_equal(
+		frame_encode_hello(buf, need, FRAME_ROLE_HOST, 0, 1, "abcde"),
+		need);
+	assert_int_equal(frame_encode_hello(buf, need - 1, FRAME_ROLE_HOST, 0,
+					    1, "abcde"),
+			 0);
+	assert_int_equal(
+		frame_encode_hello(buf, 0, FRAME_ROLE_HOST, 0, 1, NULL), 0);
+}
+
+static void bye_round_trip(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN + FRAME_BYE_TEXT_MAX];
+	struct frame_bye bye;
+	struct frame_hdr h;
+	size_t n;
+
+	(void)state;
+	n = frame_encode_bye(buf, sizeof(buf), FRAME_BYE_TIMEOUT,
+			     "peer silent");
+	assert_int_equal(n, FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN + 11);
+	assert_int_equal(frame_decode_hdr(buf, n, &h), 0);
+	assert_int_equal(h.type, FRAME_BYE);
+	assert_int_equal(h.len, FRAME_BYE_FIXED_LEN + 11);
+	memset(&bye, 0xaa, sizeof(bye));
+	assert_int_equal(frame_decode_bye(buf + FRAME_HDR_LEN, h.len, &bye), 0);
+	assert_int_equal(bye.code, FRAME_BYE_TIMEOUT);
+	assert_string_equal(bye.text, "peer silent");
+
+	/* no text */
+	n = frame_encode_bye(buf, sizeof(buf), 0xdeadbeef, NULL);
+	assert_int_equal(n, FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN);
+	assert_int_equal(frame_decode_bye(buf + FRAME_HDR_LEN,
+					  FRAME_BYE_FIXED_LEN, &bye),
+			 0);
+	assert_int_equal(bye.code, 0xdeadbeef);
+	assert_string_equal(bye.text, "");
+}
+
+static void bye_too_short(void **state)
+{
+	uint8_t p[FRAME_BYE_FIXED_LEN] = {0, 0, 0, 1};
+	struct frame_bye bye;
+	size_t len;
+
+	(void)state;
+	for (len = 0; len < FRAME_BYE_FIXED_LEN; len++)
+		assert_int_equal(frame_decode_bye(p, len, &bye), -EPROTO);
+	assert_int_equal(frame_decode_bye(p, sizeof(p), &bye), 0);
+	assert_int_equal(bye.code, FRAME_BYE_VERSION);
+}
+
+static void bye_text_truncated_and_sanitised(void **state)
+{
+	char text[301];
+	uint8_t buf[512];
+	uint8_t p[FRAME_BYE_FIXED_LEN + 4] = {0, 0, 0, 3, 'o', '\r', 'k', 0x80};
+	struct frame_bye bye;
+	size_t n;
+
+	(void)state;
+	memset(text, 't', 300);
+	text[300] = '\0';
+	n = frame_encode_bye(buf, sizeof(buf), FRAME_BYE_PROTOCOL, text);
+	assert_int_equal(n, FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN +
+				    FRAME_BYE_TEXT_MAX);
+	assert_int_equal(
+		frame_decode_bye(buf + FRAME_HDR_LEN, n - FRAME_HDR_LEN, &bye),
+		0);
+	assert_int_equal(strlen(bye.text), FRAME_BYE_TEXT_MAX);
+
+	assert_int_equal(frame_decode_bye(p, sizeof(p), &bye), 0);
+	assert_int_equal(bye.code, FRAME_BYE_PROTOCOL);
+	assert_string_equal(bye.text, "o?k?");
+}
+
+static void bye_encode_buffer_too_small(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN + 3];
+
+	(void)state;
+	assert_int_equal(frame_encode_bye(buf, sizeof(buf), 0, "abc"),
+			 sizeof(buf));
+	assert_int_equal(frame_encode_bye(buf, sizeof(buf) - 1, 0, "abc"), 0);
+	assert_int_equal(frame_encode_bye(buf, FRAME_HDR_LEN, 0, NULL), 0);
+}
+
+static void type_and_role_names(void **state)
+{
+	(void)state;
+	assert_string_equal(frame_type_str(FRAME_HELLO), "hello");
+	assert_string_equal(frame_type_str(FRAME_PACKET), "packet");
+	assert_string_equal(frame_type_str(FRAME_KEEPALIVE), "keepalive");
+	assert_string_equal(frame_type_str(FRAME_BYE), "bye");
+	assert_string_equal(frame_type_str(0), "unknown");
+	assert_string_equal(frame_type_str(5), "unknown");
+	assert_string_equal(frame_type_str(255), "unknown");
+
+	assert_string_equal(frame_role_str(FRAME_ROLE_HOST), "host");
+	assert_string_equal(frame_role_str(FRAME_ROLE_ENCLAVE), "enclave");
+	assert_string_equal(frame_role_str(0), "unknown");
+	assert_string_equal(frame_role_str(3), "unknown");
+	assert_string_equal(frame_role_str(0xffff), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hdr_round_trip),
+		cmocka_unit_test(hdr_other_version_and_type_decoded),
+		cmocka_unit_test(hdr_need_more),
+		cmocka_unit_test(hdr_bad_magic),
+		cmocka_unit_test(hdr_length_limit),
+		cmocka_unit_test(hello_round_trip),
+		cmocka_unit_test(hello_no_software),
+		cmocka_unit_test(hello_too_short),
+		cmocka_unit_test(hello_software_sanitised),
+		cmocka_unit_test(hello_software_truncated),
+		cmocka_unit_test(hello_encode_buffer_too_small),
+		cmocka_unit_test(bye_round_trip),
+		cmocka_unit_test(bye_too_short),
+		cmocka_unit_test(bye_text_truncated_and_sanitised),
+		cmocka_unit_test(bye_encode_buffer_too_small),
+		cmocka_unit_test(type_and_role_names),
+	};
+
+	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
+}
