@@ -289,12 +289,14 @@ static void link_on_hello(struct link *l, const struct frame_hdr *h,
 	if (hello.version != REMORA_PROTO_VERSION ||
 	    h->version != REMORA_PROTO_VERSION) {
 		/* name the version that differs, header or HELLO body */
+		unsigned peer_version = h->version != REMORA_PROTO_VERSION
+						? h->version
+						: hello.version;
+
 		snprintf(why, sizeof(why),
 			 "peer speaks link protocol version %u (%s), this "
 			 "build speaks version %u",
-			 h->version != REMORA_PROTO_VERSION ? h->version
-							    : hello.version,
-			 hello.software, REMORA_PROTO_VERSION);
+			 peer_version, hello.software, REMORA_PROTO_VERSION);
 		err("refusing peer: %s", why);
 		stat_inc(STAT_LINK_REFUSED);
 		link_close(l, FRAME_BYE_VERSION, why);
