@@ -12,6 +12,7 @@
 #include "remora/frame.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
+#include "remora/pkt.h"
 #include "remora/transport.h"
 
 static const char *opts_prog = "remora";
@@ -208,6 +209,11 @@ void opts_common_check(const struct opts_common *o, int argc, char **argv)
 	if (!o->have_addr)
 		opts_usage_error("--address is required: the instance's IPv4 "
 				 "address, which the enclave shares");
+	if (pkt_addr_martian(o->addr))
+		opts_usage_error(
+			"--address: %s cannot be the shared address "
+			"(loopback, unspecified, multicast or reserved)",
+			inet_ntoa((struct in_addr){.s_addr = o->addr}));
 	if (o->peer_timeout <= o->ka_interval)
 		opts_usage_error("--peer-timeout (%g s) must be longer than "
 				 "--keepalive (%g s)",

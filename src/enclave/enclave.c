@@ -69,10 +69,14 @@ static void enclave_connect_failed(struct enclave *e, int err)
 	stat_inc(STAT_LINK_CONNECT_FAILED);
 	e->failures++;
 	if (e->failures == 1 || e->failures % 20 == 0)
-		warn("cannot connect to remora-host at %s: %s (attempt %u; "
+		warn("cannot connect to remora-host at %s: %s%s (attempt %u; "
 		     "retrying every %g s at most)",
-		     e->cfg.link.text, strerror(-err), e->failures,
-		     e->cfg.reconnect_max);
+		     e->cfg.link.text, strerror(-err),
+		     e->cfg.link.kind == TRANSPORT_VSOCK && err == -ENODEV
+			     ? ": no vsock transport here (not in an enclave? "
+			       "use unix: or tcp: elsewhere)"
+			     : "",
+		     e->failures, e->cfg.reconnect_max);
 	else
 		debug("connect to %s failed: %s", e->cfg.link.text,
 		      strerror(-err));

@@ -29,6 +29,8 @@ for d in remora-host remora-enclave; do
 	expect 2 "option '--queue' needs a value" "$d: flag without its value" "$B/$d" --address 198.18.0.1 --queue
 	expect 2 "--address is required" "$d requires --address" "$B/$d"
 	expect 2 "--address: '1.2.3' is not an IPv4 address" "$d rejects a bad address" "$B/$d" -a 1.2.3
+	expect 2 "--address: 127.0.0.1 cannot be the shared address" "$d rejects a loopback address" "$B/$d" -a 127.0.0.1 -l unix:/x
+	expect 2 "--address: 224.0.0.1 cannot be the shared address" "$d rejects a multicast address" "$B/$d" -a 224.0.0.1 -l unix:/x
 	expect 2 "--queue: '70000' is not a number from 0 to 65535" "$d rejects a queue out of range" "$B/$d" -a 198.18.0.1 -q 70000
 	expect 2 "--log-level: 'loud' is not one of" "$d rejects a bad log level" "$B/$d" -a 198.18.0.1 -v loud
 	expect 2 "--peer-timeout (1 s) must be longer than --keepalive (2 s)" "$d checks timeouts" "$B/$d" -a 198.18.0.1 -l unix:/x -k 2 -t 1
@@ -52,6 +54,13 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v unshare >/d
 	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock" 2>&1)
 	check "remora-host warns when --address is not one of the host's" \
 		grep -q "198.18.0.1 is not an address of this host" <<<"$out"
+	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l vsock:any:5000 -c 16" 2>&1)
+	check "remora-host listens on a vsock address" grep -q "listening on vsock:any:5000" <<<"$out"
+	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-enclave -a 198.18.0.1 -l vsock:3:5000" 2>&1)
+	if grep -q "No such device" <<<"$out"; then
+		check "remora-enclave explains a missing vsock transport" \
+			grep -q "no vsock transport here" <<<"$out"
+	fi
 	tmp=$(mktemp -d)
 	unshare -n sh -c "
 		'$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 >$tmp/first.log 2>&1 &

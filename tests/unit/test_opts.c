@@ -372,6 +372,7 @@ static void common_check(void **state)
 	(void)state;
 	opts_common_init(&c.o);
 	c.o.have_addr = 1;
+	c.o.addr = htonl(0xc6120001); /* 198.18.0.1 */
 	/* consistent options: the check returns */
 	assert_int_equal(run_child(&c, msg, sizeof(msg)), CHILD_RETURNED);
 	assert_string_equal(msg, "");
@@ -380,8 +381,17 @@ static void common_check(void **state)
 	c.o.have_addr = 0;
 	c.flag = "--address";
 	expect_usage_exit(&c);
-	/* peer timeout not longer than the keepalive interval */
+	/* an address that cannot be shared: loopback, unspecified, multicast */
 	c.o.have_addr = 1;
+	c.flag = "--address";
+	c.o.addr = htonl(0x7f000001);
+	expect_usage_exit(&c);
+	c.o.addr = 0;
+	expect_usage_exit(&c);
+	c.o.addr = htonl(0xe0000001);
+	expect_usage_exit(&c);
+	c.o.addr = htonl(0xc6120001);
+	/* peer timeout not longer than the keepalive interval */
 	c.o.ka_interval = 5;
 	c.o.peer_timeout = 5;
 	c.flag = "--peer-timeout";
