@@ -52,6 +52,8 @@ int transport_parse(const char *s, struct transport_addr *a);
 int transport_listen(const struct transport_addr *a);
 int transport_accept(int lfd, const struct transport_addr *a,
 		     uint32_t *peer_cid);
+int transport_peer_allowed(const struct transport_addr *a, uint32_t peer_cid,
+			   uint32_t want_cid);
 int transport_connect(const struct transport_addr *a);
 int transport_connect_result(int fd);
 void transport_unlink(const struct transport_addr *a);

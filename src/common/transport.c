@@ -282,6 +282,24 @@ int transport_accept(int lfd, const struct transport_addr *a,
 }
 
 /**
+ * transport_peer_allowed() - may an accepted peer use the link?
+ * @a:	the listening address
+ * @peer_cid:	the peer's vsock CID, from transport_accept()
+ * @want_cid:	the one CID allowed on vsock
+ *
+ * On vsock, any enclave (or the host itself) could connect: only the
+ * configured enclave is let in. unix sockets are guarded by their file
+ * mode (0600) and tcp by where it listens.
+ *
+ * Return: non-zero if allowed
+ */
+int transport_peer_allowed(const struct transport_addr *a, uint32_t peer_cid,
+			   uint32_t want_cid)
+{
+	return a->kind != TRANSPORT_VSOCK || peer_cid == want_cid;
+}
+
+/**
  * transport_connect() - start a non-blocking connection
  * @a:	parsed address
  *

@@ -78,8 +78,7 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			     strerror(-fd));
 		return;
 	}
-	if (h->cfg.listen.kind == TRANSPORT_VSOCK &&
-	    cid != h->cfg.enclave_cid) {
+	if (!transport_peer_allowed(&h->cfg.listen, cid, h->cfg.enclave_cid)) {
 		warn("refused a connection from vsock CID %u: only the "
 		     "enclave's CID %u may connect",
 		     cid, h->cfg.enclave_cid);

@@ -405,9 +405,26 @@ static void tcp_round_trip(void **state)
 	close(lfd);
 }
 
+static void peer_allowed(void **state)
+{
+	struct transport_addr a;
+
+	(void)state;
+	assert_int_equal(transport_parse("vsock:any:5000", &a), 0);
+	assert_true(transport_peer_allowed(&a, 16, 16));
+	assert_false(transport_peer_allowed(&a, 17, 16));
+	assert_false(transport_peer_allowed(&a, 2, 16)); /* the host itself */
+	/* unix and tcp have no CID: the file mode or the bind address guard */
+	assert_int_equal(transport_parse("unix:/run/remora.sock", &a), 0);
+	assert_true(transport_peer_allowed(&a, 0, 16));
+	assert_int_equal(transport_parse("tcp:127.0.0.1:5000", &a), 0);
+	assert_true(transport_peer_allowed(&a, 0, 16));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(peer_allowed),
 		cmocka_unit_test(parse_vsock),
 		cmocka_unit_test(parse_vsock_any),
 		cmocka_unit_test(parse_vsock_bad),
