@@ -25,6 +25,8 @@ check_eq "host: one jump to REMORA-OUT after loading twice" 1 \
 	"$(in_host iptables -t mangle -S OUTPUT | grep -c -- '-j REMORA-OUT')"
 check "host: replies of marked flows are queued to queue 3" \
 	in_host iptables -t mangle -C REMORA-PRE -m connmark --mark 0x52 -j NFQUEUE --queue-num 3
+check "host: injected packets to the host's own addresses are dropped" \
+	in_host iptables -t mangle -C REMORA-OUT -m mark --mark 0x52 -m addrtype --dst-type LOCAL -j DROP
 check "host: port 9100 stays the host's" \
 	in_host iptables -t mangle -C REMORA-PRE -p tcp --dport 9100 -j RETURN
 check "host: enclave ports are queued" \
