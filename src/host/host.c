@@ -40,10 +40,27 @@ static void host_link_batch_end(void *ctx)
 	raw_batch_flush(&h->raw);
 }
 
+/* A link came up or went down: at most one link is up, and it is the
+ * active one. A newer connection takes over only once it is up, so a
+ * connection that fails its handshake never disturbs a working link. */
 static void host_link_state(void *ctx, int up)
 {
-	(void)ctx;
-	if (!up)
+	struct host *h = ctx;
+	struct link *cur = &h->links[h->active];
+	struct link *other = &h->links[!h->active];
+
+	if (up && other->state == LINK_UP) {
+		/* the newer connection is up: it replaces the current one */
+		if (cur->fd >= 0) {
+			info("the new connection from the enclave replaces the "
+			     "current link");
+			link_close(cur, FRAME_BYE_REPLACED,
+				   "replaced by a newer connection");
+		}
+		h->active = !h->active;
+		return;
+	}
+	if (!up && cur->state != LINK_UP && other->state != LINK_UP)
 		info("waiting for the enclave to connect again; packets for "
 		     "it are dropped and counted meanwhile");
 }
@@ -60,12 +77,13 @@ static void host_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	fwd_queue_drain(&h->nfq, &h->link);
+	fwd_queue_drain(&h->nfq, &h->links[h->active]);
 }
 
 static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct host *h = w->data;
+	struct link *slot;
 	uint32_t cid = 0;
 	int fd;
 
@@ -86,15 +104,21 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		close(fd);
 		return;
 	}
-	if (h->link.fd >= 0) {
-		/* the enclave restarted: its new connection is the live one */
-		info("a new connection from the enclave replaces the current "
-		     "link");
-		link_close(&h->link, FRAME_BYE_REPLACED,
-			   "replaced by a newer connection");
+	/* the enclave restarted, or reconnects: its new connection goes in
+	 * the free slot (a stale handshake there is given up) and becomes
+	 * active once up; with no link up, the free slot is made active */
+	slot = &h->links[!h->active];
+	if (h->links[h->active].state != LINK_UP) {
+		slot = &h->links[h->active];
+		if (h->links[!h->active].fd >= 0)
+			link_close(&h->links[!h->active], FRAME_BYE_REPLACED,
+				   "replaced by a newer connection");
 	}
+	if (slot->fd >= 0)
+		link_close(slot, FRAME_BYE_REPLACED,
+			   "replaced by a newer connection");
 	info("enclave connected on %s", h->cfg.listen.text);
-	link_attach(&h->link, fd);
+	link_attach(slot, fd);
 }
 
 /* Warn when the shared address is not one of this host's: packets for the
@@ -124,7 +148,7 @@ static void host_check_address(uint32_t addr)
 int host_run(struct host *h)
 {
 	char ports[256];
-	int fd, rc;
+	int fd, rc, i;
 
 	h->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!h->loop)
@@ -143,9 +167,11 @@ int host_run(struct host *h)
 		die("cannot bind NFQUEUE %u: %s: %s", h->cfg.c.queue,
 		    strerror(-rc), nfqueue_hint(rc));
 
-	if (link_init(&h->link, h->loop, FRAME_ROLE_HOST, h->cfg.c.ka_interval,
-		      h->cfg.c.peer_timeout, &host_link_ops, h))
-		die("out of memory for link buffers");
+	for (i = 0; i < 2; i++)
+		if (link_init(&h->links[i], h->loop, FRAME_ROLE_HOST,
+			      h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
+			      &host_link_ops, h))
+			die("out of memory for link buffers");
 
 	h->lfd = transport_listen(&h->cfg.listen);
 	if (h->lfd < 0)
@@ -173,13 +199,16 @@ int host_run(struct host *h)
 
 	ev_run(h->loop, 0);
 
-	link_close(&h->link, FRAME_BYE_SHUTDOWN, "remora-host is stopping");
+	for (i = 0; i < 2; i++)
+		link_close(&h->links[i], FRAME_BYE_SHUTDOWN,
+			   "remora-host is stopping");
 	daemon_report(h->cfg.c.queue);
 	close(h->lfd);
 	transport_unlink(&h->cfg.listen);
 	nfqueue_close(&h->nfq);
 	close(h->raw.fd);
-	link_free(&h->link);
+	link_free(&h->links[0]);
+	link_free(&h->links[1]);
 	info("stopped");
 	return 0;
 }

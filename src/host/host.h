@@ -45,7 +45,10 @@ struct host_config {
  * @accept_io:	watcher on @lfd
  * @nfq:	queue of packets for the enclave
  * @nfq_io:	watcher on the queue's socket
- * @link:	link to the enclave
+ * @links:	links to the enclave: the active one, and a newer connection
+ *		while its handshake runs (it replaces the active one only
+ *		once its HELLO checks out)
+ * @active:	index in @links of the link packets for the enclave go to
  * @raw:	injection batch
  * @sigs:	signal watchers
  */
@@ -56,7 +59,8 @@ struct host {
 	ev_io accept_io;
 	struct nfqueue nfq;
 	ev_io nfq_io;
-	struct link link;
+	struct link links[2];
+	int active;
 	struct raw_batch raw;
 	struct daemon_signals sigs;
 };

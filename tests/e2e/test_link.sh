@@ -48,6 +48,26 @@ echo before-restart >&9
 e2e_wait_log "$E2E_TMP/client.log" before-restart 10
 check "echo through the link before the restart" grep -q before-restart "$E2E_TMP/client.log"
 
+# a connection that fails its handshake leaves the working link alone
+downs=$(grep -c "link down" "$E2E_TMP/remora-host.log")
+got=$(timeout 20 $fake connect "$E2E_TMP/link.sock" 2 2 | grep '^bye')
+check "a version-2 peer is refused while the link is up (got: $got)" grep -q '^bye 1 ' <<<"$got"
+echo after-refused-peer >&9
+check "the working link still carries the connection" \
+	e2e_wait_log "$E2E_TMP/client.log" after-refused-peer 10
+check_eq "the working link never went down" "$downs" "$(grep -c "link down" "$E2E_TMP/remora-host.log")"
+
+# a newer connection that completes its handshake replaces the link; the
+# real enclave reconnects and takes the link back from the impostor
+got=$(timeout 20 $fake connect "$E2E_TMP/link.sock" 1 2 | grep '^bye')
+check "a newer valid connection took the link, then lost it to the enclave (got: $got)" \
+	grep -q '^bye 4 replaced by a newer connection' <<<"$got"
+check "remora-enclave was told it was replaced" \
+	grep -q "peer closed the link (code 4: replaced by a newer connection)" "$E2E_TMP/remora-enclave.log"
+echo after-replacement >&9
+check "the TCP connection survives the replacement" \
+	e2e_wait_log "$E2E_TMP/client.log" after-replacement 15
+
 kill -9 "$(e2e_pid remora-host)"
 wait "$(e2e_pid remora-host)" 2>/dev/null
 check "remora-enclave sees the host go" e2e_wait_log "$E2E_TMP/remora-enclave.log" "link down" 10
