@@ -28,7 +28,11 @@ fi
 E2E_NAME=demo
 e2e_require curl socat dig ping dnsmasq
 e2e_topology
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+	say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	say() { printf '\n== %s\n' "$*"; }
+fi
 
 say "topology"
 cat <<TXT
