@@ -15,6 +15,8 @@ set -u
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: run as root (network namespaces, iptables, NFQUEUE): sudo $0" >&2
+	# under the test suite (REMORA_BUILD set) that is a skip, not a failure
+	[ -n "${REMORA_BUILD:-}" ] && exit 77
 	exit 1
 fi
 if [ "${1:-}" != --no-install ]; then
