@@ -60,7 +60,8 @@ static void host_link_state(void *ctx, int up)
 		h->active = !h->active;
 		return;
 	}
-	if (!up && cur->state != LINK_UP && other->state != LINK_UP)
+	if (!up && !h->stopping && cur->state != LINK_UP &&
+	    other->state != LINK_UP)
 		info("waiting for the enclave to connect again; packets for "
 		     "it are dropped and counted meanwhile");
 }
@@ -199,6 +200,7 @@ int host_run(struct host *h)
 
 	ev_run(h->loop, 0);
 
+	h->stopping = 1;
 	for (i = 0; i < 2; i++)
 		link_close(&h->links[i], FRAME_BYE_SHUTDOWN,
 			   "remora-host is stopping");

@@ -49,6 +49,7 @@ struct host_config {
  *		while its handshake runs (it replaces the active one only
  *		once its HELLO checks out)
  * @active:	index in @links of the link packets for the enclave go to
+ * @stopping:	the daemon is shutting down: links closing is expected
  * @raw:	injection batch
  * @sigs:	signal watchers
  */
@@ -61,6 +62,7 @@ struct host {
 	ev_io nfq_io;
 	struct link links[2];
 	int active;
+	int stopping;
 	struct raw_batch raw;
 	struct daemon_signals sigs;
 };
