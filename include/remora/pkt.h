@@ -8,7 +8,8 @@
 
 #include "remora/portset.h"
 
-#define PKT_IPV4_MIN_HDR 20 /* bytes */
+#define PKT_IPV4_MIN_HDR 20	    /* bytes */
+#define PKT_IMDS_ADDR	 0xa9fea9fe /* 169.254.169.254, host order */
 
 /**
  * enum pkt_verdict - outcome of a parse or a check

@@ -246,6 +246,8 @@ void link_flush(struct link *l)
 
 			snprintf(why, sizeof(why), "write: %s",
 				 strerror(errno));
+			/* frames written whole before the error were sent */
+			link_tx_advance(l);
 			link_close(l, LINK_NO_BYE, why);
 			return;
 		}

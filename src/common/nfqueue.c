@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -29,22 +28,43 @@
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
 
-/* Send a config message and wait for the kernel's answer (start-up only) */
+/* Send a config message and wait for the kernel's answer to it (start-up
+ * only). Once bound, the queue may deliver packets before the answer:
+ * those are counted and left to the first batch verdict, which drops them
+ * (no link is up yet). */
 static int nfqueue_config(struct nfqueue *q, struct nlmsghdr *nlh)
 {
+	static uint32_t seq;
+	const struct nlmsghdr *m;
+	int len;
 	ssize_t n;
-	int rc;
 
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = (uint32_t)time(NULL);
+	nlh->nlmsg_seq = ++seq;
 	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	n = mnl_socket_recvfrom(q->nl, q->buf, q->buf_len);
-	if (n < 0)
-		return -errno;
-	rc = mnl_cb_run(q->buf, (size_t)n, nlh->nlmsg_seq, q->portid, NULL,
-			NULL);
-	return rc < 0 ? -errno : 0;
+	for (;;) {
+		n = mnl_socket_recvfrom(q->nl, q->buf, q->buf_len);
+		if (n < 0)
+			return -errno;
+		len = (int)n;
+		for (m = (const struct nlmsghdr *)q->buf; mnl_nlmsg_ok(m, len);
+		     m = mnl_nlmsg_next(m, &len)) {
+			const struct nlmsgerr *e;
+
+			if (m->nlmsg_type != NLMSG_ERROR) {
+				stat_inc(STAT_Q2L_PACKETS);
+				stat_inc(STAT_Q2L_DROP_LINK_DOWN);
+				continue;
+			}
+			if (m->nlmsg_seq != seq)
+				continue;
+			if (mnl_nlmsg_get_payload_len(m) < sizeof(*e))
+				return -EPROTO;
+			e = mnl_nlmsg_get_payload(m);
+			return e->error; /* 0 acknowledges, else -errno */
+		}
+	}
 }
 
 /**

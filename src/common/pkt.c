@@ -195,7 +195,11 @@ enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
  *
  * The host refuses to emit what would impersonate its own services or
  * reach its own stack: a source other than the shared address, a source
- * port outside the enclave's, a martian or local destination.
+ * port outside the enclave's, a martian or local destination, and the
+ * instance metadata service, whose answers (the instance role's
+ * credentials) are the host's, not the enclave's. Other link-local
+ * services (the VPC resolver 169.254.169.253, time 169.254.169.123) stay
+ * reachable.
  *
  * Return: enum pkt_verdict
  */
@@ -205,7 +209,8 @@ enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 {
 	if (pi->src != shared_addr)
 		return PKT_SRC;
-	if (pkt_addr_martian(pi->dst) || pi->dst == shared_addr)
+	if (pkt_addr_martian(pi->dst) || pi->dst == shared_addr ||
+	    pi->dst == htonl(PKT_IMDS_ADDR))
 		return PKT_DST;
 	if (pi->proto == IPPROTO_ICMP)
 		return pkt_icmp_carried(pi->icmp_type) ? PKT_OK : PKT_PROTO;

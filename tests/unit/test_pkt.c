@@ -702,6 +702,14 @@ static void outbound_bad_dst(void **state)
 	assert_int_equal(outbound_tcp(o, SHARED, "240.0.0.1", 40000), PKT_DST);
 	assert_int_equal(outbound_tcp(o, SHARED, "255.255.255.255", 40000),
 			 PKT_DST);
+	/* the instance metadata service answers with the host's credentials */
+	assert_int_equal(outbound_tcp(o, SHARED, "169.254.169.254", 40000),
+			 PKT_DST);
+	/* the VPC resolver and time service stay reachable */
+	assert_int_equal(outbound_tcp(o, SHARED, "169.254.169.253", 40000),
+			 PKT_OK);
+	assert_int_equal(outbound_tcp(o, SHARED, "169.254.169.123", 40000),
+			 PKT_OK);
 }
 
 static void outbound_bad_port(void **state)
