@@ -4,9 +4,9 @@
 # operator lists answer from the host, not the enclave (which listens on
 # them too), and the host's own outbound connections still work.
 . "$(dirname "$0")/lib.sh"
-e2e_require socat curl
-E2E_HOST_RULES_ARGS="--host-ports 22,9100-9101"
-E2E_HOST_ARGS="--host-ports 22,9100-9101"
+e2e_require socat curl python3
+E2E_HOST_RULES_ARGS="--host-ports 22,9100-9102"
+E2E_HOST_ARGS="--host-ports 22,9100-9102"
 e2e_topology
 e2e_daemons
 
@@ -31,6 +31,11 @@ e2e_bg web net socat -T 30 TCP-LISTEN:80,bind=$E2E_NET_IP,reuseaddr,fork SYSTEM:
 e2e_wait_listen in_net tcp 80 || exit 1
 got=$(in_host timeout 20 curl -sS --max-time 10 "http://$E2E_NET_IP/")
 check_eq "the host's own outbound HTTP request works" "host-fetch-ok" "$got"
+# even from a source port inside the enclave's (a masqueraded container, a
+# program binding its port): replies of the host's established flows stay
+# the host's
+got=$(in_host timeout 20 curl -sS --max-time 10 --local-port 40000 "http://$E2E_NET_IP/")
+check_eq "the host's own request from port 40000 (an enclave port) works" "host-fetch-ok" "$got"
 got=$(in_host timeout 20 ping -n -c 2 -i 0.2 -W 3 $E2E_NET_IP | sed -n 's/.* \([0-9]*\) received.*/\1/p')
 check_eq "the host's own ping works" "2" "$got"
 
@@ -55,4 +60,24 @@ after=$(e2e_stat remora-host l2i_drop_inject)
 check_eq "no datagram from the enclave reached the host's service on 198.18.0.5" "" \
 	"$(cat "$E2E_TMP/host-other.got" 2>/dev/null)"
 check_eq "remora-host counted the 3 refused injections (l2i_drop_inject)" 3 $((after - before))
+# nor attach itself to a flow of the host's own (port 9102 is a host port):
+# an ICMP error quoting the host's session would make conntrack mark that
+# session as the enclave's, and its next packets would be taken from the host
+e2e_bg ssh-sink host socat -u TCP-LISTEN:9102,bind=$E2E_HOST_IP,reuseaddr OPEN:"$E2E_TMP/ssh.got",creat,append
+e2e_wait_listen in_host tcp 9102 || exit 1
+mkfifo "$E2E_TMP/ssh.in"
+e2e_bg ssh-client net sh -c "exec socat -u - TCP:$E2E_HOST_IP:9102,sourceport=40000 <'$E2E_TMP/ssh.in'"
+exec 8>"$E2E_TMP/ssh.in"
+echo before-icmp >&8
+e2e_wait_log "$E2E_TMP/ssh.got" before-icmp 10
+check "the host's session on port 9102 carries data" grep -q before-icmp "$E2E_TMP/ssh.got"
+before=$(e2e_stat remora-host l2i_drop_inject)
+in_encl python3 "$E2E_ROOT/tests/e2e/icmp_error.py" $E2E_HOST_IP $E2E_NET_IP $E2E_NET_IP 40000 $E2E_HOST_IP 9102
+sleep 0.5
+echo after-icmp >&8
+check "after the enclave's forged ICMP error, the host's session still reaches the host" \
+	e2e_wait_log "$E2E_TMP/ssh.got" after-icmp 10
+check "remora-host's injection of the forged error was refused and counted" \
+	test "$(e2e_stat remora-host l2i_drop_inject)" -gt "${before:-0}"
+exec 8>&-
 e2e_done

@@ -29,8 +29,22 @@ check "host: injected packets to the host's own addresses are dropped" \
 	in_host iptables -t mangle -C REMORA-OUT -m mark --mark 0x52 -m addrtype --dst-type LOCAL -j DROP
 check "host: port 9100 stays the host's" \
 	in_host iptables -t mangle -C REMORA-PRE -p tcp --dport 9100 -j RETURN
-check "host: enclave ports are queued" \
-	in_host iptables -t mangle -C REMORA-PRE -p udp --dport 1024:61439 -j NFQUEUE --queue-num 3
+check "host: new flows to enclave ports are queued" \
+	in_host iptables -t mangle -C REMORA-PRE -p udp --dport 1024:61439 -m conntrack ! --ctstate ESTABLISHED,RELATED -j NFQUEUE --queue-num 3
+check "host: injected packets may not join the host's own flows" \
+	in_host iptables -t mangle -C REMORA-OUT -m mark --mark 0x52 -m conntrack --ctstate ESTABLISHED,RELATED -m connmark ! --mark 0x52 -j DROP
+loaded=$(in_host iptables-save -t mangle | grep -v '^#' | sed 's/\[[0-9:]*\]//')
+for bad in "--mark 0x5g" "--ephemeral bogus" "--enclave-ports 1024-65535 --ephemeral 61440-65535" "--queue 70000"; do
+	# shellcheck disable=SC2086
+	in_host "$R/remora-host-rules" up --nic eth0 $bad >/dev/null 2>&1
+	rc=$?
+	check_eq "host: 'up $bad' is refused with status 2" 2 "$rc"
+	check_eq "host: ... and the loaded rules are untouched" "$loaded" \
+		"$(in_host iptables-save -t mangle | grep -v '^#' | sed 's/\[[0-9:]*\]//')"
+done
+in_host "$R/remora-host-rules" up --nic eth1 --ephemeral keep >/dev/null
+check_eq "host: reloading for another NIC leaves one jump, for the new NIC" "-A PREROUTING -i eth1 -j REMORA-PRE" \
+	"$(in_host iptables -t mangle -S PREROUTING | grep -- '-j REMORA-PRE')"
 check "host: no --queue-bypass anywhere (fail closed)" \
 	bash -c "! ip netns exec $E2E_NS_HOST iptables-save | grep -q queue-bypass"
 in_host "$R/remora-host-rules" down
