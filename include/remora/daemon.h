@@ -25,4 +25,10 @@ void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,
 			  uint16_t queue);
 void daemon_report(uint16_t queue);
 
+struct raw_batch;
+struct nfqueue;
+struct opts_common;
+void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
+			  struct nfqueue *q, const struct opts_common *c);
+
 #endif /* REMORA_DAEMON_H */

@@ -2,10 +2,14 @@
 /* remora - signals and reports common to both daemons */
 
 #include <signal.h>
+#include <string.h>
 
 #include "remora/daemon.h"
 #include "remora/fwd.h"
 #include "remora/log.h"
+#include "remora/nfqueue.h"
+#include "remora/opts.h"
+#include "remora/raw.h"
 #include "remora/stats.h"
 
 /**
@@ -55,4 +59,31 @@ void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,
 	ev_signal_start(loop, &ds->term);
 	ev_signal_start(loop, &ds->intr);
 	ev_signal_start(loop, &ds->usr1);
+}
+
+/**
+ * daemon_open_datapath() - open the injection socket and bind the queue,
+ *			    or die saying what is missing; start-up only
+ * @raw:	injection batch, initialised on the new socket
+ * @mark:	SO_MARK of injected packets, 0 for none
+ * @q:		queue to bind
+ * @c:		common options: queue number and length
+ */
+void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
+			  struct nfqueue *q, const struct opts_common *c)
+{
+	int fd, rc;
+
+	fd = raw_open(mark);
+	if (fd < 0)
+		die("cannot open the raw injection socket: %s (needs %s: run "
+		    "as root)",
+		    strerror(-fd),
+		    mark ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW");
+	raw_batch_init(raw, fd);
+
+	rc = nfqueue_open(q, c->queue, c->queue_maxlen);
+	if (rc)
+		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
+		    nfqueue_hint(rc));
 }

@@ -147,25 +147,13 @@ static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
  */
 int enclave_run(struct enclave *e)
 {
-	int fd, rc;
-
 	e->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!e->loop)
 		die("cannot start the event loop");
 	e->conn_fd = -1;
 	e->backoff = 0; /* first attempt at once */
 
-	fd = raw_open(0);
-	if (fd < 0)
-		die("cannot open the raw injection socket: %s (needs "
-		    "CAP_NET_RAW: run as root)",
-		    strerror(-fd));
-	raw_batch_init(&e->raw, fd);
-
-	rc = nfqueue_open(&e->nfq, e->cfg.c.queue, e->cfg.c.queue_maxlen);
-	if (rc)
-		die("cannot bind NFQUEUE %u: %s: %s", e->cfg.c.queue,
-		    strerror(-rc), nfqueue_hint(rc));
+	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c);
 
 	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
 		      e->cfg.c.ka_interval, e->cfg.c.peer_timeout,

@@ -149,24 +149,14 @@ static void host_check_address(uint32_t addr)
 int host_run(struct host *h)
 {
 	char ports[256];
-	int fd, rc, i;
+	int i;
 
 	h->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!h->loop)
 		die("cannot start the event loop");
 
 	host_check_address(h->cfg.c.addr);
-	fd = raw_open(h->cfg.mark);
-	if (fd < 0)
-		die("cannot open the raw injection socket: %s (needs "
-		    "CAP_NET_RAW and CAP_NET_ADMIN: run as root)",
-		    strerror(-fd));
-	raw_batch_init(&h->raw, fd);
-
-	rc = nfqueue_open(&h->nfq, h->cfg.c.queue, h->cfg.c.queue_maxlen);
-	if (rc)
-		die("cannot bind NFQUEUE %u: %s: %s", h->cfg.c.queue,
-		    strerror(-rc), nfqueue_hint(rc));
+	daemon_open_datapath(&h->raw, h->cfg.mark, &h->nfq, &h->cfg.c);
 
 	for (i = 0; i < 2; i++)
 		if (link_init(&h->links[i], h->loop, FRAME_ROLE_HOST,
