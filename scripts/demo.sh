@@ -61,14 +61,7 @@ check_eq "the enclave fetched the page" "hello from the internet - seen by the e
 
 say "outbound: 50 MB download into the enclave, checked"
 head -c $((50 << 20)) /dev/urandom >"$E2E_TMP/big.bin"
-cat >"$E2E_TMP/http.sh" <<SH
-#!/bin/sh
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s $E2E_TMP/big.bin)"
-exec cat $E2E_TMP/big.bin
-SH
-chmod +x "$E2E_TMP/http.sh"
-e2e_bg big net socat -T 30 TCP-LISTEN:8080,bind=$E2E_NET_IP,reuseaddr,fork EXEC:"$E2E_TMP/http.sh"
-e2e_wait_listen in_net tcp 8080
+e2e_http_file big 8080 "$E2E_TMP/big.bin"
 in_encl curl -sS --max-time 60 -o "$E2E_TMP/got.bin" -w '%{size_download} bytes at %{speed_download} bytes/s\n' "http://$E2E_NET_IP:8080/"
 check "the 50 MB arrived identical" cmp -s "$E2E_TMP/big.bin" "$E2E_TMP/got.bin"
 

@@ -205,6 +205,20 @@ e2e_stats() {
 # e2e_stat NAME COUNTER: one counter's current value
 e2e_stat() { e2e_stats "$1" | awk -v k="$2" '$1 == k {print $2}'; }
 
+# e2e_http_file NAME PORT FILE: serve FILE over HTTP/1.0 on the internet
+# side, with its Content-Length, until teardown
+e2e_http_file() {
+	local name=$1 port=$2 file=$3
+	cat >"$E2E_TMP/$name.sh" <<SH
+#!/bin/sh
+printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s '$file')"
+exec cat '$file'
+SH
+	chmod +x "$E2E_TMP/$name.sh"
+	e2e_bg "$name" net socat -T 60 TCP-LISTEN:$port,bind=$E2E_NET_IP,reuseaddr,fork EXEC:"$E2E_TMP/$name.sh"
+	e2e_wait_listen in_net tcp "$port"
+}
+
 # e2e_check_counters: what one daemon sent, the other received, and nothing
 # looped: the host never re-queues what it injected (the enclave would refuse
 # it as not addressed to it) and the enclave never queues what it injected

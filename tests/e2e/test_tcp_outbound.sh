@@ -10,14 +10,7 @@ e2e_daemons
 size_mb=${E2E_BIG_MB:-100}
 head -c "$((size_mb << 20))" /dev/urandom >"$E2E_TMP/big.bin"
 want=$(sha256sum <"$E2E_TMP/big.bin" | cut -d' ' -f1)
-cat >"$E2E_TMP/http.sh" <<SH
-#!/bin/sh
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s $E2E_TMP/big.bin)"
-exec cat $E2E_TMP/big.bin
-SH
-chmod +x "$E2E_TMP/http.sh"
-e2e_bg http net socat -T 60 TCP-LISTEN:80,bind=$E2E_NET_IP,reuseaddr,fork EXEC:"$E2E_TMP/http.sh"
-e2e_wait_listen in_net tcp 80 || { e2e_log "HTTP server did not start"; exit 1; }
+e2e_http_file http 80 "$E2E_TMP/big.bin" || { e2e_log "HTTP server did not start"; exit 1; }
 
 start=$(date +%s.%N)
 got=$(in_encl timeout 120 curl -sS --fail "http://$E2E_NET_IP/big.bin" | sha256sum | cut -d' ' -f1)
