@@ -94,7 +94,7 @@ got=$(in_net socat -T 5 - TCP:$E2E_HOST_IP:22 </dev/null)
 echo "$got"
 check_eq "port 22 answered from the host" SSH-2.0-host "$got"
 
-say "counters (non-zero), as logged on SIGUSR1"
+say "counters and state, non-zero lines of remora-enclave --stats and remora-host --stats"
 for d in remora-enclave remora-host; do
 	echo "$d:"
 	e2e_stats "$d" | awk '$2 != 0' | sort | sed 's/^/  /'

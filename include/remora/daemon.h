@@ -7,28 +7,39 @@
 
 #include <ev.h>
 
+#include "remora/ctl.h"
+
+struct link;
+struct raw_batch;
+struct nfqueue;
+struct opts_common;
+struct report;
+
 /**
  * struct daemon_signals - watchers for the signals a daemon handles
  * @term:	SIGTERM: stop cleanly
  * @intr:	SIGINT: stop cleanly
- * @usr1:	SIGUSR1: log every counter
- * @queue:	queue number whose kernel counters are logged beside ours
+ * @usr1:	SIGUSR1: log the report
+ * @report:	writes the daemon's report
+ * @ctx:	its argument
  */
 struct daemon_signals {
 	ev_signal term;
 	ev_signal intr;
 	ev_signal usr1;
-	uint16_t queue;
+	ctl_report_fn report;
+	void *ctx;
 };
 
 void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,
-			  uint16_t queue);
-void daemon_report(uint16_t queue);
+			  ctl_report_fn report, void *ctx);
+void daemon_report_log(ctl_report_fn report, void *ctx);
+void daemon_report_fill(struct report *r, const char *prog, ev_tstamp started,
+			ev_tstamp now, const struct link *l, uint16_t queue);
 
-struct raw_batch;
-struct nfqueue;
-struct opts_common;
 void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
 			  struct nfqueue *q, const struct opts_common *c);
+void daemon_open_control(struct ctl *ctl, const struct opts_common *c,
+			 const char *prog);
 
 #endif /* REMORA_DAEMON_H */

@@ -12,6 +12,5 @@
 
 void fwd_queue_drain(struct nfqueue *q, struct link *l);
 void fwd_count_refusal(enum pkt_verdict v);
-void fwd_log_kernel_queue(uint16_t queue);
 
 #endif /* REMORA_FWD_H */

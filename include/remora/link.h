@@ -59,6 +59,7 @@ struct link_ops {
  * @tx_frame:	start of the first frame not yet written whole
  * @tx_tail:	end of the queued bytes
  * @peer:	the peer's HELLO, once received
+ * @up_since:	event-loop time the link last came up
  * @ops:	callbacks
  * @ctx:	callbacks' argument
  */
@@ -81,6 +82,7 @@ struct link {
 	size_t tx_frame;
 	size_t tx_tail;
 	struct frame_hello peer;
+	ev_tstamp up_since;
 	const struct link_ops *ops;
 	void *ctx;
 };

@@ -20,6 +20,9 @@
  * @ka_interval: keepalive interval, seconds
  * @peer_timeout: seconds of silence before the peer is given up
  * @level:	log level
+ * @control:	control socket path, "" for none
+ * @have_control: --control was given
+ * @stats:	--stats: print a running daemon's report and exit
  */
 struct opts_common {
 	uint32_t addr;
@@ -29,10 +32,19 @@ struct opts_common {
 	double ka_interval;
 	double peer_timeout;
 	enum log_level level;
+	char control[108];
+	int have_control;
+	int stats;
 };
 
 #define OPTS_COMMON_SHORT "a:q:k:t:v:hV"
-enum { OPTS_QUEUE_MAXLEN = 256 };
+enum {
+	OPTS_QUEUE_MAXLEN = 256,
+	OPTS_CONFIG,
+	OPTS_CONTROL,
+	OPTS_STATS,
+	OPTS_FIRST_PRIVATE /* first value free for a daemon's own options */
+};
 /* getopt_long() entries of the common options */
 #define OPTS_COMMON_LONG                                                      \
 	{"address", required_argument, NULL, 'a'},                            \
@@ -41,12 +53,15 @@ enum { OPTS_QUEUE_MAXLEN = 256 };
 		{"keepalive", required_argument, NULL, 'k'},                  \
 		{"peer-timeout", required_argument, NULL, 't'},               \
 		{"log-level", required_argument, NULL, 'v'},                  \
+		{"config", required_argument, NULL, OPTS_CONFIG},             \
+		{"control", required_argument, NULL, OPTS_CONTROL},           \
+		{"stats", no_argument, NULL, OPTS_STATS},                     \
 		{"help", no_argument, NULL, 'h'},                             \
 	{                                                                     \
 		"version", no_argument, NULL, 'V'                             \
 	}
 
-void opts_common_init(struct opts_common *o);
+void opts_common_init(struct opts_common *o, const char *prog);
 int opts_common_parse(struct opts_common *o, int c, const char *arg,
 		      const char *usage);
 void opts_common_check(const struct opts_common *o, int argc, char **argv);

@@ -1,25 +1,99 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora - signals and reports common to both daemons */
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "remora/daemon.h"
-#include "remora/fwd.h"
+#include "remora/frame.h"
+#include "remora/link.h"
 #include "remora/log.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
 #include "remora/raw.h"
+#include "remora/report.h"
 #include "remora/stats.h"
 
 /**
- * daemon_report() - log every counter, ours and the kernel's for the queue
+ * daemon_report_fill() - what both daemons report: identity, uptime, link,
+ *			  every counter and the kernel's counters of the queue
+ * @r:		report
+ * @prog:	"remora-host" or "remora-enclave"
+ * @started:	event-loop time the daemon started
+ * @now:	event-loop time now
+ * @l:		the link packets go to
  * @queue:	queue number
  */
-void daemon_report(uint16_t queue)
+void daemon_report_fill(struct report *r, const char *prog, ev_tstamp started,
+			ev_tstamp now, const struct link *l, uint16_t queue)
 {
-	stats_log();
-	fwd_log_kernel_queue(queue);
+	static const char *const states[] = {"down", "handshake", "up"};
+	uint64_t total, qdrop, udrop, ups;
+	char line[128];
+	int i;
+
+	snprintf(line, sizeof(line), "%s %s (link protocol %u), pid %ld", prog,
+		 REMORA_VERSION, REMORA_PROTO_VERSION, (long)getpid());
+	report_comment(r, line);
+	report_text(r, "version", "remora version", REMORA_VERSION);
+	report_gauge(r, "uptime_seconds", "seconds since the daemon started",
+		     (double)(long long)(now - started));
+	report_text(r, "link_state", "link to the peer: down, handshake or up",
+		    states[l->state]);
+	report_text(r, "link_peer", "the peer's software, from its hello",
+		    l->state == LINK_UP ? l->peer.software : "");
+	report_gauge(r, "link_peer_protocol",
+		     "the peer's link protocol version (0: no peer)",
+		     l->state == LINK_UP ? l->peer.version : 0);
+	report_gauge(r, "link_up_seconds", "seconds the link has been up",
+		     l->state == LINK_UP
+			     ? (double)(long long)(now - l->up_since)
+			     : 0);
+	ups = stats.c[STAT_LINK_UP];
+	report_counter(r, "link_reconnects",
+		       "links established after the first", ups ? ups - 1 : 0);
+	for (i = 0; i < STAT_COUNT; i++)
+		report_counter(r, stats_name(i), stats_desc(i), stats.c[i]);
+	if (nfqueue_kernel_stats(queue, &total, &qdrop, &udrop))
+		return;
+	report_gauge(r, "kernel_queue_waiting",
+		     "packets in the kernel's queue, waiting for remora",
+		     (double)total);
+	report_counter(
+		r, "kernel_queue_dropped",
+		"packets the kernel dropped: queue full (--queue-maxlen)",
+		qdrop);
+	report_counter(r, "kernel_user_dropped",
+		       "packets the kernel dropped: remora's socket full",
+		       udrop);
+}
+
+/**
+ * daemon_report_log() - log the report, one "stat name value" line each
+ * @report:	writes the daemon's report
+ * @ctx:	its argument
+ */
+void daemon_report_log(ctl_report_fn report, void *ctx)
+{
+	static char buf[REPORT_MAX];
+	char *line, *next;
+	struct report r;
+
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "");
+	report(ctx, &r);
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (*line != '#')
+			info("stat %s", line);
+	}
 }
 
 static void daemon_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -36,22 +110,24 @@ static void daemon_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	daemon_report(ds->queue);
+	daemon_report_log(ds->report, ds->ctx);
 }
 
 /**
  * daemon_signals_start() - stop on SIGTERM/SIGINT, report on SIGUSR1
  * @loop:	event loop
  * @ds:	watcher storage, lives as long as the loop
- * @queue:	queue number for reports
+ * @report:	writes the daemon's report
+ * @ctx:	its argument
  *
  * SIGPIPE is ignored: a peer that goes away is seen as a write error.
  */
 void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,
-			  uint16_t queue)
+			  ctl_report_fn report, void *ctx)
 {
 	signal(SIGPIPE, SIG_IGN);
-	ds->queue = queue;
+	ds->report = report;
+	ds->ctx = ctx;
 	ev_signal_init(&ds->term, daemon_stop_cb, SIGTERM);
 	ev_signal_init(&ds->intr, daemon_stop_cb, SIGINT);
 	ev_signal_init(&ds->usr1, daemon_usr1_cb, SIGUSR1);
@@ -86,4 +162,39 @@ void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
 	if (rc)
 		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
 		    nfqueue_hint(rc));
+}
+
+/**
+ * daemon_open_control() - open the control socket (and metrics listener)
+ * @ctl:	control state, initialised
+ * @c:		common options: --control
+ * @prog:	"remora-host" or "remora-enclave"
+ *
+ * A control socket the operator named must open, or the daemon exits 1.
+ * The default one is a convenience: if another daemon holds it (a second
+ * instance in another network namespace), say so and go on without it.
+ */
+void daemon_open_control(struct ctl *ctl, const struct opts_common *c,
+			 const char *prog)
+{
+	int rc;
+
+	if (!c->control[0])
+		return;
+	if (!c->have_control)
+		mkdir(CTL_RUN_DIR,
+		      0755); /* EEXIST is fine; bind says the rest */
+	rc = ctl_open_control(ctl, c->control);
+	if (!rc)
+		return;
+	if (c->have_control)
+		die("cannot open the control socket %s: %s", c->control,
+		    rc == -EADDRINUSE ? "another daemon is answering on it"
+				      : strerror(-rc));
+	warn("no control socket: %s: %s; %s --stats will not reach this "
+	     "daemon (use --control PATH)",
+	     c->control,
+	     rc == -EADDRINUSE ? "another daemon is answering on it"
+			       : strerror(-rc),
+	     prog);
 }

@@ -74,21 +74,3 @@ void fwd_count_refusal(enum pkt_verdict v)
 		stat_inc(STAT_L2I_DROP_MALFORMED);
 	trace("refused packet from peer: %s", pkt_verdict_str(v));
 }
-
-/**
- * fwd_log_kernel_queue() - log the kernel's counters for our queue
- * @queue:	queue number
- *
- * Packets the kernel dropped before remora could read them (queue full,
- * socket full) are counted by the kernel, not by us: show them beside ours.
- */
-void fwd_log_kernel_queue(uint16_t queue)
-{
-	uint64_t total, qdrop, udrop;
-
-	if (nfqueue_kernel_stats(queue, &total, &qdrop, &udrop))
-		return;
-	info("stat kernel_queue_waiting %llu", (unsigned long long)total);
-	info("stat kernel_queue_dropped %llu", (unsigned long long)qdrop);
-	info("stat kernel_user_dropped %llu", (unsigned long long)udrop);
-}

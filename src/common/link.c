@@ -318,6 +318,7 @@ static void link_on_hello(struct link *l, const struct frame_hdr *h,
 	}
 	l->peer = hello;
 	l->state = LINK_UP;
+	l->up_since = ev_now(l->loop);
 	stat_inc(STAT_LINK_UP);
 	info("link up: peer is %s (%s), protocol version %u",
 	     frame_role_str(hello.role), hello.software, hello.version);

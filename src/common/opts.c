@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "remora/ctl.h"
 #include "remora/frame.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
@@ -137,13 +139,16 @@ uint32_t opts_ipv4(const char *flag, const char *s)
 /**
  * opts_common_init() - defaults of the common options
  * @o:	options
+ * @prog:	"remora-host" or "remora-enclave": names the control socket
  */
-void opts_common_init(struct opts_common *o)
+void opts_common_init(struct opts_common *o, const char *prog)
 {
 	*o = (struct opts_common){.queue_maxlen = NFQUEUE_DEFAULT_MAXLEN,
 				  .ka_interval = 1,
 				  .peer_timeout = 5,
 				  .level = LOG_LVL_INFO};
+	snprintf(o->control, sizeof(o->control), "%s/%s.sock", CTL_RUN_DIR,
+		 strncmp(prog, "remora-", 7) ? prog : prog + 7);
 }
 
 /**
@@ -184,6 +189,23 @@ int opts_common_parse(struct opts_common *o, int c, const char *arg,
 					 "error, warn, info, debug, trace",
 					 arg);
 		return 1;
+	case OPTS_CONFIG:
+		return 1; /* read before the command line: config_expand() */
+	case OPTS_CONTROL:
+		if (strlen(arg) >= sizeof(o->control))
+			opts_usage_error("--control: path longer than %zu "
+					 "bytes",
+					 sizeof(o->control) - 1);
+		if (*arg && arg[0] != '/' && strcmp(arg, "none"))
+			opts_usage_error("--control: '%s' is not an absolute "
+					 "path (or 'none')",
+					 arg);
+		strcpy(o->control, strcmp(arg, "none") ? arg : "");
+		o->have_control = 1;
+		return 1;
+	case OPTS_STATS:
+		o->stats = 1;
+		return 1;
 	case 'h':
 		fputs(usage, stdout);
 		exit(EXIT_SUCCESS);
@@ -206,6 +228,12 @@ void opts_common_check(const struct opts_common *o, int argc, char **argv)
 {
 	if (optind < argc)
 		opts_usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->stats) {
+		if (!o->control[0])
+			opts_usage_error("--stats needs a control socket "
+					 "(--control PATH)");
+		return;
+	}
 	if (!o->have_addr)
 		opts_usage_error("--address is required: the instance's IPv4 "
 				 "address, which the enclave shares");

@@ -17,6 +17,7 @@
 #include "enclave.h"
 #include "remora/fwd.h"
 #include "remora/log.h"
+#include "remora/notify.h"
 #include "remora/pkt.h"
 #include "remora/stats.h"
 
@@ -139,6 +140,20 @@ static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 	fwd_queue_drain(&e->nfq, &e->link);
 }
 
+/* The report for --stats and SIGUSR1 */
+static void enclave_report(void *ctx, struct report *r)
+{
+	struct enclave *e = ctx;
+
+	daemon_report_fill(r, "remora-enclave", e->started, ev_now(e->loop),
+			   &e->link, e->cfg.c.queue);
+	report_text(r, "link_address", "where remora-host is reached",
+		    e->cfg.link.text);
+	report_gauge(r, "link_connect_failures_in_a_row",
+		     "failed connection attempts since the last success",
+		     e->failures);
+}
+
 /**
  * enclave_run() - set up, run the event loop until SIGTERM/SIGINT
  * @e:	daemon state with its configuration filled
@@ -152,6 +167,9 @@ int enclave_run(struct enclave *e)
 		die("cannot start the event loop");
 	e->conn_fd = -1;
 	e->backoff = 0; /* first attempt at once */
+	e->started = ev_now(e->loop);
+	if (ctl_init(&e->ctl, e->loop, "enclave", enclave_report, e))
+		die("out of memory for the control socket");
 
 	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c);
 
@@ -167,12 +185,14 @@ int enclave_run(struct enclave *e)
 	e->conn_io.data = e;
 	ev_init(&e->retry, enclave_retry_cb);
 	e->retry.data = e;
-	daemon_signals_start(e->loop, &e->sigs, e->cfg.c.queue);
+	daemon_signals_start(e->loop, &e->sigs, enclave_report, e);
+	daemon_open_control(&e->ctl, &e->cfg.c, "remora-enclave");
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
 	     REMORA_VERSION,
 	     inet_ntoa((struct in_addr){.s_addr = e->cfg.c.addr}),
 	     e->cfg.c.queue, e->cfg.link.text);
+	notify_ready(e->loop, "forwarding; connecting to remora-host");
 	enclave_schedule_connect(e);
 	e->backoff = ENCLAVE_RECONNECT_MIN;
 
@@ -182,7 +202,8 @@ int enclave_run(struct enclave *e)
 	ev_timer_stop(e->loop, &e->retry);
 	if (e->conn_fd >= 0)
 		close(e->conn_fd);
-	daemon_report(e->cfg.c.queue);
+	daemon_report_log(enclave_report, e);
+	ctl_close(&e->ctl);
 	nfqueue_close(&e->nfq);
 	close(e->raw.fd);
 	link_free(&e->link);

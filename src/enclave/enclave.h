@@ -43,6 +43,8 @@ struct enclave_config {
  * @backoff:	next reconnect delay, seconds
  * @failures:	connection attempts failed in a row
  * @sigs:	signal watchers
+ * @ctl:	control socket
+ * @started:	event-loop time of start-up
  */
 struct enclave {
 	struct enclave_config cfg;
@@ -57,6 +59,8 @@ struct enclave {
 	double backoff;
 	unsigned failures;
 	struct daemon_signals sigs;
+	struct ctl ctl;
+	ev_tstamp started;
 };
 
 void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv);

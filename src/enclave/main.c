@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "enclave.h"
+#include "remora/config.h"
+#include "remora/ctl.h"
 #include "remora/log.h"
 #include "remora/opts.h"
 
@@ -37,6 +39,19 @@ static const char enclave_usage[] =
 	"                            (default 5; the wait doubles from 0.1)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
+	"      --control PATH        control socket, read by --stats; root "
+	"only\n"
+	"                            (default " CTL_RUN_DIR "/enclave.sock; "
+	"'none': no socket)\n"
+	"      --config FILE         read settings from FILE first: one "
+	"'key = value'\n"
+	"                            per line, key = a long option's name; "
+	"the\n"
+	"                            command line wins\n"
+	"      --stats               print the counters and state of the "
+	"running\n"
+	"                            remora-enclave (through --control) and "
+	"exit\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
@@ -62,7 +77,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
-	opts_common_init(&cfg->c);
+	opts_common_init(&cfg->c, "remora-enclave");
+	config_expand(&argc, &argv, enclave_options, NULL);
 	cfg->reconnect_max = 5;
 
 	opterr = 0;
@@ -84,6 +100,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		}
 	}
 	opts_common_check(&cfg->c, argc, argv);
+	if (cfg->c.stats)
+		return;
 	opts_link("--link", link, &cfg->link);
 	if (cfg->link.kind == TRANSPORT_VSOCK &&
 	    cfg->link.cid == TRANSPORT_CID_ANY)
@@ -99,5 +117,7 @@ int main(int argc, char **argv)
 	opts_init("remora-enclave");
 	log_init("remora-enclave", LOG_LVL_INFO);
 	enclave_config_parse(&e.cfg, argc, argv);
+	if (e.cfg.c.stats)
+		return ctl_query(e.cfg.c.control, "remora-enclave", stdout);
 	return enclave_run(&e);
 }

@@ -13,6 +13,7 @@
 #include "host.h"
 #include "remora/fwd.h"
 #include "remora/log.h"
+#include "remora/notify.h"
 #include "remora/pkt.h"
 #include "remora/stats.h"
 
@@ -48,7 +49,15 @@ static void host_link_state(void *ctx, int up)
 	struct host *h = ctx;
 	struct link *cur = &h->links[h->active];
 	struct link *other = &h->links[!h->active];
+	char status[256];
 
+	if (up) {
+		snprintf(status, sizeof(status),
+			 "STATUS=enclave connected (%s) on %s",
+			 (other->state == LINK_UP ? other : cur)->peer.software,
+			 h->cfg.listen.text);
+		notify_send(status);
+	}
 	if (up && other->state == LINK_UP) {
 		/* the newer connection is up: it replaces the current one */
 		if (cur->fd >= 0) {
@@ -61,9 +70,12 @@ static void host_link_state(void *ctx, int up)
 		return;
 	}
 	if (!up && !h->stopping && cur->state != LINK_UP &&
-	    other->state != LINK_UP)
+	    other->state != LINK_UP) {
 		info("waiting for the enclave to connect again; packets for "
 		     "it are dropped and counted meanwhile");
+		notify_send("STATUS=enclave disconnected: waiting for it to "
+			    "connect again");
+	}
 }
 
 static const struct link_ops host_link_ops = {
@@ -140,6 +152,18 @@ static void host_check_address(uint32_t addr)
 	close(fd);
 }
 
+/* The report for --stats, the metrics endpoint and SIGUSR1 */
+static void host_report(void *ctx, struct report *r)
+{
+	struct host *h = ctx;
+
+	daemon_report_fill(r, "remora-host", h->started, ev_now(h->loop),
+			   &h->links[h->active], h->cfg.c.queue);
+	report_text(r, "link_listen",
+		    "where remora-host listens for the enclave",
+		    h->cfg.listen.text);
+}
+
 /**
  * host_run() - set up, run the event loop until SIGTERM/SIGINT, tear down
  * @h:	daemon state with its configuration filled
@@ -148,12 +172,15 @@ static void host_check_address(uint32_t addr)
  */
 int host_run(struct host *h)
 {
-	char ports[256];
-	int i;
+	char ports[256], status[256];
+	int i, rc;
 
 	h->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!h->loop)
 		die("cannot start the event loop");
+	h->started = ev_now(h->loop);
+	if (ctl_init(&h->ctl, h->loop, "host", host_report, h))
+		die("out of memory for the control socket");
 
 	host_check_address(h->cfg.c.addr);
 	daemon_open_datapath(&h->raw, h->cfg.mark, &h->nfq, &h->cfg.c);
@@ -179,7 +206,14 @@ int host_run(struct host *h)
 	ev_io_init(&h->nfq_io, host_nfq_cb, nfqueue_fd(&h->nfq), EV_READ);
 	h->nfq_io.data = h;
 	ev_io_start(h->loop, &h->nfq_io);
-	daemon_signals_start(h->loop, &h->sigs, h->cfg.c.queue);
+	daemon_signals_start(h->loop, &h->sigs, host_report, h);
+	daemon_open_control(&h->ctl, &h->cfg.c, "remora-host");
+	if (h->cfg.metrics) {
+		rc = ctl_open_metrics(&h->ctl, h->cfg.metrics);
+		if (rc)
+			die("cannot serve metrics on %s: %s", h->cfg.metrics,
+			    strerror(-rc));
+	}
 
 	if (portset_format(&h->cfg.ports, ports, sizeof(ports)))
 		strcpy(ports, "(long list)");
@@ -187,14 +221,22 @@ int host_run(struct host *h)
 	     "%s, enclave source ports %s",
 	     REMORA_VERSION, h->cfg.listen.text, h->cfg.c.queue,
 	     inet_ntoa((struct in_addr){.s_addr = h->cfg.c.addr}), ports);
+	if (h->cfg.metrics)
+		info("metrics on http://%s/metrics", h->cfg.metrics);
+	snprintf(status, sizeof(status),
+		 "listening on %s, queue %u; enclave not connected yet",
+		 h->cfg.listen.text, h->cfg.c.queue);
+	notify_ready(h->loop, status);
 
 	ev_run(h->loop, 0);
 
+	notify_stopping();
 	h->stopping = 1;
 	for (i = 0; i < 2; i++)
 		link_close(&h->links[i], FRAME_BYE_SHUTDOWN,
 			   "remora-host is stopping");
-	daemon_report(h->cfg.c.queue);
+	daemon_report_log(host_report, h);
+	ctl_close(&h->ctl);
 	close(h->lfd);
 	transport_unlink(&h->cfg.listen);
 	nfqueue_close(&h->nfq);

@@ -28,6 +28,7 @@
  * @enclave_cid: the only vsock CID allowed to connect (HOST_NO_CID: unset)
  * @ports:	ports the enclave may send from: enclave ports less host ports
  * @mark:	SO_MARK of injected packets, matched by the host rules
+ * @metrics:	"IPV4:PORT" of the Prometheus endpoint, or NULL
  */
 struct host_config {
 	struct opts_common c;
@@ -35,6 +36,7 @@ struct host_config {
 	uint32_t enclave_cid;
 	struct portset ports;
 	uint32_t mark;
+	const char *metrics;
 };
 
 /**
@@ -52,6 +54,8 @@ struct host_config {
  * @stopping:	the daemon is shutting down: links closing is expected
  * @raw:	injection batch
  * @sigs:	signal watchers
+ * @ctl:	control socket and metrics endpoint
+ * @started:	event-loop time of start-up
  */
 struct host {
 	struct host_config cfg;
@@ -65,6 +69,8 @@ struct host {
 	int stopping;
 	struct raw_batch raw;
 	struct daemon_signals sigs;
+	struct ctl ctl;
+	ev_tstamp started;
 };
 
 void host_config_parse(struct host_config *cfg, int argc, char **argv);

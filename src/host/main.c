@@ -2,13 +2,18 @@
 /* remora-host - command line */
 
 #include <getopt.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
+#include "remora/config.h"
+#include "remora/ctl.h"
 #include "remora/log.h"
 #include "remora/opts.h"
+
+enum { HOST_OPT_METRICS = OPTS_FIRST_PRIVATE };
 
 static const char host_usage[] =
 	"Usage: remora-host --address IPV4 [OPTIONS]\n"
@@ -50,11 +55,32 @@ static const char host_usage[] =
 	"5)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
+	"      --control PATH        control socket, read by --stats; root "
+	"only\n"
+	"                            (default " CTL_RUN_DIR "/host.sock; "
+	"'none': no socket)\n"
+	"      --metrics IPV4:PORT   serve the counters to Prometheus at\n"
+	"                            http://IPV4:PORT/metrics (default: off; "
+	"use a\n"
+	"                            local address, e.g. 127.0.0.1:9810)\n"
+	"      --config FILE         read settings from FILE first: one "
+	"'key = value'\n"
+	"                            per line, key = a long option's name; "
+	"the\n"
+	"                            rules script's nic and ephemeral are "
+	"ignored;\n"
+	"                            the command line wins\n"
+	"      --stats               print the counters and state of the "
+	"running\n"
+	"                            remora-host (through --control) and "
+	"exit\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
 	"Signals: SIGTERM/SIGINT stop cleanly; SIGUSR1 logs every counter.\n"
-	"Exit status: 0 stopped cleanly, 1 start-up failed, 2 bad usage.\n";
+	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could "
+	"not\n"
+	"reach the daemon), 2 bad usage.\n";
 
 static const struct option host_options[] = {
 	OPTS_COMMON_LONG,
@@ -63,8 +89,12 @@ static const struct option host_options[] = {
 	{"enclave-ports", required_argument, NULL, 'p'},
 	{"host-ports", required_argument, NULL, 'P'},
 	{"mark", required_argument, NULL, 'm'},
+	{"metrics", required_argument, NULL, HOST_OPT_METRICS},
 	{NULL, 0, NULL, 0},
 };
+
+/* Settings of the host file that belong to remora-host-rules alone */
+static const char *const host_rules_only[] = {"nic", "ephemeral", NULL};
 
 /* Parse a port list flag or exit 2 */
 static void host_ports_arg(const char *flag, const char *s, struct portset *ps)
@@ -73,6 +103,19 @@ static void host_ports_arg(const char *flag, const char *s, struct portset *ps)
 		opts_usage_error("%s: '%s' is not a port list "
 				 "(e.g. 80,443,1024-61439)",
 				 flag, s);
+}
+
+/* --metrics takes a numeric IPv4 address and port, or exit 2 */
+static void host_metrics_arg(const char *s)
+{
+	struct transport_addr a;
+	char spec[TRANSPORT_ADDR_MAX];
+
+	if ((size_t)snprintf(spec, sizeof(spec), "tcp:%s", s) >= sizeof(spec) ||
+	    transport_parse(spec, &a) || a.ss.ss_family != AF_INET)
+		opts_usage_error("--metrics: '%s' is not IPV4:PORT "
+				 "(e.g. 127.0.0.1:9810)",
+				 s);
 }
 
 /**
@@ -88,7 +131,8 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
-	opts_common_init(&cfg->c);
+	opts_common_init(&cfg->c, "remora-host");
+	config_expand(&argc, &argv, host_options, host_rules_only);
 	cfg->enclave_cid = HOST_NO_CID;
 	cfg->mark = HOST_DEFAULT_MARK;
 	portset_parse(&cfg->ports, HOST_DEFAULT_ENCLAVE_PORTS);
@@ -116,11 +160,18 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 		case 'm':
 			cfg->mark = opts_u32("--mark", optarg, 1, 0xffffffffU);
 			break;
+		case HOST_OPT_METRICS:
+			host_metrics_arg(optarg);
+			cfg->metrics = optarg;
+			break;
 		default:
 			opts_getopt_error(c, argv);
 		}
 	}
 	opts_common_check(&cfg->c, argc, argv);
+	log_init("remora-host", cfg->c.level);
+	if (cfg->c.stats)
+		return;
 	opts_link("--listen", listen, &cfg->listen);
 	if (cfg->listen.kind == TRANSPORT_VSOCK &&
 	    cfg->enclave_cid == HOST_NO_CID)
@@ -131,7 +182,6 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	if (!portset_count(&cfg->ports))
 		opts_usage_error("--enclave-ports: no port is left to the "
 				 "enclave once --host-ports are taken out");
-	log_init("remora-host", cfg->c.level);
 }
 
 int main(int argc, char **argv)
@@ -141,5 +191,7 @@ int main(int argc, char **argv)
 	opts_init("remora-host");
 	log_init("remora-host", LOG_LVL_INFO);
 	host_config_parse(&h.cfg, argc, argv);
+	if (h.cfg.c.stats)
+		return ctl_query(h.cfg.c.control, "remora-host", stdout);
 	return host_run(&h);
 }

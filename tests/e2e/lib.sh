@@ -166,12 +166,14 @@ e2e_wait_listen() {
 
 e2e_start_host() {
 	e2e_bg remora-host host "$E2E_BUILD/remora-host" --address "$E2E_HOST_IP" \
-		--listen "unix:$E2E_TMP/link.sock" ${E2E_HOST_ARGS:-} "$@"
+		--listen "unix:$E2E_TMP/link.sock" --control "$E2E_TMP/remora-host.ctl" \
+		${E2E_HOST_ARGS:-} "$@"
 }
 
 e2e_start_enclave() {
 	e2e_bg remora-enclave encl "$E2E_BUILD/remora-enclave" --address "$E2E_HOST_IP" \
-		--link "unix:$E2E_TMP/link.sock" ${E2E_ENCLAVE_ARGS:-} "$@"
+		--link "unix:$E2E_TMP/link.sock" --control "$E2E_TMP/remora-enclave.ctl" \
+		${E2E_ENCLAVE_ARGS:-} "$@"
 }
 
 # e2e_daemons: start both and wait until the link is up on both sides
@@ -189,16 +191,22 @@ e2e_daemons() {
 	}
 }
 
-# e2e_stats NAME: ask a daemon to log its counters, print them as "name value"
+# e2e_stats NAME: a running daemon's counters and state, "name value" lines,
+# read with NAME --stats through its control socket (as an operator does)
 e2e_stats() {
+	"$E2E_BUILD/$1" --stats --control "$E2E_TMP/$1.ctl" | grep -v '^#'
+}
+
+# e2e_stats_logged NAME: ask a daemon to log its counters (SIGUSR1), print
+# them as "name value"
+e2e_stats_logged() {
 	local log="$E2E_TMP/$1.log" before
-	before=$(grep -c 'stat kernel_user_dropped\|stat link_tx_bytes' "$log")
+	before=$(grep -c 'stat kernel_user_dropped' "$log")
 	kill -USR1 "$(e2e_pid "$1")"
 	for _ in $(seq 50); do
-		[ "$(grep -c 'stat kernel_user_dropped\|stat link_tx_bytes' "$log")" -gt "$before" ] && break
+		[ "$(grep -c 'stat kernel_user_dropped' "$log")" -gt "$before" ] && break
 		sleep 0.1
 	done
-	sleep 0.1
 	grep ' stat ' "$log" | sed 's/.* stat //' | awk '{v[$1]=$2} END {for (k in v) print k, v[k]}'
 }
 

@@ -78,7 +78,7 @@ static int do_call(const struct call *c)
 		opts_link(c->flag, c->s, &a);
 		break;
 	case CALL_COMMON:
-		opts_common_init(&o);
+		opts_common_init(&o, "remora-test");
 		opts_common_parse(&o, c->c, c->s, "usage\n");
 		break;
 	case CALL_CHECK:
@@ -307,7 +307,7 @@ static void common_defaults_and_values(void **state)
 	struct opts_common o;
 
 	(void)state;
-	opts_common_init(&o);
+	opts_common_init(&o, "remora-test");
 	assert_int_equal(o.have_addr, 0);
 	assert_true(o.ka_interval == 1.0);
 	assert_true(o.peer_timeout == 5.0);
@@ -370,7 +370,7 @@ static void common_check(void **state)
 	char msg[1024];
 
 	(void)state;
-	opts_common_init(&c.o);
+	opts_common_init(&c.o, "remora-test");
 	c.o.have_addr = 1;
 	c.o.addr = htonl(0xc6120001); /* 198.18.0.1 */
 	/* consistent options: the check returns */

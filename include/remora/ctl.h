@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - control socket (--stats) and metrics endpoint (Prometheus) */
+#ifndef REMORA_CTL_H
+#define REMORA_CTL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <ev.h>
+
+#include "remora/report.h"
+
+#define CTL_MAX_CLIENTS 8    /* served at once; more are turned away */
+#define CTL_REQ_MAX	2048 /* bytes of an HTTP request head */
+#define CTL_HEAD_MAX	256  /* bytes of an HTTP response head */
+#define CTL_OUT_MAX	(CTL_HEAD_MAX + REPORT_MAX)
+#define CTL_TIMEOUT	5.0	      /* seconds a client may take */
+#define CTL_RUN_DIR	"/run/remora" /* where the default sockets live */
+
+struct ctl;
+
+/**
+ * typedef ctl_report_fn - write the daemon's report
+ * @ctx:	the daemon
+ * @r:		report to fill
+ */
+typedef void (*ctl_report_fn)(void *ctx, struct report *r);
+
+/**
+ * struct ctl_client - one connection being served
+ * @ctl:	owner
+ * @fd:		socket, -1 when the slot is free
+ * @http:	an HTTP (metrics) client, else a control socket client
+ * @io:		read or write watcher
+ * @timer:	the client's deadline
+ * @req_len:	bytes of request read into @req
+ * @req:	HTTP request head
+ * @out:	response, CTL_OUT_MAX bytes
+ * @out_len:	bytes of response
+ * @out_off:	bytes already written
+ */
+struct ctl_client {
+	struct ctl *ctl;
+	int fd;
+	int http;
+	ev_io io;
+	ev_timer timer;
+	size_t req_len;
+	char req[CTL_REQ_MAX];
+	char *out;
+	size_t out_len;
+	size_t out_off;
+};
+
+/**
+ * struct ctl - the daemon's control socket and metrics listener
+ * @loop:	event loop
+ * @ufd:	control socket (unix), -1 if none
+ * @hfd:	metrics listener (tcp), -1 if none
+ * @uio:	watcher on @ufd
+ * @hio:	watcher on @hfd
+ * @path:	control socket path, removed on close
+ * @daemon:	"host" or "enclave"
+ * @report:	writes the report
+ * @ctx:	its argument
+ * @clients:	connections being served
+ * @outbuf:	response storage of every client
+ */
+struct ctl {
+	struct ev_loop *loop;
+	int ufd;
+	int hfd;
+	ev_io uio;
+	ev_io hio;
+	char path[108];
+	const char *daemon;
+	ctl_report_fn report;
+	void *ctx;
+	struct ctl_client clients[CTL_MAX_CLIENTS];
+	char *outbuf;
+};
+
+int ctl_init(struct ctl *c, struct ev_loop *loop, const char *daemon,
+	     ctl_report_fn report, void *ctx);
+int ctl_open_control(struct ctl *c, const char *path);
+int ctl_open_metrics(struct ctl *c, const char *hostport);
+void ctl_close(struct ctl *c);
+int ctl_query(const char *path, const char *prog, FILE *out);
+size_t ctl_http_respond(const struct ctl *c, const char *req, char *out,
+			size_t *start);
+
+#endif /* REMORA_CTL_H */

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - control socket (--stats) and metrics endpoint (Prometheus)
+ *
+ * Control socket: a unix stream socket, mode 0600 and owned by the daemon's
+ * user, so only root (or that user) can read it. A client connects and
+ * reads the text report until the daemon closes; it sends nothing. This is
+ * what `remora-host --stats` does.
+ *
+ * Metrics: a TCP listener on an address the operator chooses (a local one),
+ * answering `GET /metrics` with the same report in Prometheus format,
+ * HTTP/1.0, one request per connection.
+ *
+ * Neither may disturb the packet path: every socket is non-blocking, at most
+ * CTL_MAX_CLIENTS are served at once from buffers allocated at start-up,
+ * each within CTL_TIMEOUT, and a client that is slow or talks too much is
+ * dropped.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "remora/ctl.h"
+#include "remora/log.h"
+#include "remora/transport.h"
+
+static void ctl_client_done(struct ctl_client *cl)
+{
+	struct ctl *c = cl->ctl;
+
+	ev_io_stop(c->loop, &cl->io);
+	ev_timer_stop(c->loop, &cl->timer);
+	close(cl->fd);
+	cl->fd = -1;
+}
+
+static void ctl_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl_client *cl = w->data;
+
+	(void)loop;
+	(void)revents;
+	debug("%s client gave no request or read no reply in %g s: closed",
+	      cl->http ? "metrics" : "control", CTL_TIMEOUT);
+	ctl_client_done(cl);
+}
+
+/* Write what the socket takes; done when all is written or it failed */
+static void ctl_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_client *cl = w->data;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	while (cl->out_off < cl->out_len) {
+		n = send(cl->fd, cl->out + cl->out_off,
+			 cl->out_len - cl->out_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return; /* the watcher calls again when writable */
+		if (n <= 0) {
+			ctl_client_done(cl);
+			return;
+		}
+		cl->out_off += (size_t)n;
+	}
+	ctl_client_done(cl);
+}
+
+static void ctl_send(struct ctl_client *cl, size_t start, size_t len)
+{
+	struct ctl *c = cl->ctl;
+
+	cl->out_off = start;
+	cl->out_len = start + len;
+	ev_io_stop(c->loop, &cl->io);
+	ev_io_init(&cl->io, ctl_write_cb, cl->fd, EV_WRITE);
+	cl->io.data = cl;
+	ev_io_start(c->loop, &cl->io);
+	ctl_write_cb(c->loop, &cl->io, EV_WRITE);
+}
+
+/* Text of an HTTP status line */
+static const char *ctl_http_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	default:
+		return "Request Header Fields Too Large";
+	}
+}
+
+/**
+ * ctl_http_respond() - the whole HTTP response to a request head
+ * @c:		control state: report function, its argument, daemon name
+ * @req:	request head, NUL-terminated (at least the request line)
+ * @out:	CTL_OUT_MAX bytes; the body goes at CTL_HEAD_MAX, the head
+ *		just before it
+ * @start:	set to the offset in @out where the response starts
+ *
+ * GET or HEAD of /metrics gives the Prometheus report; other paths 404,
+ * other methods 405, a request line that is not HTTP 400. A @req of ""
+ * means the head was too long (431).
+ *
+ * Return: length of the response from @start
+ */
+size_t ctl_http_respond(const struct ctl *c, const char *req, char *out,
+			size_t *start)
+{
+	const char *type = "text/plain; charset=utf-8", *path, *sp, *ver;
+	char *body = out + CTL_HEAD_MAX, head[CTL_HEAD_MAX];
+	size_t body_len, path_len;
+	struct report r;
+	int status, is_head = 0, hlen;
+
+	status = 400;
+	if (!*req) {
+		status = 431;
+	} else if (!strncmp(req, "GET ", 4) || !strncmp(req, "HEAD ", 5)) {
+		is_head = req[0] == 'H';
+		path = req + (is_head ? 5 : 4);
+		sp = strchr(path, ' ');
+		ver = sp ? sp + 1 : NULL;
+		if (ver && !strncmp(ver, "HTTP/1.", 7) && *path == '/') {
+			path_len = (size_t)(sp - path);
+			if ((path_len == 8 ||
+			     (path_len > 8 && path[8] == '?')) &&
+			    !strncmp(path, "/metrics", 8))
+				status = 200;
+			else
+				status = 404;
+		}
+	} else if (strchr(req, ' ')) {
+		status = 405;
+	}
+
+	if (status == 200) {
+		report_init(&r, body, REPORT_MAX, REPORT_PROMETHEUS, c->daemon);
+		c->report(c->ctx, &r);
+		body_len = r.len;
+		type = "text/plain; version=0.0.4; charset=utf-8";
+	} else {
+		body_len = (size_t)snprintf(
+			body, REPORT_MAX, "%d %s%s\n", status,
+			ctl_http_reason(status),
+			status == 404 ? ": the metrics are at /metrics" : "");
+	}
+	hlen = snprintf(head, sizeof(head),
+			"HTTP/1.0 %d %s\r\nContent-Type: %s\r\n"
+			"Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
+			status, ctl_http_reason(status), type, body_len,
+			status == 405 ? "Allow: GET, HEAD\r\n" : "");
+	if (hlen < 0 || (size_t)hlen >= sizeof(head))
+		hlen = 0;
+	memcpy(body - hlen, head, (size_t)hlen);
+	*start = CTL_HEAD_MAX - (size_t)hlen;
+	return (size_t)hlen + (is_head ? 0 : body_len);
+}
+
+/* Read an HTTP request head; answer once it is whole */
+static void ctl_http_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_client *cl = w->data;
+	size_t start, len;
+	ssize_t n;
+	char *eol;
+
+	(void)loop;
+	(void)revents;
+	n = recv(cl->fd, cl->req + cl->req_len,
+		 sizeof(cl->req) - 1 - cl->req_len, MSG_DONTWAIT);
+	if (n < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0) {
+		ctl_client_done(cl);
+		return;
+	}
+	cl->req_len += (size_t)n;
+	cl->req[cl->req_len] = '\0';
+	if (!strstr(cl->req, "\r\n\r\n") && !strstr(cl->req, "\n\n")) {
+		if (cl->req_len < sizeof(cl->req) - 1)
+			return;
+		cl->req[0] = '\0'; /* too long: 431 */
+	}
+	eol = strpbrk(cl->req, "\r\n");
+	if (eol)
+		*eol = '\0';
+	len = ctl_http_respond(cl->ctl, cl->req, cl->out, &start);
+	/* the rest of the request is not read: stop reading, just answer */
+	shutdown(cl->fd, SHUT_RD);
+	ctl_send(cl, start, len);
+}
+
+static struct ctl_client *ctl_slot(struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (c->clients[i].fd < 0)
+			return &c->clients[i];
+	return NULL;
+}
+
+/* May this peer of the control socket read it? Root or our own user. */
+static int ctl_peer_ok(int fd, uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		return 0;
+	*uid = cr.uid;
+	return cr.uid == 0 || cr.uid == geteuid();
+}
+
+static void ctl_accept(struct ctl *c, int lfd, int http)
+{
+	static struct log_ratelimit rl;
+	struct ctl_client *cl;
+	unsigned long supp;
+	struct report r;
+	uid_t uid = 0;
+	int fd;
+
+	for (;;) {
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		cl = ctl_slot(c);
+		if (!cl || (!http && !ctl_peer_ok(fd, &uid))) {
+			if (log_ratelimit_ok(&rl, &supp)) {
+				if (cl)
+					warn("control connection refused: uid "
+					     "%u is neither root nor ours "
+					     "(%lu more refused since)",
+					     (unsigned)uid, supp);
+				else
+					warn("%s connection refused: %d "
+					     "clients already (%lu more "
+					     "refused since)",
+					     http ? "metrics" : "control",
+					     CTL_MAX_CLIENTS, supp);
+			}
+			close(fd);
+			continue;
+		}
+		cl->fd = fd;
+		cl->http = http;
+		cl->req_len = 0;
+		ev_timer_init(&cl->timer, ctl_timeout_cb, CTL_TIMEOUT, 0);
+		cl->timer.data = cl;
+		ev_timer_start(c->loop, &cl->timer);
+		if (http) {
+			ev_io_init(&cl->io, ctl_http_read_cb, fd, EV_READ);
+			cl->io.data = cl;
+			ev_io_start(c->loop, &cl->io);
+			continue;
+		}
+		report_init(&r, cl->out, CTL_OUT_MAX, REPORT_TEXT, c->daemon);
+		c->report(c->ctx, &r);
+		ev_init(&cl->io, ctl_write_cb);
+		ctl_send(cl, 0, r.len);
+	}
+}
+
+static void ctl_unix_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	ctl_accept(w->data, w->fd, 0);
+}
+
+static void ctl_http_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	ctl_accept(w->data, w->fd, 1);
+}
+
+/**
+ * ctl_init() - prepare, with no socket open yet
+ * @c:		control state
+ * @loop:	event loop
+ * @daemon:	"host" or "enclave"
+ * @report:	writes the daemon's report
+ * @ctx:	its argument
+ *
+ * Return: 0, or -ENOMEM
+ */
+int ctl_init(struct ctl *c, struct ev_loop *loop, const char *daemon,
+	     ctl_report_fn report, void *ctx)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->loop = loop;
+	c->ufd = -1;
+	c->hfd = -1;
+	c->daemon = daemon;
+	c->report = report;
+	c->ctx = ctx;
+	c->outbuf = malloc((size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX);
+	if (!c->outbuf)
+		return -ENOMEM;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		c->clients[i].ctl = c;
+		c->clients[i].fd = -1;
+		c->clients[i].out = c->outbuf + (size_t)i * CTL_OUT_MAX;
+	}
+	return 0;
+}
+
+/* Is a daemon answering on this unix socket path? */
+static int ctl_path_live(const struct sockaddr_un *sun)
+{
+	int fd, live;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	live = !connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return live;
+}
+
+/**
+ * ctl_open_control() - listen on the control socket
+ * @c:		control state
+ * @path:	socket path
+ *
+ * A socket file left by a daemon that died is replaced; one a running
+ * daemon answers on is not. The socket is created mode 0600.
+ *
+ * Return: 0, or a negative errno (-EADDRINUSE: another daemon has it,
+ *	   -ENAMETOOLONG: the path does not fit)
+ */
+int ctl_open_control(struct ctl *c, const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	mode_t old;
+	int fd, rc, tries;
+
+	if (strlen(path) >= sizeof(sun.sun_path) ||
+	    strlen(path) >= sizeof(c->path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	for (tries = 0;; tries++) {
+		old = umask(0077);
+		rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+		umask(old);
+		if (!rc || errno != EADDRINUSE || tries)
+			break;
+		if (ctl_path_live(&sun)) {
+			errno = EADDRINUSE;
+			break;
+		}
+		unlink(path); /* left by a daemon that is gone */
+	}
+	if (rc || listen(fd, CTL_MAX_CLIENTS) || chmod(path, 0600)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	strcpy(c->path, path);
+	c->ufd = fd;
+	ev_io_init(&c->uio, ctl_unix_cb, fd, EV_READ);
+	c->uio.data = c;
+	ev_io_start(c->loop, &c->uio);
+	return 0;
+}
+
+/**
+ * ctl_open_metrics() - listen for Prometheus scrapes
+ * @c:		control state
+ * @hostport:	"IPV4:PORT", numeric
+ *
+ * Return: 0, -EINVAL for a bad address, or a negative errno
+ */
+int ctl_open_metrics(struct ctl *c, const char *hostport)
+{
+	struct transport_addr a;
+	char spec[TRANSPORT_ADDR_MAX];
+	int fd;
+
+	if ((size_t)snprintf(spec, sizeof(spec), "tcp:%s", hostport) >=
+		    sizeof(spec) ||
+	    transport_parse(spec, &a))
+		return -EINVAL;
+	fd = transport_listen(&a);
+	if (fd < 0)
+		return fd;
+	c->hfd = fd;
+	ev_io_init(&c->hio, ctl_http_cb, fd, EV_READ);
+	c->hio.data = c;
+	ev_io_start(c->loop, &c->hio);
+	return 0;
+}
+
+/**
+ * ctl_close() - close every socket, remove the control socket file
+ * @c:	control state
+ */
+void ctl_close(struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (c->outbuf && c->clients[i].fd >= 0)
+			ctl_client_done(&c->clients[i]);
+	if (c->ufd >= 0) {
+		ev_io_stop(c->loop, &c->uio);
+		close(c->ufd);
+		unlink(c->path);
+		c->ufd = -1;
+	}
+	if (c->hfd >= 0) {
+		ev_io_stop(c->loop, &c->hio);
+		close(c->hfd);
+		c->hfd = -1;
+	}
+	free(c->outbuf);
+	c->outbuf = NULL;
+}
+
+/**
+ * ctl_query() - read a running daemon's report from its control socket
+ * @path:	control socket path
+ * @prog:	our name, for messages
+ * @out:	where the report goes
+ *
+ * Return: exit status: 0 on success, 1 if the daemon cannot be reached
+ */
+int ctl_query(const char *path, const char *prog, FILE *out)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval tv = {.tv_sec = (time_t)CTL_TIMEOUT};
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "%s: --control: path too long: %s\n", prog,
+			path);
+		return 1;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		fprintf(stderr, "%s: cannot reach the daemon at %s: %s (%s)\n",
+			prog, path, strerror(errno),
+			errno == EACCES || errno == EPERM
+				? "reading the counters needs root"
+				: "is it running, with the same --control?");
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "%s: reading %s: %s\n", prog, path,
+				strerror(errno));
+			close(fd);
+			return 1;
+		}
+		fwrite(buf, 1, (size_t)n, out);
+	}
+	close(fd);
+	return fflush(out) ? 1 : 0;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - unit tests of the report (report.c), the metrics endpoint's
+ * HTTP answers (ctl.c) and the service manager notifications (notify.c) */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "remora/ctl.h"
+#include "remora/notify.h"
+#include "remora/report.h"
+
+static void sample_report(void *ctx, struct report *r)
+{
+	(void)ctx;
+	report_comment(r, "remora-test 1.0");
+	report_counter(r, "q2l_packets", "packets taken from NFQUEUE", 1234);
+	report_gauge(r, "uptime_seconds", "seconds since start", 42);
+	report_text(r, "link_state", "link state", "up");
+}
+
+static void test_text_format(void **state)
+{
+	char buf[1024];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "host");
+	sample_report(NULL, &r);
+	assert_string_equal(buf, "# remora-test 1.0\n"
+				 "q2l_packets 1234\n"
+				 "uptime_seconds 42\n"
+				 "link_state up\n");
+	assert_int_equal(r.len, strlen(buf));
+	assert_false(r.truncated);
+}
+
+static void test_prometheus_format(void **state)
+{
+	char buf[2048];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_PROMETHEUS, "enclave");
+	sample_report(NULL, &r);
+	assert_string_equal(
+		buf,
+		"# HELP remora_q2l_packets_total packets taken from NFQUEUE\n"
+		"# TYPE remora_q2l_packets_total counter\n"
+		"remora_q2l_packets_total{daemon=\"enclave\"} 1234\n"
+		"# HELP remora_uptime_seconds seconds since start\n"
+		"# TYPE remora_uptime_seconds gauge\n"
+		"remora_uptime_seconds{daemon=\"enclave\"} 42\n"
+		"# HELP remora_link_state_info link state\n"
+		"# TYPE remora_link_state_info gauge\n"
+		"remora_link_state_info{daemon=\"enclave\",value=\"up\"} 1\n");
+}
+
+static void test_counter_full_range(void **state)
+{
+	char buf[256];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "host");
+	report_counter(&r, "c", "h", UINT64_MAX);
+	assert_string_equal(buf, "c 18446744073709551615\n");
+}
+
+/* The peer's software string comes from the untrusted side: it must not
+ * be able to forge a counter line or break out of a label */
+static void test_hostile_text_cannot_forge_lines(void **state)
+{
+	char buf[1024];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "host");
+	report_text(&r, "link_peer", "p", "evil\nq2l_packets 0\r\x80");
+	assert_string_equal(buf, "link_peer evil?q2l_packets 0??\n");
+
+	report_init(&r, buf, sizeof(buf), REPORT_PROMETHEUS, "host");
+	report_text(&r, "link_peer", "p", "a\"} 1\nx\\");
+	assert_non_null(strstr(buf, "value=\"a\\\"} 1?x\\\\\"} 1\n"));
+	assert_null(strstr(buf, "\nx"));
+}
+
+static void test_empty_text_is_dash(void **state)
+{
+	char buf[256];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "host");
+	report_text(&r, "link_peer", "p", "");
+	assert_string_equal(buf, "link_peer -\n");
+}
+
+static void test_truncation_at_line_boundary(void **state)
+{
+	char buf[40];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "host");
+	report_counter(&r, "first_counter", "h", 1);	  /* 16 bytes */
+	report_counter(&r, "second_counter", "h", 2);	  /* 17 bytes */
+	report_counter(&r, "third_counter_long", "h", 3); /* does not fit */
+	report_counter(&r, "x", "h", 4); /* would fit, but order is kept */
+	assert_true(r.truncated);
+	assert_string_equal(buf, "first_counter 1\nsecond_counter 2\n");
+	assert_int_equal(r.len, strlen(buf));
+}
+
+static struct ctl test_ctl = {.daemon = "host", .report = sample_report};
+
+static char *respond(const char *req, size_t *len)
+{
+	static char out[CTL_OUT_MAX + 1];
+	size_t start;
+
+	*len = ctl_http_respond(&test_ctl, req, out, &start);
+	assert_true(start + *len <= CTL_OUT_MAX);
+	out[start + *len] = '\0';
+	return out + start;
+}
+
+static void test_http_metrics(void **state)
+{
+	size_t len;
+	char *resp = respond("GET /metrics HTTP/1.1", &len), *body;
+
+	(void)state;
+	assert_int_equal(strncmp(resp, "HTTP/1.0 200 OK\r\n", 17), 0);
+	assert_non_null(strstr(resp, "Content-Type: text/plain; "
+				     "version=0.0.4"));
+	body = strstr(resp, "\r\n\r\n") + 4;
+	assert_non_null(strstr(body,
+			       "remora_q2l_packets_total{daemon=\"host\"} "
+			       "1234\n"));
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "Content-Length: %zu\r\n",
+			 strlen(body));
+		assert_non_null(strstr(resp, want));
+	}
+	assert_int_equal(len, strlen(resp));
+}
+
+static void test_http_query_string_and_head(void **state)
+{
+	size_t len;
+	char *resp;
+
+	(void)state;
+	resp = respond("GET /metrics?x=1 HTTP/1.0", &len);
+	assert_int_equal(strncmp(resp, "HTTP/1.0 200 ", 13), 0);
+	resp = respond("HEAD /metrics HTTP/1.1", &len);
+	assert_int_equal(strncmp(resp, "HTTP/1.0 200 ", 13), 0);
+	/* HEAD: the head says the body's length, but no body follows */
+	assert_non_null(strstr(resp, "\r\n\r\n"));
+	assert_string_equal(strstr(resp, "\r\n\r\n"), "\r\n\r\n");
+}
+
+static void test_http_errors(void **state)
+{
+	size_t len;
+
+	(void)state;
+	assert_int_equal(strncmp(respond("GET / HTTP/1.1", &len),
+				 "HTTP/1.0 404 Not Found\r\n", 24),
+			 0);
+	assert_int_equal(strncmp(respond("GET /metricsx HTTP/1.1", &len),
+				 "HTTP/1.0 404 ", 13),
+			 0);
+	assert_non_null(strstr(respond("POST /metrics HTTP/1.1", &len),
+			       "HTTP/1.0 405 Method Not Allowed\r\n"));
+	assert_non_null(strstr(respond("POST /metrics HTTP/1.1", &len),
+			       "Allow: GET, HEAD\r\n"));
+	assert_int_equal(
+		strncmp(respond("GET /metrics", &len), "HTTP/1.0 400 ", 13), 0);
+	assert_int_equal(strncmp(respond("garbage", &len), "HTTP/1.0 400 ", 13),
+			 0);
+	assert_int_equal(strncmp(respond("GET metrics HTTP/1.1", &len),
+				 "HTTP/1.0 400 ", 13),
+			 0);
+	assert_int_equal(strncmp(respond("", &len), "HTTP/1.0 431 ", 13), 0);
+}
+
+static void test_notify_without_manager(void **state)
+{
+	(void)state;
+	unsetenv("NOTIFY_SOCKET");
+	assert_int_equal(notify_send("READY=1"), 0);
+	setenv("NOTIFY_SOCKET", "relative/path", 1);
+	assert_int_equal(notify_send("READY=1"), -EINVAL);
+	unsetenv("NOTIFY_SOCKET");
+}
+
+static void test_notify_sends_datagram(void **state)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	/* abstract socket: '@' in $NOTIFY_SOCKET */
+	snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+		 "remora-test-notify-%ld", (long)getpid());
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(
+		bind(fd, (struct sockaddr *)&sun,
+		     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				 strlen(sun.sun_path + 1))),
+		0);
+	snprintf(buf, sizeof(buf), "@%s", sun.sun_path + 1);
+	setenv("NOTIFY_SOCKET", buf, 1);
+	assert_int_equal(notify_send("READY=1\nSTATUS=ok"), 1);
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_int_equal(n, 17);
+	buf[n] = '\0';
+	assert_string_equal(buf, "READY=1\nSTATUS=ok");
+	unsetenv("NOTIFY_SOCKET");
+	close(fd);
+}
+
+static void test_watchdog_interval(void **state)
+{
+	char pid[32];
+
+	(void)state;
+	unsetenv("WATCHDOG_PID");
+	unsetenv("WATCHDOG_USEC");
+	assert_true(notify_watchdog_interval() == 0);
+	setenv("WATCHDOG_USEC", "2000000", 1);
+	assert_true(notify_watchdog_interval() == 1.0);
+	setenv("WATCHDOG_PID", "1", 1); /* meant for another process */
+	assert_true(notify_watchdog_interval() == 0);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	setenv("WATCHDOG_PID", pid, 1);
+	assert_true(notify_watchdog_interval() == 1.0);
+	setenv("WATCHDOG_USEC", "x", 1);
+	assert_true(notify_watchdog_interval() == 0);
+	setenv("WATCHDOG_USEC", "0", 1);
+	assert_true(notify_watchdog_interval() == 0);
+	unsetenv("WATCHDOG_PID");
+	unsetenv("WATCHDOG_USEC");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_format),
+		cmocka_unit_test(test_prometheus_format),
+		cmocka_unit_test(test_counter_full_range),
+		cmocka_unit_test(test_hostile_text_cannot_forge_lines),
+		cmocka_unit_test(test_empty_text_is_dash),
+		cmocka_unit_test(test_truncation_at_line_boundary),
+		cmocka_unit_test(test_http_metrics),
+		cmocka_unit_test(test_http_query_string_and_head),
+		cmocka_unit_test(test_http_errors),
+		cmocka_unit_test(test_notify_without_manager),
+		cmocka_unit_test(test_notify_sends_datagram),
+		cmocka_unit_test(test_watchdog_interval),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
