@@ -11,6 +11,7 @@
 #include "remora/report.h"
 
 #define CTL_MAX_CLIENTS 8    /* served at once; more are turned away */
+#define CTL_MAX_HTTP	6    /* of them metrics clients, at most */
 #define CTL_REQ_MAX	2048 /* bytes of an HTTP request head */
 #define CTL_HEAD_MAX	256  /* bytes of an HTTP response head */
 #define CTL_OUT_MAX	(CTL_HEAD_MAX + REPORT_MAX)

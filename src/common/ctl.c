@@ -217,6 +217,16 @@ static struct ctl_client *ctl_slot(struct ctl *c)
 	return NULL;
 }
 
+/* Clients being served, of one kind (HTTP or control) */
+static int ctl_count(const struct ctl *c, int http)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		n += c->clients[i].fd >= 0 && c->clients[i].http == http;
+	return n;
+}
+
 /* May this peer of the control socket read it? Root or our own user. */
 static int ctl_peer_ok(int fd, uid_t *uid)
 {
@@ -242,7 +252,10 @@ static void ctl_accept(struct ctl *c, int lfd, int http)
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		cl = ctl_slot(c);
+		/* metrics clients never take the last slots: a flood of
+		 * scrapes cannot lock the operator out of --stats */
+		cl = http && ctl_count(c, 1) >= CTL_MAX_HTTP ? NULL
+							     : ctl_slot(c);
 		if (!cl || (!http && !ctl_peer_ok(fd, &uid))) {
 			if (log_ratelimit_ok(&rl, &supp)) {
 				if (cl)
@@ -255,7 +268,7 @@ static void ctl_accept(struct ctl *c, int lfd, int http)
 					     "clients already (%lu more "
 					     "refused since)",
 					     http ? "metrics" : "control",
-					     CTL_MAX_CLIENTS, supp);
+					     ctl_count(c, http), supp);
 			}
 			close(fd);
 			continue;
