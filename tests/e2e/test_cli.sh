@@ -37,6 +37,40 @@ for d in remora-host remora-enclave; do
 	expect 2 "unexpected argument 'extra'" "$d rejects stray arguments" "$B/$d" -a 198.18.0.1 extra
 	expect 2 "Try '$d --help'" "$d points at --help" "$B/$d" --bogus
 done
+# the settings file (--config) and the reporting flags
+tmp=$(mktemp -d /tmp/remora-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+printf '# settings\naddress = 198.18.0.1\n\nbogus-key = 1\n' >"$tmp/bad.conf"
+printf 'address = 198.18.0.1\nqueue = 70000\n' >"$tmp/range.conf"
+printf 'address = 198.18.0.1\nnic = eth0\nephemeral = keep\nlisten = udp:1:2\n' >"$tmp/host.conf"
+printf 'address = 198.18.0.1\nlink = udp:1:2\n' >"$tmp/override.conf"
+for d in remora-host remora-enclave; do
+	expect 0 "--config FILE" "$d --help documents --config" "$B/$d" --help
+	expect 0 "--stats" "$d --help documents --stats" "$B/$d" --help
+	expect 0 "--control PATH" "$d --help documents --control" "$B/$d" --help
+	expect 2 "--config: cannot read /nonexistent.conf: No such file or directory" \
+		"$d: a settings file that cannot be read" "$B/$d" --config /nonexistent.conf
+	expect 2 "--config: $tmp/bad.conf: line 4: unknown setting 'bogus-key'" \
+		"$d: an unknown setting names its line" "$B/$d" --config "$tmp/bad.conf"
+	expect 2 "--queue: '70000' is not a number" \
+		"$d: a bad value in the settings file is refused as on the command line" "$B/$d" --config "$tmp/range.conf"
+	expect 2 "--control: 'rel/x' is not an absolute path" "$d rejects a relative control path" \
+		"$B/$d" -a 198.18.0.1 --control rel/x
+	expect 1 "cannot reach the daemon at $tmp/none.sock" "$d --stats without a daemon exits 1" \
+		"$B/$d" --stats --control "$tmp/none.sock"
+	expect 2 "--stats needs a control socket" "$d --stats with --control none" \
+		"$B/$d" --stats --control none
+done
+# the command line wins over the file: its --link replaces the file's
+expect 2 "a vsock CID to connect to is needed" "a flag on the command line wins over the settings file" \
+	"$B/remora-enclave" --config "$tmp/override.conf" --link vsock:any:5000
+expect 2 "--listen: 'udp:1:2' is not a link address" \
+	"remora-host skips the rules script's keys (nic, ephemeral) and reads the rest" \
+	"$B/remora-host" --config "$tmp/host.conf"
+expect 2 "--metrics: 'localhost:9810' is not IPV4:PORT" "remora-host rejects a metrics address by name" \
+	"$B/remora-host" -a 198.18.0.1 --metrics localhost:9810
+expect 2 "--metrics: '127.0.0.1' is not IPV4:PORT" "remora-host rejects a metrics address without port" \
+	"$B/remora-host" -a 198.18.0.1 --metrics 127.0.0.1
 expect 2 "--listen: 'udp:1:2' is not a link address" "remora-host rejects a bad link address" "$B/remora-host" -a 198.18.0.1 -l udp:1:2
 expect 2 "--enclave-cid is required with a vsock listen address" "remora-host requires the enclave CID on vsock" "$B/remora-host" -a 198.18.0.1
 expect 2 "--enclave-ports: '80,x' is not a port list" "remora-host rejects a bad port list" "$B/remora-host" -a 198.18.0.1 -l unix:/x -p 80,x
@@ -49,24 +83,24 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v unshare >/d
 	for d in remora-host remora-enclave; do
 		expect 1 "needs CAP_NET_RAW" "$d without privileges says what it needs" \
 			unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-			"$B/$d" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock
+			"$B/$d" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none
 	done
-	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock" 2>&1)
+	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none" 2>&1)
 	check "remora-host warns when --address is not one of the host's" \
 		grep -q "198.18.0.1 is not an address of this host" <<<"$out"
-	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l vsock:any:5000 -c 16" 2>&1)
+	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l vsock:any:5000 -c 16 --control none" 2>&1)
 	check "remora-host listens on a vsock address" grep -q "listening on vsock:any:5000" <<<"$out"
-	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-enclave -a 198.18.0.1 -l vsock:3:5000" 2>&1)
+	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-enclave -a 198.18.0.1 -l vsock:3:5000 --control none" 2>&1)
 	if grep -q "No such device" <<<"$out"; then
 		check "remora-enclave explains a missing vsock transport" \
 			grep -q "no vsock transport here" <<<"$out"
 	fi
 	tmp=$(mktemp -d)
 	unshare -n sh -c "
-		'$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 >$tmp/first.log 2>&1 &
+		'$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 --control none >$tmp/first.log 2>&1 &
 		first=\$!
 		for i in \$(seq 50); do grep -q connecting $tmp/first.log && break; sleep 0.1; done
-		timeout 10 '$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 >$tmp/second.log 2>&1
+		timeout 10 '$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 --control none >$tmp/second.log 2>&1
 		echo \$? >$tmp/second.rc
 		kill \$first; wait \$first"
 	check_eq "a second daemon on the same queue exits with status 1" 1 "$(cat "$tmp/second.rc")"
