@@ -11,6 +11,7 @@
 #include "remora/pkt.h"
 
 void fwd_queue_drain(struct nfqueue *q, struct link *l);
-void fwd_count_refusal(enum pkt_verdict v);
+void fwd_count_refusal(enum pkt_verdict v, const uint8_t *pkt, size_t len);
+void fwd_trace(const char *what, const uint8_t *pkt, size_t len);
 
 #endif /* REMORA_FWD_H */

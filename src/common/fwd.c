@@ -1,13 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora - forwarding steps shared by remora-host and remora-enclave */
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "remora/fwd.h"
 #include "remora/log.h"
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
+
+/**
+ * fwd_trace() - one trace line describing a packet; nothing below trace
+ * @what:	what happens to it, e.g. "queue -> link"
+ * @pkt:	packet
+ * @len:	its length
+ *
+ * "proto src:port > dst:port len N", or why it could not be read. For
+ * debugging only: a line per packet.
+ */
+void fwd_trace(const char *what, const uint8_t *pkt, size_t len)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	static const char *const names[] = {
+		[1] = "icmp", [6] = "tcp", [17] = "udp"};
+	struct pkt_info pi;
+	enum pkt_verdict v;
+
+	if (log_level < LOG_LVL_TRACE)
+		return;
+	v = pkt_parse_ipv4(pkt, len, &pi);
+	if (v != PKT_OK) {
+		trace("%s: %zu bytes, %s", what, len, pkt_verdict_str(v));
+		return;
+	}
+	inet_ntop(AF_INET, &pi.src, src, sizeof(src));
+	inet_ntop(AF_INET, &pi.dst, dst, sizeof(dst));
+	if (pi.proto == 1)
+		trace("%s: icmp %s > %s type %u code %u len %u", what, src, dst,
+		      pi.icmp_type, pi.icmp_code, pi.len);
+	else
+		trace("%s: %s %s:%u > %s:%u len %u", what,
+		      pi.proto < sizeof(names) / sizeof(names[0]) &&
+				      names[pi.proto]
+			      ? names[pi.proto]
+			      : "proto",
+		      src, pi.sport, dst, pi.dport, pi.len);
+}
 
 /* Frame a packet taken from NFQUEUE for the peer: it is copied into the
  * link's send queue, or dropped and counted. The queue's verdict is DROP
@@ -18,15 +58,19 @@ static void fwd_queue_to_link(void *ctx, const uint8_t *pkt, size_t len)
 
 	switch (link_send_packet(l, pkt, len)) {
 	case 0:
+		fwd_trace("queue -> link", pkt, len);
 		return;
 	case -ENOTCONN:
 		stat_inc(STAT_Q2L_DROP_LINK_DOWN);
+		fwd_trace("dropped, link down", pkt, len);
 		return;
 	case -ENOBUFS:
 		stat_inc(STAT_Q2L_DROP_LINK_FULL);
+		fwd_trace("dropped, link send buffer full", pkt, len);
 		return;
 	default:
 		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		fwd_trace("dropped, cannot be framed", pkt, len);
 		return;
 	}
 }
@@ -55,9 +99,13 @@ void fwd_queue_drain(struct nfqueue *q, struct link *l)
 /**
  * fwd_count_refusal() - count a packet from the peer that a check refused
  * @v:	the check's verdict, not PKT_OK
+ * @pkt:	the packet, for the trace line
+ * @len:	its length
  */
-void fwd_count_refusal(enum pkt_verdict v)
+void fwd_count_refusal(enum pkt_verdict v, const uint8_t *pkt, size_t len)
 {
+	char what[64];
+
 	static const enum stat_id ids[] = {
 		[PKT_MALFORMED] = STAT_L2I_DROP_MALFORMED,
 		[PKT_CHECKSUM] = STAT_L2I_DROP_CHECKSUM,
@@ -72,5 +120,9 @@ void fwd_count_refusal(enum pkt_verdict v)
 		stat_inc(ids[v]);
 	else
 		stat_inc(STAT_L2I_DROP_MALFORMED);
-	trace("refused packet from peer: %s", pkt_verdict_str(v));
+	if (log_level >= LOG_LVL_TRACE) {
+		snprintf(what, sizeof(what), "refused from peer (%s)",
+			 pkt_verdict_str(v));
+		fwd_trace(what, pkt, len);
+	}
 }

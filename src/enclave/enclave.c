@@ -33,9 +33,10 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	if (v == PKT_OK)
 		v = pkt_check_inbound(&pi, e->cfg.c.addr);
 	if (v != PKT_OK) {
-		fwd_count_refusal(v);
+		fwd_count_refusal(v, pkt, len);
 		return;
 	}
+	fwd_trace("link -> injection", pkt, len);
 	raw_batch_add(&e->raw, pkt, len, pi.dst);
 }
 

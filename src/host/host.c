@@ -28,9 +28,10 @@ static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	if (v == PKT_OK)
 		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports);
 	if (v != PKT_OK) {
-		fwd_count_refusal(v);
+		fwd_count_refusal(v, pkt, len);
 		return;
 	}
+	fwd_trace("link -> injection", pkt, len);
 	raw_batch_add(&h->raw, pkt, len, pi.dst);
 }
 
