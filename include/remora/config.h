@@ -10,8 +10,8 @@
 #define CONFIG_MAX_ARGS	 512
 
 int config_parse_text(char *text, const struct option *longopts,
-		      const char *const *ignore, char **out, int max, char *err,
-		      size_t errlen);
+		      const char *const *ignore, char **out, int max,
+		      char *keys, size_t keys_len, char *err, size_t errlen);
 void config_expand(int *argc, char ***argv, const struct option *longopts,
 		   const char *const *ignore);
 

@@ -71,8 +71,10 @@ static int config_refused(const char *key)
  *		arguments point into it
  * @longopts:	the program's options
  * @ignore:	keys that belong to another program, NULL-terminated, or NULL
- * @out:	arguments: "--key" (allocated; start-up only, kept until exit)
- *		and, for a flag with a value, the value (in @text)
+ * @out:	arguments: "--key" (in @keys) and, for a flag with a value, the
+ *		value (in @text)
+ * @keys:	storage of the "--key" strings
+ * @keys_len:	its size: strlen(@text) + 3 * @max is always enough
  * @max:	room in @out
  * @err:	message on failure, "line N: ..."
  * @errlen:	size of @err
@@ -80,13 +82,13 @@ static int config_refused(const char *key)
  * Return: number of arguments written, or -1 with @err set
  */
 int config_parse_text(char *text, const struct option *longopts,
-		      const char *const *ignore, char **out, int max, char *err,
-		      size_t errlen)
+		      const char *const *ignore, char **out, int max,
+		      char *keys, size_t keys_len, char *err, size_t errlen)
 {
 	char *line = text, *next, *key, *val, *eq, *flag;
 	const struct option *o;
 	int n = 0, lineno = 0;
-	size_t klen;
+	size_t klen, used = 0;
 
 	for (; line; line = next) {
 		next = strchr(line, '\n');
@@ -139,11 +141,13 @@ int config_parse_text(char *text, const struct option *longopts,
 			return -1;
 		}
 		klen = strlen(key);
-		flag = malloc(klen + 3);
-		if (!flag) {
-			snprintf(err, errlen, "out of memory");
+		if (used + klen + 3 > keys_len) {
+			snprintf(err, errlen, "line %d: too many settings",
+				 lineno);
 			return -1;
 		}
+		flag = keys + used;
+		used += klen + 3;
 		flag[0] = '-';
 		flag[1] = '-';
 		memcpy(flag + 2, key, klen + 1);
@@ -209,7 +213,9 @@ static char *config_read(const char *path, char *err, size_t errlen)
 void config_expand(int *argc, char ***argv, const struct option *longopts,
 		   const char *const *ignore)
 {
-	char err[256], **nargv, *text, *path = NULL;
+	static char **nargv, *text, *keys; /* kept until exit */
+	char err[256], *path = NULL;
+	size_t keys_len;
 	int i, n, at = -1, skip = 0, k;
 
 	for (i = 1; i < *argc; i++) {
@@ -236,15 +242,26 @@ void config_expand(int *argc, char ***argv, const struct option *longopts,
 	if (!text)
 		opts_usage_error("--config: cannot read %s: %s", path, err);
 	nargv = calloc((size_t)*argc + CONFIG_MAX_ARGS + 1, sizeof(*nargv));
-	if (!nargv) {
+	keys_len = strlen(text) + 3 * CONFIG_MAX_ARGS;
+	keys = malloc(keys_len);
+	if (!nargv || !keys) {
 		opts_usage_error("--config: out of memory");
 		return; /* not reached: for analysers that miss noreturn */
 	}
 	nargv[0] = (*argv)[0];
 	n = config_parse_text(text, longopts, ignore, nargv + 1,
-			      CONFIG_MAX_ARGS, err, sizeof(err));
-	if (n < 0)
+			      CONFIG_MAX_ARGS, keys, keys_len, err,
+			      sizeof(err));
+	if (n <= 0) {
+		/* nothing points into the keys: free them (and on error, all) */
+		free(keys);
+		keys = NULL;
+	}
+	if (n < 0) {
+		free(nargv);
+		free(text);
 		opts_usage_error("--config: %s: %s", path, err);
+	}
 	k = n + 1;
 	for (i = 1; i < *argc; i++) {
 		if (i >= at && i < at + skip)

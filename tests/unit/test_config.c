@@ -30,18 +30,17 @@ static const char *const ignore[] = {"nic", "ephemeral", NULL};
 /* Parse @text; return the count, the arguments joined by '|' in @joined */
 static int parse(const char *text, char *joined, size_t len, char *err)
 {
-	char *copy = strdup(text), *out[16];
+	char *copy = strdup(text), *out[16], keys[1024];
 	int n, i;
 
 	assert_non_null(copy);
-	n = config_parse_text(copy, longopts, ignore, out, 16, err, 128);
+	n = config_parse_text(copy, longopts, ignore, out, 16, keys,
+			      sizeof(keys), err, 128);
 	joined[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (i)
 			strncat(joined, "|", len - strlen(joined) - 1);
 		strncat(joined, out[i], len - strlen(joined) - 1);
-		if (out[i][0] == '-' && out[i][1] == '-')
-			free(out[i]);
 	}
 	free(copy);
 	return n;
