@@ -52,6 +52,15 @@ for key in "Type=notify" "WatchdogSec=" "DynamicUser=yes" "NoNewPrivileges=yes" 
 	check "unit sets $key" grep -q "^$key" "$UNIT"
 done
 
+# --- the shipped settings file documents every flag ------------------------
+undocumented=
+for flag in $( ("$E2E_BUILD/remora-host" --help; "$E2E_ROOT/scripts/remora-host-rules" --help) |
+	grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' | sed 's/.*--//' | sort -u); do
+	case "$flag" in help | version | config | stats) continue ;; esac
+	grep -Eq "^#?$flag = " "$CONF" || undocumented="$undocumented $flag"
+done
+check_eq "host.conf shows every flag of remora-host and remora-host-rules" "" "$undocumented"
+
 # --- the unit's commands, with the shipped settings -----------------------
 # RuntimeDirectory: a directory the daemon's user owns
 RUN=$E2E_TMP/run
