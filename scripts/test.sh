@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # remora's whole test suite: build (plain and ASan+UBSan), format and static
-# checks, then unit and end-to-end tests (ctest) on both builds.
+# checks, unit and end-to-end tests (ctest) on both builds, then a bounded
+# fuzzing run of what remora-enclave reads from the host.
 # End-to-end tests need root; without it they report themselves skipped.
 set -u
 cd "$(dirname "$0")/.."
@@ -44,6 +45,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "tests on the release build"
 ctest --test-dir build --output-on-failure || status=1
+
+step "fuzzing: ${FUZZ_SECONDS:-60} s per target (scripts/fuzz.sh)"
+scripts/fuzz.sh || status=1
 
 # leave nothing behind, even after a failure
 left=$(ip netns list 2>/dev/null | grep -c '^rmr' || true)

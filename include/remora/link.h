@@ -94,6 +94,7 @@ void link_attach(struct link *l, int fd);
 void link_close(struct link *l, uint32_t bye_code, const char *why);
 int link_send_packet(struct link *l, const uint8_t *pkt, size_t len);
 void link_flush(struct link *l);
+size_t link_feed(struct link *l, const uint8_t *data, size_t len);
 void link_free(struct link *l);
 
 /**

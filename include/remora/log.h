@@ -10,6 +10,7 @@
  * enum log_level - severity, lower is more severe
  */
 enum log_level {
+	LOG_LVL_OFF = -1, /* nothing printed: for fuzzing */
 	LOG_LVL_ERR = 0,
 	LOG_LVL_WARN,
 	LOG_LVL_INFO,

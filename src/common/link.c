@@ -380,34 +380,12 @@ static int link_dispatch(struct link *l, const struct frame_hdr *h,
 	}
 }
 
-static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* Handle every whole frame in the receive buffer; keep a partial one */
+static void link_rx_frames(struct link *l)
 {
-	struct link *l = w->data;
 	struct frame_hdr h;
 	size_t off = 0;
 	int delivered = 0, rc;
-	ssize_t n;
-
-	(void)loop;
-	(void)revents;
-	n = recv(l->fd, l->rx + l->rx_len, LINK_RX_BUF - l->rx_len,
-		 MSG_DONTWAIT);
-	if (n == 0) {
-		link_close(l, LINK_NO_BYE, "peer closed the connection");
-		return;
-	}
-	if (n < 0) {
-		char why[96];
-
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		snprintf(why, sizeof(why), "read: %s", strerror(errno));
-		link_close(l, LINK_NO_BYE, why);
-		return;
-	}
-	l->rx_len += (size_t)n;
-	l->last_rx = ev_now(l->loop);
-	stat_add(STAT_LINK_RX_BYTES, (uint64_t)n);
 
 	while (l->fd >= 0) {
 		rc = frame_decode_hdr(l->rx + off, l->rx_len - off, &h);
@@ -435,6 +413,65 @@ static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		memmove(l->rx, l->rx + off, l->rx_len - off);
 		l->rx_len -= off;
 	}
+}
+
+/* Account for @n bytes just placed at the end of the receive buffer */
+static void link_rx_added(struct link *l, size_t n)
+{
+	l->rx_len += n;
+	l->last_rx = ev_now(l->loop);
+	stat_add(STAT_LINK_RX_BYTES, (uint64_t)n);
+	link_rx_frames(l);
+}
+
+/**
+ * link_feed() - take bytes from the peer as if read from the socket
+ * @l:		an attached link
+ * @data:	bytes
+ * @len:	how many
+ *
+ * For tests and fuzzing: the same path as a read, without the socket.
+ *
+ * Return: bytes taken (less than @len if the receive buffer is full or the
+ *	   link closed)
+ */
+size_t link_feed(struct link *l, const uint8_t *data, size_t len)
+{
+	size_t room;
+
+	if (l->fd < 0)
+		return 0;
+	room = LINK_RX_BUF - l->rx_len;
+	if (len > room)
+		len = room;
+	memcpy(l->rx + l->rx_len, data, len);
+	link_rx_added(l, len);
+	return len;
+}
+
+static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct link *l = w->data;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	n = recv(l->fd, l->rx + l->rx_len, LINK_RX_BUF - l->rx_len,
+		 MSG_DONTWAIT);
+	if (n == 0) {
+		link_close(l, LINK_NO_BYE, "peer closed the connection");
+		return;
+	}
+	if (n < 0) {
+		char why[96];
+
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		snprintf(why, sizeof(why), "read: %s", strerror(errno));
+		link_close(l, LINK_NO_BYE, why);
+		return;
+	}
+	link_rx_added(l, (size_t)n);
 }
 
 static void link_write_cb(struct ev_loop *loop, ev_io *w, int revents)

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - fuzz target: the link as remora-enclave runs it, fed hostile
+ * bytes from "the host", with the enclave's checks on every packet.
+ *
+ * Input: chunks, each a length byte then up to 256 bytes, delivered as
+ * separate reads so frames split at every point. The link starts in its
+ * handshake, as after a connect. Every packet the checks accept must
+ * really belong to the enclave; anything else aborts.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "remora/frame.h"
+#include "remora/link.h"
+#include "remora/log.h"
+#include "remora/pkt.h"
+
+#define FUZZ_ENCLAVE_ADDR 0x010012c6U /* 198.18.0.1, network byte order */
+
+static void fuzz_packet(void *ctx, const uint8_t *p, size_t len)
+{
+	struct pkt_info pi;
+
+	(void)ctx;
+	if (len > FRAME_MAX_PAYLOAD)
+		abort();
+	if (pkt_parse_ipv4(p, len, &pi) != PKT_OK ||
+	    pkt_check_inbound(&pi, FUZZ_ENCLAVE_ADDR) != PKT_OK)
+		return;
+	/* what the enclave would inject: it must be the enclave's */
+	if (pi.dst != FUZZ_ENCLAVE_ADDR || pi.src == FUZZ_ENCLAVE_ADDR ||
+	    pkt_addr_martian(pi.src) || pi.len != len || (p[0] >> 4) != 4 ||
+	    (((p[6] << 8) | p[7]) & 0x3fff) != 0 ||
+	    pkt_ipv4_csum(p, (size_t)(p[0] & 0xf) * 4) != 0)
+		abort();
+	if (pi.proto != 1 && pi.proto != 6 && pi.proto != 17)
+		abort();
+}
+
+static const struct link_ops fuzz_ops = {.packet = fuzz_packet};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct ev_loop *loop;
+	static struct link l;
+	size_t n;
+	int fds[2];
+
+	if (!loop) {
+		log_init("fuzz", LOG_LVL_OFF);
+		loop = ev_loop_new(EVFLAG_AUTO);
+		if (!loop || link_init(&l, loop, FRAME_ROLE_ENCLAVE, 1, 5,
+				       &fuzz_ops, NULL))
+			abort();
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+		       fds))
+		abort();
+	link_attach(&l, fds[0]);
+	while (size > 0 && l.fd >= 0) {
+		n = (size_t)data[0] + 1;
+		data++;
+		size--;
+		if (n > size)
+			n = size;
+		if (link_feed(&l, data, n) > n)
+			abort();
+		data += n;
+		size -= n;
+	}
+	link_close(&l, FRAME_BYE_SHUTDOWN, "fuzz input done");
+	close(fds[1]);
+	return 0;
+}

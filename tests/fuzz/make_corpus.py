@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Write the seed corpus of the fuzz targets (tests/fuzz/corpus/).
+
+    python3 tests/fuzz/make_corpus.py
+
+Seeds are valid and nearly-valid inputs, so the fuzzer starts deep in the
+code: a host's HELLO, then PACKET frames holding TCP, UDP and ICMP packets
+to the enclave, keepalives, BYE, unknown frame types, and the classic bad
+cases (bad magic, oversize length, spoofed sources, fragments).
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENCL = bytes([198, 18, 0, 1])
+NET = bytes([198, 18, 0, 2])
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload, flags_frag=0x4000, ttl=64, options=b""):
+    hl = 20 + len(options)
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | (hl // 4), 0, hl + len(payload), 1,
+                    flags_frag, ttl, proto, 0, src, dst) + options
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + payload
+
+
+def tcp(sport, dport, flags=0x02, data=b""):
+    return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, flags, 65535, 0, 0) + data
+
+
+def udp(sport, dport, data=b""):
+    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+
+
+def icmp(typ, code=0, rest=b"\0\0\0\0", data=b""):
+    return struct.pack("!BBH", typ, code, 0) + rest + data
+
+
+def frame(typ, payload, version=1):
+    return b"RM" + bytes([version, typ]) + struct.pack("!I", len(payload)) + payload
+
+
+def hello(role=1, version=1, software=b"remora 0.1.0"):
+    return frame(1, struct.pack("!HHII", version, role, 0, 65535) + software, version)
+
+
+def chunks(stream, size=255):
+    """The link target's input: length byte, then up to 256 bytes, repeated."""
+    out = b""
+    for i in range(0, len(stream), size + 1):
+        part = stream[i:i + size + 1]
+        out += bytes([len(part) - 1]) + part
+    return out
+
+
+PACKETS = {
+    "tcp_syn": ipv4(NET, ENCL, 6, tcp(40000, 443)),
+    "tcp_data": ipv4(NET, ENCL, 6, tcp(443, 40000, 0x18, b"hello enclave")),
+    "udp_dns": ipv4(NET, ENCL, 17, udp(53, 40001, b"\x12\x34\x81\x80" + b"\0" * 8)),
+    "icmp_echo": ipv4(NET, ENCL, 1, icmp(8, data=b"ping" * 8)),
+    "icmp_unreach": ipv4(NET, ENCL, 1, icmp(3, 3, data=ipv4(ENCL, NET, 17, udp(40001, 53))[:28])),
+    "spoof_loopback": ipv4(bytes([127, 0, 0, 1]), ENCL, 6, tcp(80, 40000)),
+    "spoof_self": ipv4(ENCL, ENCL, 6, tcp(80, 40000)),
+    "wrong_dst": ipv4(NET, bytes([198, 18, 0, 9]), 6, tcp(80, 40000)),
+    "fragment": ipv4(NET, ENCL, 17, udp(53, 40001, b"x" * 16), flags_frag=0x2000),
+    "bad_proto": ipv4(NET, ENCL, 47, b"\0" * 8),
+    "truncated_tcp": ipv4(NET, ENCL, 6, tcp(80, 40000)[:10]),
+    "outbound_tcp": ipv4(ENCL, NET, 6, tcp(40000, 443)),
+    "outbound_imds": ipv4(ENCL, bytes([169, 254, 169, 254]), 6, tcp(40000, 80)),
+    "outbound_hostport": ipv4(ENCL, NET, 17, udp(22, 9)),
+}
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def main():
+    for name, p in PACKETS.items():
+        write("pkt", name, p)
+    bad_csum = bytearray(PACKETS["tcp_syn"])
+    bad_csum[10] ^= 0xFF
+    write("pkt", "bad_checksum", bytes(bad_csum))
+    write("pkt", "options_ihl6", ipv4(NET, ENCL, 1, icmp(0), options=b"\x01\x01\x01\x00"))
+
+    good = hello() + b"".join(frame(2, p) for p in PACKETS.values()) + frame(3, b"")
+    write("link", "hello_packets", chunks(good))
+    write("link", "hello_packets_split", chunks(good, 7))
+    write("link", "hello_then_bye", chunks(hello() + frame(4, struct.pack("!I", 0) + b"bye")))
+    write("link", "hello_unknown_type", chunks(hello() + frame(9, b"future") + frame(2, PACKETS["icmp_echo"])))
+    write("link", "packet_before_hello", chunks(frame(2, PACKETS["tcp_syn"]) + hello()))
+    write("link", "wrong_role", chunks(hello(role=2)))
+    write("link", "wrong_version", chunks(hello(version=2)))
+    write("link", "bad_magic", chunks(b"XX" + hello()[2:]))
+    write("link", "length_max", chunks(hello() + b"RM\x01\x02\xff\xff\xff\xff"))
+    write("link", "length_zero", chunks(hello() + frame(2, b"") + frame(1, b"")))
+    write("link", "half_frame", chunks(hello() + frame(2, PACKETS["tcp_data"])[:20]))
+    write("link", "version_change", chunks(hello() + frame(2, PACKETS["tcp_syn"], version=2)))
+
+
+if __name__ == "__main__":
+    main()
