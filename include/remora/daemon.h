@@ -39,6 +39,7 @@ void daemon_report_fill(struct report *r, const char *prog, ev_tstamp started,
 
 void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
 			  struct nfqueue *q, const struct opts_common *c);
+int daemon_drop_capabilities(void);
 void daemon_open_control(struct ctl *ctl, const struct opts_common *c,
 			 const char *prog);
 

@@ -2,10 +2,13 @@
 /* remora - signals and reports common to both daemons */
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "remora/daemon.h"
@@ -197,4 +200,48 @@ void daemon_open_control(struct ctl *ctl, const struct opts_common *c,
 	     rc == -EADDRINUSE ? "another daemon is answering on it"
 			       : strerror(-rc),
 	     prog);
+}
+
+/**
+ * daemon_drop_capabilities() - keep only CAP_NET_ADMIN once set up
+ *
+ * Everything else privileged is done at start-up: the raw socket is open
+ * with its mark, the listener and control socket are bound. The one thing
+ * left is talking to NFQUEUE: the kernel checks CAP_NET_ADMIN on every
+ * netlink message to it (verdicts), against the sender as it is then. So
+ * CAP_NET_ADMIN stays, and every other capability goes, from the
+ * effective, permitted, inheritable, ambient and bounding sets; no exec
+ * can gain privileges. A flaw in the packet path then gives an attacker
+ * no CAP_NET_RAW, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE...
+ *
+ * Return: 0, or a negative errno (the daemon goes on, with a warning)
+ */
+int daemon_drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	int cap, rc = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		rc = -errno;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* the bounding set needs CAP_SETPCAP, which may already be gone */
+	for (cap = 0; cap <= 63; cap++) {
+		if (cap == CAP_NET_ADMIN)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno == EINVAL)
+			break;
+	}
+	memset(data, 0, sizeof(data));
+	data[0].effective = 1U << CAP_NET_ADMIN;
+	data[0].permitted = 1U << CAP_NET_ADMIN;
+	if (syscall(SYS_capset, &hdr, data))
+		rc = -errno;
+	if (rc)
+		warn("cannot drop capabilities: %s; running with them",
+		     strerror(-rc));
+	else
+		debug("capabilities dropped: only CAP_NET_ADMIN is left");
+	return rc;
 }

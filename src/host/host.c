@@ -228,6 +228,7 @@ int host_run(struct host *h)
 		 "listening on %s, queue %u; enclave not connected yet",
 		 h->cfg.listen.text, h->cfg.c.queue);
 	notify_ready(h->loop, status);
+	daemon_drop_capabilities();
 
 	ev_run(h->loop, 0);
 

@@ -40,6 +40,14 @@ done
 check "host: the listen address is shown" grep -q "^link_listen unix:$E2E_TMP/link.sock$" <<<"$h0"
 check "enclave: the host's address is shown" grep -q "^link_address unix:$E2E_TMP/link.sock$" <<<"$e0"
 
+# started as root with every capability, remora-host keeps CAP_NET_ADMIN alone
+pid=$(e2e_pid remora-host)
+for set in CapEff CapPrm CapBnd; do
+	check_eq "host run as root: once set up, $set holds CAP_NET_ADMIN only" \
+		0000000000001000 "$(awk -v s="$set:" '$1 == s {print $2}' /proc/"$pid"/status)"
+done
+check_eq "host: no new privileges" 1 "$(awk '/^NoNewPrivs:/ {print $2}' /proc/"$pid"/status)"
+
 # --- traffic moves the forwarding counters ---------------------------------------
 in_encl ping -n -q -c 20 -i 0.02 -s 100 -W 2 "$E2E_NET_IP" >/dev/null
 h1=$(e2e_stats remora-host)

@@ -10,6 +10,7 @@
 #    run as the unit runs them: the rules with full privileges, the daemon
 #    as an unprivileged user with only CAP_NET_ADMIN and CAP_NET_RAW, no
 #    new privileges, and a notification socket standing in for systemd;
+#  - once set up, the daemon keeps CAP_NET_ADMIN alone;
 #  - readiness (READY=1) comes once the queue is bound and the listener up,
 #    STATUS follows the enclave, the watchdog is fed, STOPPING=1 on stop;
 #  - traffic flows; the daemon has no other capability; --stats works for
@@ -115,10 +116,18 @@ check "READY names the main PID" grep -q "MAINPID=$(e2e_pid remora-host)" "$E2E_
 
 pid=$(e2e_pid remora-host)
 check_eq "remora-host runs as the unprivileged user" "$NOBODY" "$(awk '/^Uid:/ {print $3}' /proc/"$pid"/status)"
-check_eq "its effective capabilities: CAP_NET_ADMIN and CAP_NET_RAW only" \
-	0000000000003000 "$(awk '/^CapEff:/ {print $2}' /proc/"$pid"/status)"
-check_eq "its bounding set: the same two" \
+# started with CAP_NET_ADMIN and CAP_NET_RAW; once set up, only
+# CAP_NET_ADMIN (verdicts to NFQUEUE) is left
+for set in CapEff CapPrm; do
+	check_eq "once set up, $set holds CAP_NET_ADMIN only" \
+		0000000000001000 "$(awk -v s="$set:" '$1 == s {print $2}' /proc/"$pid"/status)"
+done
+# without CAP_SETPCAP the bounding set stays as the unit made it; with no
+# new privileges and CAP_NET_RAW gone from the permitted set, it cannot
+# come back
+check_eq "the bounding set is the unit's two" \
 	0000000000003000 "$(awk '/^CapBnd:/ {print $2}' /proc/"$pid"/status)"
+check_eq "no ambient capability is left" 0000000000000000 "$(awk '/^CapAmb:/ {print $2}' /proc/"$pid"/status)"
 check_eq "no new privileges" 1 "$(awk '/^NoNewPrivs:/ {print $2}' /proc/"$pid"/status)"
 
 e2e_start_enclave --link "unix:$RUN/link.sock"
