@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential cmake pkg-config
 libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libcmocka-dev
 iptables iproute2 procps util-linux kmod
-curl socat dnsmasq-base bind9-dnsutils iputils-ping python3
+curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 clang-format cppcheck clang libclang-rt-14-dev
 systemd"
 if [ "$(id -u)" != 0 ]; then

@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# A hostile host: a fake remora-host sends remora-enclave truncated,
+# oversized and malformed frames, bad versions, a half frame then silence,
+# packets with spoofed or wrong addresses, bad checksums, fragments, and a
+# flood. remora-enclave must keep running, deliver none of it (a listener
+# and a capture in the enclave see only the good packets), say why in its
+# counters, and keep its memory flat.
+. "$(dirname "$0")/lib.sh"
+e2e_require python3 tcpdump
+E2E_ENCLAVE_ARGS="--keepalive 0.2 --peer-timeout 1 --reconnect-max 0.2"
+e2e_topology
+host="python3 $E2E_ROOT/tests/e2e/hostile_host.py"
+
+e2e_bg sink encl python3 "$E2E_ROOT/tests/e2e/udp_sink.py" 5353 "$E2E_TMP/sink.txt"
+e2e_wait_log "$E2E_TMP/sink.txt" ready 10 || exit 1
+e2e_bg capture encl tcpdump -n -i lo -A -l -U udp port 5353
+sleep 1
+
+v() { awk -v k="$2" '$1 == k {print $2}' <<<"$1"; }
+delta() { echo $(($(v "$2" "$3") - $(v "$1" "$3"))); }
+stats() { e2e_stats remora-enclave; }
+rss() { awk '/^VmRSS:/ {print $2}' /proc/"$(e2e_pid remora-enclave)"/status; }
+alive() { kill -0 "$(e2e_pid remora-enclave)" 2>/dev/null; }
+
+# play SCENARIO [ARG]: one connection of the hostile host, to its end, then
+# wait until remora-enclave has given the link up
+play() {
+	local n
+	n=$(grep -c "link up\|refusing peer\|protocol error" "$E2E_TMP/remora-enclave.log")
+	e2e_bg "host-$1" host $host "$E2E_TMP/link.sock" "$@"
+	e2e_wait_log "$E2E_TMP/host-$1.log" "^done $1" 30 || e2e_log "scenario $1 did not finish"
+	sleep 0.5
+}
+
+e2e_start_enclave
+good0=$(grep -c GOOD "$E2E_TMP/sink.txt")
+s0=$(stats)
+play good 5
+s1=$(stats)
+check "control: 5 good packets from the host reach the enclave's listener" \
+	e2e_wait_more "$E2E_TMP/sink.txt" "198.18.0.2:5000 GOOD" $((good0 + 4)) 5
+check_eq "control: and are counted as injected" 5 "$(delta "$s0" "$s1" l2i_injected_packets)"
+
+play packets
+s2=$(stats)
+check "remora-enclave survives every bad packet" alive
+check_eq "19 bad packets received" 19 "$(delta "$s1" "$s2" l2i_packets)"
+check_eq "none injected" 0 "$(delta "$s1" "$s2" l2i_injected_packets)"
+check_eq "spoofed sources (loopback, own, multicast, broadcast, unspecified) in l2i_drop_src" 5 "$(delta "$s1" "$s2" l2i_drop_src)"
+check_eq "wrong destinations in l2i_drop_dst" 2 "$(delta "$s1" "$s2" l2i_drop_dst)"
+check_eq "the bad header checksum in l2i_drop_checksum" 1 "$(delta "$s1" "$s2" l2i_drop_checksum)"
+check_eq "the two fragments in l2i_drop_fragment" 2 "$(delta "$s1" "$s2" l2i_drop_fragment)"
+check_eq "GRE and an ICMP redirect in l2i_drop_proto" 2 "$(delta "$s1" "$s2" l2i_drop_proto)"
+check_eq "bad lengths, header lengths, version 6 and truncated headers in l2i_drop_malformed" 7 "$(delta "$s1" "$s2" l2i_drop_malformed)"
+
+play frames
+s3=$(stats)
+check "remora-enclave survives bad frames" alive
+check_eq "a zero-length packet frame: l2i_drop_malformed" 1 "$(delta "$s2" "$s3" l2i_drop_malformed)"
+check_eq "a frame of unknown type is skipped and counted" 1 "$(delta "$s2" "$s3" link_unknown_frames)"
+check_eq "a version change mid-link is a protocol error" 1 "$(delta "$s2" "$s3" link_protocol_errors)"
+
+for sc in oversize maxlen badmagic noHello; do
+	before=$(stats)
+	play $sc
+	after=$(stats)
+	check "remora-enclave survives $sc" alive
+	check_eq "$sc: the link is closed as a protocol error" 1 "$(delta "$before" "$after" link_protocol_errors)"
+	check_eq "$sc: nothing injected" 0 "$(delta "$before" "$after" l2i_injected_packets)"
+done
+before=$(stats)
+play truncated
+play badversion
+after=$(stats)
+check "remora-enclave survives a truncated header and a bad version" alive
+check_eq "a bad version is refused" 1 "$(delta "$before" "$after" link_refused)"
+before=$(stats)
+play halfframe 3
+after=$(stats)
+check "remora-enclave survives a half frame then silence" alive
+check_eq "the silent host is given up after --peer-timeout" 1 "$(delta "$before" "$after" link_timeouts)"
+
+# flood: memory must stay flat once the buffers are in use (the first
+# flood fills them, the second must not grow anything)
+play flood 200000
+r1=$(rss)
+s4=$(stats)
+play flood 200000
+r2=$(rss)
+s5=$(stats)
+check "remora-enclave survives a flood of 200000 bad frames" alive
+check_eq "every flood frame was read" 200010 "$(delta "$s4" "$s5" l2i_packets)"
+check_eq "only the 10 good ones among them were injected" 10 "$(delta "$s4" "$s5" l2i_injected_packets)"
+e2e_log "RSS after a 200000-frame flood: $r1 kB; after a second one: $r2 kB"
+check "memory flat under the flood (RSS $r1 -> $r2 kB, growth under 256 kB)" test $((r2 - r1)) -lt 256
+
+sleep 0.5
+evil=$(grep -c EVIL "$E2E_TMP/sink.txt")
+check_eq "the enclave's listener received no EVIL datagram" 0 "$evil"
+check "the listener got the good ones (5 + 10 + 10)" \
+	test "$(grep -c GOOD "$E2E_TMP/sink.txt")" -ge $((good0 + 25))
+kill "$(e2e_pid capture)"
+sleep 0.3
+check_eq "the capture on the enclave's lo shows no EVIL packet" 0 "$(grep -c EVIL "$E2E_TMP/capture.log")"
+check "the capture saw the good ones" grep -q GOOD "$E2E_TMP/capture.log"
+check "remora-enclave is still running at the end" alive
+e2e_done

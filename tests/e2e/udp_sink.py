@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Log every UDP datagram received: udp_sink.py PORT LOG
+
+Binds 0.0.0.0:PORT, so any packet the kernel delivers to the port, whatever
+its source or destination, is seen; writes "SRC:PORT PAYLOAD" per datagram.
+"""
+import socket
+import sys
+
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+with open(sys.argv[2], "a", buffering=1) as f:
+    f.write("ready\n")
+    while True:
+        data, (addr, port) = s.recvfrom(65535)
+        f.write("%s:%d %s\n" % (addr, port, data[:32].decode("ascii", "replace")))
