@@ -19,6 +19,9 @@ Scenarios (each prints "done SCENARIO SENT" when finished):
   halfframe         a HELLO, then half a PACKET frame, then silence
   badversion        a HELLO of protocol version 9
   noHello           a PACKET frame before any HELLO
+  noread SECS       a good HELLO, then reads nothing for SECS seconds (a
+                    host that cannot keep up): the enclave's send queue
+                    must fill, drop and count, never grow
   flood N           N bad packets (spoofed sources, wrong destinations,
                     bad checksums, fragments, garbage) in big writes, as
                     fast as the socket takes them, then 10 good ones
@@ -162,6 +165,13 @@ def scenario(c, name, arg):
         c.sendall(frame(2, good_packet())[:15])
         sent = 1
         time.sleep(float(arg or 3))  # silent: the enclave must give up
+    elif name == "noread":
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        deadline = time.time() + float(arg)
+        while time.time() < deadline:  # keepalives only: alive, not reading
+            c.sendall(frame(3, b""))
+            time.sleep(0.1)
+        return 1
     elif name == "flood":
         rnd = random.Random(7)
         kinds = [p for _, p in bad_packets()]

@@ -82,7 +82,9 @@ check "remora-enclave survives a half frame then silence" alive
 check_eq "the silent host is given up after --peer-timeout" 1 "$(delta "$before" "$after" link_timeouts)"
 
 # flood: memory must stay flat once the buffers are in use (the first
-# flood fills them, the second must not grow anything)
+# floods fill them, the last must not grow anything)
+play flood 200000
+r0=$(rss)
 play flood 200000
 r1=$(rss)
 s4=$(stats)
@@ -92,8 +94,32 @@ s5=$(stats)
 check "remora-enclave survives a flood of 200000 bad frames" alive
 check_eq "every flood frame was read" 200010 "$(delta "$s4" "$s5" l2i_packets)"
 check_eq "only the 10 good ones among them were injected" 10 "$(delta "$s4" "$s5" l2i_injected_packets)"
-e2e_log "RSS after a 200000-frame flood: $r1 kB; after a second one: $r2 kB"
+e2e_log "RSS after 200000-frame floods: $r0, $r1, $r2 kB"
 check "memory flat under the flood (RSS $r1 -> $r2 kB, growth under 256 kB)" test $((r2 - r1)) -lt 256
+
+# a host that stops reading: the enclave's send queue fills, then drops
+# new packets and counts them (tail drop), and memory stays bounded
+before=$(stats)
+e2e_bg host-noread host $host "$E2E_TMP/link.sock" noread 4
+e2e_wait_more "$E2E_TMP/remora-enclave.log" "link up" "$(grep -c "link up" "$E2E_TMP/remora-enclave.log")" 10
+in_encl python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20000):
+    s.sendto(b'x' * 1400, ('$E2E_NET_IP', 9))
+"
+r3=$(rss)
+e2e_wait_log "$E2E_TMP/host-noread.log" "^done noread" 15
+after=$(stats)
+check "remora-enclave survives a host that stops reading" alive
+full=$(delta "$before" "$after" q2l_drop_link_full)
+queued=$(delta "$before" "$after" q2l_packets)
+sent=$(delta "$before" "$after" q2l_sent_packets)
+down=$(delta "$before" "$after" q2l_drop_link_down)
+e2e_log "host not reading: $queued packets queued, $sent framed, $full dropped link full, $down dropped link down; RSS $r3 kB"
+check "packets beyond the send queue are dropped and counted in q2l_drop_link_full ($full)" test "$full" -gt 10000
+check_eq "every packet is framed or counted as dropped" "$queued" "$((sent + full + down))"
+check "memory bounded while the host does not read (RSS $r3 kB < 16384 kB)" test "$r3" -lt 16384
 
 sleep 0.5
 evil=$(grep -c EVIL "$E2E_TMP/sink.txt")
