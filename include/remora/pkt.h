@@ -22,6 +22,7 @@
  * @PKT_SRC:		source address not allowed
  * @PKT_DST:		destination address not allowed
  * @PKT_PORT:		port not allowed
+ * @PKT_POLICY:		refused by the enclave's own policy (policy.c)
  */
 enum pkt_verdict {
 	PKT_OK = 0,
@@ -32,6 +33,7 @@ enum pkt_verdict {
 	PKT_SRC,
 	PKT_DST,
 	PKT_PORT,
+	PKT_POLICY,
 };
 
 /**

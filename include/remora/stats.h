@@ -20,6 +20,8 @@
 	  "dropped: link send buffer full")                                    \
 	X(Q2L_DROP_MALFORMED, "q2l_drop_malformed",                            \
 	  "dropped: queue message without a usable packet")                    \
+	X(Q2L_DROP_POLICY, "q2l_drop_policy",                                  \
+	  "dropped: the enclave's outbound policy refuses it")                 \
 	X(L2I_PACKETS, "l2i_packets", "packet frames received from the peer")  \
 	X(L2I_BYTES, "l2i_bytes", "packet bytes received from the peer")       \
 	X(L2I_INJECTED_PACKETS, "l2i_injected_packets",                        \
@@ -36,6 +38,8 @@
 	X(L2I_DROP_DST, "l2i_drop_dst",                                        \
 	  "dropped: destination address not allowed")                          \
 	X(L2I_DROP_PORT, "l2i_drop_port", "dropped: port not allowed")         \
+	X(L2I_DROP_POLICY, "l2i_drop_policy",                                  \
+	  "dropped: the enclave's inbound policy refuses it")                  \
 	X(L2I_DROP_INJECT, "l2i_drop_inject",                                  \
 	  "dropped: the kernel refused the injection")                         \
 	X(LINK_UP, "link_up", "links established")                             \

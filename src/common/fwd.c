@@ -49,13 +49,31 @@ void fwd_trace(const char *what, const uint8_t *pkt, size_t len)
 		      src, pi.sport, dst, pi.dport, pi.len);
 }
 
+/**
+ * struct fwd_drain - one drain of the queue
+ * @l:		link to the peer
+ * @check:	refuses packets the daemon must not send, or NULL
+ * @ctx:	@check's argument
+ */
+struct fwd_drain {
+	struct link *l;
+	fwd_check_fn check;
+	void *ctx;
+};
+
 /* Frame a packet taken from NFQUEUE for the peer: it is copied into the
  * link's send queue, or dropped and counted. The queue's verdict is DROP
  * either way, so nothing waits on the link. */
 static void fwd_queue_to_link(void *ctx, const uint8_t *pkt, size_t len)
 {
-	struct link *l = ctx;
+	struct fwd_drain *d = ctx;
+	struct link *l = d->l;
 
+	if (d->check && d->check(d->ctx, pkt, len) != PKT_OK) {
+		stat_inc(STAT_Q2L_DROP_POLICY);
+		fwd_trace("dropped, refused by policy", pkt, len);
+		return;
+	}
 	switch (link_send_packet(l, pkt, len)) {
 	case 0:
 		fwd_trace("queue -> link", pkt, len);
@@ -77,19 +95,24 @@ static void fwd_queue_to_link(void *ctx, const uint8_t *pkt, size_t len)
 
 /**
  * fwd_queue_drain() - move what the queue holds onto the link, then write
- * @q:	queue, readable
- * @l:	link to the peer
+ * @q:		queue, readable
+ * @l:		link to the peer
+ * @check:	refuses packets that must not be sent (counted in
+ *		q2l_drop_policy), or NULL to send all
+ * @ctx:	@check's argument
  *
  * One drain, one batch verdict, one flush: the frames of every packet read
  * here leave in as few writes as the socket allows.
  */
-void fwd_queue_drain(struct nfqueue *q, struct link *l)
+void fwd_queue_drain(struct nfqueue *q, struct link *l, fwd_check_fn check,
+		     void *ctx)
 {
+	struct fwd_drain d = {.l = l, .check = check, .ctx = ctx};
 	static struct log_ratelimit rl;
 	unsigned long sup;
 	int n;
 
-	n = nfqueue_drain(q, fwd_queue_to_link, l);
+	n = nfqueue_drain(q, fwd_queue_to_link, &d);
 	if (n < 0 && log_ratelimit_ok(&rl, &sup))
 		warn("queue %u: read failed: %s (%lu more not shown)", q->num,
 		     strerror(-n), sup);
@@ -114,6 +137,7 @@ void fwd_count_refusal(enum pkt_verdict v, const uint8_t *pkt, size_t len)
 		[PKT_SRC] = STAT_L2I_DROP_SRC,
 		[PKT_DST] = STAT_L2I_DROP_DST,
 		[PKT_PORT] = STAT_L2I_DROP_PORT,
+		[PKT_POLICY] = STAT_L2I_DROP_POLICY,
 	};
 
 	if (v > PKT_OK && (size_t)v < sizeof(ids) / sizeof(ids[0]))

@@ -236,6 +236,7 @@ const char *pkt_verdict_str(enum pkt_verdict v)
 		[PKT_SRC] = "source",
 		[PKT_DST] = "destination",
 		[PKT_PORT] = "port",
+		[PKT_POLICY] = "policy",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))

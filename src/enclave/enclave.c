@@ -32,6 +32,8 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	v = pkt_parse_ipv4(pkt, len, &pi);
 	if (v == PKT_OK)
 		v = pkt_check_inbound(&pi, e->cfg.c.addr);
+	if (v == PKT_OK)
+		v = policy_check_in(&e->cfg.policy, &pi);
 	if (v != PKT_OK) {
 		fwd_count_refusal(v, pkt, len);
 		return;
@@ -132,13 +134,29 @@ static void enclave_schedule_connect(struct enclave *e)
 		e->backoff = e->cfg.reconnect_max;
 }
 
+/* The enclave's outbound policy; a packet it cannot read is refused */
+static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
+					  size_t len)
+{
+	struct enclave *e = ctx;
+	struct pkt_info pi;
+
+	if (pkt_parse_ipv4(pkt, len, &pi) != PKT_OK)
+		return PKT_POLICY;
+	return policy_check_out(&e->cfg.policy, &pi);
+}
+
 static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct enclave *e = w->data;
 
 	(void)loop;
 	(void)revents;
-	fwd_queue_drain(&e->nfq, &e->link);
+	fwd_queue_drain(&e->nfq, &e->link,
+			e->cfg.policy.nrules || e->cfg.policy.have_in
+				? enclave_out_check
+				: NULL,
+			e);
 }
 
 /* The report for --stats and SIGUSR1 */
@@ -150,6 +168,12 @@ static void enclave_report(void *ctx, struct report *r)
 			   &e->link, e->cfg.c.queue);
 	report_text(r, "link_address", "where remora-host is reached",
 		    e->cfg.link.text);
+	report_gauge(r, "policy_outbound_rules",
+		     "--allow-out and --deny-out rules in force",
+		     e->cfg.policy.nrules);
+	report_text(r, "policy_inbound_ports",
+		    "--allow-in: ports open to new inbound flows (-: all)",
+		    e->policy_in_text);
 	report_gauge(r, "link_connect_failures_in_a_row",
 		     "failed connection attempts since the last success",
 		     e->failures);
@@ -193,6 +217,17 @@ int enclave_run(struct enclave *e)
 	     REMORA_VERSION,
 	     inet_ntoa((struct in_addr){.s_addr = e->cfg.c.addr}),
 	     e->cfg.c.queue, e->cfg.link.text);
+	if (e->cfg.policy.have_in &&
+	    portset_format(&e->cfg.policy.in_ports, e->policy_in_text,
+			   sizeof(e->policy_in_text)))
+		strcpy(e->policy_in_text, "(long list)");
+	if (e->cfg.policy.have_in || e->cfg.policy.nrules)
+		info("policy: new inbound flows to %s; %d outbound rule%s%s",
+		     e->cfg.policy.have_in ? e->policy_in_text : "any port",
+		     e->cfg.policy.nrules, e->cfg.policy.nrules == 1 ? "" : "s",
+		     e->cfg.policy.have_allow
+			     ? ", destinations no rule allows are refused"
+			     : "");
 	notify_ready(e->loop, "forwarding; connecting to remora-host");
 	enclave_schedule_connect(e);
 	e->backoff = ENCLAVE_RECONNECT_MIN;

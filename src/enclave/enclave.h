@@ -11,6 +11,7 @@
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
+#include "remora/policy.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
 
@@ -22,11 +23,13 @@
  * @c:		options both daemons take (address, queue, timers, log level)
  * @link:	where remora-host listens
  * @reconnect_max: cap of the reconnect backoff, seconds
+ * @policy:	the enclave's own inbound and outbound policy
  */
 struct enclave_config {
 	struct opts_common c;
 	struct transport_addr link;
 	double reconnect_max;
+	struct policy policy;
 };
 
 /**
@@ -45,6 +48,7 @@ struct enclave_config {
  * @sigs:	signal watchers
  * @ctl:	control socket
  * @started:	event-loop time of start-up
+ * @policy_in_text: the inbound allowlist, for reports
  */
 struct enclave {
 	struct enclave_config cfg;
@@ -61,6 +65,7 @@ struct enclave {
 	struct daemon_signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;
+	char policy_in_text[256];
 };
 
 void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv);

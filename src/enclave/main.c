@@ -12,6 +12,28 @@
 #include "remora/log.h"
 #include "remora/opts.h"
 
+enum {
+	ENCLAVE_OPT_ALLOW_IN = OPTS_FIRST_PRIVATE,
+	ENCLAVE_OPT_ALLOW_OUT,
+	ENCLAVE_OPT_DENY_OUT,
+};
+
+/* --allow-out/--deny-out: one rule more, or exit 2 */
+static void enclave_rule_arg(struct policy *p, const char *flag, const char *s,
+			     int allow)
+{
+	int rc = policy_add_out(p, s, allow);
+
+	if (rc == -2)
+		opts_usage_error("%s: more than %d rules", flag,
+				 POLICY_MAX_RULES);
+	if (rc)
+		opts_usage_error("%s: '%s' is not NET[/LEN][:PORTS] (e.g. "
+				 "10.0.0.0/8, 0.0.0.0/0:53 or "
+				 "198.51.100.7:443; no host bits past LEN)",
+				 flag, s);
+}
+
 static const char enclave_usage[] =
 	"Usage: remora-enclave --address IPV4 [OPTIONS]\n"
 	"\n"
@@ -39,6 +61,26 @@ static const char enclave_usage[] =
 	"                            (default 5; the wait doubles from 0.1)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
+	"\n"
+	"Policy (the image's owner decides, whatever the host does):\n"
+	"      --allow-in PORTS      TCP/UDP ports open to new inbound flows, "
+	"e.g.\n"
+	"                            443,8000-8100; replies to the enclave's "
+	"own\n"
+	"                            flows (its ephemeral ports) always pass "
+	"(default:\n"
+	"                            every port the host sends)\n"
+	"      --allow-out NET[/LEN][:PORTS]\n"
+	"                            destinations the enclave may send to; "
+	"once one\n"
+	"                            is given, all others are refused "
+	"(repeatable)\n"
+	"      --deny-out NET[/LEN][:PORTS]\n"
+	"                            destinations refused (repeatable); the "
+	"first\n"
+	"                            --allow-out/--deny-out that matches "
+	"decides\n"
+	"\n"
 	"      --control PATH        control socket, read by --stats; root "
 	"only\n"
 	"                            (default " CTL_RUN_DIR "/enclave.sock; "
@@ -62,6 +104,9 @@ static const struct option enclave_options[] = {
 	OPTS_COMMON_LONG,
 	{"link", required_argument, NULL, 'l'},
 	{"reconnect-max", required_argument, NULL, 'r'},
+	{"allow-in", required_argument, NULL, ENCLAVE_OPT_ALLOW_IN},
+	{"allow-out", required_argument, NULL, ENCLAVE_OPT_ALLOW_OUT},
+	{"deny-out", required_argument, NULL, ENCLAVE_OPT_DENY_OUT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -80,6 +125,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	opts_common_init(&cfg->c, "remora-enclave");
 	config_expand(&argc, &argv, enclave_options, NULL);
 	cfg->reconnect_max = 5;
+	policy_init(&cfg->policy);
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":" OPTS_COMMON_SHORT "l:r:",
@@ -89,6 +135,20 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		switch (c) {
 		case 'l':
 			link = optarg;
+			break;
+		case ENCLAVE_OPT_ALLOW_IN:
+			if (policy_set_in(&cfg->policy, optarg))
+				opts_usage_error(
+					"--allow-in: '%s' is not a "
+					"port list (e.g. 443,8000-8100)",
+					optarg);
+			break;
+		case ENCLAVE_OPT_ALLOW_OUT:
+			enclave_rule_arg(&cfg->policy, "--allow-out", optarg,
+					 1);
+			break;
+		case ENCLAVE_OPT_DENY_OUT:
+			enclave_rule_arg(&cfg->policy, "--deny-out", optarg, 0);
 			break;
 		case 'r':
 			cfg->reconnect_max =

@@ -67,6 +67,15 @@ expect 2 "a vsock CID to connect to is needed" "a flag on the command line wins 
 expect 2 "--listen: 'udp:1:2' is not a link address" \
 	"remora-host skips the rules script's keys (nic, ephemeral) and reads the rest" \
 	"$B/remora-host" --config "$tmp/host.conf"
+expect 2 "--allow-out: '10.0.0.1/8' is not NET\[/LEN\]\[:PORTS\]" "remora-enclave refuses a rule with host bits set" \
+	"$B/remora-enclave" -a 198.18.0.1 --allow-out 10.0.0.1/8
+expect 2 "--deny-out: 'example.com' is not NET" "remora-enclave refuses a rule by name" \
+	"$B/remora-enclave" -a 198.18.0.1 --deny-out example.com
+expect 2 "--allow-out: '0.0.0.0/0:' is not NET" "remora-enclave refuses a rule with an empty port list" \
+	"$B/remora-enclave" -a 198.18.0.1 --allow-out 0.0.0.0/0:
+expect 2 "--allow-in: '80,x' is not a port list" "remora-enclave refuses a bad inbound allowlist" \
+	"$B/remora-enclave" -a 198.18.0.1 --allow-in 80,x
+expect 0 "--allow-out NET" "remora-enclave --help documents the policy" "$B/remora-enclave" --help
 expect 2 "--metrics: 'localhost:9810' is not IPV4:PORT" "remora-host rejects a metrics address by name" \
 	"$B/remora-host" -a 198.18.0.1 --metrics localhost:9810
 expect 2 "--metrics: '127.0.0.1' is not IPV4:PORT" "remora-host rejects a metrics address without port" \
