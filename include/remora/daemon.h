@@ -22,6 +22,9 @@ struct report;
  * @usr1:	SIGUSR1: log the report
  * @report:	writes the daemon's report
  * @ctx:	its argument
+ * @forward:	if set, offered SIGTERM/SIGINT first: returns 1 if it passed
+ *		the signal on (to a child whose exit will stop the daemon), 0
+ *		to stop now
  */
 struct daemon_signals {
 	ev_signal term;
@@ -29,6 +32,7 @@ struct daemon_signals {
 	ev_signal usr1;
 	ctl_report_fn report;
 	void *ctx;
+	int (*forward)(void *ctx, int signum);
 };
 
 void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,

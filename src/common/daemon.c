@@ -101,9 +101,15 @@ void daemon_report_log(ctl_report_fn report, void *ctx)
 
 static void daemon_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	struct daemon_signals *ds = w->data;
+	const char *name = w->signum == SIGTERM ? "SIGTERM" : "SIGINT";
+
 	(void)revents;
-	info("received %s, stopping",
-	     w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (ds->forward && ds->forward(ds->ctx, w->signum)) {
+		info("received %s, passed on to the application", name);
+		return;
+	}
+	info("received %s, stopping", name);
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -133,6 +139,8 @@ void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,
 	ds->ctx = ctx;
 	ev_signal_init(&ds->term, daemon_stop_cb, SIGTERM);
 	ev_signal_init(&ds->intr, daemon_stop_cb, SIGINT);
+	ds->term.data = ds;
+	ds->intr.data = ds;
 	ev_signal_init(&ds->usr1, daemon_usr1_cb, SIGUSR1);
 	ds->usr1.data = ds;
 	ev_signal_start(loop, &ds->term);

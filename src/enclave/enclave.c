@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "enclave.h"
@@ -49,6 +50,24 @@ static void enclave_link_batch_end(void *ctx)
 	raw_batch_flush(&e->raw);
 }
 
+static void enclave_app_start(struct enclave *e, int have_link)
+{
+	struct app *a = &e->app;
+
+	if (!a->argv || a->started || a->pid <= 0)
+		return;
+	ev_timer_stop(e->loop, &e->app_timer);
+	if (have_link)
+		info("network ready: starting %s (pid %ld)", a->argv[0],
+		     (long)a->pid);
+	else
+		warn("no link to remora-host after %g s: starting %s (pid %ld) "
+		     "anyway; its packets are dropped until the link is up",
+		     e->cfg.app_wait, a->argv[0], (long)a->pid);
+	if (app_start(a))
+		err("the application's process is gone before it started");
+}
+
 static void enclave_link_state(void *ctx, int up)
 {
 	struct enclave *e = ctx;
@@ -56,6 +75,7 @@ static void enclave_link_state(void *ctx, int up)
 	if (up) {
 		e->backoff = ENCLAVE_RECONNECT_MIN;
 		e->failures = 0;
+		enclave_app_start(e, 1);
 		return;
 	}
 	enclave_schedule_connect(e);
@@ -179,6 +199,41 @@ static void enclave_report(void *ctx, struct report *r)
 		     e->failures);
 }
 
+static void enclave_app_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	enclave_app_start(w->data, 0);
+}
+
+/* The application exited: remora-enclave stops, with its status */
+static void enclave_app_exited(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct enclave *e = w->data;
+	int st = w->rstatus;
+
+	(void)revents;
+	ev_child_stop(loop, w);
+	e->app.pid = -1;
+	e->app.status = app_exit_status(st);
+	if (WIFSIGNALED(st))
+		info("the application was killed by signal %d: stopping, exit "
+		     "status %d",
+		     WTERMSIG(st), e->app.status);
+	else
+		info("the application exited with status %d: stopping",
+		     e->app.status);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/* SIGTERM/SIGINT go to the application while it runs */
+static int enclave_forward_signal(void *ctx, int signum)
+{
+	struct enclave *e = ctx;
+
+	return app_signal(&e->app, signum);
+}
+
 /**
  * enclave_run() - set up, run the event loop until SIGTERM/SIGINT
  * @e:	daemon state with its configuration filled
@@ -187,6 +242,8 @@ static void enclave_report(void *ctx, struct report *r)
  */
 int enclave_run(struct enclave *e)
 {
+	app_crash_handlers();
+	info("remora-enclave %s pid %ld", REMORA_VERSION, (long)getpid());
 	e->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!e->loop)
 		die("cannot start the event loop");
@@ -196,6 +253,8 @@ int enclave_run(struct enclave *e)
 	if (ctl_init(&e->ctl, e->loop, "enclave", enclave_report, e))
 		die("out of memory for the control socket");
 
+	if (e->cfg.setup_net)
+		netsetup_run(&e->cfg.net);
 	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c);
 
 	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
@@ -211,7 +270,23 @@ int enclave_run(struct enclave *e)
 	ev_init(&e->retry, enclave_retry_cb);
 	e->retry.data = e;
 	daemon_signals_start(e->loop, &e->sigs, enclave_report, e);
+	e->sigs.forward = enclave_forward_signal;
 	daemon_open_control(&e->ctl, &e->cfg.c, "remora-enclave");
+	e->app.argv = e->cfg.app_argv;
+	e->app.go_fd = -1;
+	if (e->app.argv) {
+		/* forked now, with the image's privileges; it execs once
+		 * the network is ready */
+		int rc = app_fork(&e->app, e->loop, enclave_app_exited, e);
+
+		if (rc)
+			die("cannot start %s: %s", e->app.argv[0],
+			    strerror(-rc));
+		ev_timer_init(&e->app_timer, enclave_app_timer_cb,
+			      e->cfg.app_wait, 0);
+		e->app_timer.data = e;
+	}
+	daemon_drop_capabilities();
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
 	     REMORA_VERSION,
@@ -231,11 +306,16 @@ int enclave_run(struct enclave *e)
 	notify_ready(e->loop, "forwarding; connecting to remora-host");
 	enclave_schedule_connect(e);
 	e->backoff = ENCLAVE_RECONNECT_MIN;
+	if (e->app.argv && e->cfg.app_wait <= 0)
+		enclave_app_start(e, 0);
+	else if (e->app.argv)
+		ev_timer_start(e->loop, &e->app_timer);
 
 	ev_run(e->loop, 0);
 
 	link_close(&e->link, FRAME_BYE_SHUTDOWN, "remora-enclave is stopping");
 	ev_timer_stop(e->loop, &e->retry);
+	ev_timer_stop(e->loop, &e->app_timer);
 	if (e->conn_fd >= 0)
 		close(e->conn_fd);
 	daemon_report_log(enclave_report, e);
@@ -244,5 +324,5 @@ int enclave_run(struct enclave *e)
 	close(e->raw.fd);
 	link_free(&e->link);
 	info("stopped");
-	return 0;
+	return e->app.argv ? e->app.status : 0;
 }

@@ -12,6 +12,8 @@
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
 #include "remora/policy.h"
+#include "app.h"
+#include "netsetup.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
 
@@ -24,12 +26,20 @@
  * @link:	where remora-host listens
  * @reconnect_max: cap of the reconnect backoff, seconds
  * @policy:	the enclave's own inbound and outbound policy
+ * @setup_net:	--setup-net: bring the network up before forwarding
+ * @net:	what --setup-net sets up (--mtu, --ports, --rules)
+ * @app_argv:	the COMMAND after "--", or NULL
+ * @app_wait:	seconds to wait for the link before starting it anyway
  */
 struct enclave_config {
 	struct opts_common c;
 	struct transport_addr link;
 	double reconnect_max;
 	struct policy policy;
+	int setup_net;
+	struct netsetup net;
+	char **app_argv;
+	double app_wait;
 };
 
 /**
@@ -49,6 +59,8 @@ struct enclave_config {
  * @ctl:	control socket
  * @started:	event-loop time of start-up
  * @policy_in_text: the inbound allowlist, for reports
+ * @app:	the application started once the network is ready
+ * @app_timer:	--app-wait: start it without a link after this long
  */
 struct enclave {
 	struct enclave_config cfg;
@@ -66,6 +78,8 @@ struct enclave {
 	struct ctl ctl;
 	ev_tstamp started;
 	char policy_in_text[256];
+	struct app app;
+	ev_timer app_timer;
 };
 
 void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv);

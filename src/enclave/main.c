@@ -16,6 +16,11 @@ enum {
 	ENCLAVE_OPT_ALLOW_IN = OPTS_FIRST_PRIVATE,
 	ENCLAVE_OPT_ALLOW_OUT,
 	ENCLAVE_OPT_DENY_OUT,
+	ENCLAVE_OPT_SETUP_NET,
+	ENCLAVE_OPT_MTU,
+	ENCLAVE_OPT_PORTS,
+	ENCLAVE_OPT_RULES,
+	ENCLAVE_OPT_APP_WAIT,
 };
 
 /* --allow-out/--deny-out: one rule more, or exit 2 */
@@ -35,13 +40,17 @@ static void enclave_rule_arg(struct policy *p, const char *flag, const char *s,
 }
 
 static const char enclave_usage[] =
-	"Usage: remora-enclave --address IPV4 [OPTIONS]\n"
+	"Usage: remora-enclave --address IPV4 [OPTIONS] [-- COMMAND "
+	"[ARGS...]]\n"
 	"\n"
 	"Give this enclave a real IP interface: packets the enclave sends are\n"
 	"taken from NFQUEUE and sent to remora-host over the link; packets\n"
 	"from the host are checked and injected into the enclave's stack.\n"
-	"Runs in the foreground (PID 2 in the enclave image); load the\n"
-	"enclave rules and address (remora-enclave-net up) first.\n"
+	"Runs in the foreground, as PID 2 of the enclave image: with\n"
+	"--setup-net it brings the enclave's network up itself (otherwise\n"
+	"run remora-enclave-net up first), and given a COMMAND it starts it\n"
+	"once the network is ready, passes SIGTERM/SIGINT on to it, and exits\n"
+	"with its status when it exits.\n"
 	"\n"
 	"Options:\n"
 	"  -a, --address IPV4        the enclave's address: the instance's,\n"
@@ -61,6 +70,29 @@ static const char enclave_usage[] =
 	"                            (default 5; the wait doubles from 0.1)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
+	"\n"
+	"The enclave's network (PID 2):\n"
+	"      --setup-net           before forwarding: lo up with --mtu, the\n"
+	"                            --address on lo, a default route out of "
+	"lo\n"
+	"                            with that source, the --ports range, and "
+	"the\n"
+	"                            --rules loaded with iptables-restore\n"
+	"      --mtu BYTES           MTU of lo: the largest packet the "
+	"enclave\n"
+	"                            sends (default 9001, as EC2's NICs; 1280 "
+	"to\n"
+	"                            65536)\n"
+	"      --ports LO-HI         the enclave's ephemeral port range, "
+	"inside\n"
+	"                            the ports the host gives it (default\n"
+	"                            32768-60999)\n"
+	"      --rules FILE          rules file for --setup-net (default\n"
+	"                            " REMORA_DATADIR "/remora/enclave.rules)\n"
+	"      --app-wait SECS       with a COMMAND: wait this long for the "
+	"link\n"
+	"                            to remora-host before starting it anyway\n"
+	"                            (default 10; 0: start it at once)\n"
 	"\n"
 	"Policy (the image's owner decides, whatever the host does):\n"
 	"      --allow-in PORTS      TCP/UDP ports open to new inbound flows, "
@@ -97,8 +129,12 @@ static const char enclave_usage[] =
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
-	"Signals: SIGTERM/SIGINT stop cleanly; SIGUSR1 logs every counter.\n"
-	"Exit status: 0 stopped cleanly, 1 start-up failed, 2 bad usage.\n";
+	"Signals: SIGTERM/SIGINT stop cleanly (with a COMMAND: passed on to "
+	"it);\n"
+	"SIGUSR1 logs every counter.\n"
+	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could\n"
+	"not reach the daemon), 2 bad usage; with a COMMAND, its exit status\n"
+	"(128 + N if killed by signal N; 127 if it cannot be started).\n";
 
 static const struct option enclave_options[] = {
 	OPTS_COMMON_LONG,
@@ -107,6 +143,11 @@ static const struct option enclave_options[] = {
 	{"allow-in", required_argument, NULL, ENCLAVE_OPT_ALLOW_IN},
 	{"allow-out", required_argument, NULL, ENCLAVE_OPT_ALLOW_OUT},
 	{"deny-out", required_argument, NULL, ENCLAVE_OPT_DENY_OUT},
+	{"setup-net", no_argument, NULL, ENCLAVE_OPT_SETUP_NET},
+	{"mtu", required_argument, NULL, ENCLAVE_OPT_MTU},
+	{"ports", required_argument, NULL, ENCLAVE_OPT_PORTS},
+	{"rules", required_argument, NULL, ENCLAVE_OPT_RULES},
+	{"app-wait", required_argument, NULL, ENCLAVE_OPT_APP_WAIT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -126,15 +167,45 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	config_expand(&argc, &argv, enclave_options, NULL);
 	cfg->reconnect_max = 5;
 	policy_init(&cfg->policy);
+	cfg->net.mtu = NETSETUP_DEFAULT_MTU;
+	cfg->net.ports_lo = NETSETUP_DEFAULT_PORTS_LO;
+	cfg->net.ports_hi = NETSETUP_DEFAULT_PORTS_HI;
+	cfg->net.rules = REMORA_DATADIR "/remora/enclave.rules";
+	cfg->app_wait = 10;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" OPTS_COMMON_SHORT "l:r:",
+	/* '+': options end at the first non-option, so a COMMAND's own
+	 * flags after "--" are never taken for ours */
+	while ((c = getopt_long(argc, argv, "+:" OPTS_COMMON_SHORT "l:r:",
 				enclave_options, NULL)) != -1) {
 		if (opts_common_parse(&cfg->c, c, optarg, enclave_usage))
 			continue;
 		switch (c) {
 		case 'l':
 			link = optarg;
+			break;
+		case ENCLAVE_OPT_SETUP_NET:
+			cfg->setup_net = 1;
+			break;
+		case ENCLAVE_OPT_MTU:
+			cfg->net.mtu =
+				opts_u32("--mtu", optarg, NETSETUP_MIN_MTU,
+					 NETSETUP_MAX_MTU);
+			break;
+		case ENCLAVE_OPT_PORTS:
+			if (netsetup_parse_range(optarg, &cfg->net.ports_lo,
+						 &cfg->net.ports_hi))
+				opts_usage_error("--ports: '%s' is not a port "
+						 "range LO-HI (e.g. "
+						 "32768-60999)",
+						 optarg);
+			break;
+		case ENCLAVE_OPT_RULES:
+			cfg->net.rules = optarg;
+			break;
+		case ENCLAVE_OPT_APP_WAIT:
+			cfg->app_wait =
+				opts_seconds("--app-wait", optarg, 0, 3600);
 			break;
 		case ENCLAVE_OPT_ALLOW_IN:
 			if (policy_set_in(&cfg->policy, optarg))
@@ -159,9 +230,24 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			opts_getopt_error(c, argv);
 		}
 	}
+	/* "--" then a COMMAND: the application */
+	if (optind > 1 && optind <= argc && !strcmp(argv[optind - 1], "--") &&
+	    !cfg->c.stats) {
+		if (optind == argc)
+			opts_usage_error("'--' must be followed by the command "
+					 "to start");
+		cfg->app_argv = &argv[optind];
+		argc = optind;
+	}
 	opts_common_check(&cfg->c, argc, argv);
 	if (cfg->c.stats)
 		return;
+	cfg->net.addr = cfg->c.addr;
+	cfg->net.queue = cfg->c.queue;
+	/* replies to the enclave's own flows come to its ephemeral ports */
+	portset_clear(&cfg->policy.reply_ports);
+	portset_add_range(&cfg->policy.reply_ports, cfg->net.ports_lo,
+			  cfg->net.ports_hi);
 	opts_link("--link", link, &cfg->link);
 	if (cfg->link.kind == TRANSPORT_VSOCK &&
 	    cfg->link.cid == TRANSPORT_CID_ANY)

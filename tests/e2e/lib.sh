@@ -129,7 +129,10 @@ e2e_topology() {
 	in_host ip link set eth0 up
 	in_host ip addr add "$E2E_HOST_IP/24" dev eth0
 	in_host "$E2E_ROOT/scripts/remora-host-rules" up --nic eth0 ${E2E_HOST_RULES_ARGS:-} >/dev/null
-	in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" --mtu "$E2E_MTU" >/dev/null
+	# E2E_ENCLAVE_SETUP=0: leave the enclave as it boots (lo down, no
+	# address, no rules), for remora-enclave --setup-net
+	[ "${E2E_ENCLAVE_SETUP:-1}" = 0 ] ||
+		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" --mtu "$E2E_MTU" >/dev/null
 }
 
 # e2e_wait_log FILE PATTERN [SECONDS]: wait for a line in a log

@@ -76,6 +76,15 @@ expect 2 "--allow-out: '0.0.0.0/0:' is not NET" "remora-enclave refuses a rule w
 expect 2 "--allow-in: '80,x' is not a port list" "remora-enclave refuses a bad inbound allowlist" \
 	"$B/remora-enclave" -a 198.18.0.1 --allow-in 80,x
 expect 0 "--allow-out NET" "remora-enclave --help documents the policy" "$B/remora-enclave" --help
+expect 2 "--ports: '10-9' is not a port range LO-HI" "remora-enclave refuses a bad --ports range" \
+	"$B/remora-enclave" -a 198.18.0.1 --ports 10-9
+expect 2 "--mtu: '70000' is not a number from 1280 to 65536" "remora-enclave refuses an MTU out of range" \
+	"$B/remora-enclave" -a 198.18.0.1 --mtu 70000
+expect 2 "'--' must be followed by the command to start" "remora-enclave: '--' without a command" \
+	"$B/remora-enclave" -a 198.18.0.1 --
+expect 2 "unexpected argument 'app'" "remora-enclave: a command without '--' is refused" \
+	"$B/remora-enclave" -a 198.18.0.1 app
+expect 0 "--setup-net" "remora-enclave --help documents --setup-net" "$B/remora-enclave" --help
 expect 2 "--metrics: 'localhost:9810' is not IPV4:PORT" "remora-host rejects a metrics address by name" \
 	"$B/remora-host" -a 198.18.0.1 --metrics localhost:9810
 expect 2 "--metrics: '127.0.0.1' is not IPV4:PORT" "remora-host rejects a metrics address without port" \

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora-enclave - bring the enclave's network up (PID 2 in the image)
+ *
+ * With --setup-net, before it forwards anything, remora-enclave does what an
+ * init script would: lo up with the enclave's MTU, the shared address on
+ * lo, a default route out of lo with that source, the ephemeral port range
+ * inside the ports the host gives the enclave, and the rules that send
+ * outbound packets to its queue (iptables-restore). Each step is done the
+ * same way every time, so a restart replaces rather than duplicates, and a
+ * failure says which step and why, then exits 1: an enclave without its
+ * network must not pretend to run.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/rtnetlink.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+
+#include "netsetup.h"
+#include "remora/log.h"
+
+#define NETSETUP_RULES_MAX (64 << 10) /* bytes of a rules file */
+
+/**
+ * netsetup_parse_range() - parse "LO-HI"
+ * @s:	text
+ * @lo:	first port
+ * @hi:	last port
+ *
+ * Return: 0, or -1 unless 1 <= LO <= HI <= 65535, decimal
+ */
+int netsetup_parse_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	a = strtoul(s, &end, 10);
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		return -1;
+	b = strtoul(end + 1, &end, 10);
+	if (*end || a < 1 || a > b || b > 65535)
+		return -1;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+/**
+ * netsetup_rules_text() - the rules file with the queue number put in
+ * @in:		rules text; every "--queue-num 0" is the queue
+ * @queue:	queue number
+ * @out:	result
+ * @cap:	its size
+ *
+ * Return: length written, or -1 if it does not fit or names no queue
+ */
+int netsetup_rules_text(const char *in, uint16_t queue, char *out, size_t cap)
+{
+	const size_t tlen = strlen(NETSETUP_RULES_QUEUE_TOKEN);
+	const char *p = in, *hit;
+	size_t o = 0, n;
+	int found = 0, w;
+
+	while ((hit = strstr(p, NETSETUP_RULES_QUEUE_TOKEN))) {
+		/* the token must end there: "--queue-num 01" is not ours */
+		if (hit[tlen] >= '0' && hit[tlen] <= '9') {
+			n = (size_t)(hit - p) + tlen;
+			if (o + n >= cap)
+				return -1;
+			memcpy(out + o, p, n);
+			o += n;
+			p = hit + tlen;
+			continue;
+		}
+		n = (size_t)(hit - p);
+		if (o + n >= cap)
+			return -1;
+		memcpy(out + o, p, n);
+		o += n;
+		w = snprintf(out + o, cap - o, "--queue-num %u", queue);
+		if (w < 0 || (size_t)w >= cap - o)
+			return -1;
+		o += (size_t)w;
+		p = hit + tlen;
+		found = 1;
+	}
+	n = strlen(p);
+	if (o + n >= cap || !found)
+		return -1;
+	memcpy(out + o, p, n + 1);
+	return (int)(o + n);
+}
+
+/* One rtnetlink request, waiting for its acknowledgement */
+static int netsetup_nl(struct mnl_socket *nl, struct nlmsghdr *nlh)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlmsgerr *e;
+	static unsigned seq;
+	ssize_t n;
+	int len;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_seq != seq)
+				continue;
+			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+				return -EPROTO;
+			e = mnl_nlmsg_get_payload(nlh);
+			return e->error;
+		}
+	}
+}
+
+static void netsetup_fail(const char *what, int err)
+{
+	die("--setup-net: cannot %s: %s%s", what, strerror(-err),
+	    err == -EPERM ? " (needs CAP_NET_ADMIN: run as root)" : "");
+}
+
+static void netsetup_link(struct mnl_socket *nl, int ifindex, uint32_t mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	int rc;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	rc = netsetup_nl(nl, nlh);
+	if (rc)
+		netsetup_fail("bring lo up with its MTU", rc);
+}
+
+static void netsetup_addr(struct mnl_socket *nl, int ifindex, uint32_t addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	int rc;
+
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 32;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned)ifindex;
+	mnl_attr_put_u32(nlh, IFA_LOCAL, addr);
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, addr);
+	rc = netsetup_nl(nl, nlh);
+	if (rc)
+		netsetup_fail("put the address on lo", rc);
+}
+
+static void netsetup_route(struct mnl_socket *nl, int ifindex, uint32_t src)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int rc;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 0;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	mnl_attr_put_u32(nlh, RTA_PREFSRC, src);
+	rc = netsetup_nl(nl, nlh);
+	if (rc)
+		netsetup_fail("add the default route out of lo", rc);
+}
+
+static void netsetup_ports(uint16_t lo, uint16_t hi)
+{
+	char text[32];
+	int fd, n;
+
+	n = snprintf(text, sizeof(text), "%u\t%u\n", lo, hi);
+	fd = open(NETSETUP_PORT_RANGE_PROC, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, (size_t)n) != n) {
+		int err = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		netsetup_fail("set the ephemeral port range "
+			      "(" NETSETUP_PORT_RANGE_PROC ")",
+			      err);
+	}
+	close(fd);
+}
+
+/* Run a command, @input on its stdin (or its stderr silenced if @input is
+ * NULL); return its exit status (127 if it cannot be started, 128+signal
+ * if killed) */
+static int netsetup_exec(char *const argv[], const char *input)
+{
+	int status, pfd[2] = {-1, -1};
+	size_t off = 0, len;
+	ssize_t w;
+	pid_t pid;
+
+	if (input && pipe2(pfd, O_CLOEXEC))
+		return 127;
+	pid = fork();
+	if (pid < 0)
+		return 127;
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (input)
+			dup2(pfd[0], STDIN_FILENO);
+		else if (null >= 0)
+			dup2(null, STDERR_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr,
+			"remora-enclave: --setup-net: cannot run %s: %s\n",
+			argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (input) {
+		close(pfd[0]);
+		len = strlen(input);
+		while (off < len) {
+			w = write(pfd[1], input + off, len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		close(pfd[1]);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+static void netsetup_rules(const char *path, uint16_t queue)
+{
+	static char in[NETSETUP_RULES_MAX], out[NETSETUP_RULES_MAX + 64];
+	char *const del[] = {"iptables", "-w",	       "-D", "OUTPUT",
+			     "-j",	 "REMORA-OUT", NULL};
+	char *const restore[] = {"iptables-restore", "-w", "--noflush", NULL};
+	ssize_t n;
+	int fd, rc, i;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("--setup-net: cannot read the rules file %s: %s (use "
+		    "--rules FILE)",
+		    path, strerror(errno));
+	n = read(fd, in, sizeof(in) - 1);
+	close(fd);
+	if (n < 0 || n == (ssize_t)sizeof(in) - 1) {
+		die("--setup-net: cannot read the rules file %s: %s", path,
+		    n < 0 ? strerror(errno) : "larger than 64 KiB");
+		return; /* not reached: for analysers that miss noreturn */
+	}
+	in[n] = '\0';
+	if (netsetup_rules_text(in, queue, out, sizeof(out)) < 0)
+		die("--setup-net: the rules file %s sends nothing to a queue "
+		    "(no '" NETSETUP_RULES_QUEUE_TOKEN "')",
+		    path);
+	/* a restart replaces the rules: drop the jump a previous run left */
+	for (i = 0; i < 16; i++)
+		if (netsetup_exec(del, NULL))
+			break;
+	rc = netsetup_exec(restore, out);
+	if (rc == 127)
+		die("--setup-net: cannot run iptables-restore: is iptables in "
+		    "the image (PATH=%s)?",
+		    getenv("PATH"));
+	if (rc)
+		die("--setup-net: iptables-restore refused %s (exit %d; see "
+		    "its "
+		    "message above: is the NFQUEUE target in this kernel?)",
+		    path, rc);
+}
+
+/**
+ * netsetup_run() - bring the enclave's network up, or exit 1 saying why
+ * @ns:	what to set up
+ *
+ * Start-up only: it blocks (netlink acknowledgements, iptables-restore).
+ */
+void netsetup_run(const struct netsetup *ns)
+{
+	struct mnl_socket *nl;
+	char addr[INET_ADDRSTRLEN];
+	int lo;
+
+	/* as PID 2 there may be no PATH: iptables lives in one of these */
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
+	lo = (int)if_nametoindex("lo");
+	if (!lo)
+		die("--setup-net: no lo interface here: %s", strerror(errno));
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		netsetup_fail("open a netlink socket", -errno);
+	netsetup_link(nl, lo, ns->mtu);
+	netsetup_addr(nl, lo, ns->addr);
+	netsetup_route(nl, lo, ns->addr);
+	mnl_socket_close(nl);
+	netsetup_ports(ns->ports_lo, ns->ports_hi);
+	netsetup_rules(ns->rules, ns->queue);
+	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
+	info("network up: %s on lo (mtu %u), default route with that source, "
+	     "ephemeral ports %u-%u, rules from %s sending to queue %u",
+	     addr, ns->mtu, ns->ports_lo, ns->ports_hi, ns->rules, ns->queue);
+}

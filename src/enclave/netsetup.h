@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora-enclave - bring the enclave's network up (PID 2 in the image) */
+#ifndef REMORA_NETSETUP_H
+#define REMORA_NETSETUP_H
+
+#include <stdint.h>
+
+#define NETSETUP_DEFAULT_MTU	   9001
+#define NETSETUP_MIN_MTU	   1280
+#define NETSETUP_MAX_MTU	   65536
+#define NETSETUP_DEFAULT_PORTS_LO  32768
+#define NETSETUP_DEFAULT_PORTS_HI  60999
+#define NETSETUP_PORT_RANGE_PROC   "/proc/sys/net/ipv4/ip_local_port_range"
+#define NETSETUP_RULES_QUEUE_TOKEN "--queue-num 0"
+
+/**
+ * struct netsetup - what --setup-net does
+ * @addr:	the shared address, network byte order
+ * @mtu:	MTU of lo
+ * @ports_lo:	first port of the ephemeral range
+ * @ports_hi:	last port of the ephemeral range
+ * @queue:	NFQUEUE number put in the rules
+ * @rules:	rules file, iptables-restore format
+ */
+struct netsetup {
+	uint32_t addr;
+	uint32_t mtu;
+	uint16_t ports_lo;
+	uint16_t ports_hi;
+	uint16_t queue;
+	const char *rules;
+};
+
+int netsetup_parse_range(const char *s, uint16_t *lo, uint16_t *hi);
+int netsetup_rules_text(const char *in, uint16_t queue, char *out, size_t cap);
+void netsetup_run(const struct netsetup *ns);
+
+#endif /* REMORA_NETSETUP_H */

@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# remora-enclave as PID 2 of an enclave image: under a minimal init, in
+# fresh PID and network namespaces (lo down, no address, no rules), it
+# brings the network up itself (--setup-net), starts the application once
+# the link is up, and the application serves traffic both ways through
+# remora-host. SIGTERM reaches the application and remora-enclave exits
+# with its status; a failing or missing application, a bad flag and a crash
+# of remora-enclave itself are each reported as an operator needs.
+. "$(dirname "$0")/lib.sh"
+e2e_require unshare python3 curl sha256sum
+E2E_ENCLAVE_SETUP=0
+e2e_topology
+e2e_start_host
+e2e_wait_log "$E2E_TMP/remora-host.log" "listening on" 10 || exit 1
+
+APPDIR=$E2E_TMP/app
+mkdir -p "$APPDIR"
+head -c 3000000 /dev/urandom >"$APPDIR/blob"
+head -c 500000 /dev/urandom >"$E2E_TMP/outbound.bin"
+e2e_http_file outbound 8080 "$E2E_TMP/outbound.bin"
+e2e_wait_listen in_net tcp 8080 || exit 1
+
+# boot NAME [remora-enclave flags] -- APP...: PID 1 = mini_init, PID 2 =
+# remora-enclave; the init records the exit status in $E2E_TMP/NAME/status
+boot() {
+	local name=$1
+	shift
+	mkdir -p "$E2E_TMP/$name"
+	e2e_bg "$name" encl unshare --pid --fork --mount-proc env INIT_DIR="$E2E_TMP/$name" \
+		sh "$E2E_ROOT/tests/e2e/mini_init.sh" "$E2E_BUILD/remora-enclave" --setup-net \
+		--address "$E2E_HOST_IP" --link "unix:$E2E_TMP/link.sock" \
+		--control "$E2E_TMP/$name/ctl" --rules "$E2E_ROOT/scripts/enclave.rules" "$@"
+}
+# status NAME: wait for the init to record the exit status
+status() {
+	e2e_wait_log "$E2E_TMP/$1/status" . 20 && cat "$E2E_TMP/$1/status"
+}
+# encl_pid: the remora-enclave of the booted enclave, as this namespace sees it
+encl_pid() {
+	local p
+	for p in $(pgrep -x remora-enclave); do
+		grep -q "^NSpid:.*[[:space:]]2$" /proc/"$p"/status 2>/dev/null && { echo "$p"; return; }
+	done
+}
+
+boot main --mtu 9001 --ports 32768-60999 -- python3 "$E2E_ROOT/tests/e2e/pid2_app.py" \
+	"$APPDIR" "http://$E2E_NET_IP:8080/" 8443
+e2e_wait_log "$E2E_TMP/main.log" "network ready: starting" 15
+check "remora-enclave runs as PID 2 under the init" grep -q "remora-enclave .* pid 2$" "$E2E_TMP/main.log"
+check "it brought the network up" grep -q "network up: $E2E_HOST_IP on lo (mtu 9001)" "$E2E_TMP/main.log"
+check "lo is up" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'UP'"
+check "lo has the MTU" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'mtu 9001'"
+check "lo has the shared address" sh -c "ip netns exec $E2E_NS_ENCL ip -4 addr show dev lo | grep -q 'inet $E2E_HOST_IP/32'"
+check "the default route leaves by lo with the shared source" \
+	sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'default dev lo .*src $E2E_HOST_IP'"
+check_eq "the ephemeral port range" "32768	60999" "$(in_encl cat /proc/sys/net/ipv4/ip_local_port_range)"
+check_eq "the rules send outbound packets to the queue" 1 \
+	"$(in_encl iptables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
+check "the application started only once the link was up" \
+	sh -c "grep -n 'link up' '$E2E_TMP/main.log' | head -1 | cut -d: -f1 | { read l; s=\$(grep -n 'network ready: starting' '$E2E_TMP/main.log' | cut -d: -f1); [ \"\$l\" -lt \"\$s\" ]; }"
+
+e2e_wait_listen in_encl tcp 8443 || e2e_log "the application did not listen"
+got=$(in_net curl -s --max-time 20 "http://$E2E_HOST_IP:8443/blob" | sha256sum | cut -d' ' -f1)
+check_eq "inbound: a client on the internet downloads 3 MB from the application" \
+	"$(sha256sum <"$APPDIR/blob" | cut -d' ' -f1)" "$got"
+e2e_wait_log "$APPDIR/fetched" . 10 || true
+check_eq "outbound: the application fetched 500 kB from the internet" \
+	"$(sha256sum <"$E2E_TMP/outbound.bin" | cut -d' ' -f1)" "$(sha256sum <"$APPDIR/fetched" 2>/dev/null | cut -d' ' -f1)"
+check "the application is remora-enclave's child" \
+	sh -c "read -r pid ppid <'$APPDIR/app-pid'; [ \"\$ppid\" = 2 ]"
+pid=$(encl_pid)
+check "remora-enclave keeps only CAP_NET_ADMIN" \
+	test "$(awk '/^CapEff:/ {print $2}' /proc/"$pid"/status)" = 0000000000001000
+app=$(pgrep -f pid2_app.py | head -1)
+check "the application keeps the image's privileges" \
+	test "$(awk '/^CapEff:/ {print $2}' /proc/"$app"/status)" != 0000000000001000
+st=$("$E2E_BUILD/remora-enclave" --stats --control "$E2E_TMP/main/ctl" | awk '$1 == "link_state" {print $2}')
+check_eq "--stats answers from the enclave" up "$st"
+
+kill -TERM "$pid"
+check_eq "SIGTERM: remora-enclave exits with the application's status" 42 "$(status main)"
+check "SIGTERM reached the application" test -f "$APPDIR/got-sigterm"
+check "remora-enclave said it passed the signal on" grep -q "received SIGTERM, passed on to the application" "$E2E_TMP/main.log"
+check "and why it stopped" grep -q "the application exited with status 42: stopping" "$E2E_TMP/main.log"
+
+# a second boot replaces the rules rather than adding to them
+boot again --app-wait 0 -- sh -c 'exit 3'
+check_eq "an application that exits 3 makes remora-enclave exit 3" 3 "$(status again)"
+check_eq "set up twice, the rules are there once" 1 "$(in_encl iptables -S OUTPUT | grep -c -- '-j REMORA-OUT')"
+
+boot missing --app-wait 0 -- /nonexistent/app
+check_eq "a missing application: exit status 127" 127 "$(status missing)"
+check "and a clear message" grep -q "cannot start /nonexistent/app: No such file or directory" "$E2E_TMP/missing.log"
+
+boot badflag --mtu 100 -- sh -c 'exit 0'
+check_eq "a bad flag: exit status 2" 2 "$(status badflag)"
+check "and says what is wrong" grep -q -- "--mtu: '100' is not a number from 1280 to 65536" "$E2E_TMP/badflag.log"
+
+boot norules --rules /nonexistent.rules -- sh -c 'exit 0'
+check_eq "a missing rules file: exit status 1" 1 "$(status norules)"
+check "and says which file" grep -q "cannot read the rules file /nonexistent.rules" "$E2E_TMP/norules.log"
+
+boot crash -- sleep 30
+e2e_wait_log "$E2E_TMP/crash.log" "network ready: starting" 15
+kill -SEGV "$(encl_pid)"
+check_eq "remora-enclave killed by SIGSEGV: the init sees 139" 139 "$(status crash)"
+check "the crash is logged loudly" grep -q "remora-enclave: FATAL: crashed with signal 11; the enclave's network is down" "$E2E_TMP/crash.log"
+sleep 0.5
+check "the application does not outlive remora-enclave" sh -c "! pgrep -f '^sleep 30$' >/dev/null"
+e2e_done
