@@ -101,6 +101,26 @@ boot norules --rules /nonexistent.rules -- sh -c 'exit 0'
 check_eq "a missing rules file: exit status 1" 1 "$(status norules)"
 check "and says which file" grep -q "cannot read the rules file /nonexistent.rules" "$E2E_TMP/norules.log"
 
+# the example image's own settings and application (scripts/enclave/),
+# with only the address of the link and of the rules changed for the test
+sed -e "s|^link = .*|link = unix:$E2E_TMP/link.sock|" \
+	-e "s|^rules = .*|rules = $E2E_ROOT/scripts/enclave.rules|" \
+	-e "s|^address = .*|address = $E2E_HOST_IP|" \
+	"$E2E_ROOT/scripts/enclave/enclave.conf" >"$E2E_TMP/enclave.conf"
+check_eq "the example settings differ only in link, rules and address" 3 \
+	"$(diff "$E2E_ROOT/scripts/enclave/enclave.conf" "$E2E_TMP/enclave.conf" | grep -c '^>')"
+mkdir -p "$E2E_TMP/image"
+e2e_bg image encl unshare --pid --fork --mount-proc env INIT_DIR="$E2E_TMP/image" \
+	sh -c "exec sh '$E2E_ROOT/tests/e2e/mini_init.sh' \
+	'$E2E_BUILD/remora-enclave' --config '$E2E_TMP/enclave.conf' --control '$E2E_TMP/image/ctl' \
+	-- env APP_PORT=8443 '$E2E_ROOT/scripts/enclave/app/run.sh'"
+e2e_wait_log "$E2E_TMP/image.log" "network ready: starting" 15
+e2e_wait_listen in_encl tcp 8443
+check "the example image's app (app/run.sh) answers through remora" \
+	sh -c "ip netns exec $E2E_NS_NET curl -s --max-time 10 http://$E2E_HOST_IP:8443/ | grep -q 'Hello from inside a Nitro Enclave'"
+kill -TERM "$(encl_pid)"
+check_eq "the example image stops on SIGTERM with the app's status (143)" 143 "$(status image)"
+
 boot crash -- sleep 30
 e2e_wait_log "$E2E_TMP/crash.log" "network ready: starting" 15
 kill -SEGV "$(encl_pid)"
