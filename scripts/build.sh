@@ -5,7 +5,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# /usr: the prefix of the packages (cpack) and of the paths in the unit
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
 cmake --build build -j "$jobs"
 if [ "${1:-}" = --asan ]; then
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DREMORA_SANITIZE=ON >/dev/null

@@ -7,7 +7,7 @@ libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libcmocka-dev
 iptables iproute2 procps util-linux kmod
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 clang-format cppcheck clang libclang-rt-14-dev
-systemd"
+systemd help2man dpkg-dev man-db"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: run as root (or with sudo) to install: $(echo $PKGS)" >&2
 	exit 1

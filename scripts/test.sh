@@ -46,6 +46,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 step "tests on the release build"
 ctest --test-dir build --output-on-failure || status=1
 
+step "packages: build/packages/remora-{host,enclave}_*.deb"
+if cpack --config build/CPackConfig.cmake -B build/packages >build/cpack.log 2>&1; then
+	ls build/packages/*.deb
+else
+	cat build/cpack.log
+	status=1
+fi
+
 step "fuzzing: ${FUZZ_SECONDS:-60} s per target (scripts/fuzz.sh)"
 scripts/fuzz.sh || status=1
 

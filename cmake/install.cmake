@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: Apache-2.0
+# Install rules, man pages and Debian packages.
+#
+#   cmake --install build                  (DESTDIR=... for a staging root)
+#   cpack --config build/CPackConfig.cmake -B build/packages
+#                                          (remora-host and remora-enclave .deb)
+#
+# Two components, one per package: "host" (the parent instance) and
+# "enclave" (the enclave image). The installed paths follow the prefix: the
+# systemd unit is written with the prefix's sbin and sysconfdir, and
+# remora-enclave looks for its rules in the prefix's datadir. Packages are
+# built from a tree configured with CMAKE_INSTALL_PREFIX=/usr (build.sh).
+
+set(REMORA_SYSCONF "${CMAKE_INSTALL_FULL_SYSCONFDIR}/remora")
+
+# --- host ---------------------------------------------------------------------
+install(TARGETS remora-host RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR}
+        COMPONENT host)
+install(PROGRAMS scripts/remora-host-rules DESTINATION ${CMAKE_INSTALL_SBINDIR}
+        COMPONENT host)
+# the unit names the installed programs and settings file
+file(READ ${PROJECT_SOURCE_DIR}/systemd/remora-host.service REMORA_UNIT)
+string(REPLACE "/usr/sbin/" "${CMAKE_INSTALL_FULL_SBINDIR}/" REMORA_UNIT
+       "${REMORA_UNIT}")
+string(REPLACE "/etc/remora/" "${REMORA_SYSCONF}/" REMORA_UNIT "${REMORA_UNIT}")
+string(REPLACE "/usr/share/doc/remora/"
+       "${CMAKE_INSTALL_FULL_DATAROOTDIR}/doc/remora-host/" REMORA_UNIT
+       "${REMORA_UNIT}")
+file(WRITE ${PROJECT_BINARY_DIR}/remora-host.service "${REMORA_UNIT}")
+install(FILES ${PROJECT_BINARY_DIR}/remora-host.service
+        DESTINATION lib/systemd/system COMPONENT host)
+install(FILES systemd/host.conf DESTINATION ${REMORA_SYSCONF} COMPONENT host)
+
+# --- enclave --------------------------------------------------------------------
+install(TARGETS remora-enclave RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR}
+        COMPONENT enclave)
+install(PROGRAMS scripts/remora-enclave-net
+        DESTINATION ${CMAKE_INSTALL_SBINDIR} COMPONENT enclave)
+install(FILES scripts/enclave.rules
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/remora COMPONENT enclave)
+
+# --- documentation, in each package's own directory -------------------------------
+file(GLOB REMORA_DOCS ${PROJECT_SOURCE_DIR}/docs/*.md)
+foreach(comp host enclave)
+  install(FILES README.md LICENSE ${REMORA_DOCS}
+          DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-${comp}
+          COMPONENT ${comp})
+endforeach()
+install(FILES scripts/enclave/Dockerfile scripts/enclave/enclave.conf
+              scripts/enclave/README.md
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-enclave/example-image
+        COMPONENT enclave)
+
+# --- man pages: generated from --help (one source), plus docs/man/*.h2m -----
+find_program(HELP2MAN help2man)
+if(HELP2MAN)
+  foreach(prog remora-host remora-enclave)
+    if(prog STREQUAL remora-host)
+      set(what "give a Nitro Enclave the instance's network over vsock")
+      set(comp host)
+    else()
+      set(what "a real IP interface inside a Nitro Enclave, over vsock")
+      set(comp enclave)
+    endif()
+    add_custom_command(
+      OUTPUT ${PROJECT_BINARY_DIR}/${prog}.8
+      COMMAND ${HELP2MAN} --no-info --section 8 --name "${what}"
+              --include ${PROJECT_SOURCE_DIR}/docs/man/${prog}.h2m
+              --output ${PROJECT_BINARY_DIR}/${prog}.8 $<TARGET_FILE:${prog}>
+      DEPENDS ${prog} ${PROJECT_SOURCE_DIR}/docs/man/${prog}.h2m
+      COMMENT "man page ${prog}(8) from ${prog} --help"
+      VERBATIM)
+    add_custom_target(man-${prog} ALL DEPENDS ${PROJECT_BINARY_DIR}/${prog}.8)
+    install(FILES ${PROJECT_BINARY_DIR}/${prog}.8
+            DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT ${comp})
+  endforeach()
+else()
+  message(WARNING "help2man not found: no man pages (apt-get install help2man)")
+endif()
+
+# --- Debian packages --------------------------------------------------------------
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME remora)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_VENDOR "remora developers")
+set(CPACK_PACKAGE_CONTACT "remora developers <remora@localhost>")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "remora developers <remora@localhost>")
+set(CPACK_PACKAGE_HOMEPAGE_URL "https://github.com/remora/remora")
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
+set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL host enclave)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_HOST_PACKAGE_NAME remora-host)
+set(CPACK_DEBIAN_ENCLAVE_PACKAGE_NAME remora-enclave)
+set(CPACK_DEBIAN_HOST_PACKAGE_DEPENDS "iptables")
+set(CPACK_DEBIAN_ENCLAVE_PACKAGE_DEPENDS "iptables, iproute2")
+set(CPACK_COMPONENT_HOST_DESCRIPTION
+    "remora host daemon: IP network for a Nitro Enclave over vsock
+ remora-host runs on the parent instance as a systemd service. It sends the
+ enclave's packets as the instance's own and passes the packets for the
+ enclave's ports to it over vsock, so every unmodified program in the
+ enclave has a real public IP interface. Settings: /etc/remora/host.conf.")
+set(CPACK_COMPONENT_ENCLAVE_DESCRIPTION
+    "remora enclave daemon: a real IP interface inside a Nitro Enclave
+ remora-enclave runs as PID 2 of the enclave image. It brings the enclave's
+ network up, carries its packets to remora-host over vsock, checks every
+ packet the (untrusted) host sends back, and starts the application.")
+# the settings file is the operator's: an upgrade keeps their edits; the
+# unit is re-read after install
+file(WRITE ${PROJECT_BINARY_DIR}/deb-host/conffiles "${REMORA_SYSCONF}/host.conf\n")
+file(WRITE ${PROJECT_BINARY_DIR}/deb-host/postinst
+     "#!/bin/sh\nset -e\nif [ -d /run/systemd/system ]; then\n\tsystemctl daemon-reload || true\nfi\n")
+file(CHMOD ${PROJECT_BINARY_DIR}/deb-host/postinst
+     PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+                 GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+set(CPACK_DEBIAN_HOST_PACKAGE_CONTROL_EXTRA
+    "${PROJECT_BINARY_DIR}/deb-host/conffiles;${PROJECT_BINARY_DIR}/deb-host/postinst")
+include(CPack)
