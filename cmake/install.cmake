@@ -40,7 +40,7 @@ install(FILES scripts/enclave.rules
         DESTINATION ${CMAKE_INSTALL_DATADIR}/remora COMPONENT enclave)
 
 # --- documentation, in each package's own directory -------------------------------
-file(GLOB REMORA_DOCS ${PROJECT_SOURCE_DIR}/docs/*.md)
+file(GLOB REMORA_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 foreach(comp host enclave)
   install(FILES README.md LICENSE ${REMORA_DOCS}
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-${comp}
