@@ -34,25 +34,12 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pktlib  # noqa: E402
+from pktlib import csum, frame  # noqa: E402
+
 ENCL = bytes([198, 18, 0, 1])
 NET = bytes([198, 18, 0, 2])
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
-
-def ipv4(src, dst, proto, payload, frag=0x4000, fix_csum=True, tot=None):
-    tot = 20 + len(payload) if tot is None else tot
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, tot, 7, frag, 64, proto, 0, src, dst)
-    if fix_csum:
-        h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-    return h + payload
 
 
 def udp(src, dst, sport, dport, data):
@@ -65,6 +52,10 @@ def udp(src, dst, sport, dport, data):
 
 def tcp_syn(sport, dport):
     return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, 0x02, 65535, 0, 0)
+
+
+def ipv4(*a, **k):
+    return pktlib.ipv4(*a, **k)
 
 
 def good_packet():
@@ -102,12 +93,8 @@ def bad_packets():
     ]
 
 
-def frame(typ, payload, version=1):
-    return b"RM" + bytes([version, typ]) + struct.pack("!I", len(payload)) + payload
-
-
 def hello(version=1, role=1):
-    return frame(1, struct.pack("!HHII", version, role, 0, 65535) + b"hostile", version)
+    return pktlib.hello(role=role, version=version, software=b"hostile")
 
 
 def read_frames(c, timeout):

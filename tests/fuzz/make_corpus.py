@@ -11,27 +11,15 @@ cases (bad magic, oversize length, spoofed sources, fragments).
 """
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import pktlib  # noqa: E402
+from pktlib import frame, ipv4  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ENCL = bytes([198, 18, 0, 1])
 NET = bytes([198, 18, 0, 2])
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
-
-def ipv4(src, dst, proto, payload, flags_frag=0x4000, ttl=64, options=b""):
-    hl = 20 + len(options)
-    h = struct.pack("!BBHHHBBH4s4s", 0x40 | (hl // 4), 0, hl + len(payload), 1,
-                    flags_frag, ttl, proto, 0, src, dst) + options
-    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-    return h + payload
 
 
 def tcp(sport, dport, flags=0x02, data=b""):
@@ -46,12 +34,8 @@ def icmp(typ, code=0, rest=b"\0\0\0\0", data=b""):
     return struct.pack("!BBH", typ, code, 0) + rest + data
 
 
-def frame(typ, payload, version=1):
-    return b"RM" + bytes([version, typ]) + struct.pack("!I", len(payload)) + payload
-
-
-def hello(role=1, version=1, software=b"remora 0.1.0"):
-    return frame(1, struct.pack("!HHII", version, role, 0, 65535) + software, version)
+def hello(role=1, version=1):
+    return pktlib.hello(role=role, version=version, software=b"remora 0.1.0")
 
 
 def chunks(stream, size=255):
@@ -72,7 +56,7 @@ PACKETS = {
     "spoof_loopback": ipv4(bytes([127, 0, 0, 1]), ENCL, 6, tcp(80, 40000)),
     "spoof_self": ipv4(ENCL, ENCL, 6, tcp(80, 40000)),
     "wrong_dst": ipv4(NET, bytes([198, 18, 0, 9]), 6, tcp(80, 40000)),
-    "fragment": ipv4(NET, ENCL, 17, udp(53, 40001, b"x" * 16), flags_frag=0x2000),
+    "fragment": ipv4(NET, ENCL, 17, udp(53, 40001, b"x" * 16), frag=0x2000),
     "bad_proto": ipv4(NET, ENCL, 47, b"\0" * 8),
     "truncated_tcp": ipv4(NET, ENCL, 6, tcp(80, 40000)[:10]),
     "outbound_tcp": ipv4(ENCL, NET, 6, tcp(40000, 443)),
