@@ -130,7 +130,12 @@ check_eq "the bounding set is the unit's two" \
 check_eq "no ambient capability is left" 0000000000000000 "$(awk '/^CapAmb:/ {print $2}' /proc/"$pid"/status)"
 check_eq "no new privileges" 1 "$(awk '/^NoNewPrivs:/ {print $2}' /proc/"$pid"/status)"
 
-e2e_start_enclave --link "unix:$RUN/link.sock"
+# the enclave daemon as another unprivileged user: once set up it keeps
+# no capability that would let it open the host daemon's 0600 socket
+e2e_bg remora-enclave encl setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
+	--inh-caps=-all,+net_admin,+net_raw --ambient-caps=-all,+net_admin,+net_raw \
+	"$E2E_BUILD/remora-enclave" --address "$E2E_HOST_IP" --link "unix:$RUN/link.sock" \
+	--control "$RUN/enclave.ctl"
 e2e_wait_log "$E2E_TMP/remora-host.log" "link up" 10
 e2e_wait_log "$E2E_TMP/notify.log" "STATUS=enclave connected" 5
 check "STATUS says the enclave connected" grep -q "STATUS=enclave connected (remora " "$E2E_TMP/notify.log"
