@@ -32,12 +32,16 @@ struct nfqueue {
 /**
  * typedef nfqueue_packet_fn - called for each queued packet
  * @ctx:	caller's argument
- * @pkt:	the packet, from its IP header; valid during the call only
+ * @pkt:	the packet, from its IP header; valid during the call only, and
+ *		the callee's to change (to complete a checksum)
  * @len:	its length
+ * @skbinfo:	NFQA_SKB_* flags: NFQA_SKB_CSUMNOTREADY says the TCP/UDP
+ *		checksum is still to be computed (GSO queues only)
  */
-typedef void (*nfqueue_packet_fn)(void *ctx, const uint8_t *pkt, size_t len);
+typedef void (*nfqueue_packet_fn)(void *ctx, uint8_t *pkt, size_t len,
+				  uint32_t skbinfo);
 
-int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen);
+int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso);
 int nfqueue_fd(const struct nfqueue *q);
 int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx);
 void nfqueue_close(struct nfqueue *q);

@@ -28,6 +28,8 @@
 	  "packets injected into the local kernel")                            \
 	X(L2I_INJECTED_BYTES, "l2i_injected_bytes",                            \
 	  "bytes injected into the local kernel")                              \
+	X(L2I_SEGMENTED, "l2i_segmented",                                      \
+	  "aggregated TCP packets cut to the local MTU before injection")      \
 	X(L2I_DROP_MALFORMED, "l2i_drop_malformed",                            \
 	  "dropped: not a well-formed IPv4 packet")                            \
 	X(L2I_DROP_CHECKSUM, "l2i_drop_checksum",                              \

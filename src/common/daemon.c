@@ -155,9 +155,11 @@ void daemon_signals_start(struct ev_loop *loop, struct daemon_signals *ds,
  * @mark:	SO_MARK of injected packets, 0 for none
  * @q:		queue to bind
  * @c:		common options: queue number and length
+ * @gso:	take aggregated packets whole from the queue
  */
 void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
-			  struct nfqueue *q, const struct opts_common *c)
+			  struct nfqueue *q, const struct opts_common *c,
+			  int gso)
 {
 	int fd, rc;
 
@@ -169,7 +171,7 @@ void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
 		    mark ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW");
 	raw_batch_init(raw, fd);
 
-	rc = nfqueue_open(q, c->queue, c->queue_maxlen);
+	rc = nfqueue_open(q, c->queue, c->queue_maxlen, gso);
 	if (rc)
 		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
 		    nfqueue_hint(rc));

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/netfilter/nfnetlink_queue.h>
+
 #include "remora/fwd.h"
+#include "remora/gso.h"
 #include "remora/log.h"
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
@@ -64,11 +67,18 @@ struct fwd_drain {
 /* Frame a packet taken from NFQUEUE for the peer: it is copied into the
  * link's send queue, or dropped and counted. The queue's verdict is DROP
  * either way, so nothing waits on the link. */
-static void fwd_queue_to_link(void *ctx, const uint8_t *pkt, size_t len)
+static void fwd_queue_to_link(void *ctx, uint8_t *pkt, size_t len,
+			      uint32_t skbinfo)
 {
 	struct fwd_drain *d = ctx;
 	struct link *l = d->l;
 
+	/* an aggregated packet's checksum may still be the kernel's to do:
+	 * it leaves here, so it is ours */
+	if ((skbinfo & NFQA_SKB_CSUMNOTREADY) && gso_fill_l4_csum(pkt, len)) {
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		return;
+	}
 	if (d->check && d->check(d->ctx, pkt, len) != PKT_OK) {
 		stat_inc(STAT_Q2L_DROP_POLICY);
 		fwd_trace("dropped, refused by policy", pkt, len);

@@ -72,10 +72,11 @@ static int nfqueue_config(struct nfqueue *q, struct nlmsghdr *nlh)
  * @q:	queue state
  * @num:	queue number, as in the iptables rule's --queue-num
  * @maxlen:	packets the kernel may hold before it drops
+ * @gso:	take aggregated (GSO/GRO) packets whole (NFQA_CFG_F_GSO)
  *
  * Return: 0, or -errno; nfqueue_hint() turns the error into advice
  */
-int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen)
+int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 {
 	struct nlmsghdr *nlh;
 	int one = 1, rcv = NFQUEUE_RCVBUF, rc;
@@ -109,6 +110,18 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen)
 	rc = nfqueue_config(q, nlh);
 	if (rc)
 		goto fail;
+
+	if (gso) {
+		/* packets the kernel aggregated come whole: one message,
+		 * frame and injection for up to 64 KiB (checksums may then be
+		 * ours to complete: NFQA_SKB_CSUMNOTREADY) */
+		nlh = nfq_nlmsg_put(q->buf, NFQNL_MSG_CONFIG, num);
+		mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_GSO));
+		mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_GSO));
+		rc = nfqueue_config(q, nlh);
+		if (rc)
+			goto fail;
+	}
 
 	/* a full socket must cost packets (counted by the kernel), never the
 	 * whole socket: without this, ENOBUFS would stop the reader */
@@ -146,6 +159,7 @@ static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn,
 {
 	struct nlattr *attr[NFQA_MAX + 1] = {0};
 	struct nfqnl_msg_packet_hdr *ph;
+	uint32_t skbinfo = 0;
 
 	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR])
 		return 0;
@@ -160,8 +174,11 @@ static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn,
 		return 1;
 	}
 	stat_add(STAT_Q2L_BYTES, mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]));
+	if (attr[NFQA_SKB_INFO] &&
+	    mnl_attr_get_payload_len(attr[NFQA_SKB_INFO]) >= sizeof(uint32_t))
+		skbinfo = ntohl(mnl_attr_get_u32(attr[NFQA_SKB_INFO]));
 	fn(ctx, mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
-	   mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]));
+	   mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]), skbinfo);
 	return 1;
 }
 

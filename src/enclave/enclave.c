@@ -12,17 +12,55 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "enclave.h"
 #include "remora/fwd.h"
+#include "remora/gso.h"
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
 #include "remora/stats.h"
 
 static void enclave_schedule_connect(struct enclave *e);
+
+/* A TCP packet the host took whole from its queue (up to 64 KiB, as the
+ * kernel aggregated it) is larger than lo's MTU: cut it to the MTU, as the
+ * host's own GSO would have, and inject the segments */
+static void enclave_inject_segments(struct enclave *e, const uint8_t *pkt,
+				    size_t len, uint32_t dst)
+{
+	uint8_t *segs[GSO_MAX_SEGS];
+	size_t lens[GSO_MAX_SEGS];
+	int n, i;
+
+	n = gso_tcp_segment(pkt, len, e->mtu, e->seg + e->seg_used,
+			    ENCLAVE_SEG_BUF - e->seg_used, segs, lens,
+			    GSO_MAX_SEGS);
+	if (n < 0 || e->raw.n + (unsigned)n > RAW_BATCH) {
+		/* no room left in this batch: send it, start afresh */
+		raw_batch_flush(&e->raw);
+		e->seg_used = 0;
+		n = gso_tcp_segment(pkt, len, e->mtu, e->seg, ENCLAVE_SEG_BUF,
+				    segs, lens, GSO_MAX_SEGS);
+	}
+	if (n < 0 || (unsigned)n > RAW_BATCH) {
+		/* cannot be cut (headers fill the MTU): the kernel refuses it
+		 * and it is counted as an injection drop */
+		raw_batch_add(&e->raw, pkt, len, dst);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		raw_batch_add(&e->raw, segs[i], lens[i], dst);
+		e->seg_used += lens[i];
+	}
+	stat_inc(STAT_L2I_SEGMENTED);
+}
 
 static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 {
@@ -40,7 +78,10 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 		return;
 	}
 	fwd_trace("link -> injection", pkt, len);
-	raw_batch_add(&e->raw, pkt, len, pi.dst);
+	if (len > e->mtu && pi.proto == IPPROTO_TCP)
+		enclave_inject_segments(e, pkt, len, pi.dst);
+	else
+		raw_batch_add(&e->raw, pkt, len, pi.dst);
 }
 
 static void enclave_link_batch_end(void *ctx)
@@ -48,6 +89,7 @@ static void enclave_link_batch_end(void *ctx)
 	struct enclave *e = ctx;
 
 	raw_batch_flush(&e->raw);
+	e->seg_used = 0;
 }
 
 static void enclave_app_start(struct enclave *e, int have_link)
@@ -179,6 +221,22 @@ static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 			e);
 }
 
+/* MTU of lo, the enclave's only interface: the largest packet injected */
+static size_t enclave_lo_mtu(void)
+{
+	struct ifreq ifr;
+	int fd, mtu = 65535;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFMTU, &ifr))
+		mtu = ifr.ifr_mtu;
+	if (fd >= 0)
+		close(fd);
+	return mtu > 65535 ? 65535 : (size_t)mtu;
+}
+
 /* The report for --stats and SIGUSR1 */
 static void enclave_report(void *ctx, struct report *r)
 {
@@ -255,7 +313,13 @@ int enclave_run(struct enclave *e)
 
 	if (e->cfg.setup_net)
 		netsetup_run(&e->cfg.net);
-	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c);
+	/* no GSO here: a super-packet from the enclave's TCP would have to
+	 * be cut at its connection's MSS, which the queue does not tell */
+	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c, 0);
+	e->mtu = enclave_lo_mtu();
+	e->seg = malloc(ENCLAVE_SEG_BUF);
+	if (!e->seg)
+		die("out of memory for segment buffers");
 
 	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
 		      e->cfg.c.ka_interval, e->cfg.c.peer_timeout,
@@ -323,6 +387,7 @@ int enclave_run(struct enclave *e)
 	nfqueue_close(&e->nfq);
 	close(e->raw.fd);
 	link_free(&e->link);
+	free(e->seg);
 	info("stopped");
 	return e->app.argv ? e->app.status : 0;
 }

@@ -18,7 +18,8 @@
 #include "remora/transport.h"
 
 #define ENCLAVE_DEFAULT_LINK  "vsock:3:5000" /* CID 3: the parent instance */
-#define ENCLAVE_RECONNECT_MIN 0.1	     /* s: first retry */
+#define ENCLAVE_SEG_BUF	      (256 << 10) /* bytes of segments per injection batch */
+#define ENCLAVE_RECONNECT_MIN 0.1	  /* s: first retry */
 
 /**
  * struct enclave_config - what the command line says
@@ -61,6 +62,9 @@ struct enclave_config {
  * @policy_in_text: the inbound allowlist, for reports
  * @app:	the application started once the network is ready
  * @app_timer:	--app-wait: start it without a link after this long
+ * @mtu:	MTU of lo: larger TCP packets from the host are cut to it
+ * @seg:	storage of the segments of the current injection batch
+ * @seg_used:	bytes of @seg in use
  */
 struct enclave {
 	struct enclave_config cfg;
@@ -80,6 +84,9 @@ struct enclave {
 	char policy_in_text[256];
 	struct app app;
 	ev_timer app_timer;
+	size_t mtu;
+	uint8_t *seg;
+	size_t seg_used;
 };
 
 void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv);

@@ -184,7 +184,8 @@ int host_run(struct host *h)
 		die("out of memory for the control socket");
 
 	host_check_address(h->cfg.c.addr);
-	daemon_open_datapath(&h->raw, h->cfg.mark, &h->nfq, &h->cfg.c);
+	daemon_open_datapath(&h->raw, h->cfg.mark, &h->nfq, &h->cfg.c,
+			     !h->cfg.no_gso);
 
 	for (i = 0; i < 2; i++)
 		if (link_init(&h->links[i], h->loop, FRAME_ROLE_HOST,

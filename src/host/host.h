@@ -29,6 +29,7 @@
  * @ports:	ports the enclave may send from: enclave ports less host ports
  * @mark:	SO_MARK of injected packets, matched by the host rules
  * @metrics:	"IPV4:PORT" of the Prometheus endpoint, or NULL
+ * @no_gso:	--no-gso: take packets for the enclave one by one
  */
 struct host_config {
 	struct opts_common c;
@@ -37,6 +38,7 @@ struct host_config {
 	struct portset ports;
 	uint32_t mark;
 	const char *metrics;
+	int no_gso;
 };
 
 /**

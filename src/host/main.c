@@ -13,7 +13,7 @@
 #include "remora/log.h"
 #include "remora/opts.h"
 
-enum { HOST_OPT_METRICS = OPTS_FIRST_PRIVATE };
+enum { HOST_OPT_METRICS = OPTS_FIRST_PRIVATE, HOST_OPT_NO_GSO };
 
 static const char host_usage[] =
 	"Usage: remora-host --address IPV4 [OPTIONS]\n"
@@ -63,6 +63,11 @@ static const char host_usage[] =
 	"                            http://IPV4:PORT/metrics (default: off; "
 	"use a\n"
 	"                            local address, e.g. 127.0.0.1:9810)\n"
+	"      --no-gso              take packets for the enclave one by one, "
+	"not as\n"
+	"                            the kernel aggregated them (GSO/GRO): "
+	"slower;\n"
+	"                            for comparison and troubleshooting\n"
 	"      --config FILE         read settings from FILE first: one "
 	"'key = value'\n"
 	"                            per line, key = a long option's name; "
@@ -90,6 +95,7 @@ static const struct option host_options[] = {
 	{"host-ports", required_argument, NULL, 'P'},
 	{"mark", required_argument, NULL, 'm'},
 	{"metrics", required_argument, NULL, HOST_OPT_METRICS},
+	{"no-gso", no_argument, NULL, HOST_OPT_NO_GSO},
 	{NULL, 0, NULL, 0},
 };
 
@@ -159,6 +165,9 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			break;
 		case 'm':
 			cfg->mark = opts_u32("--mark", optarg, 1, 0xffffffffU);
+			break;
+		case HOST_OPT_NO_GSO:
+			cfg->no_gso = 1;
 			break;
 		case HOST_OPT_METRICS:
 			host_metrics_arg(optarg);

@@ -132,7 +132,7 @@ e2e_topology() {
 	# E2E_ENCLAVE_SETUP=0: leave the enclave as it boots (lo down, no
 	# address, no rules), for remora-enclave --setup-net
 	[ "${E2E_ENCLAVE_SETUP:-1}" = 0 ] ||
-		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" --mtu "$E2E_MTU" >/dev/null
+		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" >/dev/null
 }
 
 # e2e_wait_log FILE PATTERN [SECONDS]: wait for a line in a log

@@ -155,7 +155,7 @@ check "the watchdog is fed every WATCHDOG_USEC/2 (got $wd pings)" test "$wd" -ge
 stats=$(in_host "$E2E_BUILD/remora-host" --stats --config "$E2E_TMP/host.conf")
 check_eq "root reads --stats with the same settings file (link_state)" up \
 	"$(awk '$1 == "link_state" {print $2}' <<<"$stats")"
-check "--stats shows packets forwarded" awk '$1 == "q2l_packets" && $2 > 1000 {f=1} END {exit !f}' <<<"$stats"
+check "--stats shows the 2 MB forwarded" awk '$1 == "q2l_bytes" && $2 > 2000000 {f=1} END {exit !f}' <<<"$stats"
 check_eq "the control socket is mode 0600" 600 "$(stat -c %a "$RUN/host.ctl")"
 out=$(setpriv --reuid=1000 --regid=1000 --clear-groups "$E2E_BUILD/remora-host" --stats --control "$RUN/host.ctl" 2>&1)
 rc=$?

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - super-packets: completing checksums, cutting TCP to an MTU */
+#ifndef REMORA_GSO_H
+#define REMORA_GSO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GSO_MAX_SEGS 64 /* segments of one super-packet, at most */
+
+int gso_fill_l4_csum(uint8_t *pkt, size_t len);
+int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
+		    size_t cap, uint8_t **segs, size_t *lens, int max);
+
+#endif /* REMORA_GSO_H */

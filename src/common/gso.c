@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - super-packets: completing checksums, cutting TCP to an MTU
+ *
+ * With NFQA_CFG_F_GSO the kernel hands remora-host the packets it has
+ * aggregated (GRO: up to 64 KiB of one TCP flow in one packet) whole, so
+ * one queue message, one frame and one injection carry what would be up to
+ * 45 packets. Two things are then remora's to do:
+ *
+ *  - such packets may have their TCP/UDP checksum not yet computed (the
+ *    kernel marks them NFQA_SKB_CSUMNOTREADY): gso_fill_l4_csum() computes
+ *    it before they leave;
+ *  - where a packet must be injected into a path whose MTU is smaller
+ *    (the enclave's lo at its configured MTU), gso_tcp_segment() cuts a
+ *    TCP super-packet into segments of that MTU, as the kernel's GSO
+ *    would: consecutive sequence numbers, FIN and PSH on the last segment
+ *    only, CWR on the first only, every checksum computed. It is used only
+ *    on the receiving side of the enclave's own stack, which accepts
+ *    segments of any size within its MTU.
+ */
+
+#include <string.h>
+
+#include "remora/gso.h"
+
+#define GSO_TCP 6
+#define GSO_UDP 17
+
+static inline uint16_t gso_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void gso_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint32_t gso_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void gso_wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* One's complement sum of @len bytes, added to @sum, not folded */
+static uint64_t gso_sum(uint64_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += gso_rd16(p + i);
+	if (len & 1)
+		sum += (uint64_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t gso_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* The TCP/UDP checksum of @l4 (@l4len bytes, checksum field zeroed) */
+static uint16_t gso_l4_csum(const uint8_t *ip, uint8_t proto, const uint8_t *l4,
+			    size_t l4len)
+{
+	uint64_t sum = 0;
+
+	sum = gso_sum(sum, ip + 12, 8); /* source and destination */
+	sum += proto;
+	sum += l4len;
+	sum = gso_sum(sum, l4, l4len);
+	return gso_fold(sum);
+}
+
+static void gso_ip_csum(uint8_t *ip, size_t ihl)
+{
+	gso_wr16(ip + 10, 0);
+	gso_wr16(ip + 10, gso_fold(gso_sum(0, ip, ihl)));
+}
+
+/**
+ * gso_fill_l4_csum() - compute the TCP or UDP checksum of a packet
+ * @pkt:	IPv4 packet, already checked by pkt_parse_ipv4()
+ * @len:	its length
+ *
+ * Return: 0 (done, or nothing to do for another protocol), -1 if the
+ *	   packet is too short to hold its transport header
+ */
+int gso_fill_l4_csum(uint8_t *pkt, size_t len)
+{
+	size_t ihl, off;
+	uint16_t c;
+
+	if (len < 20)
+		return -1;
+	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	if (pkt[9] == GSO_TCP)
+		off = 16;
+	else if (pkt[9] == GSO_UDP)
+		off = 6;
+	else
+		return 0;
+	if (ihl < 20 || len < ihl + off + 2)
+		return -1;
+	gso_wr16(pkt + ihl + off, 0);
+	c = gso_l4_csum(pkt, pkt[9], pkt + ihl, len - ihl);
+	if (pkt[9] == GSO_UDP && !c)
+		c = 0xffff; /* 0 means "no checksum" in UDP */
+	gso_wr16(pkt + ihl + off, c);
+	return 0;
+}
+
+/**
+ * gso_tcp_segment() - cut a TCP/IPv4 packet into packets of at most @mtu
+ * @pkt:	the packet, checked by pkt_parse_ipv4()
+ * @len:	its length, more than @mtu
+ * @mtu:	largest packet wanted
+ * @out:	storage for the segments
+ * @cap:	its size
+ * @segs:	set to where each segment starts, in @out
+ * @lens:	set to each segment's length
+ * @max:	room in @segs and @lens
+ *
+ * Return: number of segments, or -1 if @pkt is not TCP, its headers leave
+ *	   no room for data within @mtu, or the segments do not fit
+ */
+int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
+		    size_t cap, uint8_t **segs, size_t *lens, int max)
+{
+	size_t ihl, hdrs, mss, data, off = 0, n, used = 0;
+	const uint8_t *th;
+	uint16_t id;
+	uint32_t seq;
+	uint8_t flags;
+	int count = 0;
+
+	if (len < 40 || pkt[9] != GSO_TCP)
+		return -1;
+	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	if (ihl < 20 || len < ihl + 20)
+		return -1;
+	th = pkt + ihl;
+	hdrs = ihl + (size_t)(th[12] >> 4) * 4;
+	if (hdrs < ihl + 20 || hdrs > len || mtu < hdrs + 8)
+		return -1;
+	mss = mtu - hdrs;
+	data = len - hdrs;
+	id = gso_rd16(pkt + 4);
+	seq = gso_rd32(th + 4);
+	flags = th[13];
+	while (off < data || (!data && !count)) {
+		uint8_t *s, *t;
+
+		n = data - off < mss ? data - off : mss;
+		if (count == max || used + hdrs + n > cap)
+			return -1;
+		s = out + used;
+		memcpy(s, pkt, hdrs);
+		memcpy(s + hdrs, pkt + hdrs + off, n);
+		gso_wr16(s + 2, (uint16_t)(hdrs + n));
+		gso_wr16(s + 4, (uint16_t)(id + count));
+		gso_ip_csum(s, ihl);
+		t = s + ihl;
+		gso_wr32(t + 4, seq + (uint32_t)off);
+		t[13] = flags;
+		if (off + n < data)
+			t[13] &=
+				(uint8_t)~0x09; /* FIN, PSH: last segment only */
+		if (count)
+			t[13] &= (uint8_t)~0x80; /* CWR: first segment only */
+		gso_wr16(t + 16, 0);
+		gso_wr16(t + 16, gso_l4_csum(s, GSO_TCP, t, hdrs - ihl + n));
+		segs[count] = s;
+		lens[count] = hdrs + n;
+		count++;
+		used += hdrs + n;
+		off += n;
+		if (!data)
+			break;
+	}
+	return count;
+}
