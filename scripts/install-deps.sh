@@ -6,6 +6,7 @@ PKGS="build-essential cmake pkg-config
 libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libcmocka-dev
 iptables iproute2 procps util-linux kmod
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
+iperf3 gnuplot-nox
 clang-format cppcheck clang libclang-rt-14-dev
 systemd help2man dpkg-dev man-db"
 if [ "$(id -u)" != 0 ]; then
