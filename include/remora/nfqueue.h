@@ -5,11 +5,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #define NFQUEUE_COPY_RANGE     0xffff /* bytes: whole IPv4 packets */
 #define NFQUEUE_DEFAULT_MAXLEN 4096   /* packets the kernel may hold for us */
 #define NFQUEUE_DRAIN_MAX      64 /* messages per drain: then let others run */
 #define NFQUEUE_RCVBUF	       (8 << 20) /* bytes of netlink receive buffer */
+#define NFQUEUE_RECV_BATCH     32	 /* messages per recvmmsg() */
 
 struct mnl_socket;
 
@@ -18,8 +21,12 @@ struct mnl_socket;
  * @nl:		netlink socket
  * @num:	queue number
  * @portid:	our netlink port id
- * @buf:	receive buffer, @buf_len bytes, allocated at open
- * @buf_len:	size of @buf
+ * @buf:	NFQUEUE_RECV_BATCH receive buffers of @buf_len bytes each, one
+ *		after the other, allocated at open (the first also serves
+ *		set-up)
+ * @buf_len:	size of one buffer: a whole packet and its attributes
+ * @iov:	one per buffer
+ * @msgs:	recvmmsg() vector over @iov
  */
 struct nfqueue {
 	struct mnl_socket *nl;
@@ -27,6 +34,8 @@ struct nfqueue {
 	uint32_t portid;
 	char *buf;
 	size_t buf_len;
+	struct iovec iov[NFQUEUE_RECV_BATCH];
+	struct mmsghdr msgs[NFQUEUE_RECV_BATCH];
 };
 
 /**

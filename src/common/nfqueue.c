@@ -79,12 +79,18 @@ static int nfqueue_config(struct nfqueue *q, struct nlmsghdr *nlh)
 int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 {
 	struct nlmsghdr *nlh;
-	int one = 1, rcv = NFQUEUE_RCVBUF, rc;
+	int one = 1, rcv = NFQUEUE_RCVBUF, rc, i;
 
 	memset(q, 0, sizeof(*q));
 	q->num = num;
 	q->buf_len = 0xffff + (MNL_SOCKET_BUFFER_SIZE / 2);
-	q->buf = malloc(q->buf_len);
+	q->buf = malloc(q->buf_len * NFQUEUE_RECV_BATCH);
+	for (i = 0; q->buf && i < NFQUEUE_RECV_BATCH; i++) {
+		q->iov[i].iov_base = q->buf + (size_t)i * q->buf_len;
+		q->iov[i].iov_len = q->buf_len;
+		q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
 	if (!q->buf)
 		return -ENOMEM;
 	q->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
@@ -211,15 +217,13 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
 	static struct log_ratelimit rl;
 	uint32_t last = 0, id;
 	unsigned long sup;
-	int count = 0, i;
-	/* ids start at 1 but wrap: "have one" is not "last != 0" */
-	ssize_t n;
+	int count = 0, n, i;
 
-	for (i = 0; i < NFQUEUE_DRAIN_MAX; i++) {
-		const struct nlmsghdr *nlh;
-		int len;
-
-		n = recv(nfqueue_fd(q), q->buf, q->buf_len, MSG_DONTWAIT);
+	/* up to NFQUEUE_DRAIN_MAX messages, NFQUEUE_RECV_BATCH per system
+	 * call; ids start at 1 but wrap: "have one" is not "last != 0" */
+	while (count < NFQUEUE_DRAIN_MAX) {
+		n = recvmmsg(nfqueue_fd(q), q->msgs, NFQUEUE_RECV_BATCH,
+			     MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
@@ -228,29 +232,39 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
 			n = -errno;
 			if (count)
 				nfqueue_verdict_drop(q, last);
-			return (int)n;
+			return n;
 		}
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)q->buf;
-		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e =
-					mnl_nlmsg_get_payload(nlh);
+		for (i = 0; i < n; i++) {
+			const struct nlmsghdr *nlh = q->iov[i].iov_base;
+			int len = (int)q->msgs[i].msg_len;
 
-				if (mnl_nlmsg_get_payload_len(nlh) >=
-					    sizeof(*e) &&
-				    e->error && log_ratelimit_ok(&rl, &sup))
-					warn("queue %u: kernel error: %s",
-					     q->num, strerror(-e->error));
-				continue;
-			}
-			if ((nlh->nlmsg_type & 0xff) != NFQNL_MSG_PACKET)
-				continue;
-			if (nfqueue_one(nlh, fn, ctx, &id)) {
-				last = id;
-				count++;
+			for (; mnl_nlmsg_ok(nlh, len);
+			     nlh = mnl_nlmsg_next(nlh, &len)) {
+				if (nlh->nlmsg_type == NLMSG_ERROR) {
+					const struct nlmsgerr *e =
+						mnl_nlmsg_get_payload(nlh);
+
+					if (mnl_nlmsg_get_payload_len(nlh) >=
+						    sizeof(*e) &&
+					    e->error &&
+					    log_ratelimit_ok(&rl, &sup))
+						warn("queue %u: kernel error: "
+						     "%s",
+						     q->num,
+						     strerror(-e->error));
+					continue;
+				}
+				if ((nlh->nlmsg_type & 0xff) !=
+				    NFQNL_MSG_PACKET)
+					continue;
+				if (nfqueue_one(nlh, fn, ctx, &id)) {
+					last = id;
+					count++;
+				}
 			}
 		}
+		if (n < NFQUEUE_RECV_BATCH)
+			break; /* the socket is empty */
 	}
 	if (count)
 		nfqueue_verdict_drop(q, last);
