@@ -125,8 +125,13 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 		mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_GSO));
 		mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_GSO));
 		rc = nfqueue_config(q, nlh);
-		if (rc)
-			goto fail;
+		if (rc) {
+			/* a kernel without it hands packets one by one */
+			warn("queue %u: the kernel does not hand over "
+			     "aggregated packets (%s): taking them one by one",
+			     num, strerror(-rc));
+			rc = 0;
+		}
 	}
 
 	/* a full socket must cost packets (counted by the kernel), never the
