@@ -83,7 +83,8 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 
 	memset(q, 0, sizeof(*q));
 	q->num = num;
-	q->buf_len = 0xffff + (MNL_SOCKET_BUFFER_SIZE / 2);
+	/* each buffer starts aligned for the netlink headers in it */
+	q->buf_len = (0xffff + (MNL_SOCKET_BUFFER_SIZE / 2) + 15) & ~(size_t)15;
 	q->buf = malloc(q->buf_len * NFQUEUE_RECV_BATCH);
 	for (i = 0; q->buf && i < NFQUEUE_RECV_BATCH; i++) {
 		q->iov[i].iov_base = q->buf + (size_t)i * q->buf_len;
