@@ -6,20 +6,51 @@
  * inbound check accepts must be addressed to the enclave from an address
  * that can exist; whatever the host's outbound check accepts must come
  * from the shared address and one of the enclave's ports, to an address
- * the enclave may reach. Any breach aborts.
+ * the enclave may reach. A TCP packet larger than an MTU, cut as
+ * remora-enclave cuts what the host sends, must give well-formed segments
+ * within the MTU that carry exactly its data. Any breach aborts.
  */
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "remora/gso.h"
 #include "remora/pkt.h"
 #include "remora/portset.h"
 
 #define FUZZ_ADDR 0x010012c6U /* 198.18.0.1, network byte order */
 #define FUZZ_IMDS 0xfea9fea9U /* 169.254.169.254, network byte order */
 
+#define FUZZ_MTU 576
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Cut @data at FUZZ_MTU; every segment must parse, fit, and together carry
+ * the packet's data, in order */
+static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
+{
+	static uint8_t out[160 << 10];
+	uint8_t *segs[GSO_MAX_SEGS];
+	size_t lens[GSO_MAX_SEGS], hdrs, off = 0;
+	struct pkt_info si;
+	int n, i;
+
+	n = gso_tcp_segment(data, size, FUZZ_MTU, out, sizeof(out), segs, lens,
+			    GSO_MAX_SEGS);
+	if (n < 0)
+		return; /* headers too long for the MTU, or too many segments */
+	hdrs = ihl + (size_t)(data[ihl + 12] >> 4) * 4;
+	for (i = 0; i < n; i++) {
+		if (lens[i] > FUZZ_MTU || lens[i] < hdrs ||
+		    pkt_parse_ipv4(segs[i], lens[i], &si) != PKT_OK ||
+		    memcmp(segs[i] + hdrs, data + hdrs + off, lens[i] - hdrs))
+			abort();
+		off += lens[i] - hdrs;
+	}
+	if (off != size - hdrs)
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,6 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memcmp(&pi.src, data + 12, 4) || memcmp(&pi.dst, data + 16, 4))
 		abort();
 
+	if (pi.proto == 6 && size > FUZZ_MTU)
+		fuzz_segment(data, size, hlen);
 	if (pkt_check_inbound(&pi, FUZZ_ADDR) == PKT_OK &&
 	    (pi.dst != FUZZ_ADDR || pi.src == FUZZ_ADDR ||
 	     pkt_addr_martian(pi.src)))

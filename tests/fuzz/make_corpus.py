@@ -22,7 +22,10 @@ ENCL = bytes([198, 18, 0, 1])
 NET = bytes([198, 18, 0, 2])
 
 
-def tcp(sport, dport, flags=0x02, data=b""):
+def tcp(sport, dport, flags=0x02, data=b"", opts=False):
+    if opts:  # a timestamp option, as Linux sends: a 32-byte header
+        return (struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x80, flags, 65535, 0, 0)
+                + b"\x01\x01\x08\x0a" + b"\0" * 8 + data)
     return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, flags, 65535, 0, 0) + data
 
 
@@ -78,6 +81,9 @@ def main():
     bad_csum = bytearray(PACKETS["tcp_syn"])
     bad_csum[10] ^= 0xFF
     write("pkt", "bad_checksum", bytes(bad_csum))
+    # a 10 KiB TCP packet, as the host sends what its kernel aggregated:
+    # the enclave cuts it to its MTU
+    write("pkt", "tcp_super", ipv4(NET, ENCL, 6, tcp(443, 40000, 0x19, b"", opts=True) + bytes(range(256)) * 40))
     write("pkt", "options_ihl6", ipv4(NET, ENCL, 1, icmp(0), options=b"\x01\x01\x01\x00"))
 
     good = hello() + b"".join(frame(2, p) for p in PACKETS.values()) + frame(3, b"")
