@@ -65,6 +65,7 @@ if(HELP2MAN)
     add_custom_command(
       OUTPUT ${PROJECT_BINARY_DIR}/${prog}.8
       COMMAND ${HELP2MAN} --no-info --section 8 --name "${what}"
+              --source "remora ${PROJECT_VERSION}"
               --include ${PROJECT_SOURCE_DIR}/docs/man/${prog}.h2m
               --output ${PROJECT_BINARY_DIR}/${prog}.8 $<TARGET_FILE:${prog}>
       DEPENDS ${prog} ${PROJECT_SOURCE_DIR}/docs/man/${prog}.h2m
@@ -85,7 +86,6 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "remora developers")
 set(CPACK_PACKAGE_CONTACT "remora developers <remora@localhost>")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "remora developers <remora@localhost>")
-set(CPACK_PACKAGE_HOMEPAGE_URL "https://github.com/remora/remora")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -93,30 +93,37 @@ set(CPACK_COMPONENTS_ALL host enclave)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# Depends: the shared libraries the binaries link (dpkg-shlibdeps), plus
+# the programs the scripts run
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_HOST_PACKAGE_NAME remora-host)
 set(CPACK_DEBIAN_ENCLAVE_PACKAGE_NAME remora-enclave)
 set(CPACK_DEBIAN_HOST_PACKAGE_DEPENDS "iptables")
 set(CPACK_DEBIAN_ENCLAVE_PACKAGE_DEPENDS "iptables, iproute2")
+# first line: the summary; CPack indents the others by one space
 set(CPACK_COMPONENT_HOST_DESCRIPTION
     "remora host daemon: IP network for a Nitro Enclave over vsock
- remora-host runs on the parent instance as a systemd service. It sends the
- enclave's packets as the instance's own and passes the packets for the
- enclave's ports to it over vsock, so every unmodified program in the
- enclave has a real public IP interface. Settings: /etc/remora/host.conf.")
+remora-host runs on the parent instance as a systemd service. It sends the
+enclave's packets as the instance's own and passes the packets for the
+enclave's ports to it over vsock, so every unmodified program in the
+enclave has a real IP interface. The service is installed but not
+started: edit /etc/remora/host.conf, then systemctl enable --now
+remora-host.")
 set(CPACK_COMPONENT_ENCLAVE_DESCRIPTION
     "remora enclave daemon: a real IP interface inside a Nitro Enclave
- remora-enclave runs as PID 2 of the enclave image. It brings the enclave's
- network up, carries its packets to remora-host over vsock, checks every
- packet the (untrusted) host sends back, and starts the application.")
-# the settings file is the operator's: an upgrade keeps their edits; the
-# unit is re-read after install
+remora-enclave runs as PID 2 of the enclave image. It brings the enclave's
+network up, carries its packets to remora-host over vsock, checks every
+packet the (untrusted) host sends back, and starts the application.")
+# The settings file is the operator's: a conffile, so upgrades keep their
+# edits (CPack marks nothing in /etc by itself). The maintainer scripts
+# only tell systemd about the unit, and stop the service on removal; they
+# never enable, start or restart it.
 file(WRITE ${PROJECT_BINARY_DIR}/deb-host/conffiles "${REMORA_SYSCONF}/host.conf\n")
-file(WRITE ${PROJECT_BINARY_DIR}/deb-host/postinst
-     "#!/bin/sh\nset -e\nif [ -d /run/systemd/system ]; then\n\tsystemctl daemon-reload || true\nfi\n")
-file(CHMOD ${PROJECT_BINARY_DIR}/deb-host/postinst
-     PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
-                 GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 set(CPACK_DEBIAN_HOST_PACKAGE_CONTROL_EXTRA
-    "${PROJECT_BINARY_DIR}/deb-host/conffiles;${PROJECT_BINARY_DIR}/deb-host/postinst")
+    "${PROJECT_BINARY_DIR}/deb-host/conffiles")
+foreach(script postinst prerm postrm)
+  list(APPEND CPACK_DEBIAN_HOST_PACKAGE_CONTROL_EXTRA
+       "${PROJECT_SOURCE_DIR}/cmake/debian/host/${script}")
+endforeach()
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
