@@ -151,27 +151,63 @@ int app_signal(struct app *a, int sig)
 
 static struct sigaction app_saved[32];
 
+/* Append the decimal digits of @v to @buf at @n; async-signal-safe */
+static size_t app_put_num(char *buf, size_t n, size_t cap, unsigned long v)
+{
+	char d[20];
+	size_t k = 0;
+
+	do
+		d[k++] = (char)('0' + v % 10);
+	while ((v /= 10) && k < sizeof(d));
+	while (k && n < cap)
+		buf[n++] = d[--k];
+	return n;
+}
+
+/* Append the text @s to @buf at @n; async-signal-safe */
+static size_t app_put_str(char *buf, size_t n, size_t cap, const char *s)
+{
+	while (*s && n < cap)
+		buf[n++] = *s++;
+	return n;
+}
+
+/**
+ * app_crash_text() - the line remora-enclave prints when it crashes
+ * @sig:	the fatal signal
+ * @pid:	remora-enclave's process id
+ * @buf:	where the line goes (not NUL-terminated)
+ * @cap:	its size: a line that does not fit is cut
+ *
+ * Async-signal-safe: no allocation, no stdio, no locale.
+ *
+ * Return: its length
+ */
+size_t app_crash_text(int sig, long pid, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	n = app_put_str(buf, n, cap,
+			"remora-enclave: FATAL: crashed with signal ");
+	n = app_put_num(buf, n, cap, sig > 0 ? (unsigned long)sig : 0);
+	n = app_put_str(buf, n, cap, " (pid ");
+	n = app_put_num(buf, n, cap, pid > 0 ? (unsigned long)pid : 0);
+	return app_put_str(buf, n, cap, "); the enclave has no network\n");
+}
+
 /* Say loudly that remora-enclave crashed, then let the signal do what it
  * did before (ASan's report, a core dump): async-signal-safe calls only */
 static void app_crash(int sig)
 {
-	static const char head[] =
-		"remora-enclave: FATAL: crashed with signal ";
-	static const char tail[] = "; the enclave's network is down\n";
-	char num[4];
-	int n = 0;
+	char line[128];
+	size_t n = app_crash_text(sig, (long)getpid(), line, sizeof(line));
 
-	if (sig >= 100)
-		num[n++] = (char)('0' + sig / 100);
-	if (sig >= 10)
-		num[n++] = (char)('0' + sig / 10 % 10);
-	num[n++] = (char)('0' + sig % 10);
-	if (write(STDERR_FILENO, head, sizeof(head) - 1) < 0 ||
-	    write(STDERR_FILENO, num, (size_t)n) < 0 ||
-	    write(STDERR_FILENO, tail, sizeof(tail) - 1) < 0) {
+	if (write(STDERR_FILENO, line, n) < 0) {
 		/* nothing more can be done */
 	}
-	sigaction(sig, &app_saved[sig], NULL);
+	if (sig > 0 && sig < (int)(sizeof(app_saved) / sizeof(app_saved[0])))
+		sigaction(sig, &app_saved[sig], NULL);
 	raise(sig);
 }
 

@@ -188,9 +188,11 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			cfg->setup_net = 1;
 			break;
 		case ENCLAVE_OPT_MTU:
-			cfg->net.mtu =
-				opts_u32("--mtu", optarg, NETSETUP_MIN_MTU,
-					 NETSETUP_MAX_MTU);
+			if (netsetup_parse_mtu(optarg, &cfg->net.mtu))
+				opts_usage_error("--mtu: '%s' is not a number "
+						 "from %u to %u",
+						 optarg, NETSETUP_MIN_MTU,
+						 NETSETUP_MAX_MTU);
 			break;
 		case ENCLAVE_OPT_PORTS:
 			if (netsetup_parse_range(optarg, &cfg->net.ports_lo,

@@ -59,6 +59,28 @@ int netsetup_parse_range(const char *s, uint16_t *lo, uint16_t *hi)
 }
 
 /**
+ * netsetup_parse_mtu() - parse the MTU of lo
+ * @s:		text, decimal
+ * @mtu:	result
+ *
+ * Return: 0, or -1 unless NETSETUP_MIN_MTU <= @s <= NETSETUP_MAX_MTU
+ */
+int netsetup_parse_mtu(const char *s, uint32_t *mtu)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v < NETSETUP_MIN_MTU || v > NETSETUP_MAX_MTU)
+		return -1;
+	*mtu = (uint32_t)v;
+	return 0;
+}
+
+/**
  * netsetup_rules_text() - the rules file with the queue number put in
  * @in:		rules text; every "--queue-num 0" is the queue
  * @queue:	queue number
@@ -138,7 +160,9 @@ static int netsetup_nl(struct mnl_socket *nl, struct nlmsghdr *nlh)
 static void netsetup_fail(const char *what, int err)
 {
 	die("--setup-net: cannot %s: %s%s", what, strerror(-err),
-	    err == -EPERM ? " (needs CAP_NET_ADMIN: run as root)" : "");
+	    err == -EPERM || err == -EACCES
+		    ? " (needs CAP_NET_ADMIN: run as root)"
+		    : "");
 }
 
 static void netsetup_link(struct mnl_socket *nl, int ifindex, uint32_t mtu)
@@ -277,6 +301,8 @@ static void netsetup_rules(const char *path, uint16_t queue)
 	static char in[NETSETUP_RULES_MAX], out[NETSETUP_RULES_MAX + 64];
 	char *const del[] = {"iptables", "-w",	       "-D", "OUTPUT",
 			     "-j",	 "REMORA-OUT", NULL};
+	char *const flush[] = {"iptables", "-w", "-F", "REMORA-OUT", NULL};
+	char *const drop[] = {"iptables", "-w", "-X", "REMORA-OUT", NULL};
 	char *const restore[] = {"iptables-restore", "-w", "--noflush", NULL};
 	ssize_t n;
 	int fd, rc, i;
@@ -298,10 +324,13 @@ static void netsetup_rules(const char *path, uint16_t queue)
 		die("--setup-net: the rules file %s sends nothing to a queue "
 		    "(no '" NETSETUP_RULES_QUEUE_TOKEN "')",
 		    path);
-	/* a restart replaces the rules: drop the jump a previous run left */
+	/* a restart replaces the rules: remove the jumps and the chain a
+	 * previous run left (each fails harmlessly when there is none) */
 	for (i = 0; i < 16; i++)
 		if (netsetup_exec(del, NULL))
 			break;
+	netsetup_exec(flush, NULL);
+	netsetup_exec(drop, NULL);
 	rc = netsetup_exec(restore, out);
 	if (rc == 127)
 		die("--setup-net: cannot run iptables-restore: is iptables in "

@@ -3,6 +3,7 @@
 #ifndef REMORA_NETSETUP_H
 #define REMORA_NETSETUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define NETSETUP_DEFAULT_MTU	   9001
@@ -31,6 +32,7 @@ struct netsetup {
 	const char *rules;
 };
 
+int netsetup_parse_mtu(const char *s, uint32_t *mtu);
 int netsetup_parse_range(const char *s, uint16_t *lo, uint16_t *hi);
 int netsetup_rules_text(const char *in, uint16_t queue, char *out, size_t cap);
 void netsetup_run(const struct netsetup *ns);

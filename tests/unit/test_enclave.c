@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora - unit tests of remora-enclave's PID 2 helpers: the port range of
- * --ports, the queue number put in the rules, the exit status it takes from
- * its application (netsetup.c, app.c) */
+ * --ports, lo's MTU of --mtu, the queue number put in the rules, the exit
+ * status it takes from its application, its crash line (netsetup.c, app.c) */
 
 #include <setjmp.h>
 #include <signal.h>
@@ -39,6 +39,30 @@ static void test_port_range(void **state)
 	assert_int_equal(netsetup_parse_range("1--2", &lo, &hi), -1);
 	assert_int_equal(netsetup_parse_range("1-2x", &lo, &hi), -1);
 	assert_int_equal(netsetup_parse_range("", &lo, &hi), -1);
+}
+
+static void test_mtu(void **state)
+{
+	uint32_t mtu = 0;
+
+	(void)state;
+	assert_int_equal(netsetup_parse_mtu("9001", &mtu), 0);
+	assert_int_equal(mtu, 9001);
+	assert_int_equal(netsetup_parse_mtu("1280", &mtu), 0);
+	assert_int_equal(mtu, 1280);
+	assert_int_equal(netsetup_parse_mtu("65536", &mtu), 0);
+	assert_int_equal(mtu, 65536);
+	assert_int_equal(netsetup_parse_mtu("1279", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("65537", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("0", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("-1500", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("+1500", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu(" 1500", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("1500 ", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("0x5dc", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("99999999999999999999", &mtu), -1);
+	assert_int_equal(netsetup_parse_mtu("", &mtu), -1);
+	assert_int_equal(mtu, 65536); /* refusals leave it alone */
 }
 
 static void test_rules_queue_number(void **state)
@@ -115,14 +139,38 @@ static void test_exit_status(void **state)
 	assert_int_equal(app_exit_status(st), 0);
 }
 
+static void test_crash_text(void **state)
+{
+	char buf[128];
+	size_t n;
+
+	(void)state;
+	n = app_crash_text(11, 2, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "remora-enclave: FATAL: crashed with signal "
+				 "11 (pid 2); the enclave has no network\n");
+	n = app_crash_text(6, 4194304, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "remora-enclave: FATAL: crashed with signal "
+				 "6 (pid 4194304); the enclave has no "
+				 "network\n");
+	/* cut, never overrun */
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(app_crash_text(11, 2, buf, 10), 10);
+	assert_memory_equal(buf, "remora-enc", 10);
+	assert_int_equal(buf[10], 'x');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_range),
+		cmocka_unit_test(test_mtu),
 		cmocka_unit_test(test_rules_queue_number),
 		cmocka_unit_test(test_rules_every_queue_and_only_whole_tokens),
 		cmocka_unit_test(test_rules_refused),
 		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_crash_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
