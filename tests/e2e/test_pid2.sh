@@ -22,13 +22,15 @@ e2e_http_file outbound 8080 "$E2E_TMP/outbound.bin"
 e2e_wait_listen in_net tcp 8080 || exit 1
 
 # boot NAME [remora-enclave flags] -- APP...: PID 1 = mini_init, PID 2 =
-# remora-enclave; the init records the exit status in $E2E_TMP/NAME/status
+# remora-enclave; the init records the exit status in $E2E_TMP/NAME/status.
+# RUNAS: a command remora-enclave is started through (it execs, so PID 2)
 boot() {
 	local name=$1
 	shift
 	mkdir -p "$E2E_TMP/$name"
+	# shellcheck disable=SC2086 # RUNAS is a command and its arguments
 	e2e_bg "$name" encl unshare --pid --fork --mount-proc env INIT_DIR="$E2E_TMP/$name" \
-		sh "$E2E_ROOT/tests/e2e/mini_init.sh" "$E2E_BUILD/remora-enclave" --setup-net \
+		sh "$E2E_ROOT/tests/e2e/mini_init.sh" ${RUNAS:-} "$E2E_BUILD/remora-enclave" --setup-net \
 		--address "$E2E_HOST_IP" --link "unix:$E2E_TMP/link.sock" \
 		--control "$E2E_TMP/$name/ctl" --rules "$E2E_ROOT/scripts/enclave.rules" "$@"
 }
@@ -72,7 +74,14 @@ check "the application is remora-enclave's child" \
 pid=$(encl_pid)
 check "remora-enclave keeps only CAP_NET_ADMIN" \
 	test "$(awk '/^CapEff:/ {print $2}' /proc/"$pid"/status)" = 0000000000001000
-app=$(pgrep -f pid2_app.py | head -1)
+read -r nspid _ <"$APPDIR/app-pid"
+app=
+for p in $(pgrep -x python3); do
+	grep -q "^NSpid:.*[[:space:]]$nspid$" /proc/"$p"/status 2>/dev/null && app=$p
+done
+check "the application's process is found" test -n "$app"
+check_eq "the application inherits no socket of remora-enclave (only its own listener)" 1 \
+	"$(find /proc/"$app"/fd -lname 'socket:*' | wc -l)"
 check "the application keeps the image's privileges" \
 	test "$(awk '/^CapEff:/ {print $2}' /proc/"$app"/status)" != 0000000000001000
 st=$("$E2E_BUILD/remora-enclave" --stats --control "$E2E_TMP/main/ctl" | awk '$1 == "link_state" {print $2}')
@@ -88,6 +97,7 @@ check "and why it stopped" grep -q "the application exited with status 42: stopp
 boot again --app-wait 0 -- sh -c 'exit 3'
 check_eq "an application that exits 3 makes remora-enclave exit 3" 3 "$(status again)"
 check_eq "set up twice, the rules are there once" 1 "$(in_encl iptables -S OUTPUT | grep -c -- '-j REMORA-OUT')"
+check_eq "and REMORA-OUT holds its two rules, not four" 2 "$(in_encl iptables -S REMORA-OUT | grep -c -- '^-A')"
 
 boot missing --app-wait 0 -- /nonexistent/app
 check_eq "a missing application: exit status 127" 127 "$(status missing)"
@@ -100,6 +110,25 @@ check "and says what is wrong" grep -q -- "--mtu: '100' is not a number from 128
 boot norules --rules /nonexistent.rules -- sh -c 'exit 0'
 check_eq "a missing rules file: exit status 1" 1 "$(status norules)"
 check "and says which file" grep -q "cannot read the rules file /nonexistent.rules" "$E2E_TMP/norules.log"
+
+# no CAP_NET_ADMIN (a plain user): named, exit 1, nothing started
+RUNAS="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all" \
+	boot noadmin -- sh -c 'exit 0'
+check_eq "without CAP_NET_ADMIN: exit status 1" 1 "$(status noadmin)"
+check "and says which step and why" \
+	grep -q "cannot bring lo up with its MTU: Operation not permitted (needs CAP_NET_ADMIN" "$E2E_TMP/noadmin.log"
+
+# no remora-host at the end of the link: the application starts after
+# --app-wait anyway, with a warning; SIGINT is passed on as SIGTERM is
+boot nolink --link "unix:$E2E_TMP/nobody.sock" --app-wait 1 -- python3 -c \
+	'import signal, sys, time; signal.signal(signal.SIGINT, lambda *a: sys.exit(7)); open(sys.argv[1], "w").close(); time.sleep(30)' \
+	"$E2E_TMP/nolink/app-up"
+e2e_wait_log "$E2E_TMP/nolink.log" "starting" 10
+check "no link after --app-wait: the application starts anyway, with a warning" \
+	grep -q "warn: no link to remora-host after 1 s: starting python3" "$E2E_TMP/nolink.log"
+for _ in $(seq 50); do [ -e "$E2E_TMP/nolink/app-up" ] && break; sleep 0.1; done
+kill -INT "$(encl_pid)"
+check_eq "SIGINT reaches the application, whose status (7) remora-enclave exits with" 7 "$(status nolink)"
 
 # the example image's own settings and application (scripts/enclave/),
 # with only the address of the link and of the rules changed for the test
@@ -129,7 +158,7 @@ kill -SEGV "$(encl_pid)"
 st=$(status crash)
 check "remora-enclave killed by SIGSEGV: the init sees it die of the signal ($st)" \
 	sh -c "[ '$st' = 139 ] || [ '$st' = 134 ]"
-check "the crash is logged loudly" grep -q "remora-enclave: FATAL: crashed with signal 11; the enclave's network is down" "$E2E_TMP/crash.log"
+check "the crash is logged loudly" grep -q "remora-enclave: FATAL: crashed with signal 11 (pid 2); the enclave has no network" "$E2E_TMP/crash.log"
 sleep 0.5
 check "the application does not outlive remora-enclave" sh -c "! pgrep -f '^sleep 30$' >/dev/null"
 e2e_done
