@@ -8,8 +8,11 @@
 # Two components, one per package: "host" (the parent instance) and
 # "enclave" (the enclave image). The installed paths follow the prefix: the
 # systemd unit is written with the prefix's sbin and sysconfdir, and
-# remora-enclave looks for its rules in the prefix's datadir. Packages are
-# built from a tree configured with CMAKE_INSTALL_PREFIX=/usr (build.sh).
+# remora-enclave looks for its rules in the prefix's datadir, both as
+# configured (`cmake --install --prefix` moves the files, not these paths).
+# Packages are built from a tree configured with CMAKE_INSTALL_PREFIX=/usr
+# (build.sh). The host package's maintainer scripts are in cmake/debian/host.
+# tests/pkg/test_package.sh checks all of it.
 
 set(REMORA_SYSCONF "${CMAKE_INSTALL_FULL_SYSCONFDIR}/remora")
 
@@ -40,16 +43,22 @@ install(FILES scripts/enclave.rules
         DESTINATION ${CMAKE_INSTALL_DATADIR}/remora COMPONENT enclave)
 
 # --- documentation, in each package's own directory -------------------------------
-file(GLOB REMORA_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
+# the guides, and the images they show
+file(GLOB REMORA_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md
+     ${PROJECT_SOURCE_DIR}/docs/*.png)
 foreach(comp host enclave)
   install(FILES README.md LICENSE ${REMORA_DOCS}
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-${comp}
           COMPONENT ${comp})
 endforeach()
+# the example enclave image, whole: docker build works from this folder
+# once the package is copied in
+set(REMORA_EXAMPLE ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-enclave/example-image)
 install(FILES scripts/enclave/Dockerfile scripts/enclave/enclave.conf
               scripts/enclave/README.md
-        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-enclave/example-image
-        COMPONENT enclave)
+        DESTINATION ${REMORA_EXAMPLE} COMPONENT enclave)
+install(DIRECTORY scripts/enclave/app DESTINATION ${REMORA_EXAMPLE}
+        USE_SOURCE_PERMISSIONS COMPONENT enclave)
 
 # --- man pages: generated from --help (one source), plus docs/man/*.h2m -----
 find_program(HELP2MAN help2man)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# remora's whole test suite: build (plain and ASan+UBSan), format and static
-# checks, unit and end-to-end tests (ctest) on both builds, then a bounded
-# fuzzing run of what remora-enclave reads from the host.
+# remora's whole test suite: build (plain and ASan+UBSan), the Debian
+# packages, format and static checks, unit, end-to-end and package tests
+# (ctest) on both builds, then a bounded fuzzing run of what remora-enclave
+# reads from the host.
 # End-to-end tests need root; without it they report themselves skipped.
 set -u
 cd "$(dirname "$0")/.."
@@ -11,6 +12,16 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "build: build/ and build-asan/"
 scripts/build.sh --asan || exit 1
+
+# before the tests: tests/pkg/test_package.sh checks these very packages
+step "packages: cpack into build/packages/"
+rm -f build/packages/*.deb
+if cpack --config build/CPackConfig.cmake -B build/packages >build/cpack.log 2>&1; then
+	ls build/packages/*.deb
+else
+	cat build/cpack.log
+	status=1
+fi
 
 step "format: clang-format --dry-run (.clang-format)"
 if command -v clang-format >/dev/null; then
@@ -45,14 +56,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "tests on the release build"
 ctest --test-dir build --output-on-failure || status=1
-
-step "packages: build/packages/remora-{host,enclave}_*.deb"
-if cpack --config build/CPackConfig.cmake -B build/packages >build/cpack.log 2>&1; then
-	ls build/packages/*.deb
-else
-	cat build/cpack.log
-	status=1
-fi
 
 step "fuzzing: ${FUZZ_SECONDS:-60} s per target (scripts/fuzz.sh)"
 scripts/fuzz.sh || status=1

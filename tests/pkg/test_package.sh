@@ -1,107 +1,210 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# The Debian packages and the install rules: builds both packages from the
-# build tree (cpack), checks their file lists, control fields and
-# conffiles, runs the binaries and renders the man pages from the unpacked
-# packages, verifies the installed systemd unit, checks that the example
-# enclave image matches the enclave package, and that `cmake --install`
-# installs the same files.
+# The Debian packages and the install rules. Takes the packages scripts/test.sh
+# built in $REMORA_BUILD/packages when they are newer than the build, else
+# builds them with cpack into a temporary directory (from $REMORA_BUILD, or
+# from a build of its own configured for /usr when $REMORA_BUILD is not).
+# Checks each package's files, control fields, conffiles and maintainer
+# scripts; unpacks them and runs both daemons and renders both man pages from
+# the unpacked tree; verifies the installed systemd unit and the example
+# enclave image; installs, upgrades, removes and purges them with dpkg in a
+# throw-away root (as root only; the machine's own dpkg database is never
+# used); and checks what `cmake --install` installs, relocated too.
+# Skipped (exit 77) only without dpkg-deb.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${REMORA_BUILD:-$ROOT/build}
 NAME=test_package
 FAILS=0
 PASSES=0
-ok() { echo "[$NAME] ok - $*"; PASSES=$((PASSES + 1)); }
-not_ok() { echo "[$NAME] FAIL - $*"; FAILS=$((FAILS + 1)); }
+log() { echo "[$NAME] $*"; }
+ok() { log "ok - $*"; PASSES=$((PASSES + 1)); }
+not_ok() { log "FAIL - $*"; FAILS=$((FAILS + 1)); }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi; }
-skip() { echo "[$NAME] SKIP: $*"; exit 77; }
+quiet() { "$@" >/dev/null 2>&1; }
+# glob_match STRING PATTERN
+glob_match() { [[ $1 == $2 ]]; }
+# check_match DESCRIPTION ERE TEXT
+check_match() { if grep -Eq -- "$2" <<<"$3"; then ok "$1"; else not_ok "$1 ('$3' does not match '$2')"; fi; }
+done_() { log "$PASSES passed, $FAILS failed"; [ "$FAILS" = 0 ]; exit; }
 
-command -v dpkg-deb >/dev/null || skip "needs dpkg-deb"
-command -v cpack >/dev/null || skip "needs cpack"
-[ -f "$BUILD/CPackConfig.cmake" ] || skip "no CPack configuration in $BUILD"
-prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$BUILD/CMakeCache.txt")
-[ "$prefix" = /usr ] || skip "$BUILD is configured for $prefix; packages are built with CMAKE_INSTALL_PREFIX=/usr"
-grep -q "HELP2MAN:FILEPATH=/" "$BUILD/CMakeCache.txt" || skip "help2man was not found when $BUILD was configured"
+command -v dpkg-deb >/dev/null || { log "SKIP: needs dpkg-deb"; exit 77; }
 
 TMP=$(mktemp -d /tmp/remora-pkg.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-version=$("$BUILD/remora-host" --version | awk '{print $2}')
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt" 2>/dev/null; }
 
-cpack --config "$BUILD/CPackConfig.cmake" -B "$TMP/out" >"$TMP/cpack.log" 2>&1
-check_eq "cpack builds the packages" 0 $?
-HOST=$TMP/out/remora-host_${version}_amd64.deb
-ENCL=$TMP/out/remora-enclave_${version}_amd64.deb
-[ "$(dpkg --print-architecture)" = amd64 ] || {
-	HOST=$(ls "$TMP"/out/remora-host_*.deb)
-	ENCL=$(ls "$TMP"/out/remora-enclave_*.deb)
-}
-check "remora-host_${version}_*.deb is built" test -f "$HOST"
-check "remora-enclave_${version}_*.deb is built" test -f "$ENCL"
+# --- the build tree: packages are built from one configured for /usr --------
+if [ "$(cache CMAKE_INSTALL_PREFIX)" != /usr ] || [ ! -f "$BUILD/CPackConfig.cmake" ]; then
+	log "$BUILD is not configured for /usr (or has no CPack configuration): building one in $TMP/build"
+	BUILD=$TMP/build
+	if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_INSTALL_PREFIX=/usr -DREMORA_TESTS=OFF &&
+		cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)"; } >"$TMP/build.log" 2>&1; then
+		tail -30 "$TMP/build.log"
+		not_ok "a build configured for /usr"
+		done_
+	fi
+fi
+version=$(cache CMAKE_PROJECT_VERSION)
+arch=$(dpkg --print-architecture)
+check_match "the project has a version ($version)" '^[0-9]+\.[0-9]+\.[0-9]+' "$version"
+man_pages=1
+if ! grep -q '^HELP2MAN:FILEPATH=/' "$BUILD/CMakeCache.txt"; then
+	not_ok "help2man was not found when $BUILD was configured: the packages have no man pages (apt-get install help2man)"
+	man_pages=0
+fi
 
-files() { dpkg-deb -c "$1" | awk '{print $6}' | grep -v '/$' | sed 's|^\./|/|' | sort; }
-docs() { for f in LICENSE README.md "$ROOT"/docs/*.md; do echo "/usr/share/doc/$1/$(basename "$f")"; done; }
-want_host=$( (printf '%s\n' /etc/remora/host.conf /usr/lib/systemd/system/remora-host.service \
-	/usr/sbin/remora-host /usr/sbin/remora-host-rules /usr/share/man/man8/remora-host.8
-	docs remora-host) | sort)
-want_encl=$( (printf '%s\n' /usr/sbin/remora-enclave /usr/sbin/remora-enclave-net \
-	/usr/share/remora/enclave.rules /usr/share/man/man8/remora-enclave.8 \
-	/usr/share/doc/remora-enclave/example-image/Dockerfile \
-	/usr/share/doc/remora-enclave/example-image/README.md \
-	/usr/share/doc/remora-enclave/example-image/enclave.conf
-	docs remora-enclave) | sort)
-check_eq "remora-host's files" "$want_host" "$(files "$HOST")"
-check_eq "remora-enclave's files" "$want_encl" "$(files "$ENCL")"
-
-field() { dpkg-deb -f "$1" "$2"; }
-check_eq "remora-host: Package" remora-host "$(field "$HOST" Package)"
-check_eq "remora-enclave: Package" remora-enclave "$(field "$ENCL" Package)"
-check_eq "remora-host: Version" "$version" "$(field "$HOST" Version)"
-check_eq "remora-enclave: Version" "$version" "$(field "$ENCL" Version)"
-for p in "$HOST" "$ENCL"; do
-	n=$(field "$p" Package)
-	for dep in libnetfilter-queue1 libmnl0 libev4 libc6 iptables; do
-		check "$n depends on $dep" grep -q "\b$dep\b" <<<"$(field "$p" Depends)"
+# --- the packages: test.sh's when current, else built here ------------------
+PKGS=$BUILD/packages
+HOST=$PKGS/remora-host_${version}_$arch.deb
+ENCL=$PKGS/remora-enclave_${version}_$arch.deb
+current=1
+for f in "$HOST" "$ENCL"; do
+	[ -f "$f" ] || current=0
+	for dep in "$BUILD/remora-host" "$BUILD/remora-enclave" "$BUILD/CPackConfig.cmake" "$BUILD"/*.8; do
+		[ ! -e "$dep" ] || [ "$f" -nt "$dep" ] || current=0
 	done
-	check_eq "$n: Section" net "$(field "$p" Section)"
-	check "$n has a description" test -n "$(field "$p" Description)"
 done
-check "remora-enclave depends on iproute2 (remora-enclave-net)" grep -q iproute2 <<<"$(field "$ENCL" Depends)"
-dpkg-deb -e "$HOST" "$TMP/host-ctl"
-check_eq "host.conf is a conffile: upgrades keep the operator's settings" /etc/remora/host.conf "$(cat "$TMP/host-ctl/conffiles")"
-check "the postinst only reloads systemd, never starts the service" \
-	sh -c "! grep -Eq 'start|enable' '$TMP/host-ctl/postinst' && grep -q daemon-reload '$TMP/host-ctl/postinst'"
+if [ "$current" = 1 ]; then
+	log "packages: $PKGS (built by scripts/test.sh)"
+else
+	PKGS=$TMP/out
+	log "packages: none current in $BUILD/packages, cpack into $PKGS"
+	cpack --config "$BUILD/CPackConfig.cmake" -B "$PKGS" >"$TMP/cpack.log" 2>&1
+	rc=$?
+	check_eq "cpack builds the packages" 0 "$rc"
+	[ "$rc" = 0 ] || cat "$TMP/cpack.log"
+	check_eq "cpack warns about nothing" "" "$(grep -i 'warn' "$TMP/cpack.log")"
+fi
+HOST=$PKGS/remora-host_${version}_$arch.deb
+ENCL=$PKGS/remora-enclave_${version}_$arch.deb
+check "$(basename "$HOST") exists" test -f "$HOST"
+check "$(basename "$ENCL") exists" test -f "$ENCL"
+check_eq "no other package" 2 "$(find "$PKGS" -maxdepth 1 -name '*.deb' | wc -l)"
+[ -f "$HOST" ] && [ -f "$ENCL" ] || done_
 
-# unpacked, as installed
+# --- file lists -----------------------------------------------------------------
+files() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./|/|' | sort; }
+docs() {
+	local f
+	for f in "$ROOT"/LICENSE "$ROOT"/README.md "$ROOT"/docs/*.md "$ROOT"/docs/*.png; do
+		[ -e "$f" ] && echo "/usr/share/doc/$1/$(basename "$f")"
+	done
+}
+manpage() { [ "$man_pages" = 0 ] || echo "/usr/share/man/man8/$1.8"; }
+example=/usr/share/doc/remora-enclave/example-image
+want_host=$( (
+	printf '%s\n' /etc/remora/host.conf /usr/lib/systemd/system/remora-host.service \
+		/usr/sbin/remora-host /usr/sbin/remora-host-rules
+	manpage remora-host
+	docs remora-host
+) | sort)
+want_encl=$( (
+	printf '%s\n' /usr/sbin/remora-enclave /usr/sbin/remora-enclave-net /usr/share/remora/enclave.rules
+	manpage remora-enclave
+	docs remora-enclave
+	(cd "$ROOT/scripts/enclave" && find Dockerfile README.md enclave.conf app -type f) | sed "s|^|$example/|"
+) | sort)
+got_host=$(files "$HOST")
+got_encl=$(files "$ENCL")
+check_eq "remora-host's files" "$want_host" "$got_host"
+check_eq "remora-enclave's files" "$want_encl" "$got_encl"
+lacks() { ! grep -Eq -- "$1" <<<"$2"; }
+check "remora-host does not hold remora-enclave's programs or rules" \
+	lacks 'remora-enclave(-net|\.8)?$|enclave\.rules$' "$got_host"
+check "remora-enclave does not hold remora-host's programs, unit or settings" \
+	lacks 'remora-host(-rules|\.service|\.8)?$|host\.conf$' "$got_encl"
+check_eq "the two packages share no file" "" "$(comm -12 <(echo "$got_host") <(echo "$got_encl"))"
+modes=$( (dpkg-deb -c "$HOST" && dpkg-deb -c "$ENCL") | grep '^-')
+check_eq "programs are root:root 0755" "" \
+	"$(grep -E '/sbin/|app/run.sh' <<<"$modes" | grep -v '^-rwxr-xr-x root/root ')"
+check_eq "other files are root:root 0644" "" \
+	"$(grep -Ev '/sbin/|app/run.sh' <<<"$modes" | grep -v '^-rw-r--r-- root/root ')"
+
+# --- control fields ---------------------------------------------------------------
+field() { dpkg-deb -f "$1" "$2"; }
+# every line of a long description starts with one space, not two (verbatim)
+description_ok() { [ -n "$1" ] && ! grep -q '^  ' <<<"$1" && ! grep -qv '^ ' <<<"$1"; }
+for p in "$HOST" "$ENCL"; do
+	n=$(basename "$p" | cut -d_ -f1)
+	check_eq "$n: Package" "$n" "$(field "$p" Package)"
+	check_eq "$n: Version (the project's)" "$version" "$(field "$p" Version)"
+	check_eq "$n: Architecture" "$arch" "$(field "$p" Architecture)"
+	check_eq "$n: Section" net "$(field "$p" Section)"
+	check_match "$n: Maintainer" '^remora developers' "$(field "$p" Maintainer)"
+	deps=$(field "$p" Depends | tr ',' '\n' | sed 's/^ *//')
+	for dep in libnetfilter-queue1 'libmnl[01]' libev4 libc6 iptables; do
+		check_match "$n depends on $dep" "^$dep( |$)" "$deps"
+	done
+	control=$(dpkg-deb -I "$p" control)
+	check_match "$n: a one-line summary" '^Description: remora [a-z]+ daemon: .{10,}' \
+		"$(grep '^Description:' <<<"$control")"
+	desc=$(awk '/^Description:/ {d = 1; next} d && /^ / {print; next} {d = 0}' <<<"$control")
+	check "$n: a long description, no verbatim lines" description_ok "$desc"
+done
+check_match "remora-enclave depends on iproute2 (remora-enclave-net)" '(^|, )iproute2( |,|$)' "$(field "$ENCL" Depends)"
+
+# --- conffiles and maintainer scripts ---------------------------------------------
+dpkg-deb -e "$HOST" "$TMP/host-ctl"
+dpkg-deb -e "$ENCL" "$TMP/encl-ctl"
+check_eq "host.conf is a conffile: upgrades keep the operator's settings" \
+	/etc/remora/host.conf "$(cat "$TMP/host-ctl/conffiles" 2>/dev/null)"
+check_eq "remora-host's control files" "conffiles control md5sums postinst postrm prerm" \
+	"$(ls "$TMP/host-ctl" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "remora-enclave has no conffiles and no maintainer scripts" "control md5sums" \
+	"$(ls "$TMP/encl-ctl" | tr '\n' ' ' | sed 's/ $//')"
+for s in postinst prerm postrm; do
+	f=$TMP/host-ctl/$s
+	check "remora-host $s: valid sh" sh -n "$f"
+	# only 'systemctl daemon-reload' and 'systemctl stop remora-host.service'
+	calls=$(grep -o 'systemctl [a-z-]*[^|;&]*' "$f" | sed 's/ *$//' | grep -Ev '^systemctl (daemon-reload|stop remora-host.service)( \|\| true)?$')
+	check_eq "remora-host $s never enables, starts or restarts the service" "" "$calls"
+	check "remora-host $s does nothing to systemd in a dpkg --root install" grep -q 'DPKG_ROOT' "$f"
+done
+
+# --- unpacked: the programs, the man pages, the unit ----------------------------
 dpkg-deb -x "$HOST" "$TMP/root"
 dpkg-deb -x "$ENCL" "$TMP/root"
-check_eq "remora-host --version from the package" "remora-host $version (link protocol 1)" \
-	"$("$TMP/root/usr/sbin/remora-host" --version)"
-check_eq "remora-enclave --version from the package" "remora-enclave $version (link protocol 1)" \
-	"$("$TMP/root/usr/sbin/remora-enclave" --version)"
+for d in remora-host remora-enclave; do
+	out=$("$TMP/root/usr/sbin/$d" --version 2>&1)
+	check_match "$d --version from the package: $out" "^$d $version( |$)" "$out"
+done
 check "remora-enclave looks for its rules where the package puts them" \
 	grep -q "/usr/share/remora/enclave.rules" <<<"$("$TMP/root/usr/sbin/remora-enclave" --help)"
+for s in remora-host-rules remora-enclave-net; do
+	check "$s from the package: --help" quiet "$TMP/root/usr/sbin/$s" --help
+done
 for m in remora-host remora-enclave; do
 	page=$TMP/root/usr/share/man/man8/$m.8
-	if command -v man >/dev/null; then
-		warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
-		check_eq "man $m renders without warnings" "" "$warn"
+	[ -f "$page" ] || continue
+	if command -v groff >/dev/null; then
+		check_eq "man $m: groff -man -ww without warnings" "" "$(groff -man -ww -z "$page" 2>&1)"
 	fi
-	text=$(MANWIDTH=200 man -l "$page" 2>/dev/null || groff -man -Tutf8 "$page")
+	if command -v man >/dev/null; then
+		check_eq "man $m: man --warnings without warnings" "" \
+			"$(MANWIDTH=80 command man --warnings -l "$page" 2>&1 >/dev/null)"
+		text=$(MANWIDTH=200 command man -l "$page" 2>/dev/null)
+	else
+		text=$(groff -man -Tutf8 "$page" 2>/dev/null)
+	fi
 	missing=
 	for flag in $("$TMP/root/usr/sbin/$m" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' | sed 's/.*--//'); do
 		grep -q -- "--$flag" <<<"$text" || missing="$missing $flag"
 	done
 	check_eq "man $m documents every flag of --help" "" "$missing"
-	check "man $m has its FILES and SEE ALSO" sh -c "grep -q '^FILES' <<'E'
-$text
-E
-"
+	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS FILES EXAMPLES "SEE ALSO"; do
+		check "man $m: section $sec" grep -q "^$sec\$" <<<"$text"
+	done
+	check_match "man $m: footer names the version" "remora $version" "$(tail -1 <<<"$text")"
 done
 unit=$TMP/root/usr/lib/systemd/system/remora-host.service
 check "the installed unit runs the installed daemon with the settings file" \
 	grep -q "^ExecStart=/usr/sbin/remora-host --config /etc/remora/host.conf$" "$unit"
+docfile=$(grep -o 'file://[^ ]*' "$unit" | sed 's|^file://||')
+check "the installed unit's Documentation= file is in the package ($docfile)" \
+	test -n "$docfile" -a -f "$TMP/root$docfile"
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$TMP/root/lib/systemd" "$TMP/root/bin"
 	cp -r /lib/systemd/system "$TMP/root/lib/systemd/"
@@ -112,33 +215,93 @@ if command -v systemd-analyze >/dev/null; then
 	check_eq "systemd-analyze verify of the installed unit: status" 0 "$rc"
 	check_eq "systemd-analyze verify of the installed unit: no warning" "" "$out"
 fi
-
-# the example enclave image matches the package
-df=$ROOT/scripts/enclave/Dockerfile
-for src in $(awk '$1 == "COPY" {print $2}' "$df"); do
-	case "$src" in
-	remora-enclave_*.deb) check "Dockerfile: COPY $src matches the package's name" \
-		sh -c "case '$(basename "$ENCL")' in $src) exit 0;; esac; exit 1" ;;
-	*) check "Dockerfile: COPY $src exists" test -e "$ROOT/scripts/enclave/$src" ;;
-	esac
-done
-entry=$(sed -n 's/^ENTRYPOINT \["\([^"]*\)".*/\1/p' "$df")
-check "Dockerfile: the entry point $entry is in the package" test -x "$TMP/root$entry"
-rules=$(sed -n 's/^rules = //p' "$ROOT/scripts/enclave/enclave.conf")
-check "enclave.conf: the rules file $rules is in the package" test -f "$TMP/root$rules"
-"$TMP/root/usr/sbin/remora-enclave" --config "$ROOT/scripts/enclave/enclave.conf" --stats \
-	--control "$TMP/none.sock" >/dev/null 2>"$TMP/conf.err"
-check_eq "enclave.conf is valid for remora-enclave (exit 1: no daemon, not 2: bad settings)" 1 $?
 "$TMP/root/usr/sbin/remora-host" --config "$TMP/root/etc/remora/host.conf" --stats \
 	--control "$TMP/none.sock" >/dev/null 2>&1
-check_eq "the packaged host.conf is valid for remora-host" 1 $?
+check_eq "the packaged host.conf is valid for remora-host (exit 1: no daemon, not 2: bad settings)" 1 $?
 
-# cmake --install puts the same files in place
+# --- the example enclave image, as packaged ---------------------------------------
+ex=$TMP/root$example
+for src in $(awk '$1 == "COPY" {print $2}' "$ex/Dockerfile"); do
+	case "$src" in
+	remora-enclave_*.deb) check "Dockerfile: COPY $src matches the package's name" \
+		glob_match "$(basename "$ENCL")" "$src" ;;
+	*) check "Dockerfile: COPY $src is in the packaged example" test -e "$ex/$src" ;;
+	esac
+done
+entry=$(sed -n 's/^ENTRYPOINT \["\([^"]*\)".*/\1/p' "$ex/Dockerfile")
+check "Dockerfile: the entry point $entry is in the package" test -x "$TMP/root$entry"
+rules=$(sed -n 's/^rules = //p' "$ex/enclave.conf")
+check "enclave.conf: the rules file $rules is in the package" test -f "$TMP/root$rules"
+"$TMP/root/usr/sbin/remora-enclave" --config "$ex/enclave.conf" --stats \
+	--control "$TMP/none.sock" >/dev/null 2>&1
+check_eq "enclave.conf is valid for remora-enclave (exit 1: no daemon, not 2: bad settings)" 1 $?
+
+# --- dpkg in a throw-away root: install, upgrade, remove, purge -------------------
+# --root gives dpkg its own database in $R/var/lib/dpkg; the maintainer
+# scripts run outside a chroot with DPKG_ROOT set, and a systemctl that only
+# records its arguments comes first in PATH. The machine's dependencies are
+# not in that database: --force-depends, and nothing else forced.
+if [ "$(id -u)" = 0 ]; then
+	R=$TMP/dpkgroot
+	mkdir -p "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/info" "$TMP/fakebin"
+	: >"$R/var/lib/dpkg/status"
+	printf '#!/bin/sh\necho "$*" >>%s/systemctl.calls\n' "$TMP" >"$TMP/fakebin/systemctl"
+	chmod +x "$TMP/fakebin/systemctl"
+	db_before=$(md5sum /var/lib/dpkg/status 2>/dev/null)
+	dpkg_r() {
+		PATH="$TMP/fakebin:$PATH" dpkg --root="$R" --log="$TMP/dpkg.log" --force-depends \
+			--force-script-chrootless --path-include='*' "$@" </dev/null >>"$TMP/dpkg.out" 2>&1
+	}
+	status() { dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | tr -d ' '; }
+	dpkg_r -i "$HOST" "$ENCL"
+	check_eq "dpkg -i of both packages: status" 0 $?
+	check_eq "dpkg: remora-host installed" ii "$(status remora-host)"
+	check_eq "dpkg: remora-enclave installed" ii "$(status remora-enclave)"
+	check_eq "dpkg complains of nothing but the dependencies outside its root" "" \
+		"$(grep -E '^dpkg: (error|warning)' "$TMP/dpkg.out" | grep -v 'dependency problems')"
+	check_eq "dpkg -L remora-host lists the package's files" "$want_host" \
+		"$(dpkg-query --admindir="$R/var/lib/dpkg" -L remora-host | while read -r f; do [ -d "$R$f" ] || echo "$f"; done | sort)"
+	check_eq "dpkg registers host.conf as a conffile" /etc/remora/host.conf \
+		"$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Conffiles}' remora-host | awk 'NF {print $1}')"
+	check "the installed files are in place" test -x "$R/usr/sbin/remora-host" -a -x "$R/usr/sbin/remora-enclave"
+	echo "# the operator's edit" >>"$R/etc/remora/host.conf"
+	dpkg_r -i "$HOST"
+	check_eq "dpkg: reinstalling remora-host over an edited host.conf" 0 $?
+	check "the operator's edit of host.conf survives the upgrade" grep -q "the operator's edit" "$R/etc/remora/host.conf"
+	dpkg_r -r remora-host remora-enclave
+	check_eq "dpkg -r of both: status" 0 $?
+	check_eq "removed remora-host keeps its configuration" rc "$(status remora-host)"
+	check "remove: host.conf stays, the programs go" \
+		test -f "$R/etc/remora/host.conf" -a ! -e "$R/usr/sbin/remora-host" -a ! -e "$R/usr/sbin/remora-enclave"
+	dpkg_r --purge remora-host remora-enclave
+	check_eq "dpkg --purge of both: status" 0 $?
+	check_eq "purge: nothing of remora is left in the root" "" \
+		"$(cd "$R" && find . -path ./var -prune -o ! -type d -print)"
+	check_eq "the maintainer scripts called no systemctl under dpkg --root" "" \
+		"$(cat "$TMP/systemctl.calls" 2>/dev/null)"
+	check_eq "the machine's own dpkg database is untouched" "$db_before" "$(md5sum /var/lib/dpkg/status 2>/dev/null)"
+	[ "$FAILS" = 0 ] || sed 's/^/  dpkg: /' "$TMP/dpkg.out"
+else
+	log "not root: dpkg --root install, upgrade and removal not tried"
+fi
+
+# --- cmake --install --------------------------------------------------------------
+staged() { (cd "$1" && find . ! -type d | sed 's|^\./|/|' | sort); }
 DESTDIR=$TMP/staged cmake --install "$BUILD" >/dev/null 2>&1
-check_eq "cmake --install: exit status" 0 $?
-staged=$(cd "$TMP/staged" && find . -type f | sed 's|^\./|/|' | sort)
+check_eq "cmake --install: status" 0 $?
 check_eq "cmake --install installs the files of both packages" \
-	"$(printf '%s\n%s\n' "$want_host" "$want_encl" | sort)" "$staged"
+	"$(printf '%s\n%s\n' "$want_host" "$want_encl" | sort)" "$(staged "$TMP/staged")"
+for c in host enclave; do
+	DESTDIR=$TMP/comp-$c cmake --install "$BUILD" --component "$c" >/dev/null 2>&1
+	want=$want_host
+	[ "$c" = enclave ] && want=$want_encl
+	check_eq "cmake --install --component $c installs remora-$c's files" "$want" "$(staged "$TMP/comp-$c")"
+done
+# another prefix at install time: everything moves but the absolute /etc
+DESTDIR=$TMP/reloc cmake --install "$BUILD" --prefix /opt/remora >/dev/null 2>&1
+check_eq "cmake --install --prefix /opt/remora: status" 0 $?
+check_eq "cmake --install --prefix /opt/remora: the same files under /opt/remora, host.conf in /etc" \
+	"$(printf '%s\n%s\n' "$want_host" "$want_encl" | sed 's|^/usr/|/opt/remora/|' | sort)" \
+	"$(staged "$TMP/reloc")"
 
-echo "[$NAME] $PASSES passed, $FAILS failed"
-[ "$FAILS" = 0 ]
+done_
