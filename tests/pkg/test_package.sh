@@ -248,6 +248,7 @@ if [ "$(id -u)" = 0 ]; then
 	printf '#!/bin/sh\necho "$*" >>%s/systemctl.calls\n' "$TMP" >"$TMP/fakebin/systemctl"
 	chmod +x "$TMP/fakebin/systemctl"
 	db_before=$(md5sum /var/lib/dpkg/status 2>/dev/null)
+	fails_before=$FAILS
 	dpkg_r() {
 		PATH="$TMP/fakebin:$PATH" dpkg --root="$R" --log="$TMP/dpkg.log" --force-depends \
 			--force-script-chrootless --path-include='*' "$@" </dev/null >>"$TMP/dpkg.out" 2>&1
@@ -257,30 +258,38 @@ if [ "$(id -u)" = 0 ]; then
 	check_eq "dpkg -i of both packages: status" 0 $?
 	check_eq "dpkg: remora-host installed" ii "$(status remora-host)"
 	check_eq "dpkg: remora-enclave installed" ii "$(status remora-enclave)"
-	check_eq "dpkg complains of nothing but the dependencies outside its root" "" \
-		"$(grep -E '^dpkg: (error|warning)' "$TMP/dpkg.out" | grep -v 'dependency problems')"
 	check_eq "dpkg -L remora-host lists the package's files" "$want_host" \
 		"$(dpkg-query --admindir="$R/var/lib/dpkg" -L remora-host | while read -r f; do [ -d "$R$f" ] || echo "$f"; done | sort)"
 	check_eq "dpkg registers host.conf as a conffile" /etc/remora/host.conf \
 		"$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Conffiles}' remora-host | awk 'NF {print $1}')"
 	check "the installed files are in place" test -x "$R/usr/sbin/remora-host" -a -x "$R/usr/sbin/remora-enclave"
+	# an upgrade: the same package repacked as version VERSION+1
+	dpkg-deb -R "$HOST" "$TMP/next"
+	sed -i "s/^Version: .*/Version: $version+1/" "$TMP/next/DEBIAN/control"
+	dpkg-deb --root-owner-group -b "$TMP/next" "$TMP/remora-host-next.deb" >/dev/null
 	echo "# the operator's edit" >>"$R/etc/remora/host.conf"
-	dpkg_r -i "$HOST"
-	check_eq "dpkg: reinstalling remora-host over an edited host.conf" 0 $?
+	dpkg_r -i "$TMP/remora-host-next.deb"
+	check_eq "dpkg: upgrading remora-host to $version+1: status" 0 $?
+	check_eq "dpkg: remora-host $version+1 installed" "ii $version+1" \
+		"$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${db:Status-Abbrev} ${Version}' remora-host | tr -s ' ')"
 	check "the operator's edit of host.conf survives the upgrade" grep -q "the operator's edit" "$R/etc/remora/host.conf"
 	dpkg_r -r remora-host remora-enclave
 	check_eq "dpkg -r of both: status" 0 $?
 	check_eq "removed remora-host keeps its configuration" rc "$(status remora-host)"
+	check_eq "removed remora-enclave is gone (it has no configuration)" "" "$(status remora-enclave)"
 	check "remove: host.conf stays, the programs go" \
 		test -f "$R/etc/remora/host.conf" -a ! -e "$R/usr/sbin/remora-host" -a ! -e "$R/usr/sbin/remora-enclave"
-	dpkg_r --purge remora-host remora-enclave
-	check_eq "dpkg --purge of both: status" 0 $?
+	dpkg_r --purge remora-host
+	check_eq "dpkg --purge remora-host: status" 0 $?
+	check_eq "purged remora-host is gone" "" "$(status remora-host)"
 	check_eq "purge: nothing of remora is left in the root" "" \
 		"$(cd "$R" && find . -path ./var -prune -o ! -type d -print)"
+	check_eq "dpkg (install, upgrade, remove, purge) complains of nothing but the dependencies outside its root" "" \
+		"$(grep -E '^dpkg: (error|warning)' "$TMP/dpkg.out" | grep -v 'dependency problems')"
 	check_eq "the maintainer scripts called no systemctl under dpkg --root" "" \
 		"$(cat "$TMP/systemctl.calls" 2>/dev/null)"
 	check_eq "the machine's own dpkg database is untouched" "$db_before" "$(md5sum /var/lib/dpkg/status 2>/dev/null)"
-	[ "$FAILS" = 0 ] || sed 's/^/  dpkg: /' "$TMP/dpkg.out"
+	[ "$FAILS" = "$fails_before" ] || sed 's/^/  dpkg: /' "$TMP/dpkg.out"
 else
 	log "not root: dpkg --root install, upgrade and removal not tried"
 fi
