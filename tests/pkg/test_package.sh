@@ -11,6 +11,7 @@
 # throw-away root (as root only; the machine's own dpkg database is never
 # used); and checks what `cmake --install` installs, relocated too.
 # Skipped (exit 77) only without dpkg-deb.
+# shellcheck disable=SC2317 # the predicates are called through check
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${REMORA_BUILD:-$ROOT/build}
@@ -24,6 +25,7 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi; }
 quiet() { "$@" >/dev/null 2>&1; }
 # glob_match STRING PATTERN
+# shellcheck disable=SC2053 # $2 is a pattern
 glob_match() { [[ $1 == $2 ]]; }
 # check_match DESCRIPTION ERE TEXT
 check_match() { if grep -Eq -- "$2" <<<"$3"; then ok "$1"; else not_ok "$1 ('$3' does not match '$2')"; fi; }
@@ -83,7 +85,7 @@ ENCL=$PKGS/remora-enclave_${version}_$arch.deb
 check "$(basename "$HOST") exists" test -f "$HOST"
 check "$(basename "$ENCL") exists" test -f "$ENCL"
 check_eq "no other package" 2 "$(find "$PKGS" -maxdepth 1 -name '*.deb' | wc -l)"
-[ -f "$HOST" ] && [ -f "$ENCL" ] || done_
+if [ ! -f "$HOST" ] || [ ! -f "$ENCL" ]; then done_; fi
 
 # --- file lists -----------------------------------------------------------------
 files() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./|/|' | sort; }
@@ -152,9 +154,9 @@ dpkg-deb -e "$ENCL" "$TMP/encl-ctl"
 check_eq "host.conf is a conffile: upgrades keep the operator's settings" \
 	/etc/remora/host.conf "$(cat "$TMP/host-ctl/conffiles" 2>/dev/null)"
 check_eq "remora-host's control files" "conffiles control md5sums postinst postrm prerm" \
-	"$(ls "$TMP/host-ctl" | tr '\n' ' ' | sed 's/ $//')"
+	"$(cd "$TMP/host-ctl" && echo *)"
 check_eq "remora-enclave has no conffiles and no maintainer scripts" "control md5sums" \
-	"$(ls "$TMP/encl-ctl" | tr '\n' ' ' | sed 's/ $//')"
+	"$(cd "$TMP/encl-ctl" && echo *)"
 for s in postinst prerm postrm; do
 	f=$TMP/host-ctl/$s
 	check "remora-host $s: valid sh" sh -n "$f"
