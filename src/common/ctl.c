@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "remora/prefault.h"
 #include "remora/ctl.h"
 #include "remora/log.h"
 #include "remora/transport.h"
@@ -331,6 +332,7 @@ int ctl_init(struct ctl *c, struct ev_loop *loop, const char *daemon,
 	c->outbuf = malloc((size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX);
 	if (!c->outbuf)
 		return -ENOMEM;
+	prefault(c->outbuf, (size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX);
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		c->clients[i].ctl = c;
 		c->clients[i].fd = -1;

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "remora/prefault.h"
 #include "remora/link.h"
 #include "remora/log.h"
 #include "remora/stats.h"
@@ -58,6 +59,8 @@ int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
 		link_free(l);
 		return -ENOMEM;
 	}
+	prefault(l->rx, LINK_RX_BUF);
+	prefault(l->tx, LINK_TX_BUF);
 	ev_init(&l->rio, link_read_cb);
 	ev_init(&l->wio, link_write_cb);
 	ev_init(&l->timer, link_timer_cb);

@@ -24,6 +24,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 
+#include "remora/prefault.h"
 #include "remora/log.h"
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
@@ -94,6 +95,7 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 	}
 	if (!q->buf)
 		return -ENOMEM;
+	prefault(q->buf, q->buf_len * NFQUEUE_RECV_BATCH);
 	q->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!q->nl) {
 		rc = -errno;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "enclave.h"
+#include "remora/prefault.h"
 #include "remora/fwd.h"
 #include "remora/gso.h"
 #include "remora/log.h"
@@ -320,6 +321,7 @@ int enclave_run(struct enclave *e)
 	e->seg = malloc(ENCLAVE_SEG_BUF);
 	if (!e->seg)
 		die("out of memory for segment buffers");
+	prefault(e->seg, ENCLAVE_SEG_BUF);
 
 	if (link_init(&e->link, e->loop, FRAME_ROLE_ENCLAVE,
 		      e->cfg.c.ka_interval, e->cfg.c.peer_timeout,
