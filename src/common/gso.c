@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "remora/gso.h"
+#include "remora/pkt.h"
 
 #define GSO_TCP 6
 #define GSO_UDP 17
@@ -82,10 +83,12 @@ static uint16_t gso_l4_csum(const uint8_t *ip, uint8_t proto, const uint8_t *l4,
 	return gso_fold(sum);
 }
 
+/* The IPv4 header checksum: pkt_ipv4_csum() over the header with the
+ * field zeroed */
 static void gso_ip_csum(uint8_t *ip, size_t ihl)
 {
 	gso_wr16(ip + 10, 0);
-	gso_wr16(ip + 10, gso_fold(gso_sum(0, ip, ihl)));
+	gso_wr16(ip + 10, pkt_ipv4_csum(ip, ihl));
 }
 
 /**
