@@ -44,10 +44,11 @@ restart() {
 	e2e_wait_log "$E2E_TMP/$d.log" "link up" 15 || e2e_log "$d: link did not come back"
 }
 
-# transfer WHERE URL DAEMON: a rate-limited download by WHERE of URL, with
-# DAEMON killed and restarted a second in
+# transfer WHERE URL DAEMON COUNTER NAME: a rate-limited download by WHERE
+# of URL, with DAEMON killed and restarted a second and a half in; COUNTER
+# is DAEMON's count of the data bytes it moved in the transfer's direction
 transfer() {
-	local where=$1 url=$2 d=$3 name=$4 rc got t0 t1
+	local where=$1 url=$2 d=$3 counter=$4 name=$5 rc got t0 t1 moved
 	t0=$(date +%s.%N)
 	"in_$where" curl -s --max-time 120 --limit-rate "$RATE" -o "$E2E_TMP/got" "$url" &
 	local cpid=$!
@@ -60,16 +61,20 @@ transfer() {
 	got=$(sha256sum <"$E2E_TMP/got" | cut -d' ' -f1)
 	check_eq "$name: curl completes across a SIGKILL and restart of $d" 0 "$rc"
 	check_eq "$name: $SIZE_MB MB with the right sha256" "$want" "$got"
-	check "$name: the restarted $d carried the rest (q2l_packets over 1000)" \
-		test "$(e2e_stat "$d" q2l_packets)" -gt 1000
+	# at RATE, the restarted daemon moves about 100 MB of the 200; the
+	# bound is on data bytes, not packets, because aggregation makes the
+	# packet count (and the ACKs the other way) depend on timing
+	moved=$(e2e_stat "$d" "$counter")
+	check "$name: the restarted $d carried the rest ($counter ${moved:-?} over 20 MB)" \
+		test "${moved:-0}" -gt $((20 * 1024 * 1024))
 	e2e_log "$name: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s"
 	rm -f "$E2E_TMP/got"
 }
 
-transfer encl "http://$E2E_NET_IP:8080/" remora-host "inbound (internet -> enclave), host killed"
-transfer net "http://$E2E_HOST_IP:8443/" remora-host "outbound (enclave -> internet), host killed"
-transfer encl "http://$E2E_NET_IP:8080/" remora-enclave "inbound (internet -> enclave), enclave daemon killed"
-transfer net "http://$E2E_HOST_IP:8443/" remora-enclave "outbound (enclave -> internet), enclave daemon killed"
+transfer encl "http://$E2E_NET_IP:8080/" remora-host q2l_sent_bytes "inbound (internet -> enclave), host killed"
+transfer net "http://$E2E_HOST_IP:8443/" remora-host l2i_injected_bytes "outbound (enclave -> internet), host killed"
+transfer encl "http://$E2E_NET_IP:8080/" remora-enclave l2i_injected_bytes "inbound (internet -> enclave), enclave daemon killed"
+transfer net "http://$E2E_HOST_IP:8443/" remora-enclave q2l_sent_bytes "outbound (enclave -> internet), enclave daemon killed"
 
 echo idle-after >&9
 check "the idle connection carries data after four restarts" e2e_wait_log "$E2E_TMP/idle-client.log" idle-after 15
