@@ -21,8 +21,29 @@
 typedef enum pkt_verdict (*fwd_check_fn)(void *ctx, const uint8_t *pkt,
 					 size_t len);
 
+/**
+ * typedef fwd_cut_fn - cut an aggregated packet from the queue
+ * @ctx:	the daemon
+ * @l:		link to send the pieces on, with fwd_send()
+ * @pkt:	packet (NFQA_SKB_GSO), already allowed by the check
+ * @len:	its length
+ *
+ * Return: FWD_CUT_SENT (cut and sent, or dropped and counted),
+ *	   FWD_CUT_WHOLE (small enough: send it as it is) or FWD_CUT_KERNEL
+ *	   (requeue it for the kernel to cut)
+ */
+typedef int (*fwd_cut_fn)(void *ctx, struct link *l, const uint8_t *pkt,
+			  size_t len);
+
+enum {
+	FWD_CUT_SENT = 0,
+	FWD_CUT_WHOLE,
+	FWD_CUT_KERNEL,
+};
+
 void fwd_queue_drain(struct nfqueue *q, struct link *l, fwd_check_fn check,
-		     void *ctx);
+		     fwd_cut_fn cut, void *ctx);
+void fwd_send(struct link *l, const uint8_t *pkt, size_t len);
 void fwd_count_refusal(enum pkt_verdict v, const uint8_t *pkt, size_t len);
 void fwd_trace(const char *what, const uint8_t *pkt, size_t len);
 

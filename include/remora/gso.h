@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GSO_MAX_SEGS 64 /* segments of one super-packet, at most */
+/* segments of one super-packet, at most: 64 KiB cut at an MSS of 512 */
+#define GSO_MAX_SEGS 128
 
 int gso_fill_l4_csum(uint8_t *pkt, size_t len);
 int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,

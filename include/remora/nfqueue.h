@@ -13,6 +13,7 @@
 #define NFQUEUE_DRAIN_MAX      64 /* messages per drain: then let others run */
 #define NFQUEUE_RCVBUF	       (8 << 20) /* bytes of netlink receive buffer */
 #define NFQUEUE_RECV_BATCH     32	 /* messages per recvmmsg() */
+#define NFQUEUE_PASS_ON	       1 /* packet callback: requeue to @pass_on */
 
 struct mnl_socket;
 
@@ -27,6 +28,9 @@ struct mnl_socket;
  * @buf_len:	size of one buffer: a whole packet and its attributes
  * @iov:	one per buffer
  * @msgs:	recvmmsg() vector over @iov
+ * @pass_on:	queue that packets the callback hands back go to (the
+ *		kernel cuts a super-packet for a queue without
+ *		NFQA_CFG_F_GSO), -1 for none
  */
 struct nfqueue {
 	struct mnl_socket *nl;
@@ -36,6 +40,7 @@ struct nfqueue {
 	size_t buf_len;
 	struct iovec iov[NFQUEUE_RECV_BATCH];
 	struct mmsghdr msgs[NFQUEUE_RECV_BATCH];
+	int pass_on;
 };
 
 /**
@@ -45,10 +50,15 @@ struct nfqueue {
  *		the callee's to change (to complete a checksum)
  * @len:	its length
  * @skbinfo:	NFQA_SKB_* flags: NFQA_SKB_CSUMNOTREADY says the TCP/UDP
- *		checksum is still to be computed (GSO queues only)
+ *		checksum is still to be computed, NFQA_SKB_GSO that the
+ *		packet is an aggregate still to be cut (GSO queues only)
+ *
+ * Return: 0 once the packet is taken (its verdict is DROP: it lives on in
+ *	   a frame, or was counted as dropped), NFQUEUE_PASS_ON to requeue
+ *	   it to the queue's @pass_on queue
  */
-typedef void (*nfqueue_packet_fn)(void *ctx, uint8_t *pkt, size_t len,
-				  uint32_t skbinfo);
+typedef int (*nfqueue_packet_fn)(void *ctx, uint8_t *pkt, size_t len,
+				 uint32_t skbinfo);
 
 int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso);
 int nfqueue_fd(const struct nfqueue *q);

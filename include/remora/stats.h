@@ -14,6 +14,10 @@
 	X(Q2L_BYTES, "q2l_bytes", "bytes taken from NFQUEUE")                  \
 	X(Q2L_SENT_PACKETS, "q2l_sent_packets", "packets framed to the peer")  \
 	X(Q2L_SENT_BYTES, "q2l_sent_bytes", "packet bytes framed to the peer") \
+	X(Q2L_SEGMENTED, "q2l_segmented",                                      \
+	  "aggregated TCP packets cut at their connection's MSS")              \
+	X(Q2L_PASSED_ON, "q2l_passed_on",                                      \
+	  "aggregated packets requeued for the kernel to cut")                 \
 	X(Q2L_DROP_LINK_DOWN, "q2l_drop_link_down",                            \
 	  "dropped: no link to the peer")                                      \
 	X(Q2L_DROP_LINK_FULL, "q2l_drop_link_full",                            \

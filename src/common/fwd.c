@@ -53,37 +53,15 @@ void fwd_trace(const char *what, const uint8_t *pkt, size_t len)
 }
 
 /**
- * struct fwd_drain - one drain of the queue
- * @l:		link to the peer
- * @check:	refuses packets the daemon must not send, or NULL
- * @ctx:	@check's argument
+ * fwd_send() - frame a packet for the peer, or count why it is dropped
+ * @l:		link
+ * @pkt:	packet
+ * @len:	its length
+ *
+ * It is copied into the link's send queue, so nothing waits on the link.
  */
-struct fwd_drain {
-	struct link *l;
-	fwd_check_fn check;
-	void *ctx;
-};
-
-/* Frame a packet taken from NFQUEUE for the peer: it is copied into the
- * link's send queue, or dropped and counted. The queue's verdict is DROP
- * either way, so nothing waits on the link. */
-static void fwd_queue_to_link(void *ctx, uint8_t *pkt, size_t len,
-			      uint32_t skbinfo)
+void fwd_send(struct link *l, const uint8_t *pkt, size_t len)
 {
-	struct fwd_drain *d = ctx;
-	struct link *l = d->l;
-
-	/* an aggregated packet's checksum may still be the kernel's to do:
-	 * it leaves here, so it is ours */
-	if ((skbinfo & NFQA_SKB_CSUMNOTREADY) && gso_fill_l4_csum(pkt, len)) {
-		stat_inc(STAT_Q2L_DROP_MALFORMED);
-		return;
-	}
-	if (d->check && d->check(d->ctx, pkt, len) != PKT_OK) {
-		stat_inc(STAT_Q2L_DROP_POLICY);
-		fwd_trace("dropped, refused by policy", pkt, len);
-		return;
-	}
 	switch (link_send_packet(l, pkt, len)) {
 	case 0:
 		fwd_trace("queue -> link", pkt, len);
@@ -104,20 +82,70 @@ static void fwd_queue_to_link(void *ctx, uint8_t *pkt, size_t len,
 }
 
 /**
+ * struct fwd_drain - one drain of the queue
+ * @l:		link to the peer
+ * @check:	refuses packets the daemon must not send, or NULL
+ * @cut:	cuts aggregated packets, or NULL to send them whole
+ * @ctx:	@check's and @cut's argument
+ */
+struct fwd_drain {
+	struct link *l;
+	fwd_check_fn check;
+	fwd_cut_fn cut;
+	void *ctx;
+};
+
+/* A packet taken from NFQUEUE: checked, cut if it must be, framed for the
+ * peer. Its verdict is DROP unless it goes back to the kernel to be cut. */
+static int fwd_queue_to_link(void *ctx, uint8_t *pkt, size_t len,
+			     uint32_t skbinfo)
+{
+	struct fwd_drain *d = ctx;
+
+	if (d->check && d->check(d->ctx, pkt, len) != PKT_OK) {
+		stat_inc(STAT_Q2L_DROP_POLICY);
+		fwd_trace("dropped, refused by policy", pkt, len);
+		return 0;
+	}
+	if ((skbinfo & NFQA_SKB_GSO) && d->cut) {
+		switch (d->cut(d->ctx, d->l, pkt, len)) {
+		case FWD_CUT_SENT:
+			return 0;
+		case FWD_CUT_KERNEL:
+			stat_inc(STAT_Q2L_PASSED_ON);
+			fwd_trace("requeued for the kernel to cut", pkt, len);
+			return NFQUEUE_PASS_ON;
+		default:
+			break;
+		}
+	}
+	/* an aggregated packet's checksum may still be the kernel's to do:
+	 * it leaves here, so it is ours */
+	if ((skbinfo & NFQA_SKB_CSUMNOTREADY) && gso_fill_l4_csum(pkt, len)) {
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		return 0;
+	}
+	fwd_send(d->l, pkt, len);
+	return 0;
+}
+
+/**
  * fwd_queue_drain() - move what the queue holds onto the link, then write
  * @q:		queue, readable
  * @l:		link to the peer
  * @check:	refuses packets that must not be sent (counted in
  *		q2l_drop_policy), or NULL to send all
- * @ctx:	@check's argument
+ * @cut:	cuts aggregated packets before they are framed, or NULL to
+ *		frame them whole
+ * @ctx:	@check's and @cut's argument
  *
  * One drain, one batch verdict, one flush: the frames of every packet read
  * here leave in as few writes as the socket allows.
  */
 void fwd_queue_drain(struct nfqueue *q, struct link *l, fwd_check_fn check,
-		     void *ctx)
+		     fwd_cut_fn cut, void *ctx)
 {
-	struct fwd_drain d = {.l = l, .check = check, .ctx = ctx};
+	struct fwd_drain d = {.l = l, .check = check, .cut = cut, .ctx = ctx};
 	static struct log_ratelimit rl;
 	unsigned long sup;
 	int n;

@@ -85,6 +85,12 @@ static int link_queue(struct link *l, const uint8_t *hdr, size_t hlen,
 {
 	size_t need = hlen + blen;
 
+	if (l->tx_tail + need > LINK_TX_BUF && l->tx_head < l->tx_tail) {
+		/* full: write what the socket takes now before dropping */
+		link_flush(l);
+		if (l->fd < 0)
+			return -ENOTCONN;
+	}
 	if (l->tx_tail + need > LINK_TX_BUF && l->tx_frame) {
 		/* only under backpressure: move the unsent frames down */
 		memmove(l->tx, l->tx + l->tx_frame, l->tx_tail - l->tx_frame);

@@ -4,7 +4,10 @@
  * Every packet remora takes from a queue is dropped in the kernel once it
  * has been taken (it lives on in a frame), so verdicts are all DROP and
  * one NFQNL_MSG_VERDICT_BATCH for the highest id of a drain covers every
- * packet read in it: one verdict syscall per batch, not per packet.
+ * packet read in it: one verdict syscall per batch, not per packet. The
+ * one exception is a super-packet remora-enclave cannot cut itself: its
+ * own verdict requeues it to a queue without NFQA_CFG_F_GSO, for which
+ * the kernel cuts it (NFQUEUE_PASS_ON).
  *
  * No fail-open flag: when remora is not reading, the kernel drops what it
  * cannot queue, so nothing meant for the peer leaks to a local socket.
@@ -84,6 +87,7 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 
 	memset(q, 0, sizeof(*q));
 	q->num = num;
+	q->pass_on = -1;
 	/* each buffer starts aligned for the netlink headers in it */
 	q->buf_len = (0xffff + (MNL_SOCKET_BUFFER_SIZE / 2) + 15) & ~(size_t)15;
 	q->buf = malloc(q->buf_len * NFQUEUE_RECV_BATCH);
@@ -167,9 +171,25 @@ int nfqueue_fd(const struct nfqueue *q)
 	return mnl_socket_get_fd(q->nl);
 }
 
+static void nfqueue_verdict(struct nfqueue *q, uint16_t type, uint32_t id,
+			    uint32_t verdict)
+{
+	static struct log_ratelimit rl;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	unsigned long sup;
+
+	nlh = nfq_nlmsg_put(buf, type, q->num);
+	nfq_nlmsg_verdict_put(nlh, (int)id, (int)verdict);
+	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0 &&
+	    log_ratelimit_ok(&rl, &sup))
+		warn("queue %u: verdict failed: %s (%lu more not shown)",
+		     q->num, strerror(errno), sup);
+}
+
 /* Hand one queued packet to @fn. Return: 1 and its @id, or 0 if none */
-static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn,
-		       void *ctx, uint32_t *id)
+static int nfqueue_one(struct nfqueue *q, const struct nlmsghdr *nlh,
+		       nfqueue_packet_fn fn, void *ctx, uint32_t *id)
 {
 	struct nlattr *attr[NFQA_MAX + 1] = {0};
 	struct nfqnl_msg_packet_hdr *ph;
@@ -191,24 +211,14 @@ static int nfqueue_one(const struct nlmsghdr *nlh, nfqueue_packet_fn fn,
 	if (attr[NFQA_SKB_INFO] &&
 	    mnl_attr_get_payload_len(attr[NFQA_SKB_INFO]) >= sizeof(uint32_t))
 		skbinfo = ntohl(mnl_attr_get_u32(attr[NFQA_SKB_INFO]));
-	fn(ctx, mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
-	   mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]), skbinfo);
+	if (fn(ctx, mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
+	       mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]),
+	       skbinfo) == NFQUEUE_PASS_ON &&
+	    q->pass_on >= 0)
+		/* its own verdict, before the batch's DROP covers it */
+		nfqueue_verdict(q, NFQNL_MSG_VERDICT, *id,
+				NF_QUEUE_NR((uint32_t)q->pass_on));
 	return 1;
-}
-
-static void nfqueue_verdict_drop(struct nfqueue *q, uint32_t id)
-{
-	static struct log_ratelimit rl;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	unsigned long sup;
-
-	nlh = nfq_nlmsg_put(buf, NFQNL_MSG_VERDICT_BATCH, q->num);
-	nfq_nlmsg_verdict_put(nlh, (int)id, NF_DROP);
-	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0 &&
-	    log_ratelimit_ok(&rl, &sup))
-		warn("queue %u: verdict failed: %s (%lu more not shown)",
-		     q->num, strerror(errno), sup);
 }
 
 /**
@@ -239,7 +249,8 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
 				continue;
 			n = -errno;
 			if (count)
-				nfqueue_verdict_drop(q, last);
+				nfqueue_verdict(q, NFQNL_MSG_VERDICT_BATCH,
+						last, NF_DROP);
 			return n;
 		}
 		for (i = 0; i < n; i++) {
@@ -265,7 +276,7 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
 				if ((nlh->nlmsg_type & 0xff) !=
 				    NFQNL_MSG_PACKET)
 					continue;
-				if (nfqueue_one(nlh, fn, ctx, &id)) {
+				if (nfqueue_one(q, nlh, fn, ctx, &id)) {
 					last = id;
 					count++;
 				}
@@ -275,7 +286,7 @@ int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
 			break; /* the socket is empty */
 	}
 	if (count)
-		nfqueue_verdict_drop(q, last);
+		nfqueue_verdict(q, NFQNL_MSG_VERDICT_BATCH, last, NF_DROP);
 	return count;
 }
 

@@ -79,6 +79,10 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 		return;
 	}
 	fwd_trace("link -> injection", pkt, len);
+	if (pi.proto == IPPROTO_ICMP && pi.icmp_type == 3 && pi.icmp_code == 4)
+		/* fragmentation needed: a path's MTU shrank, and with it
+		 * some connection's segment size */
+		mss_forget(&e->mss);
 	if (len > e->mtu && pi.proto == IPPROTO_TCP)
 		enclave_inject_segments(e, pkt, len, pi.dst);
 	else
@@ -209,17 +213,98 @@ static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
 	return policy_check_out(&e->cfg.policy, &pi);
 }
 
+/* A TCP super-packet from the enclave's own stack: cut it at the size its
+ * connection's TCP chose, as the kernel would have, and frame the
+ * segments; anything else aggregated goes back for the kernel to cut */
+static int enclave_cut(void *ctx, struct link *l, const uint8_t *pkt,
+		       size_t len)
+{
+	struct enclave *e = ctx;
+	uint8_t *segs[GSO_MAX_SEGS];
+	size_t lens[GSO_MAX_SEGS], ihl, thlen, seg;
+	struct pkt_info pi;
+	int n, i;
+
+	if (pkt_parse_ipv4(pkt, len, &pi) != PKT_OK || pi.proto != IPPROTO_TCP)
+		return FWD_CUT_KERNEL; /* UDP GSO: its size is the app's */
+	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	thlen = (size_t)(pkt[ihl + 12] >> 4) * 4; /* parse checked it */
+	seg = mss_segment_size(&e->mss, pi.src, pi.dst, pi.sport, pi.dport,
+			       thlen, ev_now(e->loop));
+	if (!seg)
+		return FWD_CUT_KERNEL;
+	if (len - ihl - thlen <= seg)
+		return FWD_CUT_WHOLE;
+	n = gso_tcp_segment(pkt, len, ihl + thlen + seg, e->cut,
+			    ENCLAVE_CUT_BUF, segs, lens, GSO_MAX_SEGS);
+	if (n < 0)
+		return FWD_CUT_KERNEL; /* more than GSO_MAX_SEGS pieces */
+	for (i = 0; i < n; i++)
+		fwd_send(l, segs[i], lens[i]);
+	stat_inc(STAT_Q2L_SEGMENTED);
+	return FWD_CUT_SENT;
+}
+
 static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct enclave *e = w->data;
+	fwd_check_fn check = e->cfg.policy.nrules || e->cfg.policy.have_in
+				     ? enclave_out_check
+				     : NULL;
 
 	(void)loop;
 	(void)revents;
-	fwd_queue_drain(&e->nfq, &e->link,
-			e->cfg.policy.nrules || e->cfg.policy.have_in
-				? enclave_out_check
-				: NULL,
-			e);
+	fwd_queue_drain(w == &e->nfq_io ? &e->nfq : &e->nfq_cut, &e->link,
+			check, e->gso ? enclave_cut : NULL, e);
+}
+
+/* With --no-gso, or a kernel that cannot tell a connection's MSS, the
+ * kernel cuts every super-packet before queueing it. Otherwise TCP ones
+ * come whole, and a second queue without NFQA_CFG_F_GSO takes back those
+ * remora-enclave cannot cut. Start-up only. */
+static void enclave_open_queues(struct enclave *e)
+{
+	int fallback = e->cfg.fallback_queue, rc;
+
+	e->gso = !e->cfg.no_gso;
+	if (e->gso && fallback < 0 && e->cfg.c.queue == 65535) {
+		warn("--queue 65535 leaves no --fallback-queue: outbound "
+		     "packets are taken one by one");
+		e->gso = 0;
+	}
+	if (e->gso) {
+		rc = mss_open(&e->mss);
+		if (rc) {
+			warn("cannot learn TCP connections' segment size from "
+			     "the kernel (sock_diag: %s; needs "
+			     "CONFIG_INET_DIAG and CONFIG_INET_TCP_DIAG): "
+			     "outbound packets are taken one by one",
+			     strerror(-rc));
+			e->gso = 0;
+		}
+	} else {
+		e->mss.fd = -1;
+	}
+	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c, e->gso);
+	if (!e->gso)
+		return;
+	if (fallback < 0)
+		fallback = e->cfg.c.queue + 1;
+	rc = nfqueue_open(&e->nfq_cut, (uint16_t)fallback,
+			  e->cfg.c.queue_maxlen, 0);
+	if (rc)
+		die("cannot bind NFQUEUE %d (--fallback-queue, for the "
+		    "super-packets the kernel cuts): %s: %s; or --no-gso",
+		    fallback, strerror(-rc), nfqueue_hint(rc));
+	e->nfq.pass_on = fallback;
+	e->cut = malloc(ENCLAVE_CUT_BUF);
+	if (!e->cut)
+		die("out of memory for segment buffers");
+	prefault(e->cut, ENCLAVE_CUT_BUF);
+	ev_io_init(&e->nfq_cut_io, enclave_nfq_cb, nfqueue_fd(&e->nfq_cut),
+		   EV_READ);
+	e->nfq_cut_io.data = e;
+	ev_io_start(e->loop, &e->nfq_cut_io);
 }
 
 /* MTU of lo, the enclave's only interface: the largest packet injected */
@@ -314,9 +399,7 @@ int enclave_run(struct enclave *e)
 
 	if (e->cfg.setup_net)
 		netsetup_run(&e->cfg.net);
-	/* no GSO here: a super-packet from the enclave's TCP would have to
-	 * be cut at its connection's MSS, which the queue does not tell */
-	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c, 0);
+	enclave_open_queues(e);
 	e->mtu = enclave_lo_mtu();
 	e->seg = malloc(ENCLAVE_SEG_BUF);
 	if (!e->seg)
@@ -387,6 +470,10 @@ int enclave_run(struct enclave *e)
 	daemon_report_log(enclave_report, e);
 	ctl_close(&e->ctl);
 	nfqueue_close(&e->nfq);
+	if (e->gso)
+		nfqueue_close(&e->nfq_cut);
+	mss_close(&e->mss);
+	free(e->cut);
 	close(e->raw.fd);
 	link_free(&e->link);
 	free(e->seg);

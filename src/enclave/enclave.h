@@ -13,6 +13,7 @@
 #include "remora/opts.h"
 #include "remora/policy.h"
 #include "app.h"
+#include "mss.h"
 #include "netsetup.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
@@ -20,6 +21,7 @@
 #define ENCLAVE_DEFAULT_LINK  "vsock:3:5000" /* CID 3: the parent instance */
 #define ENCLAVE_SEG_BUF	      (256 << 10) /* bytes of segments per injection batch */
 #define ENCLAVE_RECONNECT_MIN 0.1	  /* s: first retry */
+#define ENCLAVE_CUT_BUF	      (96 << 10) /* bytes: one super-packet, cut */
 
 /**
  * struct enclave_config - what the command line says
@@ -31,6 +33,9 @@
  * @net:	what --setup-net sets up (--mtu, --ports, --rules)
  * @app_argv:	the COMMAND after "--", or NULL
  * @app_wait:	seconds to wait for the link before starting it anyway
+ * @no_gso:	--no-gso: take outbound packets one by one
+ * @fallback_queue: --fallback-queue: queue super-packets remora-enclave
+ *		cannot cut go to, for the kernel to cut (-1: --queue + 1)
  */
 struct enclave_config {
 	struct opts_common c;
@@ -41,6 +46,8 @@ struct enclave_config {
 	struct netsetup net;
 	char **app_argv;
 	double app_wait;
+	int no_gso;
+	int fallback_queue;
 };
 
 /**
@@ -49,6 +56,12 @@ struct enclave_config {
  * @loop:	event loop
  * @nfq:	queue of outbound packets
  * @nfq_io:	watcher on the queue's socket
+ * @gso:	@nfq takes TCP super-packets whole, cut here at their MSS
+ * @nfq_cut:	queue without NFQA_CFG_F_GSO that super-packets remora-enclave
+ *		cannot cut are requeued to (the kernel cuts them), if @gso
+ * @nfq_cut_io:	watcher on its socket
+ * @mss:	segment sizes of the enclave's TCP connections
+ * @cut:	storage of one super-packet's segments
  * @link:	link to the host
  * @raw:	injection batch
  * @conn_fd:	socket of a connection in progress, -1 if none
@@ -71,6 +84,11 @@ struct enclave {
 	struct ev_loop *loop;
 	struct nfqueue nfq;
 	ev_io nfq_io;
+	int gso;
+	struct nfqueue nfq_cut;
+	ev_io nfq_cut_io;
+	struct mss_cache mss;
+	uint8_t *cut;
 	struct link link;
 	struct raw_batch raw;
 	int conn_fd;

@@ -21,6 +21,8 @@ enum {
 	ENCLAVE_OPT_PORTS,
 	ENCLAVE_OPT_RULES,
 	ENCLAVE_OPT_APP_WAIT,
+	ENCLAVE_OPT_NO_GSO,
+	ENCLAVE_OPT_FALLBACK_QUEUE,
 };
 
 /* --allow-out/--deny-out: one rule more, or exit 2 */
@@ -63,6 +65,19 @@ static const char enclave_usage[] =
 	"                            (default 0; as --queue-num in the rules)\n"
 	"      --queue-maxlen N      packets the kernel may hold (default "
 	"4096)\n"
+	"      --fallback-queue N    second NFQUEUE, bound without GSO: "
+	"super-packets\n"
+	"                            remora-enclave cannot cut itself (UDP "
+	"GSO) are\n"
+	"                            requeued to it for the kernel to cut "
+	"(default\n"
+	"                            --queue + 1; no rule needs to name it)\n"
+	"      --no-gso              take outbound packets one by one, as the "
+	"kernel\n"
+	"                            cuts them, instead of taking TCP "
+	"super-packets\n"
+	"                            whole and cutting them at their MSS (no\n"
+	"                            --fallback-queue then)\n"
 	"  -k, --keepalive SECS      keepalive interval (default 1)\n"
 	"  -t, --peer-timeout SECS   give up a silent host after (default 5)\n"
 	"  -r, --reconnect-max SECS  longest wait between reconnection "
@@ -148,6 +163,8 @@ static const struct option enclave_options[] = {
 	{"ports", required_argument, NULL, ENCLAVE_OPT_PORTS},
 	{"rules", required_argument, NULL, ENCLAVE_OPT_RULES},
 	{"app-wait", required_argument, NULL, ENCLAVE_OPT_APP_WAIT},
+	{"no-gso", no_argument, NULL, ENCLAVE_OPT_NO_GSO},
+	{"fallback-queue", required_argument, NULL, ENCLAVE_OPT_FALLBACK_QUEUE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -172,6 +189,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	cfg->net.ports_hi = NETSETUP_DEFAULT_PORTS_HI;
 	cfg->net.rules = REMORA_DATADIR "/remora/enclave.rules";
 	cfg->app_wait = 10;
+	cfg->fallback_queue = -1;
 
 	opterr = 0;
 	/* '+': options end at the first non-option, so a COMMAND's own
@@ -209,6 +227,13 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			cfg->app_wait =
 				opts_seconds("--app-wait", optarg, 0, 3600);
 			break;
+		case ENCLAVE_OPT_NO_GSO:
+			cfg->no_gso = 1;
+			break;
+		case ENCLAVE_OPT_FALLBACK_QUEUE:
+			cfg->fallback_queue = (int)opts_u32("--fallback-queue",
+							    optarg, 0, 65535);
+			break;
 		case ENCLAVE_OPT_ALLOW_IN:
 			if (policy_set_in(&cfg->policy, optarg))
 				opts_usage_error(
@@ -244,6 +269,10 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	opts_common_check(&cfg->c, argc, argv);
 	if (cfg->c.stats)
 		return;
+	if (cfg->fallback_queue == cfg->c.queue)
+		opts_usage_error("--fallback-queue: %d is --queue's number; it "
+				 "must be another",
+				 cfg->fallback_queue);
 	cfg->net.addr = cfg->c.addr;
 	cfg->net.queue = cfg->c.queue;
 	/* replies to the enclave's own flows come to its ephemeral ports */

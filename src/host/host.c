@@ -91,7 +91,7 @@ static void host_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	fwd_queue_drain(&h->nfq, &h->links[h->active], NULL, NULL);
+	fwd_queue_drain(&h->nfq, &h->links[h->active], NULL, NULL, NULL);
 }
 
 static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)

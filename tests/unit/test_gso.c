@@ -93,6 +93,30 @@ static void test_fill_tcp_checksum(void **state)
 	assert_true(l4_csum_ok(big, len));
 }
 
+/* Every payload length modulo 4 (the sum reads 32 bits at a time), small
+ * and large, with bytes that make carries (all 0xff) and without */
+static void test_checksum_every_length(void **state)
+{
+	static const size_t sizes[] = {65535 - 52, 40000, 9001, 1449};
+	unsigned seed = 7;
+	size_t data, i, k, len;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		for (data = 0; data < 80 + 4; data++) {
+			size_t d = data < 80 ? data : sizes[data - 80];
+
+			len = make_tcp(big, d, 0x18);
+			for (i = 0; i < d; i++) {
+				seed = seed * 1103515245u + 12345u;
+				big[52 + i] = k ? 0xff : (uint8_t)(seed >> 16);
+			}
+			assert_int_equal(gso_fill_l4_csum(big, len), 0);
+			assert_true(l4_csum_ok(big, len));
+		}
+	}
+}
+
 static void test_fill_udp_checksum(void **state)
 {
 	uint8_t p[64] = {0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 17};
@@ -198,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill_tcp_checksum),
+		cmocka_unit_test(test_checksum_every_length),
 		cmocka_unit_test(test_fill_udp_checksum),
 		cmocka_unit_test(test_fill_other_and_short),
 		cmocka_unit_test(test_segment_to_mtu),
