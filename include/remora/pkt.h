@@ -37,6 +37,18 @@ enum pkt_verdict {
 };
 
 /**
+ * enum pkt_frag - where a packet stands in fragmentation
+ * @PKT_FRAG_NONE:	a whole packet
+ * @PKT_FRAG_FIRST:	the first fragment: it holds the transport header
+ * @PKT_FRAG_LATER:	a later fragment: addresses and protocol only
+ */
+enum pkt_frag {
+	PKT_FRAG_NONE = 0,
+	PKT_FRAG_FIRST,
+	PKT_FRAG_LATER,
+};
+
+/**
  * struct pkt_info - what the checks need from a parsed packet
  * @src:	source address, network byte order
  * @dst:	destination address, network byte order
@@ -47,6 +59,8 @@ enum pkt_verdict {
  * @dport:	TCP/UDP destination port, host order (0 otherwise)
  * @icmp_type:	ICMP type (ICMP only)
  * @icmp_code:	ICMP code (ICMP only)
+ * @frag:	enum pkt_frag: set by pkt_parse_fragment() only
+ * @df:		the don't-fragment flag is set
  */
 struct pkt_info {
 	uint32_t src;
@@ -58,11 +72,15 @@ struct pkt_info {
 	uint16_t dport;
 	uint8_t icmp_type;
 	uint8_t icmp_code;
+	uint8_t frag;
+	uint8_t df;
 };
 
 uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len);
 enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 				struct pkt_info *pi);
+enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
+				    struct pkt_info *pi);
 int pkt_addr_martian(uint32_t addr);
 enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
 				   uint32_t enclave_addr);

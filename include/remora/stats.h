@@ -34,6 +34,11 @@
 	  "bytes injected into the local kernel")                              \
 	X(L2I_SEGMENTED, "l2i_segmented",                                      \
 	  "aggregated TCP packets cut to the local MTU before injection")      \
+	X(L2I_FRAGMENTED, "l2i_fragmented",                                    \
+	  "packets too large for their path, sent as fragments")               \
+	X(L2I_FRAG_NEEDED, "l2i_frag_needed",                                  \
+	  "packets too large for their path with DF set: answered with ICMP "  \
+	  "fragmentation needed")                                              \
 	X(L2I_DROP_MALFORMED, "l2i_drop_malformed",                            \
 	  "dropped: not a well-formed IPv4 packet")                            \
 	X(L2I_DROP_CHECKSUM, "l2i_drop_checksum",                              \

@@ -12,6 +12,7 @@
 
 #include "remora/pkt.h"
 
+#define IP_OFF_DF    0x4000
 #define IP_OFF_MF    0x2000
 #define IP_OFF_MASK  0x1fff
 #define TCP_MIN_HDR  20 /* bytes */
@@ -39,9 +40,9 @@ static inline uint32_t rd32n(const uint8_t *p)
 }
 
 /**
- * pkt_ipv4_csum() - Internet checksum of a header
- * @hdr:	header bytes
- * @len:	header length, even
+ * pkt_ipv4_csum() - Internet checksum of a header (or of any bytes)
+ * @hdr:	the bytes
+ * @len:	their number; an odd last byte is padded with a zero
  *
  * Return: the folded one's complement sum; 0 over a header whose checksum
  *	   field is right
@@ -53,6 +54,8 @@ uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len)
 
 	for (i = 0; i + 1 < len; i += 2)
 		sum += rd16(hdr + i);
+	if (len & 1)
+		sum += (uint32_t)hdr[len - 1] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
@@ -127,9 +130,56 @@ enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 	pi->src = rd32n(p + 12);
 	pi->dst = rd32n(p + 16);
 	off = rd16(p + 6);
+	pi->df = !!(off & IP_OFF_DF);
 	if (off & (IP_OFF_MF | IP_OFF_MASK))
 		return PKT_FRAGMENT;
 	return pkt_parse_l4(p + hlen, len - hlen, pi);
+}
+
+/**
+ * pkt_parse_fragment() - what can be checked of an IPv4 fragment
+ * @p:	packet bytes, for which pkt_parse_ipv4() returned PKT_FRAGMENT
+ * @len:	number of bytes
+ * @pi:	as pkt_parse_ipv4() filled it; the transport fields and @frag
+ *	are added
+ *
+ * The first fragment must hold its whole transport header (a TCP header
+ * cut across fragments is how filters are evaded, RFC 1858), and its
+ * ports are taken; a later fragment has only addresses and protocol. A
+ * later fragment at offset 8 (which could overwrite the first's TCP
+ * header) is refused. For a UDP first fragment, the datagram's length
+ * runs past the fragment, as it should.
+ *
+ * Return: PKT_OK, PKT_MALFORMED or PKT_PROTO
+ */
+enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
+				    struct pkt_info *pi)
+{
+	size_t hlen = pi->hlen, l4len;
+	uint16_t off;
+
+	if (len < PKT_IPV4_MIN_HDR || hlen < PKT_IPV4_MIN_HDR || hlen > len)
+		return PKT_MALFORMED;
+	off = rd16(p + 6);
+	l4len = len - hlen;
+	if (pi->proto != IPPROTO_TCP && pi->proto != IPPROTO_UDP &&
+	    pi->proto != IPPROTO_ICMP)
+		return PKT_PROTO;
+	if (off & IP_OFF_MASK) {
+		if ((off & IP_OFF_MASK) == 1 && pi->proto == IPPROTO_TCP)
+			return PKT_MALFORMED;
+		pi->frag = PKT_FRAG_LATER;
+		return PKT_OK;
+	}
+	pi->frag = PKT_FRAG_FIRST;
+	if (pi->proto == IPPROTO_UDP) {
+		if (l4len < UDP_HDR)
+			return PKT_MALFORMED;
+		pi->sport = rd16(p + hlen);
+		pi->dport = rd16(p + hlen + 2);
+		return PKT_OK;
+	}
+	return pkt_parse_l4(p + hlen, l4len, pi);
 }
 
 /**
@@ -212,6 +262,8 @@ enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 	if (pkt_addr_martian(pi->dst) || pi->dst == shared_addr ||
 	    pi->dst == htonl(PKT_IMDS_ADDR))
 		return PKT_DST;
+	if (pi->frag == PKT_FRAG_LATER)
+		return PKT_OK; /* no transport header: the first one was seen */
 	if (pi->proto == IPPROTO_ICMP)
 		return pkt_icmp_carried(pi->icmp_type) ? PKT_OK : PKT_PROTO;
 	if (!portset_has(enclave_ports, pi->sport))

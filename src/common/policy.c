@@ -117,9 +117,12 @@ int policy_active(const struct policy *p)
 	return p->have_in || p->nrules;
 }
 
+/* Has the packet TCP/UDP ports? A later fragment has none: only rules
+ * for every port match it */
 static int policy_l4(const struct pkt_info *pi)
 {
-	return pi->proto == 6 || pi->proto == 17;
+	return (pi->proto == 6 || pi->proto == 17) &&
+	       pi->frag != PKT_FRAG_LATER;
 }
 
 /**

@@ -84,7 +84,8 @@ void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
  * @b:	batch
  *
  * sendmmsg() stops at the first packet the kernel refuses; that one is
- * counted as an injection drop and the rest are sent on.
+ * handed to @too_big if it is too large for its path, counted as an
+ * injection drop otherwise, and the rest are sent on.
  */
 void raw_batch_flush(struct raw_batch *b)
 {
@@ -105,6 +106,13 @@ void raw_batch_flush(struct raw_batch *b)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && errno == EMSGSIZE && b->too_big) {
+			b->too_big(b->ctx, b->iov[i].iov_base,
+				   b->iov[i].iov_len,
+				   b->dst[i].sin_addr.s_addr);
+			i++;
+			continue;
+		}
 		stat_inc(STAT_L2I_DROP_INJECT);
 		if (log_ratelimit_ok(&rl, &sup))
 			warn("injection of a %zu-byte packet failed: %s "

@@ -26,33 +26,42 @@
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
+#include "remora/pmtu.h"
 #include "remora/stats.h"
 
 static void enclave_schedule_connect(struct enclave *e);
 
-/* A TCP packet the host took whole from its queue (up to 64 KiB, as the
- * kernel aggregated it) is larger than lo's MTU: cut it to the MTU, as the
- * host's own GSO would have, and inject the segments */
-static void enclave_inject_segments(struct enclave *e, const uint8_t *pkt,
-				    size_t len, uint32_t dst)
+/* How a packet too large for lo is cut: TCP into segments, the rest into
+ * fragments (same signature: gso_tcp_segment(), pmtu_fragment()) */
+typedef int (*enclave_cut_fn)(const uint8_t *pkt, size_t len, size_t mtu,
+			      uint8_t *out, size_t cap, uint8_t **segs,
+			      size_t *lens, int max);
+
+/* A packet larger than lo's MTU: a TCP one the host took whole from its
+ * queue (up to 64 KiB, as the kernel aggregated it) is cut to the MTU, as
+ * the host's own GSO would have; a datagram the host's conntrack
+ * reassembled is fragmented again, as a router would, and lo's input
+ * reassembles it. The pieces are injected. */
+static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
+			       size_t len, uint32_t dst, enclave_cut_fn cut,
+			       enum stat_id counter)
 {
 	uint8_t *segs[GSO_MAX_SEGS];
 	size_t lens[GSO_MAX_SEGS];
 	int n, i;
 
-	n = gso_tcp_segment(pkt, len, e->mtu, e->seg + e->seg_used,
-			    ENCLAVE_SEG_BUF - e->seg_used, segs, lens,
-			    GSO_MAX_SEGS);
+	n = cut(pkt, len, e->mtu, e->seg + e->seg_used,
+		ENCLAVE_SEG_BUF - e->seg_used, segs, lens, GSO_MAX_SEGS);
 	if (n < 0 || e->raw.n + (unsigned)n > RAW_BATCH) {
 		/* no room left in this batch: send it, start afresh */
 		raw_batch_flush(&e->raw);
 		e->seg_used = 0;
-		n = gso_tcp_segment(pkt, len, e->mtu, e->seg, ENCLAVE_SEG_BUF,
-				    segs, lens, GSO_MAX_SEGS);
+		n = cut(pkt, len, e->mtu, e->seg, ENCLAVE_SEG_BUF, segs, lens,
+			GSO_MAX_SEGS);
 	}
 	if (n < 0 || (unsigned)n > RAW_BATCH) {
-		/* cannot be cut (headers fill the MTU): the kernel refuses it
-		 * and it is counted as an injection drop */
+		/* cannot be cut (headers fill the MTU, or DF): the kernel
+		 * refuses it and it is counted as an injection drop */
 		raw_batch_add(&e->raw, pkt, len, dst);
 		return;
 	}
@@ -60,7 +69,7 @@ static void enclave_inject_segments(struct enclave *e, const uint8_t *pkt,
 		raw_batch_add(&e->raw, segs[i], lens[i], dst);
 		e->seg_used += lens[i];
 	}
-	stat_inc(STAT_L2I_SEGMENTED);
+	stat_inc(counter);
 }
 
 static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
@@ -84,7 +93,11 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 		 * some connection's segment size */
 		mss_forget(&e->mss);
 	if (len > e->mtu && pi.proto == IPPROTO_TCP)
-		enclave_inject_segments(e, pkt, len, pi.dst);
+		enclave_inject_cut(e, pkt, len, pi.dst, gso_tcp_segment,
+				   STAT_L2I_SEGMENTED);
+	else if (len > e->mtu && !pi.df)
+		enclave_inject_cut(e, pkt, len, pi.dst, pmtu_fragment,
+				   STAT_L2I_FRAGMENTED);
 	else
 		raw_batch_add(&e->raw, pkt, len, pi.dst);
 }
@@ -201,14 +214,20 @@ static void enclave_schedule_connect(struct enclave *e)
 		e->backoff = e->cfg.reconnect_max;
 }
 
-/* The enclave's outbound policy; a packet it cannot read is refused */
+/* The enclave's outbound policy; a packet it cannot read is refused. A
+ * fragment after the first has no ports: only rules for every port of its
+ * destination let it pass */
 static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
 					  size_t len)
 {
 	struct enclave *e = ctx;
 	struct pkt_info pi;
+	enum pkt_verdict v;
 
-	if (pkt_parse_ipv4(pkt, len, &pi) != PKT_OK)
+	v = pkt_parse_ipv4(pkt, len, &pi);
+	if (v == PKT_FRAGMENT) /* cut by this kernel to a learnt path MTU */
+		v = pkt_parse_fragment(pkt, len, &pi);
+	if (v != PKT_OK)
 		return PKT_POLICY;
 	return policy_check_out(&e->cfg.policy, &pi);
 }

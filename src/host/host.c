@@ -7,7 +7,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -15,6 +18,8 @@
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
+#include "remora/pmtu.h"
+#include "remora/prefault.h"
 #include "remora/stats.h"
 
 /* A packet from the enclave: send it as the host's own, if it may go */
@@ -25,6 +30,10 @@ static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	enum pkt_verdict v;
 
 	v = pkt_parse_ipv4(pkt, len, &pi);
+	/* the enclave's kernel fragments what exceeds a path MTU it has
+	 * learnt; this kernel's conntrack reassembles them before the rules */
+	if (v == PKT_FRAGMENT)
+		v = pkt_parse_fragment(pkt, len, &pi);
 	if (v == PKT_OK)
 		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports);
 	if (v != PKT_OK) {
@@ -40,6 +49,68 @@ static void host_link_batch_end(void *ctx)
 	struct host *h = ctx;
 
 	raw_batch_flush(&h->raw);
+	link_flush(&h->links[h->active]); /* "fragmentation needed" sent */
+}
+
+/* The MTU of the path to @dst (network order) as this kernel knows it:
+ * the route's device, or a smaller MTU learnt from the path. 0 if none. */
+static size_t host_path_mtu(struct host *h, uint32_t dst)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(9),
+				  .sin_addr.s_addr = dst};
+	socklen_t sl = sizeof(int);
+	int mtu = 0;
+
+	if (h->mtu_fd < 0 ||
+	    connect(h->mtu_fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    getsockopt(h->mtu_fd, IPPROTO_IP, IP_MTU, &mtu, &sl) || mtu <= 0)
+		return 0;
+	return (size_t)mtu;
+}
+
+/* A packet from the enclave larger than its path's MTU: do what a router
+ * does. Without DF it is fragmented; with DF the enclave is told the MTU
+ * by an ICMP "fragmentation needed" from 192.0.0.8 (RFC 7600: the address
+ * of a node that has none of its own to send from; the shared address
+ * would be the enclave's own, which it refuses as a source). */
+static void host_too_big(void *ctx, const uint8_t *pkt, size_t len,
+			 uint32_t dst)
+{
+	struct host *h = ctx;
+	uint8_t *frags[PMTU_MAX_FRAGS], icmp[PMTU_ICMP_MAX];
+	size_t lens[PMTU_MAX_FRAGS], mtu = host_path_mtu(h, dst), n;
+	static struct log_ratelimit rl;
+	unsigned long sup;
+	int count, i;
+
+	if (mtu && mtu < len && !(pkt[6] & 0x40)) {
+		count = pmtu_fragment(pkt, len, mtu, h->frag_buf, HOST_FRAG_BUF,
+				      frags, lens, PMTU_MAX_FRAGS);
+		if (count > 0) {
+			for (i = 0; i < count; i++)
+				raw_batch_add(&h->frag_raw, frags[i], lens[i],
+					      dst);
+			raw_batch_flush(&h->frag_raw);
+			stat_inc(STAT_L2I_FRAGMENTED);
+			return;
+		}
+	} else if (mtu && mtu < len) {
+		n = pmtu_frag_needed(pkt, len, mtu, htonl(PMTU_ICMP_SRC), icmp,
+				     sizeof(icmp));
+		if (n && !link_send_packet(&h->links[h->active], icmp, n)) {
+			stat_inc(STAT_L2I_FRAG_NEEDED);
+			fwd_trace("too big: fragmentation needed -> link", icmp,
+				  n);
+			return;
+		}
+	}
+	stat_inc(STAT_L2I_DROP_INJECT);
+	if (log_ratelimit_ok(&rl, &sup))
+		warn("injection of a %zu-byte packet failed: larger than the "
+		     "path's MTU (%zu) and neither fragmented nor answered "
+		     "(%lu more not shown)",
+		     len, mtu, sup);
 }
 
 /* A link came up or went down: at most one link is up, and it is the
@@ -186,6 +257,17 @@ int host_run(struct host *h)
 	host_check_address(h->cfg.c.addr);
 	daemon_open_datapath(&h->raw, h->cfg.mark, &h->nfq, &h->cfg.c,
 			     !h->cfg.no_gso);
+	h->raw.too_big = host_too_big;
+	h->raw.ctx = h;
+	raw_batch_init(&h->frag_raw, h->raw.fd);
+	h->frag_buf = malloc(HOST_FRAG_BUF);
+	if (!h->frag_buf)
+		die("out of memory for fragment buffers");
+	prefault(h->frag_buf, HOST_FRAG_BUF);
+	h->mtu_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (h->mtu_fd >= 0 && setsockopt(h->mtu_fd, SOL_SOCKET, SO_MARK,
+					 &h->cfg.mark, sizeof(h->cfg.mark)))
+		warn("cannot mark the path MTU socket: %s", strerror(errno));
 
 	for (i = 0; i < 2; i++)
 		if (link_init(&h->links[i], h->loop, FRAME_ROLE_HOST,
@@ -244,6 +326,9 @@ int host_run(struct host *h)
 	transport_unlink(&h->cfg.listen);
 	nfqueue_close(&h->nfq);
 	close(h->raw.fd);
+	if (h->mtu_fd >= 0)
+		close(h->mtu_fd);
+	free(h->frag_buf);
 	link_free(&h->links[0]);
 	link_free(&h->links[1]);
 	info("stopped");

@@ -20,6 +20,7 @@
 #define HOST_DEFAULT_HOST_PORTS	   "22"
 #define HOST_DEFAULT_MARK	   0x52
 #define HOST_NO_CID		   0xffffffffU
+#define HOST_FRAG_BUF		   (96 << 10) /* bytes: one packet, fragmented */
 
 /**
  * struct host_config - what the command line says
@@ -55,6 +56,11 @@ struct host_config {
  * @active:	index in @links of the link packets for the enclave go to
  * @stopping:	the daemon is shutting down: links closing is expected
  * @raw:	injection batch
+ * @frag_raw:	injection of the fragments of one packet too large for its
+ *		path (same socket)
+ * @frag_buf:	storage of those fragments
+ * @mtu_fd:	UDP socket, marked as injected packets are, connected to a
+ *		destination to learn its path's MTU (IP_MTU)
  * @sigs:	signal watchers
  * @ctl:	control socket and metrics endpoint
  * @started:	event-loop time of start-up
@@ -70,6 +76,9 @@ struct host {
 	int active;
 	int stopping;
 	struct raw_batch raw;
+	struct raw_batch frag_raw;
+	uint8_t *frag_buf;
+	int mtu_fd;
 	struct daemon_signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;

@@ -3,7 +3,8 @@
 """Log every UDP datagram received: udp_sink.py PORT LOG
 
 Binds 0.0.0.0:PORT, so any packet the kernel delivers to the port, whatever
-its source or destination, is seen; writes "SRC:PORT PAYLOAD" per datagram.
+its source or destination, is seen; writes "SRC:PORT PAYLOAD LEN" per
+datagram (the first 32 bytes of the payload, and its length).
 """
 import socket
 import sys
@@ -14,4 +15,4 @@ with open(sys.argv[2], "a", buffering=1) as f:
     f.write("ready\n")
     while True:
         data, (addr, port) = s.recvfrom(65535)
-        f.write("%s:%d %s\n" % (addr, port, data[:32].decode("ascii", "replace")))
+        f.write("%s:%d %s %d\n" % (addr, port, data[:32].decode("ascii", "replace"), len(data)))

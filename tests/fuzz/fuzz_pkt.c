@@ -8,7 +8,13 @@
  * from the shared address and one of the enclave's ports, to an address
  * the enclave may reach. A TCP packet larger than an MTU, cut as
  * remora-enclave cuts what the host sends, must give well-formed segments
- * within the MTU that carry exactly its data. Any breach aborts.
+ * within the MTU that carry exactly its data; a packet without DF,
+ * fragmented as a router would, must give fragments within the MTU that
+ * parse as fragments and reassemble to it; the "fragmentation needed"
+ * answering a packet must parse and go back to its source. A fragment the
+ * host accepts (pkt_parse_fragment()) must hold its whole transport header
+ * if it is the first, and never start at offset 8 if TCP. Any breach
+ * aborts.
  */
 
 #include <stdint.h>
@@ -17,6 +23,7 @@
 
 #include "remora/gso.h"
 #include "remora/pkt.h"
+#include "remora/pmtu.h"
 #include "remora/portset.h"
 
 #define FUZZ_ADDR 0x010012c6U /* 198.18.0.1, network byte order */
@@ -52,6 +59,75 @@ static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
 		abort();
 }
 
+/* Fragment @data at FUZZ_MTU; the pieces must reassemble to it */
+static void fuzz_fragment(const uint8_t *data, size_t size, size_t ihl)
+{
+	static uint8_t out[160 << 10], joined[65536];
+	uint8_t *frags[PMTU_MAX_FRAGS];
+	size_t lens[PMTU_MAX_FRAGS], end = 0, fl, off;
+	struct pkt_info fi;
+	int n, i;
+
+	n = pmtu_fragment(data, size, FUZZ_MTU, out, sizeof(out), frags, lens,
+			  PMTU_MAX_FRAGS);
+	if (n < 0)
+		return; /* DF, options malformed, or too many pieces */
+	for (i = 0; i < n; i++) {
+		fl = (size_t)(frags[i][0] & 0xf) * 4;
+		off = (size_t)(((frags[i][6] << 8) | frags[i][7]) & 0x1fff) * 8;
+		if (lens[i] > FUZZ_MTU || fl > ihl ||
+		    pkt_parse_ipv4(frags[i], lens[i], &fi) != PKT_FRAGMENT ||
+		    off != end || off + lens[i] - fl > sizeof(joined))
+			abort();
+		memcpy(joined + off, frags[i] + fl, lens[i] - fl);
+		end = off + lens[i] - fl;
+	}
+	if (end != size - ihl || memcmp(joined, data + ihl, end))
+		abort();
+}
+
+/* The ICMP error answering @data must be one the enclave would take */
+static void fuzz_frag_needed(const uint8_t *data, size_t size)
+{
+	uint8_t icmp[PMTU_ICMP_MAX];
+	struct pkt_info ii;
+	size_t n;
+
+	n = pmtu_frag_needed(data, size, FUZZ_MTU, 0x080000c0U, icmp,
+			     sizeof(icmp));
+	if (!n)
+		return;
+	if (n > PMTU_ICMP_MAX || pkt_parse_ipv4(icmp, n, &ii) != PKT_OK ||
+	    ii.icmp_type != 3 || ii.icmp_code != 4 ||
+	    memcmp(&ii.dst, data + 12, 4) || pkt_ipv4_csum(icmp + 20, n - 20))
+		abort();
+}
+
+/* A fragment from the enclave: what the host accepts of it */
+static void fuzz_fragment_check(const uint8_t *data, size_t size,
+				struct pkt_info *pi,
+				const struct portset *ports)
+{
+	unsigned off = ((unsigned)(data[6] << 8) | data[7]) & 0x1fff;
+
+	if (pkt_parse_fragment(data, size, pi) != PKT_OK)
+		return;
+	if (pi->proto != 1 && pi->proto != 6 && pi->proto != 17)
+		abort();
+	if (pi->frag == PKT_FRAG_LATER &&
+	    (!off || (off == 1 && pi->proto == 6)))
+		abort();
+	if (pi->frag == PKT_FRAG_FIRST &&
+	    (off || (pi->proto == 6 && size < pi->hlen + 20u) ||
+	     (pi->proto != 6 && size < pi->hlen + 8u)))
+		abort();
+	if (pkt_check_outbound(pi, FUZZ_ADDR, ports) == PKT_OK &&
+	    (pi->src != FUZZ_ADDR || pkt_addr_martian(pi->dst) ||
+	     (pi->frag == PKT_FRAG_FIRST && pi->proto != 1 &&
+	      !portset_has(ports, pi->sport))))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct portset ports;
@@ -64,8 +140,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		ready = 1;
 	}
-	if (pkt_parse_ipv4(data, size, &pi) != PKT_OK)
+	switch (pkt_parse_ipv4(data, size, &pi)) {
+	case PKT_OK:
+		break;
+	case PKT_FRAGMENT:
+		fuzz_fragment_check(data, size, &pi, &ports);
 		return 0;
+	default:
+		return 0;
+	}
 	hlen = (size_t)(data[0] & 0xf) * 4;
 	if (size < 20 || (data[0] >> 4) != 4 || hlen < 20 || hlen > size ||
 	    pi.hlen != hlen || pi.len != size ||
@@ -83,6 +166,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pi.proto == 6 && size > FUZZ_MTU)
 		fuzz_segment(data, size, hlen);
+	if (size > FUZZ_MTU)
+		fuzz_fragment(data, size, hlen);
+	fuzz_frag_needed(data, size);
 	if (pkt_check_inbound(&pi, FUZZ_ADDR) == PKT_OK &&
 	    (pi.dst != FUZZ_ADDR || pi.src == FUZZ_ADDR ||
 	     pkt_addr_martian(pi.src)))

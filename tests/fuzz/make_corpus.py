@@ -85,6 +85,15 @@ def main():
     # the enclave cuts it to its MTU
     write("pkt", "tcp_super", ipv4(NET, ENCL, 6, tcp(443, 40000, 0x19, b"", opts=True) + bytes(range(256)) * 40))
     write("pkt", "options_ihl6", ipv4(NET, ENCL, 1, icmp(0), options=b"\x01\x01\x01\x00"))
+    # a 4000-byte datagram without DF (fragmented to the MTU), one with a
+    # copied and an uncopied option, and fragments as the enclave's kernel
+    # cuts them: a first one with the UDP header, a later one
+    big = udp(40000, 53, bytes(range(256)) * 16)
+    write("pkt", "udp_big_nodf", ipv4(ENCL, NET, 17, big, frag=0))
+    write("pkt", "udp_big_options", ipv4(ENCL, NET, 17, big, frag=0,
+                                         options=b"\x94\x04\x00\x00\x07\x07\x04\x00\x00\x00\x00\x00"))
+    write("pkt", "frag_first", ipv4(ENCL, NET, 17, big[:1376], frag=0x2000))
+    write("pkt", "frag_later", ipv4(ENCL, NET, 17, big[1376:2752], frag=0x2000 | 172))
 
     good = hello() + b"".join(frame(2, p) for p in PACKETS.values()) + frame(3, b"")
     write("link", "hello_packets", chunks(good))

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - packets larger than their path: fragments, "fragmentation
+ * needed" */
+#ifndef REMORA_PMTU_H
+#define REMORA_PMTU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PMTU_ICMP_SRC  0xc0000008 /* 192.0.0.8, host order (RFC 7600) */
+#define PMTU_ICMP_MAX  576	  /* bytes of an ICMP error, at most */
+#define PMTU_MIN_MTU   68	  /* IPv4's smallest MTU (RFC 791) */
+#define PMTU_MAX_FRAGS 128	  /* fragments of one packet, at most */
+
+int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
+		  size_t cap, uint8_t **frags, size_t *lens, int max);
+size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
+			uint32_t src, uint8_t *out, size_t cap);
+
+#endif /* REMORA_PMTU_H */

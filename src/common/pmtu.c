@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - packets larger than their path: fragments, "fragmentation
+ * needed"
+ *
+ * A raw socket refuses (EMSGSIZE) a packet larger than the MTU of the
+ * interface it would leave by; it neither fragments it nor tells the
+ * sender. remora does what a router on that path would:
+ *
+ *  - an IPv4 packet without the don't-fragment flag is cut into fragments
+ *    that fit (pmtu_fragment()), as RFC 791 says: each carries the
+ *    header, a multiple of 8 bytes of the payload but the last, its offset
+ *    and the more-fragments flag, and only the first keeps the options
+ *    not marked "copied";
+ *  - a packet with it set is answered with ICMP "fragmentation needed"
+ *    (type 3, code 4) carrying the path's MTU (RFC 1191), built by
+ *    pmtu_frag_needed() and sent back to the packet's source, so its TCP
+ *    lowers its segment size and a UDP socket that forbids fragmentation
+ *    gets EMSGSIZE.
+ */
+
+#include <string.h>
+
+#include "remora/pkt.h"
+#include "remora/pmtu.h"
+
+#define PMTU_DF 0x4000
+#define PMTU_MF 0x2000
+
+static inline void pmtu_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint16_t pmtu_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* The options of @hdr (a header of @ihl bytes) that later fragments carry
+ * (those with the "copied" bit), written to @out; NOPs pad to 4 bytes.
+ * Return: the later fragments' header length, or 0 if the options are
+ * malformed */
+static size_t pmtu_later_header(const uint8_t *hdr, size_t ihl, uint8_t *out)
+{
+	size_t i = 20, n = 20;
+
+	memcpy(out, hdr, 20);
+	while (i < ihl) {
+		size_t olen;
+
+		if (hdr[i] == 0) /* end of options */
+			break;
+		if (hdr[i] == 1) { /* no operation */
+			i++;
+			continue;
+		}
+		if (i + 1 >= ihl || hdr[i + 1] < 2 || i + hdr[i + 1] > ihl)
+			return 0;
+		olen = hdr[i + 1];
+		if (hdr[i] & 0x80) {
+			memcpy(out + n, hdr + i, olen);
+			n += olen;
+		}
+		i += olen;
+	}
+	while (n % 4)
+		out[n++] = 1;
+	out[0] = (uint8_t)(0x40 | n / 4);
+	return n;
+}
+
+/**
+ * pmtu_fragment() - cut an IPv4 packet into fragments of at most @mtu
+ * @pkt:	the packet, checked by pkt_parse_ipv4() (it may itself be a
+ *		fragment: its pieces keep its offset and more-fragments flag)
+ * @len:	its length, more than @mtu
+ * @mtu:	largest fragment wanted, at least PMTU_MIN_MTU
+ * @out:	storage for the fragments
+ * @cap:	its size
+ * @frags:	set to where each fragment starts, in @out
+ * @lens:	set to each fragment's length
+ * @max:	room in @frags and @lens
+ *
+ * Return: number of fragments, or -1 if the packet has the don't-fragment
+ *	   flag, malformed options, an MTU too small for its header, or more
+ *	   pieces than fit
+ */
+int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
+		  size_t cap, uint8_t **frags, size_t *lens, int max)
+{
+	uint8_t later[60];
+	size_t ihl, lhl, data, off = 0, used = 0, hl, n, room;
+	uint16_t fo, base;
+	const uint8_t *hdr;
+	int count = 0;
+
+	if (len < 20 || mtu < PMTU_MIN_MTU)
+		return -1;
+	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	if (ihl < 20 || ihl > len || pmtu_rd16(pkt + 2) != len)
+		return -1;
+	fo = pmtu_rd16(pkt + 6);
+	if (fo & PMTU_DF)
+		return -1;
+	lhl = pmtu_later_header(pkt, ihl, later);
+	if (!lhl || mtu < ihl + 8)
+		return -1;
+	base = fo & 0x1fff; /* in 8-byte units */
+	data = len - ihl;
+	while (off < data) {
+		uint8_t *f;
+
+		hdr = count ? later : pkt;
+		hl = count ? lhl : ihl;
+		room = (mtu - hl) & ~(size_t)7;
+		n = data - off < room ? data - off : room;
+		if (count == max || used + hl + n > cap ||
+		    base + (off >> 3) > 0x1fff)
+			return -1;
+		f = out + used;
+		memcpy(f, hdr, hl);
+		memcpy(f + hl, pkt + ihl + off, n);
+		pmtu_wr16(f + 2, (uint16_t)(hl + n));
+		pmtu_wr16(f + 6, (uint16_t)((base + (off >> 3)) |
+					    (off + n < data ? PMTU_MF
+							    : fo & PMTU_MF)));
+		pmtu_wr16(f + 10, 0);
+		pmtu_wr16(f + 10, pkt_ipv4_csum(f, hl));
+		frags[count] = f;
+		lens[count] = hl + n;
+		count++;
+		used += hl + n;
+		off += n;
+	}
+	return count;
+}
+
+/**
+ * pmtu_frag_needed() - the ICMP "fragmentation needed" a router sends
+ * @pkt:	the packet that does not fit, checked by pkt_parse_ipv4()
+ * @len:	its length
+ * @mtu:	the MTU of the path it could not take
+ * @src:	source of the ICMP message, network order
+ * @out:	where the message is written
+ * @cap:	its size, at least PMTU_ICMP_MAX
+ *
+ * The message goes to @pkt's source and quotes @pkt's header and as much
+ * of its payload as fits in PMTU_ICMP_MAX bytes, as Linux does (RFC 1812
+ * 4.3.2.3); the sender's TCP needs the first 8 bytes (ports and sequence
+ * number) to find its connection.
+ *
+ * Return: the message's length, or 0 if @cap is too small or @pkt is not
+ *	   a packet to answer (a fragment other than the first, an ICMP
+ *	   error: no error is sent about those, RFC 1122 3.2.2)
+ */
+size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
+			uint32_t src, uint8_t *out, size_t cap)
+{
+	size_t ihl, quote, total;
+	uint16_t fo;
+
+	if (len < 20 || cap < PMTU_ICMP_MAX)
+		return 0;
+	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	if (ihl < 20 || ihl > len)
+		return 0;
+	fo = pmtu_rd16(pkt + 6);
+	if (fo & 0x1fff)
+		return 0;
+	if (pkt[9] == 1 && len > ihl) {
+		uint8_t t = pkt[ihl];
+
+		if (t != 0 && t != 8) /* only echo and echo reply */
+			return 0;
+	}
+	quote = len < PMTU_ICMP_MAX - 28 ? len : PMTU_ICMP_MAX - 28;
+	total = 28 + quote;
+	memset(out, 0, 28);
+	out[0] = 0x45;
+	pmtu_wr16(out + 2, (uint16_t)total);
+	out[8] = 64;
+	out[9] = 1; /* ICMP */
+	memcpy(out + 12, &src, 4);
+	memcpy(out + 16, pkt + 12, 4); /* to the packet's source */
+	pmtu_wr16(out + 10, pkt_ipv4_csum(out, 20));
+	out[20] = 3; /* destination unreachable */
+	out[21] = 4; /* fragmentation needed and DF set */
+	pmtu_wr16(out + 26, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
+	memcpy(out + 28, pkt, quote);
+	pmtu_wr16(out + 22, pkt_ipv4_csum(out + 20, total - 20));
+	return total;
+}
