@@ -62,6 +62,18 @@ e2e_log "captured in the enclave: $(head -1 <<<"$icmp")"
 check "the enclave received ICMP fragmentation needed (mtu 1400) from 192.0.0.8" \
 	grep -qE "192\.0\.0\.8 > $E2E_HOST_IP: ICMP .*need to frag \(mtu 1400\)" <<<"$icmp"
 
+# 5b. an ICMP "fragmentation needed" from beyond the host (a router on the
+# internet, mtu 1300) about an enclave's flow reaches the enclave, whose
+# kernel lowers its path MTU
+e2e_bg probe encl python3 "$PY/udp_mtu_probe.py" "$E2E_NET_IP" 7401 3
+e2e_wait_log "$E2E_TMP/probe.log" sport 5
+sport=$(awk '/^sport/ {print $2}' "$E2E_TMP/probe.log")
+sleep 0.3
+in_net python3 "$PY/icmp_error.py" "$E2E_NET_IP" "$E2E_HOST_IP" "$E2E_HOST_IP" "$sport" "$E2E_NET_IP" 7401 udp 4 1300
+e2e_wait_log "$E2E_TMP/probe.log" "^mtu" 6
+check_eq "an ICMP fragmentation needed from the internet lowers the enclave's path MTU" \
+	"mtu 1300" "$(grep '^mtu' "$E2E_TMP/probe.log")"
+
 # 6. inbound datagrams: 4000 bytes (fragmented by the internet's kernel,
 # reassembled by the host's conntrack) and 20000 bytes (larger than lo:
 # fragmented again by remora-enclave)
