@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* remora - IPv4 packet parsing and the checks each side applies */
+/* remora - IPv4 and IPv6 packet parsing and the checks each side applies */
 #ifndef REMORA_PKT_H
 #define REMORA_PKT_H
 
@@ -9,6 +9,8 @@
 #include "remora/portset.h"
 
 #define PKT_IPV4_MIN_HDR 20	    /* bytes */
+#define PKT_IPV6_HDR	 40	    /* bytes */
+#define PKT_IPV6_MAX_EXT 8	    /* extension headers walked, at most */
 #define PKT_IMDS_ADDR	 0xa9fea9fe /* 169.254.169.254, host order */
 
 /**
@@ -16,8 +18,8 @@
  * @PKT_OK:		accepted
  * @PKT_MALFORMED:	not a well-formed IPv4 packet, or truncated L4 header
  * @PKT_CHECKSUM:	IPv4 header checksum does not verify
- * @PKT_FRAGMENT:	IPv4 fragment (conntrack reassembles before queueing,
- *			so a fragment on the link is not ours to pass)
+ * @PKT_FRAGMENT:	a fragment (conntrack reassembles before queueing, so
+ *			a fragment from the host is not one it sent)
  * @PKT_PROTO:		protocol, or ICMP type, not carried
  * @PKT_SRC:		source address not allowed
  * @PKT_DST:		destination address not allowed
@@ -50,23 +52,31 @@ enum pkt_frag {
 
 /**
  * struct pkt_info - what the checks need from a parsed packet
- * @src:	source address, network byte order
- * @dst:	destination address, network byte order
+ * @version:	4 or 6
+ * @src:	IPv4 source address, network byte order
+ * @dst:	IPv4 destination address, network byte order
+ * @src6:	IPv6 source address
+ * @dst6:	IPv6 destination address
  * @len:	total length, equal to the buffer length
- * @hlen:	IPv4 header length in bytes
+ * @hlen:	bytes before the transport header: the IPv4 header, or the
+ *		IPv6 header and its extension headers
  * @proto:	IP protocol number
  * @sport:	TCP/UDP source port, host order (0 otherwise)
  * @dport:	TCP/UDP destination port, host order (0 otherwise)
  * @icmp_type:	ICMP type (ICMP only)
  * @icmp_code:	ICMP code (ICMP only)
  * @frag:	enum pkt_frag: set by pkt_parse_fragment() only
+ * @frag_off:	fragment offset in 8-byte units, when PKT_FRAGMENT
  * @df:		the don't-fragment flag is set
  */
 struct pkt_info {
+	uint8_t version;
 	uint32_t src;
 	uint32_t dst;
-	uint16_t len;
-	uint16_t hlen;
+	uint8_t src6[16];
+	uint8_t dst6[16];
+	uint32_t len;
+	uint32_t hlen;
 	uint8_t proto;
 	uint16_t sport;
 	uint16_t dport;
@@ -74,6 +84,7 @@ struct pkt_info {
 	uint8_t icmp_code;
 	uint8_t frag;
 	uint8_t df;
+	uint16_t frag_off;
 };
 
 uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len);
@@ -81,6 +92,18 @@ enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 				struct pkt_info *pi);
 enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 				    struct pkt_info *pi);
+enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
+			      struct pkt_info *pi);
+enum pkt_verdict pkt_parse(const uint8_t *p, size_t len, struct pkt_info *pi);
+
+enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
+				struct pkt_info *pi);
+int pkt_addr6_martian(const uint8_t *a);
+enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
+				    const uint8_t *enclave_addr6);
+enum pkt_verdict pkt_check_outbound6(const struct pkt_info *pi,
+				     const uint8_t *shared_addr6,
+				     const struct portset *enclave_ports);
 int pkt_addr_martian(uint32_t addr);
 enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
 				   uint32_t enclave_addr);

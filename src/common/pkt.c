@@ -61,9 +61,16 @@ uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len)
 	return (uint16_t)~sum;
 }
 
-/* Check the transport header is present and whole, and take its ports */
-static enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
-				     struct pkt_info *pi)
+/**
+ * pkt_parse_l4() - check the transport header is present and whole
+ * @l4:	the transport header
+ * @len:	bytes from it to the end of the packet
+ * @pi:	@proto set; the ports, or the ICMP/ICMPv6 type and code, are added
+ *
+ * Return: PKT_OK, PKT_MALFORMED, or PKT_PROTO for a protocol not carried
+ */
+enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
+			      struct pkt_info *pi)
 {
 	switch (pi->proto) {
 	case IPPROTO_TCP:
@@ -85,6 +92,10 @@ static enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
 		pi->dport = rd16(l4 + 2);
 		return PKT_OK;
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* each version has its own ICMP */
+		if (pi->version != (pi->proto == IPPROTO_ICMP ? 4 : 6))
+			return PKT_PROTO;
 		if (len < ICMP_MIN_HDR)
 			return PKT_MALFORMED;
 		pi->icmp_type = l4[0];
@@ -117,6 +128,7 @@ enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 	*pi = (struct pkt_info){0};
 	if (len < PKT_IPV4_MIN_HDR || (p[0] >> 4) != 4)
 		return PKT_MALFORMED;
+	pi->version = 4;
 	hlen = (size_t)(p[0] & 0x0f) * 4;
 	if (hlen < PKT_IPV4_MIN_HDR || hlen > len)
 		return PKT_MALFORMED;
@@ -131,24 +143,27 @@ enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 	pi->dst = rd32n(p + 16);
 	off = rd16(p + 6);
 	pi->df = !!(off & IP_OFF_DF);
-	if (off & (IP_OFF_MF | IP_OFF_MASK))
+	if (off & (IP_OFF_MF | IP_OFF_MASK)) {
+		pi->frag_off = off & IP_OFF_MASK;
 		return PKT_FRAGMENT;
+	}
 	return pkt_parse_l4(p + hlen, len - hlen, pi);
 }
 
 /**
- * pkt_parse_fragment() - what can be checked of an IPv4 fragment
- * @p:	packet bytes, for which pkt_parse_ipv4() returned PKT_FRAGMENT
+ * pkt_parse_fragment() - what can be checked of a fragment
+ * @p:	packet bytes, for which pkt_parse() returned PKT_FRAGMENT
  * @len:	number of bytes
- * @pi:	as pkt_parse_ipv4() filled it; the transport fields and @frag
- *	are added
+ * @pi:	as pkt_parse() filled it; the transport fields and @frag are
+ *	added
  *
  * The first fragment must hold its whole transport header (a TCP header
  * cut across fragments is how filters are evaded, RFC 1858), and its
  * ports are taken; a later fragment has only addresses and protocol. A
  * later fragment at offset 8 (which could overwrite the first's TCP
  * header) is refused. For a UDP first fragment, the datagram's length
- * runs past the fragment, as it should.
+ * runs past the fragment, as it should. For IPv6, @hlen and @frag_off
+ * come from the fragment header pkt_parse_ipv6() found.
  *
  * Return: PKT_OK, PKT_MALFORMED or PKT_PROTO
  */
@@ -156,17 +171,18 @@ enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 				    struct pkt_info *pi)
 {
 	size_t hlen = pi->hlen, l4len;
-	uint16_t off;
 
-	if (len < PKT_IPV4_MIN_HDR || hlen < PKT_IPV4_MIN_HDR || hlen > len)
+	if (hlen > len || (pi->version == 4 && hlen < PKT_IPV4_MIN_HDR))
 		return PKT_MALFORMED;
-	off = rd16(p + 6);
 	l4len = len - hlen;
 	if (pi->proto != IPPROTO_TCP && pi->proto != IPPROTO_UDP &&
-	    pi->proto != IPPROTO_ICMP)
+	    pi->proto != IPPROTO_ICMP && pi->proto != IPPROTO_ICMPV6)
 		return PKT_PROTO;
-	if (off & IP_OFF_MASK) {
-		if ((off & IP_OFF_MASK) == 1 && pi->proto == IPPROTO_TCP)
+	if ((pi->proto == IPPROTO_ICMP && pi->version != 4) ||
+	    (pi->proto == IPPROTO_ICMPV6 && pi->version != 6))
+		return PKT_PROTO;
+	if (pi->frag_off) {
+		if (pi->frag_off == 1 && pi->proto == IPPROTO_TCP)
 			return PKT_MALFORMED;
 		pi->frag = PKT_FRAG_LATER;
 		return PKT_OK;
@@ -180,6 +196,21 @@ enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 		return PKT_OK;
 	}
 	return pkt_parse_l4(p + hlen, l4len, pi);
+}
+
+/**
+ * pkt_parse() - parse and validate an IPv4 or IPv6 packet
+ * @p:	packet bytes
+ * @len:	their number
+ * @pi:	what was found
+ *
+ * Return: as pkt_parse_ipv4() or pkt_parse_ipv6(), by the version
+ */
+enum pkt_verdict pkt_parse(const uint8_t *p, size_t len, struct pkt_info *pi)
+{
+	if (len && (p[0] >> 4) == 6)
+		return pkt_parse_ipv6(p, len, pi);
+	return pkt_parse_ipv4(p, len, pi);
 }
 
 /**

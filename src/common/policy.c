@@ -159,6 +159,9 @@ enum pkt_verdict policy_check_out(const struct policy *p,
 	/* a reply of one of the enclave's services */
 	if (p->have_in && policy_l4(pi) && portset_has(&p->in_ports, pi->sport))
 		return PKT_OK;
+	/* the rules are IPv4 networks: with an allowlist, IPv6 has none */
+	if (pi->version == 6)
+		return p->have_allow ? PKT_POLICY : PKT_OK;
 	for (i = 0; i < p->nrules; i++) {
 		r = &p->rules[i];
 		if ((pi->dst & r->mask) != r->net)

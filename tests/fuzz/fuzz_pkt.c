@@ -13,8 +13,9 @@
  * parse as fragments and reassemble to it; the "fragmentation needed"
  * answering a packet must parse and go back to its source. A fragment the
  * host accepts (pkt_parse_fragment()) must hold its whole transport header
- * if it is the first, and never start at offset 8 if TCP. Any breach
- * aborts.
+ * if it is the first, and never start at offset 8 if TCP. IPv6 packets
+ * (first nibble 6) go to the IPv6 parser and checks, with the same kind of
+ * invariants. Any breach aborts.
  */
 
 #include <stdint.h>
@@ -128,6 +129,49 @@ static void fuzz_fragment_check(const uint8_t *data, size_t size,
 		abort();
 }
 
+/* An IPv6 packet: what the parser accepts must be whole, and what each
+ * side's check accepts must be addressed as it says */
+static void fuzz_ipv6(const uint8_t *data, size_t size,
+		      const struct portset *ports)
+{
+	static const uint8_t addr6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	struct pkt_info pi;
+	enum pkt_verdict v;
+
+	v = pkt_parse_ipv6(data, size, &pi);
+	if (v == PKT_FRAGMENT) {
+		if (pi.hlen > size || pi.hlen < 48)
+			abort();
+		if (pkt_parse_fragment(data, size, &pi) != PKT_OK)
+			return;
+		if (pi.proto != 6 && pi.proto != 17 && pi.proto != 58)
+			abort();
+		if (pi.frag == PKT_FRAG_FIRST &&
+		    size < pi.hlen + (pi.proto == 6 ? 20u : 8u))
+			abort();
+	} else if (v != PKT_OK) {
+		return;
+	} else if (size < 40 || (data[0] >> 4) != 6 || pi.len != size ||
+		   (((size_t)data[4] << 8) | data[5]) + 40 != size ||
+		   pi.hlen < 40 || pi.hlen > size ||
+		   (pi.proto != 6 && pi.proto != 17 && pi.proto != 58) ||
+		   size < pi.hlen + (pi.proto == 6 ? 20u : 8u)) {
+		abort();
+	}
+	if (memcmp(pi.src6, data + 8, 16) || memcmp(pi.dst6, data + 24, 16))
+		abort();
+	if (v == PKT_OK && pkt_check_inbound6(&pi, addr6) == PKT_OK &&
+	    (memcmp(pi.dst6, addr6, 16) || !memcmp(pi.src6, addr6, 16) ||
+	     pkt_addr6_martian(pi.src6)))
+		abort();
+	if (pkt_check_outbound6(&pi, addr6, ports) == PKT_OK &&
+	    (memcmp(pi.src6, addr6, 16) || !memcmp(pi.dst6, addr6, 16) ||
+	     pkt_addr6_martian(pi.dst6) ||
+	     (pi.frag != PKT_FRAG_LATER && pi.proto != 58 &&
+	      !portset_has(ports, pi.sport))))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct portset ports;
@@ -139,6 +183,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (portset_parse(&ports, "80,443,1024-61439"))
 			abort();
 		ready = 1;
+	}
+	if (size && (data[0] >> 4) == 6) {
+		fuzz_ipv6(data, size, &ports);
+		return 0;
 	}
 	switch (pkt_parse_ipv4(data, size, &pi)) {
 	case PKT_OK:

@@ -93,6 +93,15 @@ def main():
     write("pkt", "udp_big_options", ipv4(ENCL, NET, 17, big, frag=0,
                                          options=b"\x94\x04\x00\x00\x07\x07\x04\x00\x00\x00\x00\x00"))
     write("pkt", "frag_first", ipv4(ENCL, NET, 17, big[:1376], frag=0x2000))
+    # IPv6: TCP, UDP behind hop-by-hop and destination options, echo, a
+    # first fragment
+    a6, b6 = bytes.fromhex("20010db8000000000000000000000001"), bytes.fromhex("20010db8000200000000000000000002")
+    def ipv6(src, dst, nh, payload):
+        return struct.pack("!IHBB", 0x60000000, len(payload), nh, 64) + src + dst + payload
+    write("pkt", "v6_tcp", ipv6(b6, a6, 6, tcp(443, 40000, 0x12)))
+    write("pkt", "v6_udp_ext", ipv6(b6, a6, 0, bytes([60, 0, 1, 4, 0, 0, 0, 0, 17, 0, 1, 4, 0, 0, 0, 0]) + udp(53, 40000, b"answer")))
+    write("pkt", "v6_echo", ipv6(a6, b6, 58, bytes([128, 0, 0, 0, 0, 1, 0, 1])))
+    write("pkt", "v6_frag_first", ipv6(a6, b6, 44, bytes([17, 0, 0, 1, 0, 0, 0, 9]) + udp(40000, 53, b"x" * 64)))
     write("pkt", "frag_later", ipv4(ENCL, NET, 17, big[1376:2752], frag=0x2000 | 172))
 
     good = hello() + b"".join(frame(2, p) for p in PACKETS.values()) + frame(3, b"")

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - IPv6 packet parsing and checks
+ *
+ * As for IPv4 (pkt.c), every byte comes from a peer remora does not trust,
+ * and every read is preceded by a check against the length given. IPv6
+ * has no header checksum but a chain of extension headers between the
+ * fixed header and the transport header: it is walked with bounds, at
+ * most PKT_IPV6_MAX_EXT of them. Hop-by-hop options may come first only;
+ * destination options and routing headers are stepped over, a routing
+ * header with segments left (which would make the receiver forward the
+ * packet) is refused; a fragment header ends the walk (PKT_FRAGMENT);
+ * anything else that is not TCP, UDP or ICMPv6 (AH, ESP, no next header,
+ * mobility...) is a protocol remora does not carry.
+ */
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include "remora/pkt.h"
+
+#define IP6_NH_HOPOPTS	0
+#define IP6_NH_ROUTING	43
+#define IP6_NH_FRAGMENT 44
+#define IP6_NH_DSTOPTS	60
+#define IP6_EXT_MIN	8 /* bytes of an extension header, at least */
+
+/* ICMPv6 types remora carries, either way: the errors TCP and UDP need and
+ * path MTU discovery, and echo. Neighbour discovery, router
+ * advertisements, MLD and the rest are the host's business (RFC 4890) */
+#define ICMP6_DST_UNREACH    1
+#define ICMP6_PACKET_TOO_BIG 2
+#define ICMP6_TIME_EXCEEDED  3
+#define ICMP6_PARAM_PROB     4
+#define ICMP6_ECHO_REQUEST   128
+#define ICMP6_ECHO_REPLY     129
+
+/* fd00:ec2::254, the instance metadata service over IPv6 */
+static const uint8_t pkt6_imds[16] = {
+	[0] = 0xfd, [2] = 0x0e, [3] = 0xc2, [14] = 0x02, [15] = 0x54};
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/**
+ * pkt_parse_ipv6() - parse and validate an IPv6 packet
+ * @p:	packet bytes
+ * @len:	number of bytes, the frame's payload length
+ * @pi:	what was found, valid when PKT_OK is returned (addresses and
+ *	@frag_off also when PKT_FRAGMENT is)
+ *
+ * Checks the version, that the payload length accounts for every byte
+ * (no jumbograms, no trailing bytes), the extension headers, and that a
+ * TCP, UDP or ICMPv6 header is present and whole.
+ *
+ * Return: enum pkt_verdict
+ */
+enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
+				struct pkt_info *pi)
+{
+	size_t off = PKT_IPV6_HDR, hl;
+	uint8_t nh;
+	int n;
+
+	*pi = (struct pkt_info){0};
+	if (len < PKT_IPV6_HDR || (p[0] >> 4) != 6)
+		return PKT_MALFORMED;
+	if ((size_t)rd16(p + 4) + PKT_IPV6_HDR != len)
+		return PKT_MALFORMED;
+	pi->version = 6;
+	pi->len = (uint32_t)len;
+	memcpy(pi->src6, p + 8, 16);
+	memcpy(pi->dst6, p + 24, 16);
+	nh = p[6];
+	for (n = 0; n <= PKT_IPV6_MAX_EXT; n++) {
+		switch (nh) {
+		case IP6_NH_HOPOPTS:
+			if (n) /* only right after the fixed header */
+				return PKT_MALFORMED;
+			/* fall through */
+		case IP6_NH_DSTOPTS:
+		case IP6_NH_ROUTING:
+			if (off + IP6_EXT_MIN > len)
+				return PKT_MALFORMED;
+			hl = ((size_t)p[off + 1] + 1) * 8;
+			if (off + hl > len)
+				return PKT_MALFORMED;
+			if (nh == IP6_NH_ROUTING && p[off + 3])
+				return PKT_PROTO; /* segments left */
+			nh = p[off];
+			off += hl;
+			continue;
+		case IP6_NH_FRAGMENT:
+			if (off + IP6_EXT_MIN > len)
+				return PKT_MALFORMED;
+			pi->proto = p[off];
+			pi->frag_off = rd16(p + off + 2) >> 3;
+			pi->hlen = (uint32_t)(off + IP6_EXT_MIN);
+			/* an atomic fragment (offset 0, no more) is still
+			 * one: reassembly is the receiver's */
+			return PKT_FRAGMENT;
+		case IPPROTO_TCP:
+		case IPPROTO_UDP:
+		case IPPROTO_ICMPV6:
+			pi->proto = nh;
+			pi->hlen = (uint32_t)off;
+			return pkt_parse_l4(p + off, len - off, pi);
+		default:
+			pi->proto = nh;
+			return PKT_PROTO;
+		}
+	}
+	return PKT_MALFORMED; /* more extension headers than walked */
+}
+
+/**
+ * pkt_addr6_martian() - is an IPv6 address never valid as a peer on the
+ * internet?
+ * @a:	16 bytes
+ *
+ * The unspecified address ::, loopback ::1, IPv4-mapped ::ffff:0:0/96
+ * (a way to reach IPv4 loopback and the like through an IPv6 socket),
+ * link-local fe80::/10 (never routed) and multicast ff00::/8.
+ *
+ * Return: non-zero if martian
+ */
+int pkt_addr6_martian(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0,    0,
+					   0, 0, 0, 0, 0xff, 0xff};
+
+	if (!memcmp(a, zero, 15) && (a[15] == 0 || a[15] == 1))
+		return 1;
+	if (!memcmp(a, mapped, 12))
+		return 1;
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return 1;
+	return a[0] == 0xff;
+}
+
+static int pkt6_icmp_carried(uint8_t type)
+{
+	switch (type) {
+	case ICMP6_DST_UNREACH:
+	case ICMP6_PACKET_TOO_BIG:
+	case ICMP6_TIME_EXCEEDED:
+	case ICMP6_PARAM_PROB:
+	case ICMP6_ECHO_REQUEST:
+	case ICMP6_ECHO_REPLY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * pkt_check_inbound6() - may the enclave receive this IPv6 packet?
+ * @pi:	parsed IPv6 packet
+ * @enclave_addr6: the enclave's IPv6 address
+ *
+ * Return: PKT_OK, PKT_DST if not addressed to the enclave, PKT_SRC for a
+ *	   martian source or the enclave's own address, PKT_PROTO for an
+ *	   ICMPv6 type not carried
+ */
+enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
+				    const uint8_t *enclave_addr6)
+{
+	if (pi->version != 6 || memcmp(pi->dst6, enclave_addr6, 16))
+		return PKT_DST;
+	if (pkt_addr6_martian(pi->src6) || !memcmp(pi->src6, enclave_addr6, 16))
+		return PKT_SRC;
+	if (pi->proto == IPPROTO_ICMPV6 && !pkt6_icmp_carried(pi->icmp_type))
+		return PKT_PROTO;
+	return PKT_OK;
+}
+
+/**
+ * pkt_check_outbound6() - may the host send this IPv6 packet for the
+ * enclave?
+ * @pi:	parsed IPv6 packet (pkt_parse_fragment() too for a fragment)
+ * @shared_addr6: the host's IPv6 address the enclave shares
+ * @enclave_ports: ports the enclave owns; TCP and UDP must use one as source
+ *
+ * As pkt_check_outbound(): the shared address as source, a source port of
+ * the enclave's, no martian destination, not the host's own address, not
+ * the instance metadata service (fd00:ec2::254).
+ *
+ * Return: enum pkt_verdict
+ */
+enum pkt_verdict pkt_check_outbound6(const struct pkt_info *pi,
+				     const uint8_t *shared_addr6,
+				     const struct portset *enclave_ports)
+{
+	if (pi->version != 6 || memcmp(pi->src6, shared_addr6, 16))
+		return PKT_SRC;
+	if (pkt_addr6_martian(pi->dst6) ||
+	    !memcmp(pi->dst6, shared_addr6, 16) ||
+	    !memcmp(pi->dst6, pkt6_imds, 16))
+		return PKT_DST;
+	if (pi->frag == PKT_FRAG_LATER)
+		return PKT_OK; /* no transport header: the first one was seen */
+	if (pi->proto == IPPROTO_ICMPV6)
+		return pkt6_icmp_carried(pi->icmp_type) ? PKT_OK : PKT_PROTO;
+	if (!portset_has(enclave_ports, pi->sport))
+		return PKT_PORT;
+	return PKT_OK;
+}
