@@ -39,7 +39,7 @@ install(TARGETS remora-enclave RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR}
         COMPONENT enclave)
 install(PROGRAMS scripts/remora-enclave-net
         DESTINATION ${CMAKE_INSTALL_SBINDIR} COMPONENT enclave)
-install(FILES scripts/enclave.rules
+install(FILES scripts/enclave.rules scripts/enclave6.rules
         DESTINATION ${CMAKE_INSTALL_DATADIR}/remora COMPONENT enclave)
 
 # --- documentation, in each package's own directory -------------------------------

@@ -41,9 +41,9 @@ void daemon_report_log(ctl_report_fn report, void *ctx);
 void daemon_report_fill(struct report *r, const char *prog, ev_tstamp started,
 			ev_tstamp now, const struct link *l, uint16_t queue);
 
-void daemon_open_datapath(struct raw_batch *raw, uint32_t mark,
-			  struct nfqueue *q, const struct opts_common *c,
-			  int gso);
+void daemon_open_datapath(struct raw_batch *raw, struct raw_batch *raw6,
+			  uint32_t mark, struct nfqueue *q,
+			  const struct opts_common *c, int gso);
 int daemon_drop_capabilities(void);
 void daemon_open_control(struct ctl *ctl, const struct opts_common *c,
 			 const char *prog);

@@ -15,6 +15,8 @@
  * struct opts_common - what both daemons are told the same way
  * @addr:	the shared address, network byte order
  * @have_addr:	--address was given
+ * @addr6:	the shared IPv6 address, if @have_addr6
+ * @have_addr6:	--address6 was given: IPv6 is carried too
  * @queue:	NFQUEUE number
  * @queue_maxlen: packets the kernel may hold in the queue
  * @ka_interval: keepalive interval, seconds
@@ -27,6 +29,8 @@
 struct opts_common {
 	uint32_t addr;
 	int have_addr;
+	uint8_t addr6[16];
+	int have_addr6;
 	uint16_t queue;
 	uint32_t queue_maxlen;
 	double ka_interval;
@@ -43,6 +47,7 @@ enum {
 	OPTS_CONFIG,
 	OPTS_CONTROL,
 	OPTS_STATS,
+	OPTS_ADDRESS6,
 	OPTS_FIRST_PRIVATE /* first value free for a daemon's own options */
 };
 /* getopt_long() entries of the common options */
@@ -56,6 +61,7 @@ enum {
 		{"config", required_argument, NULL, OPTS_CONFIG},             \
 		{"control", required_argument, NULL, OPTS_CONTROL},           \
 		{"stats", no_argument, NULL, OPTS_STATS},                     \
+		{"address6", required_argument, NULL, OPTS_ADDRESS6},         \
 		{"help", no_argument, NULL, 'h'},                             \
 	{                                                                     \
 		"version", no_argument, NULL, 'V'                             \
@@ -75,5 +81,6 @@ noreturn void opts_getopt_error(int c, char **argv);
 uint32_t opts_u32(const char *flag, const char *s, uint32_t min, uint32_t max);
 double opts_seconds(const char *flag, const char *s, double min, double max);
 uint32_t opts_ipv4(const char *flag, const char *s);
+void opts_ipv6(const char *flag, const char *s, uint8_t *out);
 
 #endif /* REMORA_OPTS_H */

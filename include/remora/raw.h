@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* remora - injecting whole IPv4 packets into the local stack, in batches */
+/* remora - injecting whole IP packets into the local stack, in batches */
 #ifndef REMORA_RAW_H
 #define REMORA_RAW_H
 
@@ -16,17 +16,27 @@
  * @ctx:	the batch's @ctx
  * @pkt:	the packet
  * @len:	its length
- * @dst:	its destination, network order
  *
  * Called from raw_batch_flush() for a packet larger than the MTU of the
  * interface it would leave by (EMSGSIZE); it counts what it does.
  */
-typedef void (*raw_too_big_fn)(void *ctx, const uint8_t *pkt, size_t len,
-			       uint32_t dst);
+typedef void (*raw_too_big_fn)(void *ctx, const uint8_t *pkt, size_t len);
+
+/**
+ * union raw_dst - where a packet goes, for the route lookup
+ * @v4:	IPv4 destination
+ * @v6:	IPv6 destination
+ */
+union raw_dst {
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
 
 /**
  * struct raw_batch - packets waiting to be injected with one sendmmsg()
- * @fd:		raw socket (IPPROTO_RAW: the packet carries its own header)
+ * @fd:		raw socket (IPPROTO_RAW: the packet carries its own header),
+ *		of one family
+ * @family:	AF_INET or AF_INET6
  * @n:		packets held
  * @msgs:	one message per packet
  * @iov:	one vector per packet, pointing at the caller's bytes
@@ -37,18 +47,21 @@ typedef void (*raw_too_big_fn)(void *ctx, const uint8_t *pkt, size_t len,
  */
 struct raw_batch {
 	int fd;
+	int family;
 	unsigned n;
 	struct mmsghdr msgs[RAW_BATCH];
 	struct iovec iov[RAW_BATCH];
-	struct sockaddr_in dst[RAW_BATCH];
+	union raw_dst dst[RAW_BATCH];
 	raw_too_big_fn too_big;
 	void *ctx;
 };
 
-int raw_open(uint32_t mark);
-void raw_batch_init(struct raw_batch *b, int fd);
+int raw_open(int family, uint32_t mark);
+void raw_batch_init(struct raw_batch *b, int fd, int family);
 void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
 		   uint32_t dst);
+void raw_batch_add6(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		    const uint8_t *dst6);
 void raw_batch_flush(struct raw_batch *b);
 
 #endif /* REMORA_RAW_H */

@@ -25,24 +25,30 @@
  */
 void fwd_trace(const char *what, const uint8_t *pkt, size_t len)
 {
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	static const char *const names[] = {
-		[1] = "icmp", [6] = "tcp", [17] = "udp"};
+		[1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmp6"};
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
 	if (log_level < LOG_LVL_TRACE)
 		return;
-	v = pkt_parse_ipv4(pkt, len, &pi);
+	v = pkt_parse(pkt, len, &pi);
 	if (v != PKT_OK) {
 		trace("%s: %zu bytes, %s", what, len, pkt_verdict_str(v));
 		return;
 	}
-	inet_ntop(AF_INET, &pi.src, src, sizeof(src));
-	inet_ntop(AF_INET, &pi.dst, dst, sizeof(dst));
-	if (pi.proto == 1)
-		trace("%s: icmp %s > %s type %u code %u len %u", what, src, dst,
-		      pi.icmp_type, pi.icmp_code, pi.len);
+	if (pi.version == 6) {
+		inet_ntop(AF_INET6, pi.src6, src, sizeof(src));
+		inet_ntop(AF_INET6, pi.dst6, dst, sizeof(dst));
+	} else {
+		inet_ntop(AF_INET, &pi.src, src, sizeof(src));
+		inet_ntop(AF_INET, &pi.dst, dst, sizeof(dst));
+	}
+	if (pi.proto == 1 || pi.proto == 58)
+		trace("%s: %s %s > %s type %u code %u len %u", what,
+		      names[pi.proto], src, dst, pi.icmp_type, pi.icmp_code,
+		      pi.len);
 	else
 		trace("%s: %s %s:%u > %s:%u len %u", what,
 		      pi.proto < sizeof(names) / sizeof(names[0]) &&

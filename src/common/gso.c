@@ -93,17 +93,38 @@ static uint16_t gso_fold(uint64_t sum)
 	return (uint16_t)~sum;
 }
 
-/* The TCP/UDP checksum of @l4 (@l4len bytes, checksum field zeroed) */
+/* The TCP/UDP checksum of @l4 (@l4len bytes, checksum field zeroed),
+ * with the pseudo-header of @ip's version */
 static uint16_t gso_l4_csum(const uint8_t *ip, uint8_t proto, const uint8_t *l4,
 			    size_t l4len)
 {
 	uint64_t sum = 0;
 
-	sum = gso_sum(sum, ip + 12, 8); /* source and destination */
+	if ((ip[0] >> 4) == 6)
+		sum = gso_sum(sum, ip + 8, 32); /* source and destination */
+	else
+		sum = gso_sum(sum, ip + 12, 8);
 	sum += proto;
 	sum += l4len;
 	sum = gso_sum(sum, l4, l4len);
 	return gso_fold(sum);
+}
+
+/* Where the transport header starts and which it is: IPv4 (any header
+ * length), or IPv6 without extension headers (what GSO and GRO build).
+ * Return: 0, or -1 if neither */
+static int gso_l4(const uint8_t *pkt, size_t len, size_t *l4, uint8_t *proto)
+{
+	if (len >= 40 && (pkt[0] >> 4) == 6) {
+		*l4 = 40;
+		*proto = pkt[6];
+		return 0;
+	}
+	if (len < 20 || (pkt[0] >> 4) != 4)
+		return -1;
+	*l4 = (size_t)(pkt[0] & 0xf) * 4;
+	*proto = pkt[9];
+	return *l4 < 20 ? -1 : 0;
 }
 
 /* The IPv4 header checksum: pkt_ipv4_csum() over the header with the
@@ -116,39 +137,41 @@ static void gso_ip_csum(uint8_t *ip, size_t ihl)
 
 /**
  * gso_fill_l4_csum() - compute the TCP or UDP checksum of a packet
- * @pkt:	IPv4 packet, already checked by pkt_parse_ipv4()
+ * @pkt:	IPv4 or IPv6 packet from the local kernel
  * @len:	its length
  *
  * Return: 0 (done, or nothing to do for another protocol), -1 if the
- *	   packet is too short to hold its transport header
+ *	   packet is too short to hold its transport header or is not IPv4
+ *	   or IPv6 without extension headers
  */
 int gso_fill_l4_csum(uint8_t *pkt, size_t len)
 {
 	size_t ihl, off;
+	uint8_t proto;
 	uint16_t c;
 
-	if (len < 20)
+	if (gso_l4(pkt, len, &ihl, &proto))
 		return -1;
-	ihl = (size_t)(pkt[0] & 0xf) * 4;
-	if (pkt[9] == GSO_TCP)
+	if (proto == GSO_TCP)
 		off = 16;
-	else if (pkt[9] == GSO_UDP)
+	else if (proto == GSO_UDP)
 		off = 6;
 	else
-		return 0;
-	if (ihl < 20 || len < ihl + off + 2)
+		return (pkt[0] >> 4) == 6 && proto != 58 ? -1 : 0;
+	if (len < ihl + off + 2)
 		return -1;
 	gso_wr16(pkt + ihl + off, 0);
-	c = gso_l4_csum(pkt, pkt[9], pkt + ihl, len - ihl);
-	if (pkt[9] == GSO_UDP && !c)
+	c = gso_l4_csum(pkt, proto, pkt + ihl, len - ihl);
+	if (proto == GSO_UDP && !c)
 		c = 0xffff; /* 0 means "no checksum" in UDP */
 	gso_wr16(pkt + ihl + off, c);
 	return 0;
 }
 
 /**
- * gso_tcp_segment() - cut a TCP/IPv4 packet into packets of at most @mtu
- * @pkt:	the packet, checked by pkt_parse_ipv4()
+ * gso_tcp_segment() - cut a TCP packet into packets of at most @mtu
+ * @pkt:	the packet, checked by pkt_parse(): IPv4, or IPv6 without
+ *		extension headers
  * @len:	its length, more than @mtu
  * @mtu:	largest packet wanted
  * @out:	storage for the segments
@@ -165,23 +188,22 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 {
 	size_t ihl, hdrs, mss, data, off = 0, n, used = 0;
 	const uint8_t *th;
+	uint8_t flags, proto;
 	uint16_t id;
 	uint32_t seq;
-	uint8_t flags;
-	int count = 0;
+	int count = 0, v6;
 
-	if (len < 40 || pkt[9] != GSO_TCP)
+	if (gso_l4(pkt, len, &ihl, &proto) || proto != GSO_TCP ||
+	    len < ihl + 20)
 		return -1;
-	ihl = (size_t)(pkt[0] & 0xf) * 4;
-	if (ihl < 20 || len < ihl + 20)
-		return -1;
+	v6 = (pkt[0] >> 4) == 6;
 	th = pkt + ihl;
 	hdrs = ihl + (size_t)(th[12] >> 4) * 4;
 	if (hdrs < ihl + 20 || hdrs > len || mtu < hdrs + 8)
 		return -1;
 	mss = mtu - hdrs;
 	data = len - hdrs;
-	id = gso_rd16(pkt + 4);
+	id = v6 ? 0 : gso_rd16(pkt + 4);
 	seq = gso_rd32(th + 4);
 	flags = th[13];
 	while (off < data || (!data && !count)) {
@@ -193,9 +215,13 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		s = out + used;
 		memcpy(s, pkt, hdrs);
 		memcpy(s + hdrs, pkt + hdrs + off, n);
-		gso_wr16(s + 2, (uint16_t)(hdrs + n));
-		gso_wr16(s + 4, (uint16_t)(id + count));
-		gso_ip_csum(s, ihl);
+		if (v6) {
+			gso_wr16(s + 4, (uint16_t)(hdrs - ihl + n));
+		} else {
+			gso_wr16(s + 2, (uint16_t)(hdrs + n));
+			gso_wr16(s + 4, (uint16_t)(id + count));
+			gso_ip_csum(s, ihl);
+		}
 		t = s + ihl;
 		gso_wr32(t + 4, seq + (uint32_t)off);
 		t[13] = flags;

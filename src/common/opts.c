@@ -137,6 +137,26 @@ uint32_t opts_ipv4(const char *flag, const char *s)
 }
 
 /**
+ * opts_ipv6() - parse an IPv6 address that can be shared, or exit 2
+ * @flag:	the option, for the message
+ * @s:	text given
+ * @out:	16 bytes
+ *
+ * A unicast address that can be used on the internet: not ::, ::1, an
+ * IPv4-mapped one, link-local or multicast.
+ */
+void opts_ipv6(const char *flag, const char *s, uint8_t *out)
+{
+	if (inet_pton(AF_INET6, s, out) != 1)
+		opts_usage_error("%s: '%s' is not an IPv6 address", flag, s);
+	if (pkt_addr6_martian(out))
+		opts_usage_error("%s: '%s' cannot be an instance's address "
+				 "(unspecified, loopback, IPv4-mapped, "
+				 "link-local or multicast)",
+				 flag, s);
+}
+
+/**
  * opts_common_init() - defaults of the common options
  * @o:	options
  * @prog:	"remora-host" or "remora-enclave": names the control socket
@@ -169,6 +189,10 @@ int opts_common_parse(struct opts_common *o, int c, const char *arg,
 	case 'a':
 		o->addr = opts_ipv4("--address", arg);
 		o->have_addr = 1;
+		return 1;
+	case OPTS_ADDRESS6:
+		opts_ipv6("--address6", arg, o->addr6);
+		o->have_addr6 = 1;
 		return 1;
 	case 'q':
 		o->queue = (uint16_t)opts_u32("--queue", arg, 0, 65535);

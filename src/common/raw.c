@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-/* remora - raw IPv4 injection
+/* remora - raw IP injection
  *
  * An IPPROTO_RAW socket sends packets exactly as given (IP_HDRINCL is
- * implied): the kernel routes them by destination, runs them through the
- * OUTPUT hooks (conntrack sees them, which is how the host finds replies),
- * and fills in only an IP id of zero and the header checksum.
+ * implied, for IPv6 too): the kernel routes them by destination, runs them
+ * through the OUTPUT hooks (conntrack sees them, which is how the host
+ * finds replies), and fills in only an IPv4 id of zero and the header
+ * checksum. One socket per family.
  */
 
 #include <errno.h>
@@ -17,17 +18,18 @@
 
 /**
  * raw_open() - open the injection socket
+ * @family:	AF_INET or AF_INET6
  * @mark:	SO_MARK put on every injected packet (0 for none); the host's
  *		rules use it to tell its injections from its own traffic
  *
  * Return: socket, or -errno (-EPERM without CAP_NET_RAW, or without
  *	   CAP_NET_ADMIN when a mark is asked for)
  */
-int raw_open(uint32_t mark)
+int raw_open(int family, uint32_t mark)
 {
 	int fd, rc, v = RAW_SNDBUF;
 
-	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    IPPROTO_RAW);
 	if (fd < 0)
 		return -errno;
@@ -45,19 +47,26 @@ int raw_open(uint32_t mark)
  * raw_batch_init() - empty batch on socket @fd
  * @b:	batch
  * @fd:	socket from raw_open()
+ * @family:	its family
  */
-void raw_batch_init(struct raw_batch *b, int fd)
+void raw_batch_init(struct raw_batch *b, int fd, int family)
 {
 	unsigned i;
 
 	memset(b, 0, sizeof(*b));
 	b->fd = fd;
+	b->family = family;
 	for (i = 0; i < RAW_BATCH; i++) {
 		b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
 		b->msgs[i].msg_hdr.msg_iovlen = 1;
 		b->msgs[i].msg_hdr.msg_name = &b->dst[i];
-		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->dst[i]);
-		b->dst[i].sin_family = AF_INET;
+		if (family == AF_INET6) {
+			b->msgs[i].msg_hdr.msg_namelen = sizeof(b->dst[i].v6);
+			b->dst[i].v6.sin6_family = AF_INET6;
+		} else {
+			b->msgs[i].msg_hdr.msg_namelen = sizeof(b->dst[i].v4);
+			b->dst[i].v4.sin_family = AF_INET;
+		}
 	}
 }
 
@@ -75,7 +84,25 @@ void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
 		raw_batch_flush(b);
 	b->iov[b->n].iov_base = (void *)(uintptr_t)pkt;
 	b->iov[b->n].iov_len = len;
-	b->dst[b->n].sin_addr.s_addr = dst;
+	b->dst[b->n].v4.sin_addr.s_addr = dst;
+	b->n++;
+}
+
+/**
+ * raw_batch_add6() - hold an IPv6 packet for the next flush
+ * @b:	batch on an AF_INET6 socket
+ * @pkt:	checked packet; must stay valid until the flush
+ * @len:	its length
+ * @dst6:	its destination, 16 bytes
+ */
+void raw_batch_add6(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		    const uint8_t *dst6)
+{
+	if (b->n == RAW_BATCH)
+		raw_batch_flush(b);
+	b->iov[b->n].iov_base = (void *)(uintptr_t)pkt;
+	b->iov[b->n].iov_len = len;
+	memcpy(&b->dst[b->n].v6.sin6_addr, dst6, 16);
 	b->n++;
 }
 
@@ -108,8 +135,7 @@ void raw_batch_flush(struct raw_batch *b)
 			continue;
 		if (r < 0 && errno == EMSGSIZE && b->too_big) {
 			b->too_big(b->ctx, b->iov[i].iov_base,
-				   b->iov[i].iov_len,
-				   b->dst[i].sin_addr.s_addr);
+				   b->iov[i].iov_len);
 			i++;
 			continue;
 		}

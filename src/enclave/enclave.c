@@ -42,19 +42,31 @@ typedef int (*enclave_cut_fn)(const uint8_t *pkt, size_t len, size_t mtu,
  * the host's own GSO would have; a datagram the host's conntrack
  * reassembled is fragmented again, as a router would, and lo's input
  * reassembles it. The pieces are injected. */
-static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
-			       size_t len, uint32_t dst, enclave_cut_fn cut,
-			       enum stat_id counter)
+/* Hold a checked packet for injection, in the batch of its version */
+static void enclave_inject(struct enclave *e, const uint8_t *pkt, size_t len,
+			   const struct pkt_info *pi)
 {
+	if (pi->version == 6)
+		raw_batch_add6(&e->raw6, pkt, len, pi->dst6);
+	else
+		raw_batch_add(&e->raw, pkt, len, pi->dst);
+}
+
+static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
+			       size_t len, const struct pkt_info *pi,
+			       enclave_cut_fn cut, enum stat_id counter)
+{
+	struct raw_batch *b = pi->version == 6 ? &e->raw6 : &e->raw;
 	uint8_t *segs[GSO_MAX_SEGS];
 	size_t lens[GSO_MAX_SEGS];
 	int n, i;
 
 	n = cut(pkt, len, e->mtu, e->seg + e->seg_used,
 		ENCLAVE_SEG_BUF - e->seg_used, segs, lens, GSO_MAX_SEGS);
-	if (n < 0 || e->raw.n + (unsigned)n > RAW_BATCH) {
-		/* no room left in this batch: send it, start afresh */
+	if (n < 0 || b->n + (unsigned)n > RAW_BATCH) {
+		/* no room left in this batch: send both, start afresh */
 		raw_batch_flush(&e->raw);
+		raw_batch_flush(&e->raw6);
 		e->seg_used = 0;
 		n = cut(pkt, len, e->mtu, e->seg, ENCLAVE_SEG_BUF, segs, lens,
 			GSO_MAX_SEGS);
@@ -62,11 +74,11 @@ static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
 	if (n < 0 || (unsigned)n > RAW_BATCH) {
 		/* cannot be cut (headers fill the MTU, or DF): the kernel
 		 * refuses it and it is counted as an injection drop */
-		raw_batch_add(&e->raw, pkt, len, dst);
+		enclave_inject(e, pkt, len, pi);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		raw_batch_add(&e->raw, segs[i], lens[i], dst);
+		enclave_inject(e, segs[i], lens[i], pi);
 		e->seg_used += lens[i];
 	}
 	stat_inc(counter);
@@ -78,8 +90,12 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
-	v = pkt_parse_ipv4(pkt, len, &pi);
-	if (v == PKT_OK)
+	v = pkt_parse(pkt, len, &pi);
+	if (v == PKT_OK && pi.version == 6)
+		v = e->cfg.c.have_addr6
+			    ? pkt_check_inbound6(&pi, e->cfg.c.addr6)
+			    : PKT_DST;
+	else if (v == PKT_OK)
 		v = pkt_check_inbound(&pi, e->cfg.c.addr);
 	if (v == PKT_OK)
 		v = policy_check_in(&e->cfg.policy, &pi);
@@ -88,18 +104,20 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 		return;
 	}
 	fwd_trace("link -> injection", pkt, len);
-	if (pi.proto == IPPROTO_ICMP && pi.icmp_type == 3 && pi.icmp_code == 4)
+	if ((pi.proto == IPPROTO_ICMP && pi.icmp_type == 3 &&
+	     pi.icmp_code == 4) ||
+	    (pi.proto == IPPROTO_ICMPV6 && pi.icmp_type == 2))
 		/* fragmentation needed: a path's MTU shrank, and with it
 		 * some connection's segment size */
 		mss_forget(&e->mss);
 	if (len > e->mtu && pi.proto == IPPROTO_TCP)
-		enclave_inject_cut(e, pkt, len, pi.dst, gso_tcp_segment,
+		enclave_inject_cut(e, pkt, len, &pi, gso_tcp_segment,
 				   STAT_L2I_SEGMENTED);
-	else if (len > e->mtu && !pi.df)
-		enclave_inject_cut(e, pkt, len, pi.dst, pmtu_fragment,
+	else if (len > e->mtu && pi.version == 4 && !pi.df)
+		enclave_inject_cut(e, pkt, len, &pi, pmtu_fragment,
 				   STAT_L2I_FRAGMENTED);
 	else
-		raw_batch_add(&e->raw, pkt, len, pi.dst);
+		enclave_inject(e, pkt, len, &pi);
 }
 
 static void enclave_link_batch_end(void *ctx)
@@ -107,6 +125,7 @@ static void enclave_link_batch_end(void *ctx)
 	struct enclave *e = ctx;
 
 	raw_batch_flush(&e->raw);
+	raw_batch_flush(&e->raw6);
 	e->seg_used = 0;
 }
 
@@ -224,7 +243,7 @@ static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
-	v = pkt_parse_ipv4(pkt, len, &pi);
+	v = pkt_parse(pkt, len, &pi);
 	if (v == PKT_FRAGMENT) /* cut by this kernel to a learnt path MTU */
 		v = pkt_parse_fragment(pkt, len, &pi);
 	if (v != PKT_OK)
@@ -244,7 +263,8 @@ static int enclave_cut(void *ctx, struct link *l, const uint8_t *pkt,
 	struct pkt_info pi;
 	int n, i;
 
-	if (pkt_parse_ipv4(pkt, len, &pi) != PKT_OK || pi.proto != IPPROTO_TCP)
+	if (pkt_parse(pkt, len, &pi) != PKT_OK || pi.proto != IPPROTO_TCP ||
+	    pi.version != 4)
 		return FWD_CUT_KERNEL; /* UDP GSO: its size is the app's */
 	ihl = (size_t)(pkt[0] & 0xf) * 4;
 	thlen = (size_t)(pkt[ihl + 12] >> 4) * 4; /* parse checked it */
@@ -304,7 +324,7 @@ static void enclave_open_queues(struct enclave *e)
 	} else {
 		e->mss.fd = -1;
 	}
-	daemon_open_datapath(&e->raw, 0, &e->nfq, &e->cfg.c, e->gso);
+	daemon_open_datapath(&e->raw, &e->raw6, 0, &e->nfq, &e->cfg.c, e->gso);
 	if (!e->gso)
 		return;
 	if (fallback < 0)
@@ -494,6 +514,8 @@ int enclave_run(struct enclave *e)
 	mss_close(&e->mss);
 	free(e->cut);
 	close(e->raw.fd);
+	if (e->raw6.fd >= 0)
+		close(e->raw6.fd);
 	link_free(&e->link);
 	free(e->seg);
 	info("stopped");

@@ -64,6 +64,7 @@ struct enclave_config {
  * @cut:	storage of one super-packet's segments
  * @link:	link to the host
  * @raw:	injection batch
+ * @raw6:	IPv6 injection batch (fd -1 without --address6)
  * @conn_fd:	socket of a connection in progress, -1 if none
  * @conn_io:	writability watcher on @conn_fd
  * @retry:	reconnect timer
@@ -91,6 +92,7 @@ struct enclave {
 	uint8_t *cut;
 	struct link link;
 	struct raw_batch raw;
+	struct raw_batch raw6;
 	int conn_fd;
 	ev_io conn_io;
 	ev_timer retry;

@@ -23,6 +23,7 @@ enum {
 	ENCLAVE_OPT_APP_WAIT,
 	ENCLAVE_OPT_NO_GSO,
 	ENCLAVE_OPT_FALLBACK_QUEUE,
+	ENCLAVE_OPT_RULES6,
 };
 
 /* --allow-out/--deny-out: one rule more, or exit 2 */
@@ -57,6 +58,9 @@ static const char enclave_usage[] =
 	"Options:\n"
 	"  -a, --address IPV4        the enclave's address: the instance's,\n"
 	"                            shared (required)\n"
+	"      --address6 IPV6       the enclave's IPv6 address, the "
+	"instance's,\n"
+	"                            shared: IPv6 is carried too\n"
 	"  -l, --link ADDR           where remora-host listens: "
 	"vsock:CID:PORT,\n"
 	"                            unix:PATH or tcp:HOST:PORT\n"
@@ -104,6 +108,10 @@ static const char enclave_usage[] =
 	"                            32768-60999)\n"
 	"      --rules FILE          rules file for --setup-net (default\n"
 	"                            " REMORA_DATADIR "/remora/enclave.rules)\n"
+	"      --rules6 FILE         IPv6 rules file for --setup-net with\n"
+	"                            --address6 (default\n"
+	"                            " REMORA_DATADIR
+	"/remora/enclave6.rules)\n"
 	"      --app-wait SECS       with a COMMAND: wait this long for the "
 	"link\n"
 	"                            to remora-host before starting it anyway\n"
@@ -165,6 +173,7 @@ static const struct option enclave_options[] = {
 	{"app-wait", required_argument, NULL, ENCLAVE_OPT_APP_WAIT},
 	{"no-gso", no_argument, NULL, ENCLAVE_OPT_NO_GSO},
 	{"fallback-queue", required_argument, NULL, ENCLAVE_OPT_FALLBACK_QUEUE},
+	{"rules6", required_argument, NULL, ENCLAVE_OPT_RULES6},
 	{NULL, 0, NULL, 0},
 };
 
@@ -188,6 +197,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	cfg->net.ports_lo = NETSETUP_DEFAULT_PORTS_LO;
 	cfg->net.ports_hi = NETSETUP_DEFAULT_PORTS_HI;
 	cfg->net.rules = REMORA_DATADIR "/remora/enclave.rules";
+	cfg->net.rules6 = REMORA_DATADIR "/remora/enclave6.rules";
 	cfg->app_wait = 10;
 	cfg->fallback_queue = -1;
 
@@ -222,6 +232,9 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			break;
 		case ENCLAVE_OPT_RULES:
 			cfg->net.rules = optarg;
+			break;
+		case ENCLAVE_OPT_RULES6:
+			cfg->net.rules6 = optarg;
 			break;
 		case ENCLAVE_OPT_APP_WAIT:
 			cfg->app_wait =
@@ -274,6 +287,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 				 "must be another",
 				 cfg->fallback_queue);
 	cfg->net.addr = cfg->c.addr;
+	cfg->net.have_addr6 = cfg->c.have_addr6;
+	memcpy(cfg->net.addr6, cfg->c.addr6, 16);
 	cfg->net.queue = cfg->c.queue;
 	/* replies to the enclave's own flows come to its ephemeral ports */
 	portset_clear(&cfg->policy.reply_ports);

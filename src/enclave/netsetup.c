@@ -184,7 +184,10 @@ static void netsetup_link(struct mnl_socket *nl, int ifindex, uint32_t mtu)
 		netsetup_fail("bring lo up with its MTU", rc);
 }
 
-static void netsetup_addr(struct mnl_socket *nl, int ifindex, uint32_t addr)
+/* The address (@alen bytes: 4 or 16) on lo, as a host route (/32, /128);
+ * an IPv6 one without duplicate address detection (lo has no neighbour) */
+static void netsetup_addr(struct mnl_socket *nl, int ifindex, int family,
+			  const void *addr, size_t alen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -194,18 +197,23 @@ static void netsetup_addr(struct mnl_socket *nl, int ifindex, uint32_t addr)
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = 32;
+	ifa->ifa_family = (unsigned char)family;
+	ifa->ifa_prefixlen = (unsigned char)(alen * 8);
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (unsigned)ifindex;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, addr);
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, addr);
+	if (family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, alen, addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, addr);
 	rc = netsetup_nl(nl, nlh);
 	if (rc)
-		netsetup_fail("put the address on lo", rc);
+		netsetup_fail(family == AF_INET6 ? "put the IPv6 address on lo"
+						 : "put the address on lo",
+			      rc);
 }
 
-static void netsetup_route(struct mnl_socket *nl, int ifindex, uint32_t src)
+static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
+			   const void *src, size_t alen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -215,17 +223,20 @@ static void netsetup_route(struct mnl_socket *nl, int ifindex, uint32_t src)
 	nlh->nlmsg_type = RTM_NEWROUTE;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = (unsigned char)family;
 	rtm->rtm_dst_len = 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT;
 	rtm->rtm_scope = RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	mnl_attr_put_u32(nlh, RTA_PREFSRC, src);
+	mnl_attr_put(nlh, RTA_PREFSRC, alen, src);
 	rc = netsetup_nl(nl, nlh);
 	if (rc)
-		netsetup_fail("add the default route out of lo", rc);
+		netsetup_fail(family == AF_INET6
+				      ? "add the IPv6 default route out of lo"
+				      : "add the default route out of lo",
+			      rc);
 }
 
 static void netsetup_ports(uint16_t lo, uint16_t hi)
@@ -296,17 +307,20 @@ static int netsetup_exec(char *const argv[], const char *input)
 	return 128 + WTERMSIG(status);
 }
 
-static void netsetup_rules(const char *path, uint16_t queue)
+/* Load a rules file with @tool-restore (@tool: iptables or ip6tables) */
+static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 {
 	static char in[NETSETUP_RULES_MAX], out[NETSETUP_RULES_MAX + 64];
-	char *const del[] = {"iptables", "-w",	       "-D", "OUTPUT",
-			     "-j",	 "REMORA-OUT", NULL};
-	char *const flush[] = {"iptables", "-w", "-F", "REMORA-OUT", NULL};
-	char *const drop[] = {"iptables", "-w", "-X", "REMORA-OUT", NULL};
-	char *const restore[] = {"iptables-restore", "-w", "--noflush", NULL};
+	char restore_cmd[32];
+	char *const del[] = {(char *)tool, "-w",	 "-D", "OUTPUT",
+			     "-j",	   "REMORA-OUT", NULL};
+	char *const flush[] = {(char *)tool, "-w", "-F", "REMORA-OUT", NULL};
+	char *const drop[] = {(char *)tool, "-w", "-X", "REMORA-OUT", NULL};
+	char *const restore[] = {restore_cmd, "-w", "--noflush", NULL};
 	ssize_t n;
 	int fd, rc, i;
 
+	snprintf(restore_cmd, sizeof(restore_cmd), "%s-restore", tool);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die("--setup-net: cannot read the rules file %s: %s (use "
@@ -333,14 +347,12 @@ static void netsetup_rules(const char *path, uint16_t queue)
 	netsetup_exec(drop, NULL);
 	rc = netsetup_exec(restore, out);
 	if (rc == 127)
-		die("--setup-net: cannot run iptables-restore: is iptables in "
-		    "the image (PATH=%s)?",
-		    getenv("PATH"));
+		die("--setup-net: cannot run %s: is %s in the image (PATH=%s)?",
+		    restore_cmd, tool, getenv("PATH"));
 	if (rc)
-		die("--setup-net: iptables-restore refused %s (exit %d; see "
-		    "its "
-		    "message above: is the NFQUEUE target in this kernel?)",
-		    path, rc);
+		die("--setup-net: %s refused %s (exit %d; see its message "
+		    "above: is the NFQUEUE target in this kernel?)",
+		    restore_cmd, path, rc);
 }
 
 /**
@@ -351,8 +363,8 @@ static void netsetup_rules(const char *path, uint16_t queue)
  */
 void netsetup_run(const struct netsetup *ns)
 {
+	char addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
 	struct mnl_socket *nl;
-	char addr[INET_ADDRSTRLEN];
 	int lo;
 
 	/* as PID 2 there may be no PATH: iptables lives in one of these */
@@ -364,13 +376,25 @@ void netsetup_run(const struct netsetup *ns)
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		netsetup_fail("open a netlink socket", -errno);
 	netsetup_link(nl, lo, ns->mtu);
-	netsetup_addr(nl, lo, ns->addr);
-	netsetup_route(nl, lo, ns->addr);
+	netsetup_addr(nl, lo, AF_INET, &ns->addr, 4);
+	netsetup_route(nl, lo, AF_INET, &ns->addr, 4);
+	if (ns->have_addr6) {
+		netsetup_addr(nl, lo, AF_INET6, ns->addr6, 16);
+		netsetup_route(nl, lo, AF_INET6, ns->addr6, 16);
+	}
 	mnl_socket_close(nl);
 	netsetup_ports(ns->ports_lo, ns->ports_hi);
-	netsetup_rules(ns->rules, ns->queue);
+	netsetup_rules("iptables", ns->rules, ns->queue);
+	if (ns->have_addr6)
+		netsetup_rules("ip6tables", ns->rules6, ns->queue);
 	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
 	info("network up: %s on lo (mtu %u), default route with that source, "
 	     "ephemeral ports %u-%u, rules from %s sending to queue %u",
 	     addr, ns->mtu, ns->ports_lo, ns->ports_hi, ns->rules, ns->queue);
+	if (ns->have_addr6) {
+		inet_ntop(AF_INET6, ns->addr6, addr6, sizeof(addr6));
+		info("IPv6 up: %s on lo, default route with that source, rules "
+		     "from %s",
+		     addr6, ns->rules6);
+	}
 }

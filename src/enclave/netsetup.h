@@ -22,6 +22,9 @@
  * @ports_hi:	last port of the ephemeral range
  * @queue:	NFQUEUE number put in the rules
  * @rules:	rules file, iptables-restore format
+ * @have_addr6:	--address6 was given: IPv6 is set up too
+ * @addr6:	the shared IPv6 address
+ * @rules6:	IPv6 rules file, ip6tables-restore format
  */
 struct netsetup {
 	uint32_t addr;
@@ -30,6 +33,9 @@ struct netsetup {
 	uint16_t ports_hi;
 	uint16_t queue;
 	const char *rules;
+	int have_addr6;
+	uint8_t addr6[16];
+	const char *rules6;
 };
 
 int netsetup_parse_mtu(const char *s, uint32_t *mtu);

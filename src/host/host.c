@@ -29,19 +29,27 @@ static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
-	v = pkt_parse_ipv4(pkt, len, &pi);
+	v = pkt_parse(pkt, len, &pi);
 	/* the enclave's kernel fragments what exceeds a path MTU it has
 	 * learnt; this kernel's conntrack reassembles them before the rules */
 	if (v == PKT_FRAGMENT)
 		v = pkt_parse_fragment(pkt, len, &pi);
-	if (v == PKT_OK)
+	if (v == PKT_OK && pi.version == 6)
+		v = h->cfg.c.have_addr6
+			    ? pkt_check_outbound6(&pi, h->cfg.c.addr6,
+						  &h->cfg.ports)
+			    : PKT_SRC;
+	else if (v == PKT_OK)
 		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports);
 	if (v != PKT_OK) {
 		fwd_count_refusal(v, pkt, len);
 		return;
 	}
 	fwd_trace("link -> injection", pkt, len);
-	raw_batch_add(&h->raw, pkt, len, pi.dst);
+	if (pi.version == 6)
+		raw_batch_add6(&h->raw6, pkt, len, pi.dst6);
+	else
+		raw_batch_add(&h->raw, pkt, len, pi.dst);
 }
 
 static void host_link_batch_end(void *ctx)
@@ -49,6 +57,7 @@ static void host_link_batch_end(void *ctx)
 	struct host *h = ctx;
 
 	raw_batch_flush(&h->raw);
+	raw_batch_flush(&h->raw6);
 	link_flush(&h->links[h->active]); /* "fragmentation needed" sent */
 }
 
@@ -74,15 +83,18 @@ static size_t host_path_mtu(struct host *h, uint32_t dst)
  * by an ICMP "fragmentation needed" from 192.0.0.8 (RFC 7600: the address
  * of a node that has none of its own to send from; the shared address
  * would be the enclave's own, which it refuses as a source). */
-static void host_too_big(void *ctx, const uint8_t *pkt, size_t len,
-			 uint32_t dst)
+static void host_too_big(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct host *h = ctx;
 	uint8_t *frags[PMTU_MAX_FRAGS], icmp[PMTU_ICMP_MAX];
-	size_t lens[PMTU_MAX_FRAGS], mtu = host_path_mtu(h, dst), n;
+	size_t lens[PMTU_MAX_FRAGS], mtu, n;
 	static struct log_ratelimit rl;
 	unsigned long sup;
+	uint32_t dst;
 	int count, i;
+
+	memcpy(&dst, pkt + 16, 4); /* an IPv4 packet pkt_parse() checked */
+	mtu = host_path_mtu(h, dst);
 
 	if (mtu && mtu < len && !(pkt[6] & 0x40)) {
 		count = pmtu_fragment(pkt, len, mtu, h->frag_buf, HOST_FRAG_BUF,
@@ -255,11 +267,11 @@ int host_run(struct host *h)
 		die("out of memory for the control socket");
 
 	host_check_address(h->cfg.c.addr);
-	daemon_open_datapath(&h->raw, h->cfg.mark, &h->nfq, &h->cfg.c,
+	daemon_open_datapath(&h->raw, &h->raw6, h->cfg.mark, &h->nfq, &h->cfg.c,
 			     !h->cfg.no_gso);
 	h->raw.too_big = host_too_big;
 	h->raw.ctx = h;
-	raw_batch_init(&h->frag_raw, h->raw.fd);
+	raw_batch_init(&h->frag_raw, h->raw.fd, AF_INET);
 	h->frag_buf = malloc(HOST_FRAG_BUF);
 	if (!h->frag_buf)
 		die("out of memory for fragment buffers");
@@ -326,6 +338,8 @@ int host_run(struct host *h)
 	transport_unlink(&h->cfg.listen);
 	nfqueue_close(&h->nfq);
 	close(h->raw.fd);
+	if (h->raw6.fd >= 0)
+		close(h->raw6.fd);
 	if (h->mtu_fd >= 0)
 		close(h->mtu_fd);
 	free(h->frag_buf);

@@ -56,6 +56,7 @@ struct host_config {
  * @active:	index in @links of the link packets for the enclave go to
  * @stopping:	the daemon is shutting down: links closing is expected
  * @raw:	injection batch
+ * @raw6:	IPv6 injection batch (fd -1 without --address6)
  * @frag_raw:	injection of the fragments of one packet too large for its
  *		path (same socket)
  * @frag_buf:	storage of those fragments
@@ -76,6 +77,7 @@ struct host {
 	int active;
 	int stopping;
 	struct raw_batch raw;
+	struct raw_batch raw6;
 	struct raw_batch frag_raw;
 	uint8_t *frag_buf;
 	int mtu_fd;

@@ -21,6 +21,10 @@ E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_BUILD=${REMORA_BUILD:-$E2E_ROOT/build}
 E2E_HOST_IP=198.18.0.1  # the instance's address, shared with the enclave
 E2E_NET_IP=198.18.0.2   # a machine on the internet
+# E2E_IPV6=1: dual-stack, with these (documentation prefix, inside the
+# test's namespaces only)
+E2E_HOST_IP6=2001:db8:1::1
+E2E_NET_IP6=2001:db8:1::2
 E2E_MTU=${E2E_MTU:-1500}
 E2E_NS_NET=rmr$$-net
 E2E_NS_HOST=rmr$$-host
@@ -128,11 +132,18 @@ e2e_topology() {
 	in_net ip link set eth0 mtu "$E2E_MTU"
 	in_host ip link set eth0 up
 	in_host ip addr add "$E2E_HOST_IP/24" dev eth0
-	in_host "$E2E_ROOT/scripts/remora-host-rules" up --nic eth0 ${E2E_HOST_RULES_ARGS:-} >/dev/null
+	local v6rules=
+	if [ "${E2E_IPV6:-0}" = 1 ]; then
+		in_net ip -6 addr add "$E2E_NET_IP6/64" dev eth0 nodad
+		in_host ip -6 addr add "$E2E_HOST_IP6/64" dev eth0 nodad
+		v6rules="--address6 $E2E_HOST_IP6"
+	fi
+	in_host "$E2E_ROOT/scripts/remora-host-rules" up --nic eth0 $v6rules ${E2E_HOST_RULES_ARGS:-} >/dev/null
 	# E2E_ENCLAVE_SETUP=0: leave the enclave as it boots (lo down, no
 	# address, no rules), for remora-enclave --setup-net
 	[ "${E2E_ENCLAVE_SETUP:-1}" = 0 ] ||
-		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" >/dev/null
+		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" \
+			${v6rules:+--address6 $E2E_HOST_IP6} --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" >/dev/null
 }
 
 # e2e_wait_log FILE PATTERN [SECONDS]: wait for a line in a log
@@ -170,13 +181,13 @@ e2e_wait_listen() {
 e2e_start_host() {
 	e2e_bg remora-host host "$E2E_BUILD/remora-host" --address "$E2E_HOST_IP" \
 		--listen "unix:$E2E_TMP/link.sock" --control "$E2E_TMP/remora-host.ctl" \
-		${E2E_HOST_ARGS:-} "$@"
+		$([ "${E2E_IPV6:-0}" = 1 ] && echo "--address6 $E2E_HOST_IP6") ${E2E_HOST_ARGS:-} "$@"
 }
 
 e2e_start_enclave() {
 	e2e_bg remora-enclave encl "$E2E_BUILD/remora-enclave" --address "$E2E_HOST_IP" \
 		--link "unix:$E2E_TMP/link.sock" --control "$E2E_TMP/remora-enclave.ctl" \
-		${E2E_ENCLAVE_ARGS:-} "$@"
+		$([ "${E2E_IPV6:-0}" = 1 ] && echo "--address6 $E2E_HOST_IP6") ${E2E_ENCLAVE_ARGS:-} "$@"
 }
 
 # e2e_daemons: start both and wait until the link is up on both sides

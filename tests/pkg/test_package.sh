@@ -104,7 +104,8 @@ want_host=$( (
 	docs remora-host
 ) | sort)
 want_encl=$( (
-	printf '%s\n' /usr/sbin/remora-enclave /usr/sbin/remora-enclave-net /usr/share/remora/enclave.rules
+	printf '%s\n' /usr/sbin/remora-enclave /usr/sbin/remora-enclave-net /usr/share/remora/enclave.rules \
+		/usr/share/remora/enclave6.rules
 	manpage remora-enclave
 	docs remora-enclave
 	(cd "$ROOT/scripts/enclave" && find Dockerfile README.md enclave.conf app -type f) | sed "s|^|$example/|"
