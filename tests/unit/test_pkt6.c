@@ -37,8 +37,10 @@ static size_t make6(const uint8_t *src, const uint8_t *dst, uint8_t nh0,
 	pkt[7] = 64;
 	memcpy(pkt + 8, src, 16);
 	memcpy(pkt + 24, dst, 16);
-	memcpy(pkt + 40, ext, elen);
-	memcpy(pkt + 40 + elen, l4, l4len);
+	if (elen)
+		memcpy(pkt + 40, ext, elen);
+	if (l4len)
+		memcpy(pkt + 40 + elen, l4, l4len);
 	return len;
 }
 
