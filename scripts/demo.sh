@@ -29,6 +29,7 @@ fi
 . tests/e2e/lib.sh
 E2E_NAME=demo
 e2e_require curl socat dig ping dnsmasq
+E2E_IPV6=1 # dual-stack: the enclave shares the host's IPv4 and IPv6 addresses
 e2e_topology
 if [ -t 1 ]; then
 	say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -38,14 +39,15 @@ fi
 
 say "topology"
 cat <<TXT
-  internet ns  eth0 $E2E_NET_IP/24      HTTP server, DNS resolver, clients
+  internet ns  eth0 $E2E_NET_IP/24 $E2E_NET_IP6/64      servers, resolver, clients
       | veth
-  host ns      eth0 $E2E_HOST_IP/24      remora-host + its rules (the instance)
+  host ns      eth0 $E2E_HOST_IP/24 $E2E_HOST_IP6/64      remora-host + its rules (the instance)
       | unix socket $E2E_TMP/link.sock (vsock on Nitro)
-  enclave ns   lo only, $E2E_HOST_IP/32  remora-enclave + its rules, apps
+  enclave ns   lo only, $E2E_HOST_IP/32 $E2E_HOST_IP6/128  remora-enclave + its rules, apps
 TXT
 in_encl ip -brief addr show
 in_encl ip route show
+in_encl ip -6 route show
 
 say "starting remora-host and remora-enclave"
 e2e_daemons
@@ -85,6 +87,22 @@ say "ICMP: ping from the enclave"
 out=$(in_encl ping -n -c 3 -i 0.2 -W 2 $E2E_NET_IP)
 tail -n 2 <<<"$out"
 check "the enclave's pings were answered" grep -q " 3 received" <<<"$out"
+
+say "IPv6: curl over IPv6 in the enclave, and a client reaching the enclave over IPv6"
+e2e_bg web6 net socat -T 30 "TCP6-LISTEN:80,bind=[$E2E_NET_IP6],reuseaddr,fork" \
+	SYSTEM:"echo HTTP/1.0 200 OK; echo; echo hello over IPv6 - seen by the enclave"
+e2e_bg encl-web6 encl socat -T 30 "TCP6-LISTEN:443,bind=[$E2E_HOST_IP6],reuseaddr,fork" \
+	SYSTEM:"echo hello from inside the enclave over IPv6"
+e2e_wait_listen in_net tcp 80 && e2e_wait_listen in_encl tcp 443
+page=$(in_encl curl -6 -sS --max-time 10 "http://[$E2E_NET_IP6]/")
+echo "$page"
+check_eq "the enclave fetched the page over IPv6" "hello over IPv6 - seen by the enclave" "$page"
+got=$(in_net socat -T 5 - "TCP6:[$E2E_HOST_IP6]:443" </dev/null)
+echo "$got"
+check_eq "the enclave answered over IPv6" "hello from inside the enclave over IPv6" "$got"
+out=$(in_encl ping -6 -n -c 3 -i 0.2 -W 2 "$E2E_NET_IP6")
+tail -n 2 <<<"$out"
+check "the enclave's IPv6 pings were answered" grep -q " 3 received" <<<"$out"
 
 say "the host keeps its own: port 22 answers from the host, not the enclave"
 e2e_bg host-ssh host socat -T 30 TCP-LISTEN:22,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo SSH-2.0-host"

@@ -22,18 +22,22 @@ typedef enum pkt_verdict (*fwd_check_fn)(void *ctx, const uint8_t *pkt,
 					 size_t len);
 
 /**
- * typedef fwd_cut_fn - cut an aggregated packet from the queue
+ * typedef fwd_cut_fn - cut a packet from the queue that may be too large
  * @ctx:	the daemon
  * @l:		link to send the pieces on, with fwd_send()
- * @pkt:	packet (NFQA_SKB_GSO), already allowed by the check
+ * @pkt:	packet, already allowed by the check: an aggregate
+ *		(NFQA_SKB_GSO in @skbinfo), or an IPv6 packet larger than
+ *		IPv6's minimum MTU (which the kernel would fragment after the
+ *		queue's hook if larger than its path's MTU)
  * @len:	its length
+ * @skbinfo:	NFQA_SKB_* flags
  *
  * Return: FWD_CUT_SENT (cut and sent, or dropped and counted),
  *	   FWD_CUT_WHOLE (small enough: send it as it is) or FWD_CUT_KERNEL
  *	   (requeue it for the kernel to cut)
  */
-typedef int (*fwd_cut_fn)(void *ctx, struct link *l, const uint8_t *pkt,
-			  size_t len);
+typedef int (*fwd_cut_fn)(void *ctx, struct link *l, uint8_t *pkt, size_t len,
+			  uint32_t skbinfo);
 
 enum {
 	FWD_CUT_SENT = 0,

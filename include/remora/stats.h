@@ -16,6 +16,9 @@
 	X(Q2L_SENT_BYTES, "q2l_sent_bytes", "packet bytes framed to the peer") \
 	X(Q2L_SEGMENTED, "q2l_segmented",                                      \
 	  "aggregated TCP packets cut at their connection's MSS")              \
+	X(Q2L_FRAGMENTED, "q2l_fragmented",                                    \
+	  "IPv6 packets larger than their path's MTU, fragmented in the "      \
+	  "kernel's stead")                                                    \
 	X(Q2L_PASSED_ON, "q2l_passed_on",                                      \
 	  "aggregated packets requeued for the kernel to cut")                 \
 	X(Q2L_DROP_LINK_DOWN, "q2l_drop_link_down",                            \
@@ -37,8 +40,8 @@
 	X(L2I_FRAGMENTED, "l2i_fragmented",                                    \
 	  "packets too large for their path, sent as fragments")               \
 	X(L2I_FRAG_NEEDED, "l2i_frag_needed",                                  \
-	  "packets too large for their path with DF set: answered with ICMP "  \
-	  "fragmentation needed")                                              \
+	  "packets too large for their path with DF set, or IPv6: answered "   \
+	  "with ICMP fragmentation needed or packet too big")                  \
 	X(L2I_DROP_MALFORMED, "l2i_drop_malformed",                            \
 	  "dropped: not a well-formed IPv4 packet")                            \
 	X(L2I_DROP_CHECKSUM, "l2i_drop_checksum",                              \

@@ -14,6 +14,8 @@
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
 
+#define FWD_IPV6_MIN_MTU 1280
+
 /**
  * fwd_trace() - one trace line describing a packet; nothing below trace
  * @what:	what happens to it, e.g. "queue -> link"
@@ -113,8 +115,9 @@ static int fwd_queue_to_link(void *ctx, uint8_t *pkt, size_t len,
 		fwd_trace("dropped, refused by policy", pkt, len);
 		return 0;
 	}
-	if ((skbinfo & NFQA_SKB_GSO) && d->cut) {
-		switch (d->cut(d->ctx, d->l, pkt, len)) {
+	if (d->cut && ((skbinfo & NFQA_SKB_GSO) ||
+		       (len > FWD_IPV6_MIN_MTU && (pkt[0] >> 4) == 6))) {
+		switch (d->cut(d->ctx, d->l, pkt, len, skbinfo)) {
 		case FWD_CUT_SENT:
 			return 0;
 		case FWD_CUT_KERNEL:

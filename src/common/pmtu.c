@@ -15,7 +15,12 @@
  *    (type 3, code 4) carrying the path's MTU (RFC 1191), built by
  *    pmtu_frag_needed() and sent back to the packet's source, so its TCP
  *    lowers its segment size and a UDP socket that forbids fragmentation
- *    gets EMSGSIZE.
+ *    gets EMSGSIZE;
+ *  - IPv6 is never fragmented on the way: a packet too large is answered
+ *    with ICMPv6 "packet too big" (type 2, RFC 4443 and 8201), built by
+ *    pmtu_too_big6(). The source fragments, after the OUTPUT hook where
+ *    remora-enclave takes its packets: remora-enclave does it in the
+ *    kernel's stead with pmtu_fragment6() (RFC 8200 4.5).
  */
 
 #include <string.h>
@@ -190,4 +195,130 @@ size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
 	memcpy(out + 28, pkt, quote);
 	pmtu_wr16(out + 22, pkt_ipv4_csum(out + 20, total - 20));
 	return total;
+}
+
+/* One's complement sum of @len bytes, not folded */
+static uint32_t pmtu_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += pmtu_rd16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/**
+ * pmtu_too_big6() - the ICMPv6 "packet too big" a router sends
+ * @pkt:	the IPv6 packet that does not fit, checked by pkt_parse()
+ * @len:	its length
+ * @mtu:	the MTU of the path it could not take (at least 1280)
+ * @out:	where the message is written
+ * @cap:	its size, at least PMTU_ICMP6_MAX
+ *
+ * The message goes back to @pkt's source, from @pkt's destination: the
+ * router that could not forward it would use its own address, and the
+ * host's is the enclave's own, which the enclave refuses as a source; the
+ * enclave's kernel takes the message for the flow it quotes whatever its
+ * source. It quotes as much of @pkt as fits in PMTU_ICMP6_MAX bytes (RFC
+ * 4443 2.4).
+ *
+ * Return: the message's length, or 0 if @cap is too small, @mtu is below
+ *	   IPv6's minimum, or @pkt is an ICMPv6 error (no error about an
+ *	   error)
+ */
+size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
+		     size_t cap)
+{
+	size_t quote, total;
+	uint32_t sum;
+
+	if (len < 40 || (pkt[0] >> 4) != 6 || cap < PMTU_ICMP6_MAX ||
+	    mtu < 1280)
+		return 0;
+	if (pkt[6] == 58 && (len < 41 || pkt[40] < 128))
+		return 0;
+	quote = len < PMTU_ICMP6_MAX - 48 ? len : PMTU_ICMP6_MAX - 48;
+	total = 48 + quote;
+	memset(out, 0, 48);
+	out[0] = 0x60;
+	pmtu_wr16(out + 4, (uint16_t)(total - 40));
+	out[6] = 58; /* ICMPv6 */
+	out[7] = 64;
+	memcpy(out + 8, pkt + 24, 16); /* from the packet's destination */
+	memcpy(out + 24, pkt + 8, 16); /* to its source */
+	out[40] = 2;		       /* packet too big */
+	pmtu_wr16(out + 44, (uint16_t)(mtu >> 16));
+	pmtu_wr16(out + 46, (uint16_t)mtu);
+	memcpy(out + 48, pkt, quote);
+	sum = pmtu_sum(0, out + 8, 32);
+	sum += (uint32_t)(total - 40);
+	sum += 58;
+	sum = pmtu_sum(sum, out + 40, total - 40);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	pmtu_wr16(out + 42, (uint16_t)~sum);
+	return total;
+}
+
+/**
+ * pmtu_fragment6() - cut an IPv6 packet into fragments of at most @mtu
+ * @pkt:	the packet, checked by pkt_parse(), without extension headers
+ * @len:	its length, more than @mtu
+ * @mtu:	largest fragment wanted, at least 1280
+ * @ident:	the fragments' identification
+ * @out:	storage for the fragments
+ * @cap:	its size
+ * @frags:	set to where each fragment starts, in @out
+ * @lens:	set to each fragment's length
+ * @max:	room in @frags and @lens
+ *
+ * Each fragment is the fixed header (next header: fragment), a fragment
+ * header carrying the original next header, @ident, its offset and the
+ * more-fragments flag, and a multiple of 8 bytes of the payload but the
+ * last (RFC 8200 4.5).
+ *
+ * Return: number of fragments, or -1 if the packet has extension headers
+ *	   (the unfragmentable part is then not just the fixed header), @mtu
+ *	   is below 1280, or the pieces do not fit
+ */
+int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
+		   uint8_t *out, size_t cap, uint8_t **frags, size_t *lens,
+		   int max)
+{
+	size_t data, off = 0, used = 0, room, n;
+	int count = 0;
+
+	if (len < 40 || (pkt[0] >> 4) != 6 || mtu < 1280 ||
+	    (size_t)pmtu_rd16(pkt + 4) + 40 != len ||
+	    (pkt[6] != 6 && pkt[6] != 17 && pkt[6] != 58))
+		return -1;
+	data = len - 40;
+	room = (mtu - 48) & ~(size_t)7;
+	while (off < data) {
+		uint8_t *f;
+
+		n = data - off < room ? data - off : room;
+		if (count == max || used + 48 + n > cap)
+			return -1;
+		f = out + used;
+		memcpy(f, pkt, 40);
+		f[6] = 44; /* fragment header */
+		pmtu_wr16(f + 4, (uint16_t)(8 + n));
+		f[40] = pkt[6];
+		f[41] = 0;
+		pmtu_wr16(f + 42, (uint16_t)(off | (off + n < data ? 1 : 0)));
+		f[44] = (uint8_t)(ident >> 24);
+		f[45] = (uint8_t)(ident >> 16);
+		f[46] = (uint8_t)(ident >> 8);
+		f[47] = (uint8_t)ident;
+		memcpy(f + 48, pkt + 40 + off, n);
+		frags[count] = f;
+		lens[count] = 48 + n;
+		count++;
+		used += 48 + n;
+		off += n;
+	}
+	return count;
 }

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/netfilter/nfnetlink_queue.h>
+
 #include "enclave.h"
 #include "remora/prefault.h"
 #include "remora/fwd.h"
@@ -36,6 +38,18 @@ static void enclave_schedule_connect(struct enclave *e);
 typedef int (*enclave_cut_fn)(const uint8_t *pkt, size_t len, size_t mtu,
 			      uint8_t *out, size_t cap, uint8_t **segs,
 			      size_t *lens, int max);
+
+/* Identification of the next IPv6 packet remora-enclave fragments */
+static uint32_t enclave_ident6;
+
+/* pmtu_fragment6() as an enclave_cut_fn */
+static int enclave_fragment6_cut(const uint8_t *pkt, size_t len, size_t mtu,
+				 uint8_t *out, size_t cap, uint8_t **segs,
+				 size_t *lens, int max)
+{
+	return pmtu_fragment6(pkt, len, mtu, enclave_ident6++, out, cap, segs,
+			      lens, max);
+}
 
 /* A packet larger than lo's MTU: a TCP one the host took whole from its
  * queue (up to 64 KiB, as the kernel aggregated it) is cut to the MTU, as
@@ -115,6 +129,9 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 				   STAT_L2I_SEGMENTED);
 	else if (len > e->mtu && pi.version == 4 && !pi.df)
 		enclave_inject_cut(e, pkt, len, &pi, pmtu_fragment,
+				   STAT_L2I_FRAGMENTED);
+	else if (len > e->mtu && pi.version == 6)
+		enclave_inject_cut(e, pkt, len, &pi, enclave_fragment6_cut,
 				   STAT_L2I_FRAGMENTED);
 	else
 		enclave_inject(e, pkt, len, &pi);
@@ -254,8 +271,52 @@ static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
 /* A TCP super-packet from the enclave's own stack: cut it at the size its
  * connection's TCP chose, as the kernel would have, and frame the
  * segments; anything else aggregated goes back for the kernel to cut */
-static int enclave_cut(void *ctx, struct link *l, const uint8_t *pkt,
-		       size_t len)
+/* The path MTU the enclave's kernel holds for an IPv6 destination (what
+ * it would fragment at after the queue's hook), 0 if unknown */
+static size_t enclave_path_mtu6(struct enclave *e, const uint8_t *dst6)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
+				    .sin6_port = htons(9)};
+	socklen_t sl = sizeof(int);
+	int mtu = 0;
+
+	memcpy(&sin6.sin6_addr, dst6, 16);
+	if (e->mtu6_fd < 0 ||
+	    connect(e->mtu6_fd, (struct sockaddr *)&sin6, sizeof(sin6)) ||
+	    getsockopt(e->mtu6_fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &sl) ||
+	    mtu <= 0)
+		return 0;
+	return (size_t)mtu;
+}
+
+/* An IPv6 packet larger than its path's MTU as the enclave's kernel knows
+ * it: the kernel would fragment it after the queue's hook, where remora
+ * took it; remora-enclave does it in its stead (a socket that forbids
+ * fragmentation never sends one: the kernel refuses it at send time) */
+static int enclave_fragment6(struct enclave *e, struct link *l, uint8_t *pkt,
+			     size_t len, uint32_t skbinfo,
+			     const struct pkt_info *pi)
+{
+	uint8_t *frags[PMTU_MAX_FRAGS];
+	size_t lens[PMTU_MAX_FRAGS], mtu = enclave_path_mtu6(e, pi->dst6);
+	int n, i;
+
+	if (!mtu || len <= mtu)
+		return FWD_CUT_WHOLE;
+	if ((skbinfo & NFQA_SKB_CSUMNOTREADY) && gso_fill_l4_csum(pkt, len))
+		return FWD_CUT_WHOLE; /* counted as malformed there */
+	n = pmtu_fragment6(pkt, len, mtu, enclave_ident6++, e->cut,
+			   ENCLAVE_CUT_BUF, frags, lens, PMTU_MAX_FRAGS);
+	if (n < 0)
+		return FWD_CUT_WHOLE; /* the host answers: packet too big */
+	for (i = 0; i < n; i++)
+		fwd_send(l, frags[i], lens[i]);
+	stat_inc(STAT_Q2L_FRAGMENTED);
+	return FWD_CUT_SENT;
+}
+
+static int enclave_cut(void *ctx, struct link *l, uint8_t *pkt, size_t len,
+		       uint32_t skbinfo)
 {
 	struct enclave *e = ctx;
 	uint8_t *segs[GSO_MAX_SEGS];
@@ -263,13 +324,25 @@ static int enclave_cut(void *ctx, struct link *l, const uint8_t *pkt,
 	struct pkt_info pi;
 	int n, i;
 
+	if (!(skbinfo & NFQA_SKB_GSO))
+		return pkt_parse(pkt, len, &pi) == PKT_OK && pi.version == 6
+			       ? enclave_fragment6(e, l, pkt, len, skbinfo, &pi)
+			       : FWD_CUT_WHOLE;
+	/* UDP GSO: its size is the application's; IPv6 with extension
+	 * headers: not what TCP's GSO builds */
 	if (pkt_parse(pkt, len, &pi) != PKT_OK || pi.proto != IPPROTO_TCP ||
-	    pi.version != 4)
-		return FWD_CUT_KERNEL; /* UDP GSO: its size is the app's */
-	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	    (pi.version == 6 && pi.hlen != 40))
+		return FWD_CUT_KERNEL;
+	ihl = pi.hlen;
 	thlen = (size_t)(pkt[ihl + 12] >> 4) * 4; /* parse checked it */
-	seg = mss_segment_size(&e->mss, pi.src, pi.dst, pi.sport, pi.dport,
-			       thlen, ev_now(e->loop));
+	if (pi.version == 6)
+		seg = mss_segment_size(&e->mss, AF_INET6, pi.src6, pi.dst6,
+				       pi.sport, pi.dport, thlen,
+				       ev_now(e->loop));
+	else
+		seg = mss_segment_size(&e->mss, AF_INET, &pi.src, &pi.dst,
+				       pi.sport, pi.dport, thlen,
+				       ev_now(e->loop));
 	if (!seg)
 		return FWD_CUT_KERNEL;
 	if (len - ihl - thlen <= seg)
@@ -294,7 +367,8 @@ static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	fwd_queue_drain(w == &e->nfq_io ? &e->nfq : &e->nfq_cut, &e->link,
-			check, e->gso ? enclave_cut : NULL, e);
+			check,
+			e->gso || e->cfg.c.have_addr6 ? enclave_cut : NULL, e);
 }
 
 /* With --no-gso, or a kernel that cannot tell a connection's MSS, the
@@ -336,10 +410,6 @@ static void enclave_open_queues(struct enclave *e)
 		    "super-packets the kernel cuts): %s: %s; or --no-gso",
 		    fallback, strerror(-rc), nfqueue_hint(rc));
 	e->nfq.pass_on = fallback;
-	e->cut = malloc(ENCLAVE_CUT_BUF);
-	if (!e->cut)
-		die("out of memory for segment buffers");
-	prefault(e->cut, ENCLAVE_CUT_BUF);
 	ev_io_init(&e->nfq_cut_io, enclave_nfq_cb, nfqueue_fd(&e->nfq_cut),
 		   EV_READ);
 	e->nfq_cut_io.data = e;
@@ -439,6 +509,15 @@ int enclave_run(struct enclave *e)
 	if (e->cfg.setup_net)
 		netsetup_run(&e->cfg.net);
 	enclave_open_queues(e);
+	e->cut = malloc(ENCLAVE_CUT_BUF);
+	if (!e->cut)
+		die("out of memory for segment buffers");
+	prefault(e->cut, ENCLAVE_CUT_BUF);
+	e->mtu6_fd = -1;
+	if (e->cfg.c.have_addr6)
+		e->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	enclave_ident6 =
+		(uint32_t)getpid() * 2654435761u ^ (uint32_t)(ev_time() * 1e6);
 	e->mtu = enclave_lo_mtu();
 	e->seg = malloc(ENCLAVE_SEG_BUF);
 	if (!e->seg)
@@ -512,6 +591,8 @@ int enclave_run(struct enclave *e)
 	if (e->gso)
 		nfqueue_close(&e->nfq_cut);
 	mss_close(&e->mss);
+	if (e->mtu6_fd >= 0)
+		close(e->mtu6_fd);
 	free(e->cut);
 	close(e->raw.fd);
 	if (e->raw6.fd >= 0)

@@ -62,6 +62,8 @@ struct enclave_config {
  * @nfq_cut_io:	watcher on its socket
  * @mss:	segment sizes of the enclave's TCP connections
  * @cut:	storage of one super-packet's segments
+ * @mtu6_fd:	UDP socket connected to a destination to learn the path MTU
+ *		the kernel holds for it (IPV6_MTU), -1 without --address6
  * @link:	link to the host
  * @raw:	injection batch
  * @raw6:	IPv6 injection batch (fd -1 without --address6)
@@ -90,6 +92,7 @@ struct enclave {
 	ev_io nfq_cut_io;
 	struct mss_cache mss;
 	uint8_t *cut;
+	int mtu6_fd;
 	struct link link;
 	struct raw_batch raw;
 	struct raw_batch raw6;

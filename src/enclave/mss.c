@@ -36,8 +36,8 @@
 
 #define MSS_REPLY_BUF 8192 /* bytes: one inet_diag_msg with tcp_info */
 
-/* Send one sock_diag request for TCP/IPv4; @flags NLM_F_DUMP or 0 */
-static int mss_request(struct mss_cache *c, uint16_t flags,
+/* Send one sock_diag request for TCP over @family; @flags NLM_F_DUMP or 0 */
+static int mss_request(struct mss_cache *c, int family, uint16_t flags,
 		       const struct inet_diag_sockid *id, uint32_t states)
 {
 	struct {
@@ -50,7 +50,7 @@ static int mss_request(struct mss_cache *c, uint16_t flags,
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
 	req.nlh.nlmsg_seq = ++c->seq;
-	req.r.sdiag_family = AF_INET;
+	req.r.sdiag_family = (uint8_t)family;
 	req.r.sdiag_protocol = IPPROTO_TCP;
 	req.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
 	req.r.idiag_states = states;
@@ -137,7 +137,7 @@ int mss_open(struct mss_cache *c)
 		return -errno;
 	/* a dump that matches no state: its end comes back at once if the
 	 * kernel knows TCP here, -ENOENT if not */
-	rc = mss_request(c, NLM_F_DUMP, NULL, 0);
+	rc = mss_request(c, AF_INET, NLM_F_DUMP, NULL, 0);
 	if (!rc) {
 		rc = mss_reply(c, &m, &o);
 		rc = rc == 1 ? 0 : rc ? rc : -EPROTO;
@@ -150,14 +150,17 @@ int mss_open(struct mss_cache *c)
 }
 
 /* Which slot a connection goes in */
-static unsigned mss_slot(uint32_t src, uint32_t dst, uint16_t sport,
-			 uint16_t dport)
+static unsigned mss_slot(const uint8_t *src, const uint8_t *dst, size_t alen,
+			 uint16_t sport, uint16_t dport)
 {
-	uint32_t h = src * 0x9e3779b1u;
+	uint32_t h = 0x811c9dc5u;
+	size_t i;
 
-	h ^= dst + 0x7f4a7c15u + (h << 6) + (h >> 2);
-	h ^= ((uint32_t)sport << 16 | dport) + 0x165667b1u + (h << 6) +
-	     (h >> 2);
+	for (i = 0; i < alen; i++)
+		h = (h ^ src[i]) * 0x01000193u;
+	for (i = 0; i < alen; i++)
+		h = (h ^ dst[i]) * 0x01000193u;
+	h ^= (uint32_t)sport << 16 | dport;
 	h *= 0x85ebca6bu;
 	return (h ^ h >> 16) & (MSS_SLOTS - 1);
 }
@@ -165,7 +168,9 @@ static unsigned mss_slot(uint32_t src, uint32_t dst, uint16_t sport,
 /**
  * mss_segment_size() - TCP payload bytes per segment for a super-packet
  * @c:		cache
- * @src:	the packet's source address (the enclave's), network order
+ * @family:	AF_INET or AF_INET6
+ * @src:	the packet's source address (the enclave's): 4 bytes, network
+ *		order, or 16
  * @dst:	its destination
  * @sport:	its source port, host order
  * @dport:	its destination port
@@ -175,33 +180,38 @@ static unsigned mss_slot(uint32_t src, uint32_t dst, uint16_t sport,
  * Return: the size, or 0 if the kernel does not know the connection (the
  *	   caller must then let the kernel cut the packet)
  */
-size_t mss_segment_size(struct mss_cache *c, uint32_t src, uint32_t dst,
-			uint16_t sport, uint16_t dport, size_t thlen,
-			double now)
+size_t mss_segment_size(struct mss_cache *c, int family, const void *src,
+			const void *dst, uint16_t sport, uint16_t dport,
+			size_t thlen, double now)
 {
-	struct mss_entry *s = &c->slots[mss_slot(src, dst, sport, dport)];
+	size_t alen = family == AF_INET6 ? 16 : 4;
+	struct mss_entry *s = &c->slots[mss_slot(src, dst, alen, sport, dport)];
 	struct inet_diag_sockid id;
 	uint32_t snd_mss;
 	uint8_t options;
 
 	if (c->fd < 0)
 		return 0;
-	if (!s->mss || s->expires <= now || s->src != src || s->dst != dst ||
+	if (!s->mss || s->expires <= now || s->family != family ||
+	    memcmp(s->src, src, alen) || memcmp(s->dst, dst, alen) ||
 	    s->sport != sport || s->dport != dport) {
 		memset(&id, 0, sizeof(id));
 		id.idiag_sport = htons(sport);
 		id.idiag_dport = htons(dport);
-		id.idiag_src[0] = src;
-		id.idiag_dst[0] = dst;
+		memcpy(id.idiag_src, src, alen);
+		memcpy(id.idiag_dst, dst, alen);
 		id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 		id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 		s->mss = 0;
-		if (mss_request(c, 0, &id, ~0u) ||
+		if (mss_request(c, family, 0, &id, ~0u) ||
 		    mss_reply(c, &snd_mss, &options) || snd_mss < MSS_MIN ||
 		    snd_mss > 65535)
 			return 0;
-		s->src = src;
-		s->dst = dst;
+		s->family = (uint8_t)family;
+		memset(s->src, 0, sizeof(s->src));
+		memset(s->dst, 0, sizeof(s->dst));
+		memcpy(s->src, src, alen);
+		memcpy(s->dst, dst, alen);
 		s->sport = sport;
 		s->dport = dport;
 		s->mss = (uint16_t)snd_mss;

@@ -12,7 +12,8 @@
 
 /**
  * struct mss_entry - one connection's segment size
- * @src:	local address (network order)
+ * @family:	AF_INET or AF_INET6
+ * @src:	local address: 4 bytes (network order) or 16
  * @dst:	remote address
  * @sport:	local port (host order)
  * @dport:	remote port
@@ -22,8 +23,9 @@
  * @expires:	event-loop time after which it is asked again
  */
 struct mss_entry {
-	uint32_t src;
-	uint32_t dst;
+	uint8_t family;
+	uint8_t src[16];
+	uint8_t dst[16];
 	uint16_t sport;
 	uint16_t dport;
 	uint16_t mss;
@@ -46,9 +48,9 @@ struct mss_cache {
 };
 
 int mss_open(struct mss_cache *c);
-size_t mss_segment_size(struct mss_cache *c, uint32_t src, uint32_t dst,
-			uint16_t sport, uint16_t dport, size_t thlen,
-			double now);
+size_t mss_segment_size(struct mss_cache *c, int family, const void *src,
+			const void *dst, uint16_t sport, uint16_t dport,
+			size_t thlen, double now);
 void mss_forget(struct mss_cache *c);
 void mss_close(struct mss_cache *c);
 

@@ -78,6 +78,41 @@ static size_t host_path_mtu(struct host *h, uint32_t dst)
 	return (size_t)mtu;
 }
 
+/* An IPv6 packet from the enclave larger than its path's MTU: IPv6 is not
+ * fragmented on the way; the enclave is told the MTU with ICMPv6 "packet
+ * too big" (pmtu_too_big6() says from which address) */
+static void host_too_big6(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct host *h = ctx;
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
+				    .sin6_port = htons(9)};
+	uint8_t icmp[PMTU_ICMP6_MAX];
+	static struct log_ratelimit rl;
+	socklen_t sl = sizeof(int);
+	unsigned long sup;
+	int mtu = 0;
+	size_t n;
+
+	memcpy(&sin6.sin6_addr, pkt + 24, 16);
+	if (h->mtu6_fd >= 0 &&
+	    !connect(h->mtu6_fd, (struct sockaddr *)&sin6, sizeof(sin6)) &&
+	    !getsockopt(h->mtu6_fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &sl) &&
+	    mtu > 0 && (size_t)mtu < len) {
+		n = pmtu_too_big6(pkt, len, (size_t)mtu, icmp, sizeof(icmp));
+		if (n && !link_send_packet(&h->links[h->active], icmp, n)) {
+			stat_inc(STAT_L2I_FRAG_NEEDED);
+			fwd_trace("too big: packet too big -> link", icmp, n);
+			return;
+		}
+	}
+	stat_inc(STAT_L2I_DROP_INJECT);
+	if (log_ratelimit_ok(&rl, &sup))
+		warn("injection of a %zu-byte IPv6 packet failed: larger than "
+		     "the path's MTU (%d) and not answered (%lu more not "
+		     "shown)",
+		     len, mtu, sup);
+}
+
 /* A packet from the enclave larger than its path's MTU: do what a router
  * does. Without DF it is fragmented; with DF the enclave is told the MTU
  * by an ICMP "fragmentation needed" from 192.0.0.8 (RFC 7600: the address
@@ -280,6 +315,17 @@ int host_run(struct host *h)
 	if (h->mtu_fd >= 0 && setsockopt(h->mtu_fd, SOL_SOCKET, SO_MARK,
 					 &h->cfg.mark, sizeof(h->cfg.mark)))
 		warn("cannot mark the path MTU socket: %s", strerror(errno));
+	h->mtu6_fd = -1;
+	if (h->raw6.fd >= 0) {
+		h->raw6.too_big = host_too_big6;
+		h->raw6.ctx = h;
+		h->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (h->mtu6_fd >= 0 &&
+		    setsockopt(h->mtu6_fd, SOL_SOCKET, SO_MARK, &h->cfg.mark,
+			       sizeof(h->cfg.mark)))
+			warn("cannot mark the IPv6 path MTU socket: %s",
+			     strerror(errno));
+	}
 
 	for (i = 0; i < 2; i++)
 		if (link_init(&h->links[i], h->loop, FRAME_ROLE_HOST,
@@ -342,6 +388,8 @@ int host_run(struct host *h)
 		close(h->raw6.fd);
 	if (h->mtu_fd >= 0)
 		close(h->mtu_fd);
+	if (h->mtu6_fd >= 0)
+		close(h->mtu6_fd);
 	free(h->frag_buf);
 	link_free(&h->links[0]);
 	link_free(&h->links[1]);

@@ -62,6 +62,7 @@ struct host_config {
  * @frag_buf:	storage of those fragments
  * @mtu_fd:	UDP socket, marked as injected packets are, connected to a
  *		destination to learn its path's MTU (IP_MTU)
+ * @mtu6_fd:	the same for IPv6 (IPV6_MTU), -1 without --address6
  * @sigs:	signal watchers
  * @ctl:	control socket and metrics endpoint
  * @started:	event-loop time of start-up
@@ -81,6 +82,7 @@ struct host {
 	struct raw_batch frag_raw;
 	uint8_t *frag_buf;
 	int mtu_fd;
+	int mtu6_fd;
 	struct daemon_signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;

@@ -37,6 +37,9 @@ got=$(in_net curl -6 -s --max-time 60 "http://[$H6]:8443/" | sha256sum | cut -d'
 check_eq "a client on the internet downloads $SIZE_MB MB from the enclave over IPv6, whole" "$want" "$got"
 check "the host took IPv6 super-packets whole and the enclave cut them (l2i_segmented $(e2e_stat remora-enclave l2i_segmented))" \
 	test "$(e2e_stat remora-enclave l2i_segmented)" -gt 0
+check "the enclave cut its own IPv6 TCP super-packets at their MSS (q2l_segmented $(e2e_stat remora-enclave q2l_segmented))" \
+	test "$(e2e_stat remora-enclave q2l_segmented)" -gt 0
+check_eq "none went back to the kernel to be cut" 0 "$(e2e_stat remora-enclave q2l_passed_on)"
 
 # UDP both ways
 e2e_bg sink-net net python3 "$PY/udp_sink.py" 7601 "$E2E_TMP/net.txt" 6

@@ -129,6 +129,33 @@ static void fuzz_fragment_check(const uint8_t *data, size_t size,
 		abort();
 }
 
+/* Fragment an IPv6 packet at 1280: the pieces must be fragments that put
+ * its payload back */
+static void fuzz_fragment6(const uint8_t *data, size_t size)
+{
+	static uint8_t out[160 << 10], joined[65536];
+	uint8_t *frags[PMTU_MAX_FRAGS];
+	size_t lens[PMTU_MAX_FRAGS], end = 0, off;
+	struct pkt_info fi;
+	int n, i;
+
+	n = pmtu_fragment6(data, size, 1280, 7, out, sizeof(out), frags, lens,
+			   PMTU_MAX_FRAGS);
+	if (n < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		off = ((size_t)(frags[i][42] << 8) | frags[i][43]) & 0xfff8;
+		if (lens[i] > 1280 || lens[i] < 48 || off != end ||
+		    pkt_parse(frags[i], lens[i], &fi) != PKT_FRAGMENT ||
+		    off + lens[i] - 48 > sizeof(joined))
+			abort();
+		memcpy(joined + off, frags[i] + 48, lens[i] - 48);
+		end = off + lens[i] - 48;
+	}
+	if (end != size - 40 || memcmp(joined, data + 40, end))
+		abort();
+}
+
 /* An IPv6 packet: what the parser accepts must be whole, and what each
  * side's check accepts must be addressed as it says */
 static void fuzz_ipv6(const uint8_t *data, size_t size,
@@ -160,6 +187,19 @@ static void fuzz_ipv6(const uint8_t *data, size_t size,
 	}
 	if (memcmp(pi.src6, data + 8, 16) || memcmp(pi.dst6, data + 24, 16))
 		abort();
+	if (v == PKT_OK) {
+		/* the "packet too big" answering it parses and goes back */
+		static uint8_t icmp[PMTU_ICMP6_MAX];
+		struct pkt_info ii;
+		size_t n = pmtu_too_big6(data, size, 1280, icmp, sizeof(icmp));
+
+		if (n &&
+		    (n > PMTU_ICMP6_MAX || pkt_parse(icmp, n, &ii) != PKT_OK ||
+		     ii.icmp_type != 2 || memcmp(ii.dst6, data + 8, 16)))
+			abort();
+		if (size > 1280)
+			fuzz_fragment6(data, size);
+	}
 	if (v == PKT_OK && pkt_check_inbound6(&pi, addr6) == PKT_OK &&
 	    (memcmp(pi.dst6, addr6, 16) || !memcmp(pi.src6, addr6, 16) ||
 	     pkt_addr6_martian(pi.src6)))

@@ -18,6 +18,14 @@
 
 #include "mss.h"
 
+/* mss_segment_size() for IPv4 addresses in network order */
+static size_t seg4(struct mss_cache *m, uint32_t src, uint32_t dst,
+		   uint16_t sport, uint16_t dport, size_t thlen, double now)
+{
+	return mss_segment_size(m, AF_INET, &src, &dst, sport, dport, thlen,
+				now);
+}
+
 /**
  * struct conn - one established loopback connection
  * @lfd:	listener
@@ -123,11 +131,10 @@ static void test_kernel_answer(void **state)
 		if (clamps[i])
 			assert_true(want <= (uint32_t)clamps[i]);
 		assert_true(want >= MSS_MIN);
-		assert_int_equal(mss_segment_size(m, c.client.sin_addr.s_addr,
-						  c.server.sin_addr.s_addr,
-						  ntohs(c.client.sin_port),
-						  ntohs(c.server.sin_port),
-						  base, 1.0),
+		assert_int_equal(seg4(m, c.client.sin_addr.s_addr,
+				      c.server.sin_addr.s_addr,
+				      ntohs(c.client.sin_port),
+				      ntohs(c.server.sin_port), base, 1.0),
 				 want);
 		conn_close(&c);
 	}
@@ -150,11 +157,9 @@ static void test_extra_options(void **state)
 	dst = c.server.sin_addr.s_addr;
 	sp = ntohs(c.client.sin_port);
 	dp = ntohs(c.server.sin_port);
-	assert_int_equal(mss_segment_size(m, src, dst, sp, dp, base + 12, 1.0),
-			 want - 12);
-	assert_int_equal(mss_segment_size(m, src, dst, sp, dp, base + 40, 1.0),
-			 want - 40);
-	assert_int_equal(mss_segment_size(m, src, dst, sp, dp, 20, 1.0), want);
+	assert_int_equal(seg4(m, src, dst, sp, dp, base + 12, 1.0), want - 12);
+	assert_int_equal(seg4(m, src, dst, sp, dp, base + 40, 1.0), want - 40);
+	assert_int_equal(seg4(m, src, dst, sp, dp, 20, 1.0), want);
 	conn_close(&c);
 }
 
@@ -167,20 +172,19 @@ static void test_unknown(void **state)
 
 	conn_open(&c, 0);
 	assert_int_equal(
-		mss_segment_size(
-			m, c.client.sin_addr.s_addr, c.server.sin_addr.s_addr,
-			ntohs(c.client.sin_port),
-			(uint16_t)(ntohs(c.server.sin_port) + 1), 32, 1.0),
+		seg4(m, c.client.sin_addr.s_addr, c.server.sin_addr.s_addr,
+		     ntohs(c.client.sin_port),
+		     (uint16_t)(ntohs(c.server.sin_port) + 1), 32, 1.0),
 		0);
-	assert_int_equal(mss_segment_size(m, htonl(0xc0000201),
-					  htonl(0xc0000202), 1, 2, 32, 1.0),
-			 0);
+	assert_int_equal(
+		seg4(m, htonl(0xc0000201), htonl(0xc0000202), 1, 2, 32, 1.0),
+		0);
 	conn_close(&c);
 	/* closed: the next question after the cached answer expires is 0 */
-	assert_int_equal(mss_segment_size(m, c.client.sin_addr.s_addr,
-					  c.server.sin_addr.s_addr,
-					  ntohs(c.client.sin_port),
-					  ntohs(c.server.sin_port), 32, 100.0),
+	assert_int_equal(seg4(m, c.client.sin_addr.s_addr,
+			      c.server.sin_addr.s_addr,
+			      ntohs(c.client.sin_port),
+			      ntohs(c.server.sin_port), 32, 100.0),
 			 0);
 }
 
@@ -201,23 +205,63 @@ static void test_cache(void **state)
 	sp = ntohs(c.client.sin_port);
 	dp = ntohs(c.server.sin_port);
 	q0 = m->queries;
-	assert_int_equal(mss_segment_size(m, src, dst, sp, dp, base, 10.0),
+	assert_int_equal(seg4(m, src, dst, sp, dp, base, 10.0), want);
+	assert_int_equal(m->queries, q0 + 1);
+	assert_int_equal(seg4(m, src, dst, sp, dp, base, 10.0 + MSS_TTL / 2),
 			 want);
 	assert_int_equal(m->queries, q0 + 1);
-	assert_int_equal(
-		mss_segment_size(m, src, dst, sp, dp, base, 10.0 + MSS_TTL / 2),
-		want);
-	assert_int_equal(m->queries, q0 + 1);
-	assert_int_equal(
-		mss_segment_size(m, src, dst, sp, dp, base, 10.0 + MSS_TTL * 2),
-		want);
+	assert_int_equal(seg4(m, src, dst, sp, dp, base, 10.0 + MSS_TTL * 2),
+			 want);
 	assert_int_equal(m->queries, q0 + 2);
 	mss_forget(m);
-	assert_int_equal(
-		mss_segment_size(m, src, dst, sp, dp, base, 10.0 + MSS_TTL * 2),
-		want);
+	assert_int_equal(seg4(m, src, dst, sp, dp, base, 10.0 + MSS_TTL * 2),
+			 want);
 	assert_int_equal(m->queries, q0 + 3);
 	conn_close(&c);
+}
+
+/* An IPv6 connection on ::1, clamped: the same answer as the kernel's;
+ * skipped where IPv6 is off */
+static void test_ipv6(void **state)
+{
+	struct mss_cache *m = cache_or_skip(state);
+	struct sockaddr_in6 srv = {.sin6_family = AF_INET6}, cli;
+	socklen_t sl = sizeof(srv);
+	int lfd, cfd, afd, clamp = 1200;
+	struct tcp_info ti;
+
+	srv.sin6_addr = in6addr_loopback;
+	lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&srv, sizeof(srv))) {
+		if (lfd >= 0)
+			close(lfd);
+		print_message("no IPv6 loopback here\n");
+		skip();
+	}
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&srv, &sl), 0);
+	cfd = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_true(cfd >= 0);
+	assert_int_equal(
+		setsockopt(cfd, IPPROTO_TCP, TCP_MAXSEG, &clamp, sizeof(clamp)),
+		0);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&srv, sizeof(srv)), 0);
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	sl = sizeof(cli);
+	assert_int_equal(getsockname(cfd, (struct sockaddr *)&cli, &sl), 0);
+	sl = sizeof(ti);
+	assert_int_equal(getsockopt(cfd, IPPROTO_TCP, TCP_INFO, &ti, &sl), 0);
+	assert_true(ti.tcpi_snd_mss <= 1200);
+	assert_int_equal(
+		mss_segment_size(
+			m, AF_INET6, &cli.sin6_addr, &srv.sin6_addr,
+			ntohs(cli.sin6_port), ntohs(srv.sin6_port),
+			(ti.tcpi_options & TCPI_OPT_TIMESTAMPS) ? 32 : 20, 1.0),
+		ti.tcpi_snd_mss);
+	close(afd);
+	close(cfd);
+	close(lfd);
 }
 
 /* With the socket closed, nothing is asked and nothing is known */
@@ -228,7 +272,7 @@ static void test_closed_cache(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	c.fd = -1;
-	assert_int_equal(mss_segment_size(&c, 1, 2, 3, 4, 32, 1.0), 0);
+	assert_int_equal(seg4(&c, 1, 2, 3, 4, 32, 1.0), 0);
 	assert_int_equal(c.queries, 0);
 }
 
@@ -239,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_extra_options),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_closed_cache),
 	};
 

@@ -326,6 +326,139 @@ static void test_parse_fragment(void **state)
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_PROTO);
 }
 
+/* "Packet too big" for IPv6: to the source, from the destination, the
+ * MTU, as much of the packet as fits in 1280 bytes, a checksum that
+ * verifies; none about an ICMPv6 error or with an MTU below 1280 */
+static void test_too_big6(void **state)
+{
+	static uint8_t p6[4000], icmp[PMTU_ICMP6_MAX];
+	uint8_t a[16], b[16];
+	struct pkt_info pi;
+	size_t n, len = 40 + 8 + 3000, i;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8:1::1", a);
+	inet_pton(AF_INET6, "2001:db8:2::2", b);
+	memset(p6, 0, 48);
+	p6[0] = 0x60;
+	p6[4] = (uint8_t)((len - 40) >> 8);
+	p6[5] = (uint8_t)(len - 40);
+	p6[6] = 17;
+	p6[7] = 64;
+	memcpy(p6 + 8, a, 16);
+	memcpy(p6 + 24, b, 16);
+	p6[40] = 0x9c;
+	p6[42] = 0x1d;
+	p6[44] = (uint8_t)((len - 40) >> 8);
+	p6[45] = (uint8_t)(len - 40);
+	for (i = 48; i < len; i++)
+		p6[i] = (uint8_t)i;
+	n = pmtu_too_big6(p6, len, 1280, icmp, sizeof(icmp));
+	assert_int_equal(n, PMTU_ICMP6_MAX);
+	assert_int_equal(pkt_parse(icmp, n, &pi), PKT_OK);
+	assert_int_equal(pi.version, 6);
+	assert_int_equal(pi.proto, 58);
+	assert_int_equal(pi.icmp_type, 2);
+	assert_memory_equal(pi.dst6, a, 16);
+	assert_memory_equal(pi.src6, b, 16);
+	assert_int_equal(pkt_check_inbound6(&pi, a), PKT_OK);
+	assert_int_equal((uint32_t)rd16(icmp + 44) << 16 | rd16(icmp + 46),
+			 1280);
+	assert_memory_equal(icmp + 48, p6, n - 48);
+	{
+		/* the checksum over the pseudo-header and the message */
+		uint32_t sum = 0;
+		size_t k;
+
+		for (k = 8; k < 40; k += 2)
+			sum += rd16(icmp + k);
+		sum += (uint32_t)(n - 40) + 58;
+		for (k = 40; k + 1 < n; k += 2)
+			sum += rd16(icmp + k);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		assert_int_equal(sum, 0xffff);
+	}
+	/* a small packet is quoted whole */
+	n = pmtu_too_big6(p6, 100, 1280, icmp, sizeof(icmp));
+	assert_int_equal(n, 148);
+	/* not below IPv6's minimum MTU, not into a small buffer */
+	assert_int_equal(pmtu_too_big6(p6, len, 1000, icmp, sizeof(icmp)), 0);
+	assert_int_equal(pmtu_too_big6(p6, len, 1280, icmp, 100), 0);
+	/* not about an ICMPv6 error; about an echo, yes */
+	p6[6] = 58;
+	p6[40] = 1;
+	assert_int_equal(pmtu_too_big6(p6, len, 1280, icmp, sizeof(icmp)), 0);
+	p6[40] = 128;
+	assert_int_equal(pmtu_too_big6(p6, len, 1280, icmp, sizeof(icmp)),
+			 PMTU_ICMP6_MAX);
+}
+
+/* IPv6 fragments: a fragment header after the fixed header, the same
+ * identification, 8-byte multiples but the last, the pieces back in
+ * order; the host takes each as a fragment of the right kind */
+static void test_fragment6(void **state)
+{
+	static uint8_t p6[4048], joined6[4048];
+	uint8_t *frags[PMTU_MAX_FRAGS];
+	size_t lens[PMTU_MAX_FRAGS], len = sizeof(p6), end = 0, i;
+	struct pkt_info pi;
+	int n, k;
+
+	(void)state;
+	memset(p6, 0, 48);
+	p6[0] = 0x60;
+	p6[4] = (uint8_t)((len - 40) >> 8);
+	p6[5] = (uint8_t)(len - 40);
+	p6[6] = 17;
+	p6[7] = 64;
+	inet_pton(AF_INET6, "2001:db8:1::1", p6 + 8);
+	inet_pton(AF_INET6, "2001:db8:2::2", p6 + 24);
+	p6[40] = 0x9c;
+	p6[43] = 53;
+	p6[44] = (uint8_t)((len - 40) >> 8);
+	p6[45] = (uint8_t)(len - 40);
+	for (i = 48; i < len; i++)
+		p6[i] = (uint8_t)(i * 7);
+	n = pmtu_fragment6(p6, len, 1280, 0xabcdef01, out, sizeof(out), frags,
+			   lens, PMTU_MAX_FRAGS);
+	assert_int_equal(n, 4);
+	for (k = 0; k < n; k++) {
+		const uint8_t *f = frags[k];
+		size_t off = rd16(f + 42) & 0xfff8;
+
+		assert_true(lens[k] <= 1280);
+		assert_int_equal(rd16(f + 4) + 40, lens[k]);
+		assert_int_equal(f[6], 44);
+		assert_int_equal(f[40], 17);
+		assert_int_equal((uint32_t)rd16(f + 44) << 16 | rd16(f + 46),
+				 0xabcdef01);
+		assert_int_equal(rd16(f + 42) & 1, k < n - 1);
+		assert_int_equal(off, end);
+		if (k < n - 1)
+			assert_int_equal((lens[k] - 48) % 8, 0);
+		memcpy(joined6 + off, f + 48, lens[k] - 48);
+		end = off + lens[k] - 48;
+		assert_int_equal(pkt_parse(f, lens[k], &pi), PKT_FRAGMENT);
+		assert_int_equal(pkt_parse_fragment(f, lens[k], &pi), PKT_OK);
+		assert_int_equal(pi.frag, k ? PKT_FRAG_LATER : PKT_FRAG_FIRST);
+	}
+	assert_int_equal(end, len - 40);
+	assert_memory_equal(joined6, p6 + 40, len - 40);
+	/* extension headers, a small MTU, no room: refused */
+	p6[6] = 0;
+	assert_int_equal(pmtu_fragment6(p6, len, 1280, 1, out, sizeof(out),
+					frags, lens, PMTU_MAX_FRAGS),
+			 -1);
+	p6[6] = 17;
+	assert_int_equal(pmtu_fragment6(p6, len, 1000, 1, out, sizeof(out),
+					frags, lens, PMTU_MAX_FRAGS),
+			 -1);
+	assert_int_equal(pmtu_fragment6(p6, len, 1280, 1, out, 2000, frags,
+					lens, PMTU_MAX_FRAGS),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +469,8 @@ int main(void)
 		cmocka_unit_test(test_frag_needed),
 		cmocka_unit_test(test_frag_needed_refusals),
 		cmocka_unit_test(test_parse_fragment),
+		cmocka_unit_test(test_too_big6),
+		cmocka_unit_test(test_fragment6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
