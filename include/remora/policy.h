@@ -12,15 +12,21 @@
 
 /**
  * struct policy_rule - one outbound rule: a network and, optionally, ports
+ * @v6:		an IPv6 network (@net6/@len6), else IPv4 (@net/@mask)
  * @net:	network address, network byte order
  * @mask:	netmask, network byte order
+ * @net6:	IPv6 network address
+ * @len6:	its prefix length
  * @any_port:	the rule covers every port (and ICMP)
  * @ports:	destination ports covered (TCP and UDP), unless @any_port
  * @allow:	1 for --allow-out, 0 for --deny-out
  */
 struct policy_rule {
+	int v6;
 	uint32_t net;
 	uint32_t mask;
+	uint8_t net6[16];
+	unsigned len6;
 	int any_port;
 	struct portset ports;
 	int allow;

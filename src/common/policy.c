@@ -53,49 +53,114 @@ int policy_set_in(struct policy *p, const char *ports)
 	return 0;
 }
 
-/**
- * policy_add_out() - add an outbound rule
- * @p:		policy
- * @spec:	"NET[/LEN][:PORTS]", e.g. "10.0.0.0/8", "0.0.0.0/0:53",
- *		"198.51.100.7:443,8443"
- * @allow:	1 to allow, 0 to deny
- *
- * Return: 0, -1 for a bad @spec, -2 if there are POLICY_MAX_RULES already
- */
-int policy_add_out(struct policy *p, const char *spec, int allow)
+/* Does @a fall in the IPv6 network of @r? */
+static int policy_in_net6(const struct policy_rule *r, const uint8_t *a)
 {
-	struct policy_rule *r;
-	char addr[INET_ADDRSTRLEN + 4], *slash, *end;
-	const char *colon;
-	struct in_addr a;
-	size_t alen;
-	long len = 32;
+	unsigned full = r->len6 / 8, rest = r->len6 % 8;
 
-	if (p->nrules >= POLICY_MAX_RULES)
-		return -2;
-	r = &p->rules[p->nrules];
-	memset(r, 0, sizeof(*r));
-	colon = strchr(spec, ':');
-	alen = colon ? (size_t)(colon - spec) : strlen(spec);
-	if (!alen || alen >= sizeof(addr))
+	if (memcmp(a, r->net6, full))
+		return 0;
+	return !rest || !((a[full] ^ r->net6[full]) & (0xff << (8 - rest)));
+}
+
+/* The network part of a rule: "NET[/LEN]", IPv4 or IPv6 (host bits set
+ * are refused: a typo more often than not). Return: 0 or -1 */
+static int policy_parse_net(struct policy_rule *r, const char *text, int v6)
+{
+	char addr[INET6_ADDRSTRLEN + 4], *slash, *end;
+	long len = v6 ? 128 : 32;
+	struct in_addr a;
+	unsigned i;
+
+	if (!*text || strlen(text) >= sizeof(addr))
 		return -1;
-	memcpy(addr, spec, alen);
-	addr[alen] = '\0';
+	strcpy(addr, text);
 	slash = strchr(addr, '/');
 	if (slash) {
 		*slash++ = '\0';
 		if (*slash < '0' || *slash > '9')
 			return -1;
 		len = strtol(slash, &end, 10);
-		if (*end || len < 0 || len > 32)
+		if (*end || len < 0 || len > (v6 ? 128 : 32))
 			return -1;
+	}
+	if (v6) {
+		if (inet_pton(AF_INET6, addr, r->net6) != 1)
+			return -1;
+		r->v6 = 1;
+		r->len6 = (unsigned)len;
+		for (i = 0; i < 16; i++) {
+			unsigned keep = r->len6 >= (i + 1) * 8 ? 8
+					: r->len6 > i * 8      ? r->len6 - i * 8
+							       : 0;
+
+			if (r->net6[i] & (0xff >> keep))
+				return -1;
+		}
+		return 0;
 	}
 	if (inet_pton(AF_INET, addr, &a) != 1)
 		return -1;
 	r->mask = len ? htonl(0xffffffffU << (32 - len)) : 0;
 	if (a.s_addr & ~r->mask)
-		return -1; /* host bits set: a typo more often than not */
+		return -1;
 	r->net = a.s_addr;
+	return 0;
+}
+
+/**
+ * policy_add_out() - add an outbound rule
+ * @p:		policy
+ * @spec:	"NET[/LEN][:PORTS]" for IPv4, e.g. "10.0.0.0/8",
+ *		"0.0.0.0/0:53", "198.51.100.7:443,8443"; for IPv6
+ *		"[NET[/LEN]][:PORTS]", e.g. "[2001:db8::/32]:443", or a bare
+ *		"2001:db8::/32" without ports. A rule covers its own version
+ *		only.
+ * @allow:	1 to allow, 0 to deny
+ *
+ * Return: 0, -1 for a bad @spec, -2 if there are POLICY_MAX_RULES already
+ */
+int policy_add_out(struct policy *p, const char *spec, int allow)
+{
+	char net[INET6_ADDRSTRLEN + 8];
+	const char *colon = NULL, *close;
+	struct policy_rule *r;
+	size_t nlen;
+	int v6 = 0;
+
+	if (p->nrules >= POLICY_MAX_RULES)
+		return -2;
+	r = &p->rules[p->nrules];
+	memset(r, 0, sizeof(*r));
+	if (spec[0] == '[') {
+		/* [IPV6[/LEN]][:PORTS] */
+		close = strchr(spec, ']');
+		if (!close || (close[1] && close[1] != ':'))
+			return -1;
+		nlen = (size_t)(close - spec - 1);
+		if (nlen >= sizeof(net))
+			return -1;
+		memcpy(net, spec + 1, nlen);
+		net[nlen] = '\0';
+		colon = close[1] ? close + 1 : NULL;
+		v6 = 1;
+	} else if (strchr(spec, ':') &&
+		   strchr(spec, ':') != strrchr(spec, ':')) {
+		/* a bare IPv6 network: no ports */
+		if (strlen(spec) >= sizeof(net))
+			return -1;
+		strcpy(net, spec);
+		v6 = 1;
+	} else {
+		colon = strchr(spec, ':');
+		nlen = colon ? (size_t)(colon - spec) : strlen(spec);
+		if (nlen >= sizeof(net))
+			return -1;
+		memcpy(net, spec, nlen);
+		net[nlen] = '\0';
+	}
+	if (policy_parse_net(r, net, v6))
+		return -1;
 	r->any_port = !colon;
 	if (colon && (!colon[1] || portset_parse(&r->ports, colon + 1) ||
 		      !portset_count(&r->ports)))
@@ -159,12 +224,12 @@ enum pkt_verdict policy_check_out(const struct policy *p,
 	/* a reply of one of the enclave's services */
 	if (p->have_in && policy_l4(pi) && portset_has(&p->in_ports, pi->sport))
 		return PKT_OK;
-	/* the rules are IPv4 networks: with an allowlist, IPv6 has none */
-	if (pi->version == 6)
-		return p->have_allow ? PKT_POLICY : PKT_OK;
 	for (i = 0; i < p->nrules; i++) {
 		r = &p->rules[i];
-		if ((pi->dst & r->mask) != r->net)
+		if (r->v6 != (pi->version == 6))
+			continue; /* a rule covers its own version only */
+		if (r->v6 ? !policy_in_net6(r, pi->dst6)
+			  : (pi->dst & r->mask) != r->net)
 			continue;
 		if (!r->any_port &&
 		    (!policy_l4(pi) || !portset_has(&r->ports, pi->dport)))

@@ -36,9 +36,10 @@ static void enclave_rule_arg(struct policy *p, const char *flag, const char *s,
 		opts_usage_error("%s: more than %d rules", flag,
 				 POLICY_MAX_RULES);
 	if (rc)
-		opts_usage_error("%s: '%s' is not NET[/LEN][:PORTS] (e.g. "
-				 "10.0.0.0/8, 0.0.0.0/0:53 or "
-				 "198.51.100.7:443; no host bits past LEN)",
+		opts_usage_error("%s: '%s' is not NET[/LEN][:PORTS] or "
+				 "[NET6[/LEN]][:PORTS] (e.g. 10.0.0.0/8, "
+				 "0.0.0.0/0:53, 198.51.100.7:443 or "
+				 "[2001:db8::/32]:443; no host bits past LEN)",
 				 flag, s);
 }
 
@@ -129,7 +130,10 @@ static const char enclave_usage[] =
 	"                            destinations the enclave may send to; "
 	"once one\n"
 	"                            is given, all others are refused "
-	"(repeatable)\n"
+	"(repeatable);\n"
+	"                            IPv6: [NET6[/LEN]][:PORTS]; a rule "
+	"covers its\n"
+	"                            own IP version\n"
 	"      --deny-out NET[/LEN][:PORTS]\n"
 	"                            destinations refused (repeatable); the "
 	"first\n"

@@ -57,6 +57,20 @@ e2e_log "captured in the enclave: $(head -1 <<<"$icmp")"
 check "the enclave received ICMPv6 packet too big (mtu 1280)" \
 	grep -qE "> $H6: ICMP6, packet too big, mtu 1280" <<<"$icmp"
 
+# 4b. a packet too big from beyond the host (a router on the internet)
+# about an enclave's flow to a destination the enclave has learnt nothing
+# about yet (a second address on the internet's side) reaches it
+N6B=2001:db8:1::3
+in_net ip -6 addr add "$N6B/64" dev eth0 nodad
+e2e_bg probe encl python3 "$PY/udp_mtu_probe.py" "$N6B" 7503 3
+e2e_wait_log "$E2E_TMP/probe.log" sport 5
+sport=$(awk '/^sport/ {print $2}' "$E2E_TMP/probe.log")
+sleep 0.3
+in_net python3 "$PY/icmp6_too_big.py" "$H6" "$H6" "$sport" "$N6B" 7503 1280
+e2e_wait_log "$E2E_TMP/probe.log" "^mtu" 6
+check_eq "an ICMPv6 packet too big from the internet reaches the enclave, which lowers its path MTU" \
+	"mtu 1280" "$(grep '^mtu' "$E2E_TMP/probe.log")"
+
 # 5. datagrams from the internet (fragmented there, reassembled by the
 # host's conntrack) reach the enclave whole
 in_net python3 "$PY/udp_big_send.py" "$H6" 7502 4000 want 1 in4k >/dev/null

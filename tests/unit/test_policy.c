@@ -47,6 +47,67 @@ static void test_empty_policy_passes_all(void **state)
 	assert_int_equal(policy_check_in(&p, &pi), PKT_OK);
 }
 
+static struct pkt_info l4_6(uint8_t proto, const char *dst, uint16_t dport)
+{
+	struct pkt_info pi = {.version = 6, .proto = proto, .dport = dport};
+
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::1", pi.src6), 1);
+	assert_int_equal(inet_pton(AF_INET6, dst, pi.dst6), 1);
+	pi.sport = 40000;
+	return pi;
+}
+
+/* IPv6 rules: "[NET/LEN]:PORTS" or a bare network; each rule covers its
+ * own version only; prefixes of any length */
+static void test_ipv6_rules(void **state)
+{
+	struct pkt_info pi;
+	struct policy p;
+
+	(void)state;
+	policy_init(&p);
+	assert_int_equal(policy_add_out(&p, "[2001:db8:5::/48]:443", 1), 0);
+	assert_int_equal(policy_add_out(&p, "2001:db8:6::/47", 1), 0);
+	assert_int_equal(policy_add_out(&p, "[2001:db8:7::53]:53", 1), 0);
+	assert_int_equal(policy_add_out(&p, "[::/0]", 0), 0);
+	assert_int_equal(policy_add_out(&p, "0.0.0.0/0:53", 1), 0);
+	assert_int_equal(p.nrules, 5);
+	/* refused: host bits, a prefix too long, brackets unclosed or
+	 * followed by something else, ports on a bare network, not IPv6 */
+	assert_int_equal(policy_add_out(&p, "2001:db8:6::/46", 1), -1);
+	assert_int_equal(policy_add_out(&p, "[2001:db8::/129]", 1), -1);
+	assert_int_equal(policy_add_out(&p, "[2001:db8::/32", 1), -1);
+	assert_int_equal(policy_add_out(&p, "[2001:db8::/32]x", 1), -1);
+	assert_int_equal(policy_add_out(&p, "[2001:db8::/32]:", 1), -1);
+	assert_int_equal(policy_add_out(&p, "2001:db8::/32:443", 1), -1);
+	assert_int_equal(policy_add_out(&p, "[10.0.0.0/8]:443", 1), -1);
+	assert_int_equal(p.nrules, 5);
+
+	pi = l4_6(6, "2001:db8:5:ffff::1", 443);
+	assert_int_equal(policy_check_out(&p, &pi), PKT_OK);
+	pi = l4_6(6, "2001:db8:5:ffff::1", 80);
+	assert_int_equal(policy_check_out(&p, &pi), PKT_POLICY);
+	pi = l4_6(6, "2001:db8:7:1::1", 22); /* inside the /47 */
+	assert_int_equal(policy_check_out(&p, &pi), PKT_OK);
+	pi = l4_6(6, "2001:db8:8::1", 443); /* outside it */
+	assert_int_equal(policy_check_out(&p, &pi), PKT_POLICY);
+	pi = l4_6(17, "2001:db8:7::53", 53);
+	assert_int_equal(policy_check_out(&p, &pi), PKT_OK);
+	/* the IPv4 rule for port 53 does not let IPv6 through, and the IPv6
+	 * deny-all does not touch IPv4 */
+	pi = l4_6(17, "2001:db8:9::53", 53);
+	assert_int_equal(policy_check_out(&p, &pi), PKT_POLICY);
+	pi = l4(17, "192.0.2.53", 40000, 53);
+	assert_int_equal(policy_check_out(&p, &pi), PKT_OK);
+	/* a later IPv6 fragment matches only rules for every port */
+	pi = l4_6(17, "2001:db8:6::9", 0);
+	pi.frag = PKT_FRAG_LATER;
+	assert_int_equal(policy_check_out(&p, &pi), PKT_OK);
+	pi = l4_6(17, "2001:db8:5::9", 0);
+	pi.frag = PKT_FRAG_LATER;
+	assert_int_equal(policy_check_out(&p, &pi), PKT_POLICY);
+}
+
 static void test_rule_syntax(void **state)
 {
 	struct policy p;
@@ -193,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_policy_passes_all),
 		cmocka_unit_test(test_rule_syntax),
+		cmocka_unit_test(test_ipv6_rules),
 		cmocka_unit_test(test_too_many_rules),
 		cmocka_unit_test(test_allow_list_refuses_the_rest),
 		cmocka_unit_test(test_first_match_wins),
