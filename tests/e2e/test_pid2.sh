@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_require unshare python3 curl sha256sum
 E2E_ENCLAVE_SETUP=0
+E2E_IPV6=1 # dual-stack: --setup-net brings IPv6 up too
 e2e_topology
 e2e_start_host
 e2e_wait_log "$E2E_TMP/remora-host.log" "listening on" 10 || exit 1
@@ -46,7 +47,8 @@ encl_pid() {
 	done
 }
 
-boot main --mtu 9001 --ports 32768-60999 -- python3 "$E2E_ROOT/tests/e2e/pid2_app.py" \
+boot main --mtu 9001 --ports 32768-60999 --address6 "$E2E_HOST_IP6" \
+	--rules6 "$E2E_ROOT/scripts/enclave6.rules" -- python3 "$E2E_ROOT/tests/e2e/pid2_app.py" \
 	"$APPDIR" "http://$E2E_NET_IP:8080/" 8443
 e2e_wait_log "$E2E_TMP/main.log" "network ready: starting" 15
 check "remora-enclave runs as PID 2 under the init" grep -q "remora-enclave .* pid 2$" "$E2E_TMP/main.log"
@@ -59,6 +61,12 @@ check "the default route leaves by lo with the shared source" \
 check_eq "the ephemeral port range" "32768	60999" "$(in_encl cat /proc/sys/net/ipv4/ip_local_port_range)"
 check_eq "the rules send outbound packets to the queue" 1 \
 	"$(in_encl iptables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
+check "lo has the shared IPv6 address" sh -c "ip netns exec $E2E_NS_ENCL ip -6 addr show dev lo | grep -q 'inet6 $E2E_HOST_IP6/128'"
+check "the IPv6 default route leaves by lo with the shared source" \
+	sh -c "ip netns exec $E2E_NS_ENCL ip -6 route show default | grep -q 'default dev lo .*src $E2E_HOST_IP6'"
+check_eq "the IPv6 rules send outbound packets to the queue" 1 \
+	"$(in_encl ip6tables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
+check "it said IPv6 is up" grep -q "IPv6 up: $E2E_HOST_IP6 on lo" "$E2E_TMP/main.log"
 check "the application started only once the link was up" \
 	sh -c "grep -n 'link up' '$E2E_TMP/main.log' | head -1 | cut -d: -f1 | { read l; s=\$(grep -n 'network ready: starting' '$E2E_TMP/main.log' | cut -d: -f1); [ \"\$l\" -lt \"\$s\" ]; }"
 
@@ -66,6 +74,10 @@ e2e_wait_listen in_encl tcp 8443 || e2e_log "the application did not listen"
 got=$(in_net curl -s --max-time 20 "http://$E2E_HOST_IP:8443/blob" | sha256sum | cut -d' ' -f1)
 check_eq "inbound: a client on the internet downloads 3 MB from the application" \
 	"$(sha256sum <"$APPDIR/blob" | cut -d' ' -f1)" "$got"
+e2e_bg web6 net socat -T 20 "TCP6-LISTEN:8081,bind=[$E2E_NET_IP6],reuseaddr,fork" SYSTEM:"echo over-ipv6"
+e2e_wait_listen in_net tcp 8081 || e2e_log "the IPv6 server did not start"
+check_eq "the enclave set up as PID 2 reaches the internet over IPv6" over-ipv6 \
+	"$(in_encl socat -T 5 - "TCP6:[$E2E_NET_IP6]:8081" </dev/null)"
 e2e_wait_log "$APPDIR/fetched" . 10 || true
 check_eq "outbound: the application fetched 500 kB from the internet" \
 	"$(sha256sum <"$E2E_TMP/outbound.bin" | cut -d' ' -f1)" "$(sha256sum <"$APPDIR/fetched" 2>/dev/null | cut -d' ' -f1)"
