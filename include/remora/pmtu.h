@@ -19,6 +19,7 @@ size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
 			uint32_t src, uint8_t *out, size_t cap);
 size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		     size_t cap);
+size_t pmtu_route_mtu(int fd, int family, const void *dst);
 int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
 		   uint8_t *out, size_t cap, uint8_t **frags, size_t *lens,
 		   int max);

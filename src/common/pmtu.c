@@ -23,7 +23,9 @@
  *    kernel's stead with pmtu_fragment6() (RFC 8200 4.5).
  */
 
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
@@ -321,4 +323,40 @@ int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
 		off += n;
 	}
 	return count;
+}
+
+/**
+ * pmtu_route_mtu() - the path MTU the kernel holds for a destination
+ * @fd:		UDP socket of @family (marked as the packets it stands for
+ *		are, where routing depends on the mark), or -1
+ * @family:	AF_INET or AF_INET6
+ * @dst:	the destination: 4 bytes (network order) or 16
+ *
+ * Connecting a UDP socket sends nothing: it looks the route up, and
+ * IP_MTU/IPV6_MTU then give its MTU, lowered by what path MTU discovery
+ * learnt. Called only for packets too large for their path: one lookup
+ * each.
+ *
+ * Return: the MTU, or 0 if unknown (no route, no socket)
+ */
+size_t pmtu_route_mtu(int fd, int family, const void *dst)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
+				    .sin6_port = htons(9)};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9)};
+	socklen_t sl = sizeof(int);
+	int mtu = 0, rc;
+
+	if (fd < 0)
+		return 0;
+	if (family == AF_INET6) {
+		memcpy(&sin6.sin6_addr, dst, 16);
+		rc = connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)) ||
+		     getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &sl);
+	} else {
+		memcpy(&sin.sin_addr, dst, 4);
+		rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+		     getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &sl);
+	}
+	return rc || mtu <= 0 ? 0 : (size_t)mtu;
 }

@@ -271,24 +271,6 @@ static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
 /* A TCP super-packet from the enclave's own stack: cut it at the size its
  * connection's TCP chose, as the kernel would have, and frame the
  * segments; anything else aggregated goes back for the kernel to cut */
-/* The path MTU the enclave's kernel holds for an IPv6 destination (what
- * it would fragment at after the queue's hook), 0 if unknown */
-static size_t enclave_path_mtu6(struct enclave *e, const uint8_t *dst6)
-{
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
-				    .sin6_port = htons(9)};
-	socklen_t sl = sizeof(int);
-	int mtu = 0;
-
-	memcpy(&sin6.sin6_addr, dst6, 16);
-	if (e->mtu6_fd < 0 ||
-	    connect(e->mtu6_fd, (struct sockaddr *)&sin6, sizeof(sin6)) ||
-	    getsockopt(e->mtu6_fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &sl) ||
-	    mtu <= 0)
-		return 0;
-	return (size_t)mtu;
-}
-
 /* An IPv6 packet larger than its path's MTU as the enclave's kernel knows
  * it: the kernel would fragment it after the queue's hook, where remora
  * took it; remora-enclave does it in its stead (a socket that forbids
@@ -298,7 +280,8 @@ static int enclave_fragment6(struct enclave *e, struct link *l, uint8_t *pkt,
 			     const struct pkt_info *pi)
 {
 	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], mtu = enclave_path_mtu6(e, pi->dst6);
+	size_t lens[PMTU_MAX_FRAGS],
+		mtu = pmtu_route_mtu(e->mtu6_fd, AF_INET6, pi->dst6);
 	int n, i;
 
 	if (!mtu || len <= mtu)

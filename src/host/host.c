@@ -61,44 +61,20 @@ static void host_link_batch_end(void *ctx)
 	link_flush(&h->links[h->active]); /* "fragmentation needed" sent */
 }
 
-/* The MTU of the path to @dst (network order) as this kernel knows it:
- * the route's device, or a smaller MTU learnt from the path. 0 if none. */
-static size_t host_path_mtu(struct host *h, uint32_t dst)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-				  .sin_port = htons(9),
-				  .sin_addr.s_addr = dst};
-	socklen_t sl = sizeof(int);
-	int mtu = 0;
-
-	if (h->mtu_fd < 0 ||
-	    connect(h->mtu_fd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    getsockopt(h->mtu_fd, IPPROTO_IP, IP_MTU, &mtu, &sl) || mtu <= 0)
-		return 0;
-	return (size_t)mtu;
-}
-
 /* An IPv6 packet from the enclave larger than its path's MTU: IPv6 is not
  * fragmented on the way; the enclave is told the MTU with ICMPv6 "packet
  * too big" (pmtu_too_big6() says from which address) */
 static void host_too_big6(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct host *h = ctx;
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
-				    .sin6_port = htons(9)};
 	uint8_t icmp[PMTU_ICMP6_MAX];
 	static struct log_ratelimit rl;
-	socklen_t sl = sizeof(int);
 	unsigned long sup;
-	int mtu = 0;
-	size_t n;
+	size_t mtu, n;
 
-	memcpy(&sin6.sin6_addr, pkt + 24, 16);
-	if (h->mtu6_fd >= 0 &&
-	    !connect(h->mtu6_fd, (struct sockaddr *)&sin6, sizeof(sin6)) &&
-	    !getsockopt(h->mtu6_fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &sl) &&
-	    mtu > 0 && (size_t)mtu < len) {
-		n = pmtu_too_big6(pkt, len, (size_t)mtu, icmp, sizeof(icmp));
+	mtu = pmtu_route_mtu(h->mtu6_fd, AF_INET6, pkt + 24);
+	if (mtu && mtu < len) {
+		n = pmtu_too_big6(pkt, len, mtu, icmp, sizeof(icmp));
 		if (n && !link_send_packet(&h->links[h->active], icmp, n)) {
 			stat_inc(STAT_L2I_FRAG_NEEDED);
 			fwd_trace("too big: packet too big -> link", icmp, n);
@@ -108,7 +84,7 @@ static void host_too_big6(void *ctx, const uint8_t *pkt, size_t len)
 	stat_inc(STAT_L2I_DROP_INJECT);
 	if (log_ratelimit_ok(&rl, &sup))
 		warn("injection of a %zu-byte IPv6 packet failed: larger than "
-		     "the path's MTU (%d) and not answered (%lu more not "
+		     "the path's MTU (%zu) and not answered (%lu more not "
 		     "shown)",
 		     len, mtu, sup);
 }
@@ -129,7 +105,7 @@ static void host_too_big(void *ctx, const uint8_t *pkt, size_t len)
 	int count, i;
 
 	memcpy(&dst, pkt + 16, 4); /* an IPv4 packet pkt_parse() checked */
-	mtu = host_path_mtu(h, dst);
+	mtu = pmtu_route_mtu(h->mtu_fd, AF_INET, &dst);
 
 	if (mtu && mtu < len && !(pkt[6] & 0x40)) {
 		count = pmtu_fragment(pkt, len, mtu, h->frag_buf, HOST_FRAG_BUF,

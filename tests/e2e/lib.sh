@@ -227,16 +227,22 @@ e2e_stats_logged() {
 # e2e_stat NAME COUNTER: one counter's current value
 e2e_stat() { e2e_stats "$1" | awk -v k="$2" '$1 == k {print $2}'; }
 
+# e2e_http_script NAME FILE: $E2E_TMP/NAME.sh answers one HTTP/1.0 request
+# with FILE and its Content-Length (for socat's EXEC)
+e2e_http_script() {
+	cat >"$E2E_TMP/$1.sh" <<SH
+#!/bin/sh
+printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s '$2')"
+exec cat '$2'
+SH
+	chmod +x "$E2E_TMP/$1.sh"
+}
+
 # e2e_http_file NAME PORT FILE: serve FILE over HTTP/1.0 on the internet
 # side, with its Content-Length, until teardown
 e2e_http_file() {
 	local name=$1 port=$2 file=$3
-	cat >"$E2E_TMP/$name.sh" <<SH
-#!/bin/sh
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s '$file')"
-exec cat '$file'
-SH
-	chmod +x "$E2E_TMP/$name.sh"
+	e2e_http_script "$name" "$file"
 	e2e_bg "$name" net socat -T 60 TCP-LISTEN:$port,bind=$E2E_NET_IP,reuseaddr,fork EXEC:"$E2E_TMP/$name.sh"
 	e2e_wait_listen in_net tcp "$port"
 }

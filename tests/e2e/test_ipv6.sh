@@ -21,12 +21,7 @@ check "the enclave has its IPv6 address on lo" sh -c "ip netns exec $E2E_NS_ENCL
 
 head -c "${SIZE_MB}M" /dev/urandom >"$E2E_TMP/blob"
 want=$(sha256sum <"$E2E_TMP/blob" | cut -d' ' -f1)
-cat >"$E2E_TMP/http.sh" <<SH
-#!/bin/sh
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s '$E2E_TMP/blob')"
-exec cat '$E2E_TMP/blob'
-SH
-chmod +x "$E2E_TMP/http.sh"
+e2e_http_script http "$E2E_TMP/blob"
 e2e_bg web-net net socat -T 60 "TCP6-LISTEN:8080,bind=[$N6],reuseaddr,fork" EXEC:"$E2E_TMP/http.sh"
 e2e_bg web-encl encl socat -T 60 "TCP6-LISTEN:8443,bind=[$H6],reuseaddr,fork" EXEC:"$E2E_TMP/http.sh"
 e2e_wait_listen in_net tcp 8080 && e2e_wait_listen in_encl tcp 8443 || { e2e_log "the servers did not start"; exit 1; }

@@ -84,12 +84,7 @@ check "remora-enclave fragmented it (l2i_fragmented $(e2e_stat remora-enclave l2
 # 6. bulk TCP both ways across the 1280 link
 head -c "${SIZE_MB}M" /dev/urandom >"$E2E_TMP/blob"
 want=$(sha256sum <"$E2E_TMP/blob" | cut -d' ' -f1)
-cat >"$E2E_TMP/http.sh" <<SH
-#!/bin/sh
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s '$E2E_TMP/blob')"
-exec cat '$E2E_TMP/blob'
-SH
-chmod +x "$E2E_TMP/http.sh"
+e2e_http_script http "$E2E_TMP/blob"
 e2e_bg web-net net socat -T 60 "TCP6-LISTEN:8080,bind=[$N6],reuseaddr,fork" EXEC:"$E2E_TMP/http.sh"
 e2e_bg web-encl encl socat -T 60 "TCP6-LISTEN:8443,bind=[$H6],reuseaddr,fork" EXEC:"$E2E_TMP/http.sh"
 e2e_wait_listen in_net tcp 8080 && e2e_wait_listen in_encl tcp 8443 || exit 1
