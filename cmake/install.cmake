@@ -55,7 +55,7 @@ endforeach()
 # once the package is copied in
 set(REMORA_EXAMPLE ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-enclave/example-image)
 install(FILES scripts/enclave/Dockerfile scripts/enclave/enclave.conf
-              scripts/enclave/README.md
+              scripts/enclave/README.md scripts/enclave/resolv.conf
         DESTINATION ${REMORA_EXAMPLE} COMPONENT enclave)
 install(DIRECTORY scripts/enclave/app DESTINATION ${REMORA_EXAMPLE}
         USE_SOURCE_PERMISSIONS COMPONENT enclave)

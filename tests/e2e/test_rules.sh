@@ -9,6 +9,8 @@ trap e2e_teardown EXIT
 ip netns add "$E2E_NS_HOST"
 ip netns add "$E2E_NS_ENCL"
 R=$E2E_ROOT/scripts
+# the NIC the rules name must exist (a veth stands for it)
+in_host ip link add eth0 type veth peer name eth0p
 
 # someone else's rules, which must survive
 in_host iptables -t mangle -A PREROUTING -p tcp --dport 5 -j ACCEPT
@@ -42,6 +44,10 @@ for bad in "--mark 0x5g" "--ephemeral bogus" "--enclave-ports 1024-65535 --ephem
 	check_eq "host: ... and the loaded rules are untouched" "$loaded" \
 		"$(in_host iptables-save -t mangle | grep -v '^#' | sed 's/\[[0-9:]*\]//')"
 done
+out=$(in_host "$R/remora-host-rules" up --nic eth1 --ephemeral keep 2>&1); rc=$?
+check_eq "host: a NIC that does not exist is refused with status 2" 2 "$rc"
+check "host: ... saying so" grep -q "no interface 'eth1' here" <<<"$out"
+in_host ip link add eth1 type veth peer name eth1p
 in_host "$R/remora-host-rules" up --nic eth1 --ephemeral keep >/dev/null
 check_eq "host: reloading for another NIC leaves one jump, for the new NIC" "-A PREROUTING -i eth1 -j REMORA-PRE" \
 	"$(in_host iptables -t mangle -S PREROUTING | grep -- '-j REMORA-PRE')"

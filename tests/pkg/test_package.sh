@@ -108,7 +108,7 @@ want_encl=$( (
 		/usr/share/remora/enclave6.rules
 	manpage remora-enclave
 	docs remora-enclave
-	(cd "$ROOT/scripts/enclave" && find Dockerfile README.md enclave.conf app -type f) | sed "s|^|$example/|"
+	(cd "$ROOT/scripts/enclave" && find Dockerfile README.md enclave.conf resolv.conf app -type f) | sed "s|^|$example/|"
 ) | sort)
 got_host=$(files "$HOST")
 got_encl=$(files "$ENCL")
