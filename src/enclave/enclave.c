@@ -307,8 +307,11 @@ static int enclave_cut(void *ctx, struct link *l, uint8_t *pkt, size_t len,
 	struct pkt_info pi;
 	int n, i;
 
+	/* a TCP segment already fits the path MTU its kernel knows (TCP
+	 * sizes its segments by it): no route lookup on that path */
 	if (!(skbinfo & NFQA_SKB_GSO))
-		return pkt_parse(pkt, len, &pi) == PKT_OK && pi.version == 6
+		return pkt_parse(pkt, len, &pi) == PKT_OK && pi.version == 6 &&
+				       pi.proto != IPPROTO_TCP
 			       ? enclave_fragment6(e, l, pkt, len, skbinfo, &pi)
 			       : FWD_CUT_WHOLE;
 	/* UDP GSO: its size is the application's; IPv6 with extension

@@ -61,6 +61,17 @@ static size_t make_udp(size_t data, size_t opts, uint16_t fo)
 	return len;
 }
 
+/* The header checksum of pkt, after a field was changed */
+static void recsum(void)
+{
+	uint16_t c;
+
+	pkt[10] = pkt[11] = 0;
+	c = pkt_ipv4_csum(pkt, 20);
+	pkt[10] = (uint8_t)(c >> 8);
+	pkt[11] = (uint8_t)c;
+}
+
 /* Put the fragments' payloads back where their offsets say; check every
  * header on the way. Return: the payload length covered */
 static size_t reassemble(uint8_t **frags, const size_t *lens, int n, size_t mtu,
@@ -289,39 +300,21 @@ static void test_parse_fragment(void **state)
 	pkt[9] = 6; /* TCP at offset 8 */
 	pkt[6] = 0;
 	pkt[7] = 1;
-	pkt[10] = pkt[11] = 0;
-	{
-		uint16_t c = pkt_ipv4_csum(pkt, 20);
-
-		pkt[10] = (uint8_t)(c >> 8);
-		pkt[11] = (uint8_t)c;
-	}
+	recsum();
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_MALFORMED);
 
 	/* a first TCP fragment of 12 bytes: its header is cut */
 	len = make_udp(4, 0, 0x2000);
 	pkt[9] = 6;
-	pkt[10] = pkt[11] = 0;
-	{
-		uint16_t c = pkt_ipv4_csum(pkt, 20);
-
-		pkt[10] = (uint8_t)(c >> 8);
-		pkt[11] = (uint8_t)c;
-	}
+	recsum();
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_MALFORMED);
 
 	/* another protocol */
 	len = make_udp(100, 0, 0x2000);
 	pkt[9] = 47;
-	pkt[10] = pkt[11] = 0;
-	{
-		uint16_t c = pkt_ipv4_csum(pkt, 20);
-
-		pkt[10] = (uint8_t)(c >> 8);
-		pkt[11] = (uint8_t)c;
-	}
+	recsum();
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_PROTO);
 }
