@@ -319,6 +319,29 @@ static void test_parse_fragment(void **state)
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_PROTO);
 }
 
+/* A UDP/IPv6 datagram of @len bytes from 2001:db8:1::1 port 39936 to
+ * 2001:db8:2::2 port @dport, payload byte i being i * @mul */
+static void make_udp6(uint8_t *p6, size_t len, uint16_t dport, unsigned mul)
+{
+	size_t i;
+
+	memset(p6, 0, 48);
+	p6[0] = 0x60;
+	p6[4] = (uint8_t)((len - 40) >> 8);
+	p6[5] = (uint8_t)(len - 40);
+	p6[6] = 17;
+	p6[7] = 64;
+	inet_pton(AF_INET6, "2001:db8:1::1", p6 + 8);
+	inet_pton(AF_INET6, "2001:db8:2::2", p6 + 24);
+	p6[40] = 0x9c;
+	p6[42] = (uint8_t)(dport >> 8);
+	p6[43] = (uint8_t)dport;
+	p6[44] = (uint8_t)((len - 40) >> 8);
+	p6[45] = (uint8_t)(len - 40);
+	for (i = 48; i < len; i++)
+		p6[i] = (uint8_t)(i * mul);
+}
+
 /* "Packet too big" for IPv6: to the source, from the destination, the
  * MTU, as much of the packet as fits in 1280 bytes, a checksum that
  * verifies; none about an ICMPv6 error or with an MTU below 1280 */
@@ -327,25 +350,12 @@ static void test_too_big6(void **state)
 	static uint8_t p6[4000], icmp[PMTU_ICMP6_MAX];
 	uint8_t a[16], b[16];
 	struct pkt_info pi;
-	size_t n, len = 40 + 8 + 3000, i;
+	size_t n, len = 40 + 8 + 3000;
 
 	(void)state;
 	inet_pton(AF_INET6, "2001:db8:1::1", a);
 	inet_pton(AF_INET6, "2001:db8:2::2", b);
-	memset(p6, 0, 48);
-	p6[0] = 0x60;
-	p6[4] = (uint8_t)((len - 40) >> 8);
-	p6[5] = (uint8_t)(len - 40);
-	p6[6] = 17;
-	p6[7] = 64;
-	memcpy(p6 + 8, a, 16);
-	memcpy(p6 + 24, b, 16);
-	p6[40] = 0x9c;
-	p6[42] = 0x1d;
-	p6[44] = (uint8_t)((len - 40) >> 8);
-	p6[45] = (uint8_t)(len - 40);
-	for (i = 48; i < len; i++)
-		p6[i] = (uint8_t)i;
+	make_udp6(p6, len, 0x1d00, 1);
 	n = pmtu_too_big6(p6, len, 1280, icmp, sizeof(icmp));
 	assert_int_equal(n, PMTU_ICMP6_MAX);
 	assert_int_equal(pkt_parse(icmp, n, &pi), PKT_OK);
@@ -394,25 +404,12 @@ static void test_fragment6(void **state)
 {
 	static uint8_t p6[4048], joined6[4048];
 	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], len = sizeof(p6), end = 0, i;
+	size_t lens[PMTU_MAX_FRAGS], len = sizeof(p6), end = 0;
 	struct pkt_info pi;
 	int n, k;
 
 	(void)state;
-	memset(p6, 0, 48);
-	p6[0] = 0x60;
-	p6[4] = (uint8_t)((len - 40) >> 8);
-	p6[5] = (uint8_t)(len - 40);
-	p6[6] = 17;
-	p6[7] = 64;
-	inet_pton(AF_INET6, "2001:db8:1::1", p6 + 8);
-	inet_pton(AF_INET6, "2001:db8:2::2", p6 + 24);
-	p6[40] = 0x9c;
-	p6[43] = 53;
-	p6[44] = (uint8_t)((len - 40) >> 8);
-	p6[45] = (uint8_t)(len - 40);
-	for (i = 48; i < len; i++)
-		p6[i] = (uint8_t)(i * 7);
+	make_udp6(p6, len, 53, 7);
 	n = pmtu_fragment6(p6, len, 1280, 0xabcdef01, out, sizeof(out), frags,
 			   lens, PMTU_MAX_FRAGS);
 	assert_int_equal(n, 4);
