@@ -8,10 +8,12 @@
 
 #include "remora/portset.h"
 
-#define PKT_IPV4_MIN_HDR 20	    /* bytes */
-#define PKT_IPV6_HDR	 40	    /* bytes */
-#define PKT_IPV6_MAX_EXT 8	    /* extension headers walked, at most */
-#define PKT_IMDS_ADDR	 0xa9fea9fe /* 169.254.169.254, host order */
+#define PKT_IPV4_MIN_HDR 20 /* bytes */
+#define PKT_IPV6_HDR	 40 /* bytes */
+#define PKT_IPV6_MAX_EXT 8  /* extension headers walked, at most */
+
+/* pkt_check_outbound() and pkt_check_outbound6() flags */
+#define PKT_OUT_ALLOW_METADATA 0x1 /* the metadata and credential services */
 
 /**
  * enum pkt_verdict - outcome of a parse or a check
@@ -25,6 +27,13 @@
  * @PKT_DST:		destination address not allowed
  * @PKT_PORT:		port not allowed
  * @PKT_POLICY:		refused by the enclave's own policy (policy.c)
+ * @PKT_QUOTE:		an ICMP error whose quoted packet cannot be read (too
+ *			short, another IP version, a bad header length) or is
+ *			a later fragment, which no ICMP error is about
+ * @PKT_QUOTE_SRC:	an ICMP error quoting a packet from the wrong source
+ * @PKT_QUOTE_DST:	an ICMP error quoting a packet to a wrong destination
+ * @PKT_QUOTE_PORT:	an ICMP error quoting a TCP or UDP packet to a port
+ *			that is not the enclave's
  */
 enum pkt_verdict {
 	PKT_OK = 0,
@@ -36,6 +45,10 @@ enum pkt_verdict {
 	PKT_DST,
 	PKT_PORT,
 	PKT_POLICY,
+	PKT_QUOTE,
+	PKT_QUOTE_SRC,
+	PKT_QUOTE_DST,
+	PKT_QUOTE_PORT,
 };
 
 /**
@@ -48,6 +61,42 @@ enum pkt_frag {
 	PKT_FRAG_NONE = 0,
 	PKT_FRAG_FIRST,
 	PKT_FRAG_LATER,
+};
+
+/**
+ * enum pkt_quote_state - what an ICMP error's quoted packet looked like
+ * @PKT_QUOTE_NONE:	not an ICMP error: nothing quoted
+ * @PKT_QUOTE_OK:	read: the fields of struct pkt_quote are valid
+ * @PKT_QUOTE_BAD:	an ICMP error whose quote cannot be read
+ */
+enum pkt_quote_state {
+	PKT_QUOTE_NONE = 0,
+	PKT_QUOTE_OK,
+	PKT_QUOTE_BAD,
+};
+
+/**
+ * struct pkt_quote - the packet an ICMP error is about, as far as quoted
+ * @state:	enum pkt_quote_state
+ * @proto:	its IP protocol
+ * @later:	a fragment other than the first (no transport header)
+ * @src:	IPv4 source address, network byte order
+ * @dst:	IPv4 destination address, network byte order
+ * @src6:	IPv6 source address
+ * @dst6:	IPv6 destination address
+ * @sport:	TCP/UDP source port, host order (0 otherwise)
+ * @dport:	TCP/UDP destination port, host order (0 otherwise)
+ */
+struct pkt_quote {
+	uint8_t state;
+	uint8_t proto;
+	uint8_t later;
+	uint32_t src;
+	uint32_t dst;
+	uint8_t src6[16];
+	uint8_t dst6[16];
+	uint16_t sport;
+	uint16_t dport;
 };
 
 /**
@@ -68,6 +117,7 @@ enum pkt_frag {
  * @frag:	enum pkt_frag: set by pkt_parse_fragment() only
  * @frag_off:	fragment offset in 8-byte units, when PKT_FRAGMENT
  * @df:		the don't-fragment flag is set
+ * @quote:	for an ICMP or ICMPv6 error, the packet it quotes
  */
 struct pkt_info {
 	uint8_t version;
@@ -85,6 +135,7 @@ struct pkt_info {
 	uint8_t frag;
 	uint8_t df;
 	uint16_t frag_off;
+	struct pkt_quote quote;
 };
 
 uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len);
@@ -103,13 +154,24 @@ enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
 				    const uint8_t *enclave_addr6);
 enum pkt_verdict pkt_check_outbound6(const struct pkt_info *pi,
 				     const uint8_t *shared_addr6,
-				     const struct portset *enclave_ports);
+				     const struct portset *enclave_ports,
+				     unsigned flags);
 int pkt_addr_martian(uint32_t addr);
 enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
 				   uint32_t enclave_addr);
 enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 				    uint32_t shared_addr,
-				    const struct portset *enclave_ports);
+				    const struct portset *enclave_ports,
+				    unsigned flags);
+enum pkt_verdict pkt_check_quote_out(const struct pkt_info *pi, int to_shared,
+				     int from_peer,
+				     const struct portset *enclave_ports);
+int pkt_quote_ports(const uint8_t *l4, size_t len, struct pkt_quote *pq);
+void pkt_parse_quote(const uint8_t *q, size_t len, struct pkt_quote *pq);
+void pkt_parse_quote6(const uint8_t *q, size_t len, struct pkt_quote *pq);
+int pkt_addr_metadata(uint32_t addr);
+int pkt_addr6_metadata(const uint8_t *a);
+int pkt_icmp_error(const struct pkt_info *pi);
 const char *pkt_verdict_str(enum pkt_verdict v);
 
 #endif /* REMORA_PKT_H */

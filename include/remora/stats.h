@@ -54,6 +54,16 @@
 	X(L2I_DROP_PORT, "l2i_drop_port", "dropped: port not allowed")         \
 	X(L2I_DROP_POLICY, "l2i_drop_policy",                                  \
 	  "dropped: the enclave's inbound policy refuses it")                  \
+	X(L2I_DROP_QUOTE, "l2i_drop_quote",                                    \
+	  "dropped: ICMP error whose quoted packet is unreadable or a later "  \
+	  "fragment")                                                          \
+	X(L2I_DROP_QUOTE_SRC, "l2i_drop_quote_src",                            \
+	  "dropped: ICMP error quoting a packet from a wrong source")          \
+	X(L2I_DROP_QUOTE_DST, "l2i_drop_quote_dst",                            \
+	  "dropped: ICMP error quoting a packet to a wrong destination "       \
+	  "(loopback, martian, the shared address itself...)")                \
+	X(L2I_DROP_QUOTE_PORT, "l2i_drop_quote_port",                          \
+	  "dropped: ICMP error quoting a packet to a port not the enclave's")  \
 	X(L2I_DROP_INJECT, "l2i_drop_inject",                                  \
 	  "dropped: the kernel refused the injection")                         \
 	X(LINK_UP, "link_up", "links established")                             \

@@ -185,6 +185,10 @@ void fwd_count_refusal(enum pkt_verdict v, const uint8_t *pkt, size_t len)
 		[PKT_DST] = STAT_L2I_DROP_DST,
 		[PKT_PORT] = STAT_L2I_DROP_PORT,
 		[PKT_POLICY] = STAT_L2I_DROP_POLICY,
+		[PKT_QUOTE] = STAT_L2I_DROP_QUOTE,
+		[PKT_QUOTE_SRC] = STAT_L2I_DROP_QUOTE_SRC,
+		[PKT_QUOTE_DST] = STAT_L2I_DROP_QUOTE_DST,
+		[PKT_QUOTE_PORT] = STAT_L2I_DROP_QUOTE_PORT,
 	};
 
 	if (v > PKT_OK && (size_t)v < sizeof(ids) / sizeof(ids[0]))

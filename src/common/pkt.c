@@ -26,6 +26,15 @@
 #define ICMP_T_TIME_EXCEEDED 11
 #define ICMP_T_PARAMETERPROB 12
 
+/* The instance metadata service and the credential endpoints of ECS tasks
+ * and EKS Pod Identity, host order: what they answer (the instance role's,
+ * a task's or a pod's credentials) belongs to the host */
+static const uint32_t pkt_metadata_addrs[] = {
+	0xa9fea9fe, /* 169.254.169.254 */
+	0xa9feaa02, /* 169.254.170.2 */
+	0xa9feaa17, /* 169.254.170.23 */
+};
+
 static inline uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -62,10 +71,87 @@ uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len)
 }
 
 /**
+ * pkt_icmp_error() - is a parsed packet an ICMP or ICMPv6 error?
+ * @pi:	parsed packet
+ *
+ * IPv4: destination unreachable, time exceeded, parameter problem (the
+ * errors remora carries); ICMPv6: destination unreachable, packet too big,
+ * time exceeded, parameter problem. Each quotes the packet it is about.
+ *
+ * Return: non-zero if it is one
+ */
+int pkt_icmp_error(const struct pkt_info *pi)
+{
+	if (pi->proto == IPPROTO_ICMP && pi->version == 4)
+		return pi->icmp_type == ICMP_T_DEST_UNREACH ||
+		       pi->icmp_type == ICMP_T_TIME_EXCEEDED ||
+		       pi->icmp_type == ICMP_T_PARAMETERPROB;
+	if (pi->proto == IPPROTO_ICMPV6 && pi->version == 6)
+		return pi->icmp_type >= 1 && pi->icmp_type <= 4;
+	return 0;
+}
+
+/**
+ * pkt_quote_ports() - the ports of a quoted TCP or UDP packet
+ * @l4:	its transport header, as far as quoted
+ * @len:	bytes quoted from there
+ * @pq:	the quote, @proto set; @sport and @dport are added
+ *
+ * The ports are the first four bytes of the transport header, which every
+ * ICMP error quotes (RFC 792 and RFC 4443: at least eight).
+ *
+ * Return: 0, or -1 if they are cut off
+ */
+int pkt_quote_ports(const uint8_t *l4, size_t len, struct pkt_quote *pq)
+{
+	if (pq->proto != IPPROTO_TCP && pq->proto != IPPROTO_UDP)
+		return 0;
+	if (len < 4)
+		return -1;
+	pq->sport = rd16(l4);
+	pq->dport = rd16(l4 + 2);
+	return 0;
+}
+
+/**
+ * pkt_parse_quote() - read the IPv4 packet an ICMP error quotes
+ * @q:	the quote: the bytes after the ICMP header
+ * @len:	their number; the quote may stop short of the packet's end
+ * @pq:	the result; @pq->state is PKT_QUOTE_BAD unless every field the
+ *	checks need could be read
+ *
+ * Only what was sent can be quoted: a header of IPv4, a protocol remora
+ * carries (TCP, UDP, ICMP) and, for TCP and UDP, the ports. A later
+ * fragment has no transport header to quote and is marked @later.
+ */
+void pkt_parse_quote(const uint8_t *q, size_t len, struct pkt_quote *pq)
+{
+	size_t ihl;
+
+	*pq = (struct pkt_quote){.state = PKT_QUOTE_BAD};
+	if (len < PKT_IPV4_MIN_HDR || (q[0] >> 4) != 4)
+		return;
+	ihl = (size_t)(q[0] & 0x0f) * 4;
+	if (ihl < PKT_IPV4_MIN_HDR || ihl > len)
+		return;
+	pq->proto = q[9];
+	pq->src = rd32n(q + 12);
+	pq->dst = rd32n(q + 16);
+	if (pq->proto != IPPROTO_TCP && pq->proto != IPPROTO_UDP &&
+	    pq->proto != IPPROTO_ICMP)
+		return;
+	pq->later = (rd16(q + 6) & IP_OFF_MASK) != 0;
+	if (!pq->later && pkt_quote_ports(q + ihl, len - ihl, pq))
+		return;
+	pq->state = PKT_QUOTE_OK;
+}
+
+/**
  * pkt_parse_l4() - check the transport header is present and whole
  * @l4:	the transport header
  * @len:	bytes from it to the end of the packet
- * @pi:	@proto set; the ports, or the ICMP/ICMPv6 type and code, are added
+ * @pi:	@proto set; the ports, or the ICMP/ICMPv6 type and code, are added,
+ *	and for an ICMP error what its quote says (@pi->quote)
  *
  * Return: PKT_OK, PKT_MALFORMED, or PKT_PROTO for a protocol not carried
  */
@@ -100,6 +186,15 @@ enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
 			return PKT_MALFORMED;
 		pi->icmp_type = l4[0];
 		pi->icmp_code = l4[1];
+		if (!pkt_icmp_error(pi))
+			return PKT_OK;
+		/* read here, judged by the checks of each direction */
+		if (pi->version == 4)
+			pkt_parse_quote(l4 + ICMP_MIN_HDR, len - ICMP_MIN_HDR,
+					&pi->quote);
+		else
+			pkt_parse_quote6(l4 + ICMP_MIN_HDR, len - ICMP_MIN_HDR,
+					 &pi->quote);
 		return PKT_OK;
 	default:
 		return PKT_PROTO;
@@ -230,6 +325,27 @@ int pkt_addr_martian(uint32_t addr)
 	       (a >> 28) == 0xf;
 }
 
+/**
+ * pkt_addr_metadata() - is an address one of the instance's metadata or
+ * credential services?
+ * @addr:	IPv4 address, network byte order
+ *
+ * 169.254.169.254 (instance metadata), 169.254.170.2 (ECS task
+ * credentials), 169.254.170.23 (EKS Pod Identity).
+ *
+ * Return: non-zero if it is
+ */
+int pkt_addr_metadata(uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof(pkt_metadata_addrs) / sizeof(*pkt_metadata_addrs); i++)
+		if (addr == htonl(pkt_metadata_addrs[i]))
+			return 1;
+	return 0;
+}
+
 /* ICMP types that cross in either direction: echo for ping, the errors
  * that make TCP and UDP fail fast and PMTU discovery work. Redirects,
  * router messages, timestamps and the rest stay out. */
@@ -252,19 +368,74 @@ static int pkt_icmp_carried(uint8_t type)
  * @pi:	parsed packet
  * @enclave_addr: the enclave's address, network byte order
  *
+ * An ICMP error must be about a packet the enclave could have sent to the
+ * internet: quoted from the enclave's address to an address that is
+ * neither martian (loopback included) nor the enclave's own. Otherwise
+ * the host could make the enclave's kernel fail a flow that never left
+ * it: a UDP socket connected over loopback, a service talking to itself.
+ *
  * Return: PKT_OK, PKT_DST if not addressed to the enclave, PKT_SRC for a
  *	   martian source or the enclave's own address, PKT_PROTO for an ICMP
- *	   type not carried
+ *	   type not carried, PKT_QUOTE* for an ICMP error about a packet the
+ *	   enclave did not send to the internet
  */
 enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
 				   uint32_t enclave_addr)
 {
+	const struct pkt_quote *q = &pi->quote;
+
 	if (pi->dst != enclave_addr)
 		return PKT_DST;
 	if (pkt_addr_martian(pi->src) || pi->src == enclave_addr)
 		return PKT_SRC;
-	if (pi->proto == IPPROTO_ICMP && !pkt_icmp_carried(pi->icmp_type))
+	if (pi->proto != IPPROTO_ICMP)
+		return PKT_OK;
+	if (!pkt_icmp_carried(pi->icmp_type))
 		return PKT_PROTO;
+	if (!pkt_icmp_error(pi))
+		return PKT_OK;
+	if (q->state != PKT_QUOTE_OK || q->later)
+		return PKT_QUOTE;
+	if (q->src != enclave_addr)
+		return PKT_QUOTE_SRC;
+	if (pkt_addr_martian(q->dst) || q->dst == enclave_addr)
+		return PKT_QUOTE_DST;
+	return PKT_OK;
+}
+
+/**
+ * pkt_check_quote_out() - is an ICMP error from the enclave about a packet
+ * it received through the host?
+ * @pi:		the error, parsed
+ * @to_shared:	the quoted destination is the shared address
+ * @from_peer:	the quoted source is the error's destination
+ * @enclave_ports: the enclave's ports
+ *
+ * The enclave's errors (port unreachable, parameter problem, reassembly
+ * time exceeded) quote what reached it: a whole packet or a first
+ * fragment, sent by the error's destination to the shared address and,
+ * for TCP and UDP, to one of the enclave's ports. Anything else would be
+ * an error about a flow of the host's own, which the guard rule on
+ * conntrack cannot see when the quote is a later fragment (conntrack
+ * files such an error as INVALID, not RELATED).
+ *
+ * Return: PKT_OK or a PKT_QUOTE* verdict
+ */
+enum pkt_verdict pkt_check_quote_out(const struct pkt_info *pi, int to_shared,
+				     int from_peer,
+				     const struct portset *enclave_ports)
+{
+	const struct pkt_quote *q = &pi->quote;
+
+	if (q->state != PKT_QUOTE_OK || q->later)
+		return PKT_QUOTE;
+	if (!to_shared)
+		return PKT_QUOTE_DST;
+	if (!from_peer)
+		return PKT_QUOTE_SRC;
+	if ((q->proto == IPPROTO_TCP || q->proto == IPPROTO_UDP) &&
+	    !portset_has(enclave_ports, q->dport))
+		return PKT_QUOTE_PORT;
 	return PKT_OK;
 }
 
@@ -273,12 +444,16 @@ enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
  * @pi:	parsed packet
  * @shared_addr: the host's address the enclave shares, network byte order
  * @enclave_ports: ports the enclave owns; TCP and UDP must use one as source
+ * @flags:	PKT_OUT_ALLOW_METADATA: the metadata and credential services
+ *		may be reached
  *
  * The host refuses to emit what would impersonate its own services or
  * reach its own stack: a source other than the shared address, a source
- * port outside the enclave's, a martian or local destination, and the
- * instance metadata service, whose answers (the instance role's
- * credentials) are the host's, not the enclave's. Other link-local
+ * port outside the enclave's, a martian or local destination, an ICMP
+ * error about anything but a packet the enclave received (see
+ * pkt_check_quote_out()), and, unless @flags allow them, the instance
+ * metadata service and the credential endpoints (pkt_addr_metadata()),
+ * whose answers are the host's, not the enclave's. Other link-local
  * services (the VPC resolver 169.254.169.253, time 169.254.169.123) stay
  * reachable.
  *
@@ -286,17 +461,25 @@ enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
  */
 enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 				    uint32_t shared_addr,
-				    const struct portset *enclave_ports)
+				    const struct portset *enclave_ports,
+				    unsigned flags)
 {
 	if (pi->src != shared_addr)
 		return PKT_SRC;
 	if (pkt_addr_martian(pi->dst) || pi->dst == shared_addr ||
-	    pi->dst == htonl(PKT_IMDS_ADDR))
+	    (!(flags & PKT_OUT_ALLOW_METADATA) && pkt_addr_metadata(pi->dst)))
 		return PKT_DST;
 	if (pi->frag == PKT_FRAG_LATER)
 		return PKT_OK; /* no transport header: the first one was seen */
-	if (pi->proto == IPPROTO_ICMP)
-		return pkt_icmp_carried(pi->icmp_type) ? PKT_OK : PKT_PROTO;
+	if (pi->proto == IPPROTO_ICMP) {
+		if (!pkt_icmp_carried(pi->icmp_type))
+			return PKT_PROTO;
+		if (!pkt_icmp_error(pi))
+			return PKT_OK;
+		return pkt_check_quote_out(pi, pi->quote.dst == shared_addr,
+					   pi->quote.src == pi->dst,
+					   enclave_ports);
+	}
 	if (!portset_has(enclave_ports, pi->sport))
 		return PKT_PORT;
 	return PKT_OK;
@@ -320,6 +503,10 @@ const char *pkt_verdict_str(enum pkt_verdict v)
 		[PKT_DST] = "destination",
 		[PKT_PORT] = "port",
 		[PKT_POLICY] = "policy",
+		[PKT_QUOTE] = "quote",
+		[PKT_QUOTE_SRC] = "quoted source",
+		[PKT_QUOTE_DST] = "quoted destination",
+		[PKT_QUOTE_PORT] = "quoted port",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))

@@ -34,45 +34,30 @@
 #define ICMP6_ECHO_REQUEST   128
 #define ICMP6_ECHO_REPLY     129
 
-/* fd00:ec2::254, the instance metadata service over IPv6 */
-static const uint8_t pkt6_imds[16] = {
-	[0] = 0xfd, [2] = 0x0e, [3] = 0xc2, [14] = 0x02, [15] = 0x54};
+/* The instance metadata service (fd00:ec2::254) and EKS Pod Identity's
+ * credentials (fd00:ec2::23) over IPv6: fd00:ec2:: and the last two bytes */
+static const uint8_t pkt6_metadata_prefix[14] = {
+	[0] = 0xfd, [2] = 0x0e, [3] = 0xc2};
+static const uint16_t pkt6_metadata_ids[] = {0x0254, 0x0023};
 
 static inline uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/**
- * pkt_parse_ipv6() - parse and validate an IPv6 packet
- * @p:	packet bytes
- * @len:	number of bytes, the frame's payload length
- * @pi:	what was found, valid when PKT_OK is returned (addresses and
- *	@frag_off also when PKT_FRAGMENT is)
- *
- * Checks the version, that the payload length accounts for every byte
- * (no jumbograms, no trailing bytes), the extension headers, and that a
- * TCP, UDP or ICMPv6 header is present and whole.
- *
- * Return: enum pkt_verdict
- */
-enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
-				struct pkt_info *pi)
+/* Walk the extension headers of an IPv6 packet (@len bytes from its
+ * fixed header, which is there) up to its transport header. Return:
+ * PKT_OK with @pi->proto and @pi->hlen naming a TCP, UDP or ICMPv6
+ * header; PKT_FRAGMENT with them and @pi->frag_off taken from a fragment
+ * header; PKT_PROTO for any other protocol (@pi->proto set);
+ * PKT_MALFORMED for headers cut off, out of order or too many */
+static enum pkt_verdict pkt6_walk(const uint8_t *p, size_t len,
+				  struct pkt_info *pi)
 {
 	size_t off = PKT_IPV6_HDR, hl;
-	uint8_t nh;
+	uint8_t nh = p[6];
 	int n;
 
-	*pi = (struct pkt_info){0};
-	if (len < PKT_IPV6_HDR || (p[0] >> 4) != 6)
-		return PKT_MALFORMED;
-	if ((size_t)rd16(p + 4) + PKT_IPV6_HDR != len)
-		return PKT_MALFORMED;
-	pi->version = 6;
-	pi->len = (uint32_t)len;
-	memcpy(pi->src6, p + 8, 16);
-	memcpy(pi->dst6, p + 24, 16);
-	nh = p[6];
 	for (n = 0; n <= PKT_IPV6_MAX_EXT; n++) {
 		switch (nh) {
 		case IP6_NH_HOPOPTS:
@@ -105,13 +90,81 @@ enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
 		case IPPROTO_ICMPV6:
 			pi->proto = nh;
 			pi->hlen = (uint32_t)off;
-			return pkt_parse_l4(p + off, len - off, pi);
+			return PKT_OK;
 		default:
 			pi->proto = nh;
 			return PKT_PROTO;
 		}
 	}
 	return PKT_MALFORMED; /* more extension headers than walked */
+}
+
+/**
+ * pkt_parse_ipv6() - parse and validate an IPv6 packet
+ * @p:	packet bytes
+ * @len:	number of bytes, the frame's payload length
+ * @pi:	what was found, valid when PKT_OK is returned (addresses and
+ *	@frag_off also when PKT_FRAGMENT is)
+ *
+ * Checks the version, that the payload length accounts for every byte
+ * (no jumbograms, no trailing bytes), the extension headers, and that a
+ * TCP, UDP or ICMPv6 header is present and whole.
+ *
+ * Return: enum pkt_verdict
+ */
+enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
+				struct pkt_info *pi)
+{
+	enum pkt_verdict v;
+
+	*pi = (struct pkt_info){0};
+	if (len < PKT_IPV6_HDR || (p[0] >> 4) != 6)
+		return PKT_MALFORMED;
+	if ((size_t)rd16(p + 4) + PKT_IPV6_HDR != len)
+		return PKT_MALFORMED;
+	pi->version = 6;
+	pi->len = (uint32_t)len;
+	memcpy(pi->src6, p + 8, 16);
+	memcpy(pi->dst6, p + 24, 16);
+	v = pkt6_walk(p, len, pi);
+	if (v != PKT_OK)
+		return v;
+	return pkt_parse_l4(p + pi->hlen, len - pi->hlen, pi);
+}
+
+/**
+ * pkt_parse_quote6() - read the IPv6 packet an ICMPv6 error quotes
+ * @q:	the quote: the bytes after the ICMPv6 header
+ * @len:	their number; the quote may stop short of the packet's end
+ * @pq:	the result; @pq->state is PKT_QUOTE_BAD unless every field the
+ *	checks need could be read
+ *
+ * As pkt_parse_quote(): an IPv6 header, extension headers walked within
+ * the quote as pkt_parse_ipv6() walks them, TCP, UDP or ICMPv6, and for
+ * TCP and UDP the ports; a later fragment is marked @later.
+ */
+void pkt_parse_quote6(const uint8_t *q, size_t len, struct pkt_quote *pq)
+{
+	struct pkt_info qi = {0};
+	enum pkt_verdict v;
+
+	*pq = (struct pkt_quote){.state = PKT_QUOTE_BAD};
+	if (len < PKT_IPV6_HDR || (q[0] >> 4) != 6)
+		return;
+	memcpy(pq->src6, q + 8, 16);
+	memcpy(pq->dst6, q + 24, 16);
+	v = pkt6_walk(q, len, &qi);
+	pq->proto = qi.proto;
+	if (v == PKT_FRAGMENT &&
+	    (qi.proto == IPPROTO_TCP || qi.proto == IPPROTO_UDP ||
+	     qi.proto == IPPROTO_ICMPV6))
+		v = PKT_OK;
+	if (v != PKT_OK)
+		return;
+	pq->later = qi.frag_off != 0;
+	if (!pq->later && pkt_quote_ports(q + qi.hlen, len - qi.hlen, pq))
+		return;
+	pq->state = PKT_QUOTE_OK;
 }
 
 /**
@@ -160,20 +213,60 @@ static int pkt6_icmp_carried(uint8_t type)
  * @pi:	parsed IPv6 packet
  * @enclave_addr6: the enclave's IPv6 address
  *
+ * As pkt_check_inbound(), an ICMPv6 error must quote a packet from the
+ * enclave's address to one neither martian (::1 and IPv4-mapped included)
+ * nor the enclave's own.
+ *
  * Return: PKT_OK, PKT_DST if not addressed to the enclave, PKT_SRC for a
  *	   martian source or the enclave's own address, PKT_PROTO for an
- *	   ICMPv6 type not carried
+ *	   ICMPv6 type not carried, PKT_QUOTE* for an error about a packet
+ *	   the enclave did not send to the internet
  */
 enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
 				    const uint8_t *enclave_addr6)
 {
+	const struct pkt_quote *q = &pi->quote;
+
 	if (pi->version != 6 || memcmp(pi->dst6, enclave_addr6, 16))
 		return PKT_DST;
 	if (pkt_addr6_martian(pi->src6) || !memcmp(pi->src6, enclave_addr6, 16))
 		return PKT_SRC;
-	if (pi->proto == IPPROTO_ICMPV6 && !pkt6_icmp_carried(pi->icmp_type))
+	if (pi->proto != IPPROTO_ICMPV6)
+		return PKT_OK;
+	if (!pkt6_icmp_carried(pi->icmp_type))
 		return PKT_PROTO;
+	if (!pkt_icmp_error(pi))
+		return PKT_OK;
+	if (q->state != PKT_QUOTE_OK || q->later)
+		return PKT_QUOTE;
+	if (memcmp(q->src6, enclave_addr6, 16))
+		return PKT_QUOTE_SRC;
+	if (pkt_addr6_martian(q->dst6) || !memcmp(q->dst6, enclave_addr6, 16))
+		return PKT_QUOTE_DST;
 	return PKT_OK;
+}
+
+/**
+ * pkt_addr6_metadata() - is an IPv6 address one of the instance's metadata
+ * or credential services?
+ * @a:	16 bytes
+ *
+ * fd00:ec2::254 (instance metadata) and fd00:ec2::23 (EKS Pod Identity).
+ *
+ * Return: non-zero if it is
+ */
+int pkt_addr6_metadata(const uint8_t *a)
+{
+	uint16_t id = rd16(a + 14);
+	size_t i;
+
+	if (memcmp(a, pkt6_metadata_prefix, sizeof(pkt6_metadata_prefix)))
+		return 0;
+	for (i = 0; i < sizeof(pkt6_metadata_ids) / sizeof(*pkt6_metadata_ids);
+	     i++)
+		if (id == pkt6_metadata_ids[i])
+			return 1;
+	return 0;
 }
 
 /**
@@ -182,27 +275,39 @@ enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
  * @pi:	parsed IPv6 packet (pkt_parse_fragment() too for a fragment)
  * @shared_addr6: the host's IPv6 address the enclave shares
  * @enclave_ports: ports the enclave owns; TCP and UDP must use one as source
+ * @flags:	PKT_OUT_ALLOW_METADATA: the metadata and credential services
+ *		may be reached
  *
  * As pkt_check_outbound(): the shared address as source, a source port of
- * the enclave's, no martian destination, not the host's own address, not
- * the instance metadata service (fd00:ec2::254).
+ * the enclave's, no martian destination, not the host's own address, an
+ * ICMPv6 error only about a packet the enclave received, and unless
+ * @flags allow them not the metadata and credential services
+ * (pkt_addr6_metadata()).
  *
  * Return: enum pkt_verdict
  */
 enum pkt_verdict pkt_check_outbound6(const struct pkt_info *pi,
 				     const uint8_t *shared_addr6,
-				     const struct portset *enclave_ports)
+				     const struct portset *enclave_ports,
+				     unsigned flags)
 {
 	if (pi->version != 6 || memcmp(pi->src6, shared_addr6, 16))
 		return PKT_SRC;
 	if (pkt_addr6_martian(pi->dst6) ||
 	    !memcmp(pi->dst6, shared_addr6, 16) ||
-	    !memcmp(pi->dst6, pkt6_imds, 16))
+	    (!(flags & PKT_OUT_ALLOW_METADATA) && pkt_addr6_metadata(pi->dst6)))
 		return PKT_DST;
 	if (pi->frag == PKT_FRAG_LATER)
 		return PKT_OK; /* no transport header: the first one was seen */
-	if (pi->proto == IPPROTO_ICMPV6)
-		return pkt6_icmp_carried(pi->icmp_type) ? PKT_OK : PKT_PROTO;
+	if (pi->proto == IPPROTO_ICMPV6) {
+		if (!pkt6_icmp_carried(pi->icmp_type))
+			return PKT_PROTO;
+		if (!pkt_icmp_error(pi))
+			return PKT_OK;
+		return pkt_check_quote_out(
+			pi, !memcmp(pi->quote.dst6, shared_addr6, 16),
+			!memcmp(pi->quote.src6, pi->dst6, 16), enclave_ports);
+	}
 	if (!portset_has(enclave_ports, pi->sport))
 		return PKT_PORT;
 	return PKT_OK;

@@ -37,10 +37,12 @@ static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 	if (v == PKT_OK && pi.version == 6)
 		v = h->cfg.c.have_addr6
 			    ? pkt_check_outbound6(&pi, h->cfg.c.addr6,
-						  &h->cfg.ports)
+						  &h->cfg.ports,
+						  h->cfg.out_flags)
 			    : PKT_SRC;
 	else if (v == PKT_OK)
-		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports);
+		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports,
+				       h->cfg.out_flags);
 	if (v != PKT_OK) {
 		fwd_count_refusal(v, pkt, len);
 		return;

@@ -31,6 +31,8 @@
  * @mark:	SO_MARK of injected packets, matched by the host rules
  * @metrics:	"IPV4:PORT" of the Prometheus endpoint, or NULL
  * @no_gso:	--no-gso: take packets for the enclave one by one
+ * @out_flags:	PKT_OUT_* flags of the check of the enclave's packets
+ *		(--allow-metadata)
  */
 struct host_config {
 	struct opts_common c;
@@ -40,6 +42,7 @@ struct host_config {
 	uint32_t mark;
 	const char *metrics;
 	int no_gso;
+	unsigned out_flags;
 };
 
 /**

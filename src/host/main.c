@@ -12,8 +12,13 @@
 #include "remora/ctl.h"
 #include "remora/log.h"
 #include "remora/opts.h"
+#include "remora/pkt.h"
 
-enum { HOST_OPT_METRICS = OPTS_FIRST_PRIVATE, HOST_OPT_NO_GSO };
+enum {
+	HOST_OPT_METRICS = OPTS_FIRST_PRIVATE,
+	HOST_OPT_NO_GSO,
+	HOST_OPT_ALLOW_METADATA,
+};
 
 static const char host_usage[] =
 	"Usage: remora-host --address IPV4 [OPTIONS]\n"
@@ -68,6 +73,11 @@ static const char host_usage[] =
 	"                            http://IPV4:PORT/metrics (default: off; "
 	"use a\n"
 	"                            local address, e.g. 127.0.0.1:9810)\n"
+	"      --allow-metadata      let the enclave reach the instance metadata\n"
+	"                            service and the credential endpoints\n"
+	"                            (169.254.169.254, 169.254.170.2, 169.254.170.23,\n"
+	"                            fd00:ec2::254, fd00:ec2::23): it then gets the\n"
+	"                            instance role's credentials (default: refused)\n"
 	"      --no-gso              take packets for the enclave one by one, "
 	"not as\n"
 	"                            the kernel aggregated them (GSO/GRO): "
@@ -101,6 +111,7 @@ static const struct option host_options[] = {
 	{"mark", required_argument, NULL, 'm'},
 	{"metrics", required_argument, NULL, HOST_OPT_METRICS},
 	{"no-gso", no_argument, NULL, HOST_OPT_NO_GSO},
+	{"allow-metadata", no_argument, NULL, HOST_OPT_ALLOW_METADATA},
 	{NULL, 0, NULL, 0},
 };
 
@@ -173,6 +184,9 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			break;
 		case HOST_OPT_NO_GSO:
 			cfg->no_gso = 1;
+			break;
+		case HOST_OPT_ALLOW_METADATA:
+			cfg->out_flags |= PKT_OUT_ALLOW_METADATA;
 			break;
 		case HOST_OPT_METRICS:
 			host_metrics_arg(optarg);

@@ -15,7 +15,12 @@
  * host accepts (pkt_parse_fragment()) must hold its whole transport header
  * if it is the first, and never start at offset 8 if TCP. IPv6 packets
  * (first nibble 6) go to the IPv6 parser and checks, with the same kind of
- * invariants. Any breach aborts.
+ * invariants. An ICMP error either side accepts must quote a flow of the
+ * enclave's own: inbound, a packet from the enclave's address to one
+ * that is neither martian nor its own; outbound, a packet the error's
+ * destination sent to the shared address (and to an enclave port for TCP
+ * and UDP), never a later fragment; the quote is read here from the bytes,
+ * not from what the parser made of it. Any breach aborts.
  */
 
 #include <stdint.h>
@@ -33,6 +38,94 @@
 #define FUZZ_MTU 576
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An ICMP error's type (IPv4: 3, 11, 12; ICMPv6: 1 to 4)? */
+static int fuzz_is_error(int v6, uint8_t type)
+{
+	return v6 ? type >= 1 && type <= 4
+		  : type == 3 || type == 11 || type == 12;
+}
+
+/**
+ * struct fuzz_quote - an IPv4 quote as read here, by fixed offsets
+ * @src:	quoted source, network order
+ * @dst:	quoted destination, network order
+ * @proto:	quoted protocol
+ * @later:	a fragment at a non-zero offset
+ * @dport:	quoted destination port (TCP and UDP)
+ */
+struct fuzz_quote {
+	uint32_t src, dst;
+	uint8_t proto, later;
+	uint16_t dport;
+};
+
+/* Read the quote of the ICMP error at @icmp (@len bytes). Return: 0, or
+ * -1 if it is too short to hold what an accepted one must */
+static int fuzz_read_quote(const uint8_t *icmp, size_t len,
+			   struct fuzz_quote *q)
+{
+	const uint8_t *ip = icmp + 8;
+	size_t ihl;
+
+	if (len < 8 + 20 || (ip[0] >> 4) != 4)
+		return -1;
+	ihl = (size_t)(ip[0] & 0xf) * 4;
+	memcpy(&q->src, ip + 12, 4);
+	memcpy(&q->dst, ip + 16, 4);
+	q->proto = ip[9];
+	q->later = (((ip[6] << 8) | ip[7]) & 0x1fff) != 0;
+	q->dport = 0;
+	if (!q->later && (q->proto == 6 || q->proto == 17)) {
+		if (len < 8 + ihl + 4)
+			return -1;
+		q->dport = (uint16_t)(ip[ihl + 2] << 8 | ip[ihl + 3]);
+	}
+	return 0;
+}
+
+/* An ICMP error one side accepted must quote a flow of the enclave's own */
+static void fuzz_quote_check(const uint8_t *data, size_t size,
+			     const struct pkt_info *pi, int inbound,
+			     const struct portset *ports)
+{
+	struct fuzz_quote q;
+
+	if (pi->proto != 1 || !fuzz_is_error(0, pi->icmp_type))
+		return;
+	if (fuzz_read_quote(data + pi->hlen, size - pi->hlen, &q) || q.later)
+		abort();
+	if (inbound && (q.src != FUZZ_ADDR || q.dst == FUZZ_ADDR ||
+			pkt_addr_martian(q.dst)))
+		abort();
+	if (!inbound &&
+	    (q.dst != FUZZ_ADDR || q.src != pi->dst ||
+	     ((q.proto == 6 || q.proto == 17) && !portset_has(ports, q.dport))))
+		abort();
+}
+
+/* The same for ICMPv6: the addresses by fixed offsets, the ports (past
+ * any extension headers) as the parser found them */
+static void fuzz_quote_check6(const uint8_t *data, size_t size,
+			      const struct pkt_info *pi, const uint8_t *addr6,
+			      int inbound, const struct portset *ports)
+{
+	const uint8_t *ip = data + pi->hlen + 8;
+
+	if (pi->proto != 58 || !fuzz_is_error(1, pi->icmp_type))
+		return;
+	if (size < pi->hlen + 8 + 40 || (ip[0] >> 4) != 6 || pi->quote.later)
+		abort();
+	if (inbound &&
+	    (memcmp(ip + 8, addr6, 16) || !memcmp(ip + 24, addr6, 16) ||
+	     pkt_addr6_martian(ip + 24)))
+		abort();
+	if (!inbound &&
+	    (memcmp(ip + 24, addr6, 16) || memcmp(ip + 8, pi->dst6, 16) ||
+	     ((pi->quote.proto == 6 || pi->quote.proto == 17) &&
+	      !portset_has(ports, pi->quote.dport))))
+		abort();
+}
 
 /* Cut @data at FUZZ_MTU; every segment must parse, fit, and together carry
  * the packet's data, in order */
@@ -122,11 +215,14 @@ static void fuzz_fragment_check(const uint8_t *data, size_t size,
 	    (off || (pi->proto == 6 && size < pi->hlen + 20u) ||
 	     (pi->proto != 6 && size < pi->hlen + 8u)))
 		abort();
-	if (pkt_check_outbound(pi, FUZZ_ADDR, ports) == PKT_OK &&
-	    (pi->src != FUZZ_ADDR || pkt_addr_martian(pi->dst) ||
-	     (pi->frag == PKT_FRAG_FIRST && pi->proto != 1 &&
-	      !portset_has(ports, pi->sport))))
+	if (pkt_check_outbound(pi, FUZZ_ADDR, ports, 0) != PKT_OK)
+		return;
+	if (pi->src != FUZZ_ADDR || pkt_addr_martian(pi->dst) ||
+	    (pi->frag == PKT_FRAG_FIRST && pi->proto != 1 &&
+	     !portset_has(ports, pi->sport)))
 		abort();
+	if (pi->frag == PKT_FRAG_FIRST)
+		fuzz_quote_check(data, size, pi, 0, ports);
 }
 
 /* Fragment an IPv6 packet at 1280: the pieces must be fragments that put
@@ -200,16 +296,21 @@ static void fuzz_ipv6(const uint8_t *data, size_t size,
 		if (size > 1280)
 			fuzz_fragment6(data, size);
 	}
-	if (v == PKT_OK && pkt_check_inbound6(&pi, addr6) == PKT_OK &&
-	    (memcmp(pi.dst6, addr6, 16) || !memcmp(pi.src6, addr6, 16) ||
-	     pkt_addr6_martian(pi.src6)))
-		abort();
-	if (pkt_check_outbound6(&pi, addr6, ports) == PKT_OK &&
-	    (memcmp(pi.src6, addr6, 16) || !memcmp(pi.dst6, addr6, 16) ||
-	     pkt_addr6_martian(pi.dst6) ||
-	     (pi.frag != PKT_FRAG_LATER && pi.proto != 58 &&
-	      !portset_has(ports, pi.sport))))
-		abort();
+	if (v == PKT_OK && pkt_check_inbound6(&pi, addr6) == PKT_OK) {
+		if (memcmp(pi.dst6, addr6, 16) || !memcmp(pi.src6, addr6, 16) ||
+		    pkt_addr6_martian(pi.src6))
+			abort();
+		fuzz_quote_check6(data, size, &pi, addr6, 1, ports);
+	}
+	if (pkt_check_outbound6(&pi, addr6, ports, 0) == PKT_OK) {
+		if (memcmp(pi.src6, addr6, 16) || !memcmp(pi.dst6, addr6, 16) ||
+		    pkt_addr6_martian(pi.dst6) ||
+		    (pi.frag != PKT_FRAG_LATER && pi.proto != 58 &&
+		     !portset_has(ports, pi.sport)))
+			abort();
+		if (pi.frag != PKT_FRAG_LATER)
+			fuzz_quote_check6(data, size, &pi, addr6, 0, ports);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -257,15 +358,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MTU)
 		fuzz_fragment(data, size, hlen);
 	fuzz_frag_needed(data, size);
-	if (pkt_check_inbound(&pi, FUZZ_ADDR) == PKT_OK &&
-	    (pi.dst != FUZZ_ADDR || pi.src == FUZZ_ADDR ||
-	     pkt_addr_martian(pi.src)))
-		abort();
-	if (pkt_check_outbound(&pi, FUZZ_ADDR, &ports) == PKT_OK &&
-	    (pi.src != FUZZ_ADDR || pi.dst == FUZZ_ADDR ||
-	     pi.dst == FUZZ_IMDS || pkt_addr_martian(pi.dst) ||
-	     ((pi.proto == 6 || pi.proto == 17) &&
-	      !portset_has(&ports, pi.sport))))
-		abort();
+	if (pkt_check_inbound(&pi, FUZZ_ADDR) == PKT_OK) {
+		if (pi.dst != FUZZ_ADDR || pi.src == FUZZ_ADDR ||
+		    pkt_addr_martian(pi.src))
+			abort();
+		fuzz_quote_check(data, size, &pi, 1, &ports);
+	}
+	if (pkt_check_outbound(&pi, FUZZ_ADDR, &ports, 0) == PKT_OK) {
+		if (pi.src != FUZZ_ADDR || pi.dst == FUZZ_ADDR ||
+		    pi.dst == FUZZ_IMDS || pkt_addr_martian(pi.dst) ||
+		    ((pi.proto == 6 || pi.proto == 17) &&
+		     !portset_has(&ports, pi.sport)))
+			abort();
+		fuzz_quote_check(data, size, &pi, 0, &ports);
+	}
 	return 0;
 }

@@ -65,6 +65,15 @@ PACKETS = {
     "outbound_tcp": ipv4(ENCL, NET, 6, tcp(40000, 443)),
     "outbound_imds": ipv4(ENCL, bytes([169, 254, 169, 254]), 6, tcp(40000, 80)),
     "outbound_hostport": ipv4(ENCL, NET, 17, udp(22, 9)),
+    # ICMP errors about flows that never left the enclave: a loopback UDP
+    # flow, the enclave talking to itself
+    "icmp_unreach_loopback": ipv4(bytes([192, 0, 2, 1]), ENCL, 1, icmp(3, 3, data=ipv4(
+        bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1]), 17, udp(40000, 5353))[:28])),
+    "icmp_timex_self": ipv4(NET, ENCL, 1, icmp(11, 0, data=ipv4(ENCL, ENCL, 6, tcp(40000, 8080))[:28])),
+    # the enclave's port unreachable about a datagram it received, and one
+    # quoting a later fragment of a flow of the host's
+    "outbound_icmp_unreach": ipv4(ENCL, NET, 1, icmp(3, 3, data=ipv4(NET, ENCL, 17, udp(53, 40001, b"q" * 12)))),
+    "outbound_icmp_later": ipv4(ENCL, NET, 1, icmp(3, 3, data=ipv4(NET, ENCL, 6, tcp(50000, 22), frag=0x00b9)[:28])),
 }
 
 
@@ -102,6 +111,10 @@ def main():
     write("pkt", "v6_udp_ext", ipv6(b6, a6, 0, bytes([60, 0, 1, 4, 0, 0, 0, 0, 17, 0, 1, 4, 0, 0, 0, 0]) + udp(53, 40000, b"answer")))
     write("pkt", "v6_echo", ipv6(a6, b6, 58, bytes([128, 0, 0, 0, 0, 1, 0, 1])))
     write("pkt", "v6_frag_first", ipv6(a6, b6, 44, bytes([17, 0, 0, 1, 0, 0, 0, 9]) + udp(40000, 53, b"x" * 64)))
+    lo6 = bytes(15) + b"\x01"
+    write("pkt", "v6_unreach", ipv6(b6, a6, 58, bytes([1, 4, 0, 0, 0, 0, 0, 0]) + ipv6(a6, b6, 17, udp(40000, 53, b"x" * 8))))
+    write("pkt", "v6_unreach_loopback", ipv6(b6, a6, 58, bytes([1, 4, 0, 0, 0, 0, 0, 0]) + ipv6(lo6, lo6, 17, udp(40000, 5353))))
+    write("pkt", "v6_outbound_unreach", ipv6(a6, b6, 58, bytes([1, 4, 0, 0, 0, 0, 0, 0]) + ipv6(b6, a6, 17, udp(53, 40000, b"x" * 8))))
     write("pkt", "frag_later", ipv4(ENCL, NET, 17, big[1376:2752], frag=0x2000 | 172))
 
     good = hello() + b"".join(frame(2, p) for p in PACKETS.values()) + frame(3, b"")

@@ -130,6 +130,19 @@ static size_t build_icmp(uint8_t *p, const char *src, const char *dst,
 	return build_ip(p, 0, IPPROTO_ICMP, src, dst, l4, 8 + paylen);
 }
 
+/* An ICMP error of @type and @code quoting @qlen bytes of @quoted */
+static size_t build_icmp_err(uint8_t *p, const char *src, const char *dst,
+			     uint8_t type, uint8_t code, const uint8_t *quoted,
+			     size_t qlen)
+{
+	uint8_t l4[PKT_MAX] = {0};
+
+	l4[0] = type;
+	l4[1] = code;
+	memcpy(l4 + 8, quoted, qlen);
+	return build_ip(p, 0, IPPROTO_ICMP, src, dst, l4, 8 + qlen);
+}
+
 /* Set the total length field, keeping the checksum right */
 static void set_tot(uint8_t *p, size_t tot)
 {
@@ -573,11 +586,19 @@ static enum pkt_verdict inbound_tcp(const char *src, const char *dst)
 	return pkt_check_inbound(&pi, ip(SHARED));
 }
 
+/* ICMP of @type from REMOTE to the enclave; an error quotes the header and
+ * eight bytes of a UDP datagram the enclave sent REMOTE */
 static enum pkt_verdict inbound_icmp(uint8_t type)
 {
-	uint8_t p[PKT_MAX];
+	uint8_t p[PKT_MAX], q[PKT_MAX];
 	size_t n = build_icmp(p, REMOTE, SHARED, type, 0, 0);
 	struct pkt_info pi = info_of(p, n);
+
+	if (pkt_icmp_error(&pi)) {
+		build_udp(q, SHARED, REMOTE, 40000, 53, 100);
+		n = build_icmp_err(p, REMOTE, SHARED, type, 0, q, 28);
+		pi = info_of(p, n);
+	}
 
 	return pkt_check_inbound(&pi, ip(SHARED));
 }
@@ -652,16 +673,23 @@ static enum pkt_verdict outbound_tcp(const struct outbound *o, const char *src,
 	size_t n = build_tcp(p, src, dst, sport, 443, 0);
 	struct pkt_info pi = info_of(p, n);
 
-	return pkt_check_outbound(&pi, ip(SHARED), &o->ports);
+	return pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0);
 }
 
+/* ICMP of @type from the enclave to REMOTE; an error quotes a UDP
+ * datagram REMOTE sent to one of the enclave's ports */
 static enum pkt_verdict outbound_icmp(const struct outbound *o, uint8_t type)
 {
-	uint8_t p[PKT_MAX];
+	uint8_t p[PKT_MAX], q[PKT_MAX];
 	size_t n = build_icmp(p, SHARED, REMOTE, type, 0, 0);
 	struct pkt_info pi = info_of(p, n);
 
-	return pkt_check_outbound(&pi, ip(SHARED), &o->ports);
+	if (pkt_icmp_error(&pi)) {
+		build_udp(q, REMOTE, SHARED, 53, 40000, 100);
+		n = build_icmp_err(p, SHARED, REMOTE, type, 3, q, 128);
+		pi = info_of(p, n);
+	}
+	return pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0);
 }
 
 static void outbound_ok(void **state)
@@ -676,7 +704,7 @@ static void outbound_ok(void **state)
 	assert_int_equal(outbound_tcp(o, SHARED, REMOTE, 61439), PKT_OK);
 	n = build_udp(p, SHARED, "8.8.8.8", 50000, 53, 4);
 	pi = info_of(p, n);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports),
+	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0),
 			 PKT_OK);
 }
 
@@ -725,7 +753,7 @@ static void outbound_bad_port(void **state)
 	assert_int_equal(outbound_tcp(o, SHARED, REMOTE, 0), PKT_PORT);
 	n = build_udp(p, SHARED, "8.8.8.8", 68, 67, 4);
 	pi = info_of(p, n);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports),
+	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0),
 			 PKT_PORT);
 }
 
@@ -749,7 +777,223 @@ static void outbound_icmp_types(void **state)
 	n = build_icmp(p, SHARED, REMOTE, 8, 0, 56);
 	pi = info_of(p, n);
 	portset_clear(&none);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &none), PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &none, 0), PKT_OK);
+}
+
+/* ---- ICMP errors: what they quote ---- */
+
+/* The verdict on an ICMP error of @type from @src to the enclave quoting
+ * @qlen bytes of @q */
+static enum pkt_verdict inbound_err(const char *src, uint8_t type,
+				    const uint8_t *q, size_t qlen)
+{
+	uint8_t p[PKT_MAX];
+	size_t n = build_icmp_err(p, src, SHARED, type, 3, q, qlen);
+	struct pkt_info pi = info_of(p, n);
+
+	return pkt_check_inbound(&pi, ip(SHARED));
+}
+
+static void quote_parsed(void **state)
+{
+	uint8_t q[PKT_MAX], p[PKT_MAX];
+	struct pkt_info pi;
+	size_t n;
+
+	(void)state;
+	build_tcp(q, SHARED, REMOTE, 40001, 443, 10);
+	n = build_icmp_err(p, REMOTE, SHARED, 3, 4, q, 28);
+	pi = info_of(p, n);
+	assert_int_equal(pi.quote.state, PKT_QUOTE_OK);
+	assert_int_equal(pi.quote.proto, IPPROTO_TCP);
+	assert_int_equal(pi.quote.src, ip(SHARED));
+	assert_int_equal(pi.quote.dst, ip(REMOTE));
+	assert_int_equal(pi.quote.sport, 40001);
+	assert_int_equal(pi.quote.dport, 443);
+	assert_int_equal(pi.quote.later, 0);
+	/* an echo quotes nothing */
+	n = build_icmp(p, REMOTE, SHARED, 0, 0, 56);
+	pi = info_of(p, n);
+	assert_int_equal(pi.quote.state, PKT_QUOTE_NONE);
+	/* an error with nothing after its header */
+	n = build_icmp(p, REMOTE, SHARED, 11, 0, 0);
+	pi = info_of(p, n);
+	assert_int_equal(pi.quote.state, PKT_QUOTE_BAD);
+}
+
+static void inbound_quote_own_flow(void **state)
+{
+	static const uint8_t types[] = {3, 11, 12};
+	uint8_t q[PKT_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(types); i++) {
+		/* the enclave's UDP, TCP and ping to the internet */
+		build_udp(q, SHARED, REMOTE, 40000, 53, 0);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28), PKT_OK);
+		build_tcp(q, SHARED, REMOTE, 40000, 443, 0);
+		assert_int_equal(inbound_err("10.9.8.7", types[i], q, 28),
+				 PKT_OK);
+		build_icmp(q, SHARED, REMOTE, 8, 0, 56);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28), PKT_OK);
+		/* a whole quoted datagram, as Linux quotes up to 576 bytes */
+		build_udp(q, SHARED, REMOTE, 40000, 53, 200);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 228), PKT_OK);
+	}
+	/* fragmentation needed from remora-host (192.0.0.8) */
+	build_tcp(q, SHARED, REMOTE, 40000, 443, 0);
+	assert_int_equal(inbound_err("192.0.0.8", 3, q, 28), PKT_OK);
+}
+
+static void inbound_quote_private_flow(void **state)
+{
+	static const uint8_t types[] = {3, 11, 12};
+	uint8_t q[PKT_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(types); i++) {
+		/* a UDP flow over loopback inside the enclave */
+		build_udp(q, "127.0.0.1", "127.0.0.1", 40000, 5353, 0);
+		assert_int_equal(inbound_err("192.0.2.1", types[i], q, 28),
+				 PKT_QUOTE_SRC);
+		/* the enclave talking to itself */
+		build_udp(q, SHARED, SHARED, 40000, 5353, 0);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28),
+				 PKT_QUOTE_DST);
+		/* from the enclave to loopback, to multicast, to 0/8 */
+		build_tcp(q, SHARED, "127.0.0.53", 40000, 53, 0);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28),
+				 PKT_QUOTE_DST);
+		build_udp(q, SHARED, "224.0.0.251", 5353, 5353, 0);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28),
+				 PKT_QUOTE_DST);
+		build_udp(q, SHARED, "0.0.0.1", 40000, 53, 0);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28),
+				 PKT_QUOTE_DST);
+		/* someone else's packet */
+		build_tcp(q, REMOTE, "8.8.8.8", 40000, 443, 0);
+		assert_int_equal(inbound_err(REMOTE, types[i], q, 28),
+				 PKT_QUOTE_SRC);
+	}
+}
+
+static void inbound_quote_unreadable(void **state)
+{
+	uint8_t q[PKT_MAX];
+
+	(void)state;
+	build_udp(q, SHARED, REMOTE, 40000, 53, 0);
+	assert_int_equal(inbound_err(REMOTE, 3, q, 0), PKT_QUOTE);
+	assert_int_equal(inbound_err(REMOTE, 3, q, 19), PKT_QUOTE);
+	/* the header, but the ports cut off */
+	assert_int_equal(inbound_err(REMOTE, 3, q, 23), PKT_QUOTE);
+	assert_int_equal(inbound_err(REMOTE, 3, q, 24), PKT_OK);
+	/* not IPv4, a header length too small, or longer than the quote */
+	q[0] = 0x65;
+	assert_int_equal(inbound_err(REMOTE, 3, q, 28), PKT_QUOTE);
+	q[0] = 0x44;
+	assert_int_equal(inbound_err(REMOTE, 3, q, 28), PKT_QUOTE);
+	q[0] = 0x48;
+	assert_int_equal(inbound_err(REMOTE, 3, q, 28), PKT_QUOTE);
+	q[0] = 0x45;
+	/* a protocol remora never carried (GRE) */
+	q[9] = 47;
+	assert_int_equal(inbound_err(REMOTE, 3, q, 28), PKT_QUOTE);
+	q[9] = IPPROTO_UDP;
+	/* a later fragment: no ICMP error is about one */
+	q[6] = 0x00;
+	q[7] = 0xb9;
+	assert_int_equal(inbound_err(REMOTE, 3, q, 28), PKT_QUOTE);
+	/* the first fragment is fine */
+	q[6] = 0x20;
+	q[7] = 0x00;
+	assert_int_equal(inbound_err(REMOTE, 3, q, 28), PKT_OK);
+}
+
+/* The verdict on an ICMP error from the enclave to @dst quoting @qlen
+ * bytes of @q */
+static enum pkt_verdict outbound_err(const struct outbound *o, const char *dst,
+				     uint8_t type, const uint8_t *q,
+				     size_t qlen)
+{
+	uint8_t p[PKT_MAX];
+	size_t n = build_icmp_err(p, SHARED, dst, type, 3, q, qlen);
+	struct pkt_info pi = info_of(p, n);
+
+	return pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0);
+}
+
+static void outbound_quote(void **state)
+{
+	const struct outbound *o = *state;
+	uint8_t q[PKT_MAX];
+
+	/* port unreachable for a datagram to an enclave port */
+	build_udp(q, REMOTE, SHARED, 53, 40000, 20);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 48), PKT_OK);
+	/* parameter problem about a TCP segment to the enclave */
+	build_tcp(q, REMOTE, SHARED, 50000, 8443, 0);
+	assert_int_equal(outbound_err(o, REMOTE, 12, q, 28), PKT_OK);
+	/* about an echo request to the shared address */
+	build_icmp(q, REMOTE, SHARED, 8, 0, 56);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_OK);
+	/* about a packet to the host's own port: a flow of the host's */
+	build_tcp(q, REMOTE, SHARED, 50000, 22, 0);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_QUOTE_PORT);
+	build_udp(q, REMOTE, SHARED, 123, 61440, 0);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_QUOTE_PORT);
+	/* about a packet to another address, or from another peer */
+	build_udp(q, REMOTE, "10.0.0.9", 53, 40000, 0);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_QUOTE_DST);
+	build_udp(q, "198.51.100.1", SHARED, 53, 40000, 0);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_QUOTE_SRC);
+	/* the review's case: a later fragment of the host's SSH session,
+	 * which conntrack cannot relate to it */
+	build_tcp(q, REMOTE, SHARED, 50000, 22, 0);
+	q[6] = 0x00;
+	q[7] = 0xb9;
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_QUOTE);
+	/* an enclave port in a later fragment is no better */
+	build_udp(q, REMOTE, SHARED, 53, 40000, 0);
+	q[7] = 0x10;
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 28), PKT_QUOTE);
+	/* nothing quoted, or not enough */
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 0), PKT_QUOTE);
+	build_udp(q, REMOTE, SHARED, 53, 40000, 0);
+	assert_int_equal(outbound_err(o, REMOTE, 3, q, 22), PKT_QUOTE);
+}
+
+static void outbound_metadata(void **state)
+{
+	static const char *const svc[] = {"169.254.169.254", "169.254.170.2",
+					  "169.254.170.23"};
+	const struct outbound *o = *state;
+	uint8_t p[PKT_MAX];
+	struct pkt_info pi;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(svc) / sizeof(svc[0]); i++) {
+		assert_true(pkt_addr_metadata(ip(svc[i])));
+		n = build_tcp(p, SHARED, svc[i], 40000, 80, 0);
+		pi = info_of(p, n);
+		assert_int_equal(
+			pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0),
+			PKT_DST);
+		/* the operator's setting opens them */
+		assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports,
+						    PKT_OUT_ALLOW_METADATA),
+				 PKT_OK);
+	}
+	assert_false(pkt_addr_metadata(ip("169.254.170.3")));
+	assert_false(pkt_addr_metadata(ip("169.254.169.253")));
+	/* the setting opens nothing else */
+	n = build_tcp(p, SHARED, "127.0.0.1", 40000, 80, 0);
+	pi = info_of(p, n);
+	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports,
+					    PKT_OUT_ALLOW_METADATA),
+			 PKT_DST);
 }
 
 static void verdict_names(void **state)
@@ -763,6 +1007,11 @@ static void verdict_names(void **state)
 	assert_string_equal(pkt_verdict_str(PKT_SRC), "source");
 	assert_string_equal(pkt_verdict_str(PKT_DST), "destination");
 	assert_string_equal(pkt_verdict_str(PKT_PORT), "port");
+	assert_string_equal(pkt_verdict_str(PKT_QUOTE), "quote");
+	assert_string_equal(pkt_verdict_str(PKT_QUOTE_SRC), "quoted source");
+	assert_string_equal(pkt_verdict_str(PKT_QUOTE_DST),
+			    "quoted destination");
+	assert_string_equal(pkt_verdict_str(PKT_QUOTE_PORT), "quoted port");
 	assert_string_equal(pkt_verdict_str((enum pkt_verdict)99), "unknown");
 }
 
@@ -797,6 +1046,12 @@ int main(void)
 		cmocka_unit_test_setup(outbound_bad_dst, outbound_setup),
 		cmocka_unit_test_setup(outbound_bad_port, outbound_setup),
 		cmocka_unit_test_setup(outbound_icmp_types, outbound_setup),
+		cmocka_unit_test(quote_parsed),
+		cmocka_unit_test(inbound_quote_own_flow),
+		cmocka_unit_test(inbound_quote_private_flow),
+		cmocka_unit_test(inbound_quote_unreadable),
+		cmocka_unit_test_setup(outbound_quote, outbound_setup),
+		cmocka_unit_test_setup(outbound_metadata, outbound_setup),
 		cmocka_unit_test(verdict_names),
 	};
 

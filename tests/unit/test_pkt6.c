@@ -237,6 +237,12 @@ static void test_martians(void **state)
 	}
 }
 
+static enum pkt_verdict err6(const uint8_t *src, const uint8_t *dst,
+			     uint8_t type, const uint8_t *qsrc,
+			     const uint8_t *qdst, uint8_t nh0,
+			     const uint8_t *ext, size_t elen, const uint8_t *l4,
+			     size_t l4len);
+
 static void test_check_inbound6(void **state)
 {
 	static const uint8_t types_ok[] = {1, 2, 3, 4, 128, 129};
@@ -261,7 +267,13 @@ static void test_check_inbound6(void **state)
 		icmp[0] = types_ok[i];
 		len = make6(net, encl, 58, NULL, 0, icmp, sizeof(icmp));
 		assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-		assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_OK);
+		/* an error quotes something, an echo nothing */
+		assert_int_equal(pkt_check_inbound6(&pi, encl),
+				 types_ok[i] < 128 ? PKT_QUOTE : PKT_OK);
+		if (types_ok[i] < 128)
+			assert_int_equal(err6(net, encl, types_ok[i], encl, net,
+					      58, NULL, 0, echo, 8),
+					 PKT_OK);
 	}
 	/* neighbour discovery, router advertisements, MLD stay out */
 	for (i = 0; i < sizeof(types_no); i++) {
@@ -269,6 +281,168 @@ static void test_check_inbound6(void **state)
 		len = make6(net, encl, 58, NULL, 0, icmp, sizeof(icmp));
 		assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
 		assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_PROTO);
+	}
+}
+
+/* The verdict on an ICMPv6 error of @type from @src to @dst quoting a
+ * packet from @qsrc to @qdst (extension headers @ext of @elen bytes,
+ * first @nh0, then @l4len bytes of @l4); inbound when @dst is the
+ * enclave's address, else outbound from it (ports 32768-60999) */
+static enum pkt_verdict err6(const uint8_t *src, const uint8_t *dst,
+			     uint8_t type, const uint8_t *qsrc,
+			     const uint8_t *qdst, uint8_t nh0,
+			     const uint8_t *ext, size_t elen, const uint8_t *l4,
+			     size_t l4len)
+{
+	static uint8_t icmp[1400];
+	struct portset ports;
+	struct pkt_info pi;
+	size_t qlen, len;
+
+	qlen = make6(qsrc, qdst, nh0, ext, elen, l4, l4len);
+	assert_true(8 + qlen <= sizeof(icmp));
+	memset(icmp, 0, 8);
+	icmp[0] = type;
+	memcpy(icmp + 8, pkt, qlen);
+	len = make6(src, dst, 58, NULL, 0, icmp, 8 + qlen);
+	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
+	if (!memcmp(dst, encl, 16))
+		return pkt_check_inbound6(&pi, encl);
+	portset_clear(&ports);
+	portset_add_range(&ports, 32768, 60999);
+	return pkt_check_outbound6(&pi, encl, &ports, 0);
+}
+
+static void test_quote_inbound6(void **state)
+{
+	uint8_t lo[16] = {[15] = 1}, a[16];
+	const uint8_t dstopts[8] = {17, 0, 1, 4, 0, 0, 0, 0};
+	uint8_t frag[8] = {17, 0, 0, 0, 0, 0, 0, 7};
+	struct pkt_info pi;
+	uint8_t type;
+
+	(void)state;
+	for (type = 1; type <= 4; type++) {
+		/* the enclave's own flows to the internet */
+		assert_int_equal(err6(net, encl, type, encl, net, 6, NULL, 0,
+				      tcp, sizeof(tcp)),
+				 PKT_OK);
+		assert_int_equal(err6(net, encl, type, encl, net, 17, NULL, 0,
+				      udp, sizeof(udp)),
+				 PKT_OK);
+		/* with a destination option, walked to the ports */
+		assert_int_equal(err6(net, encl, type, encl, net, 60, dstopts,
+				      8, udp, sizeof(udp)),
+				 PKT_OK);
+		/* a loopback flow inside the enclave, ::1 to ::1 */
+		assert_int_equal(err6(net, encl, type, lo, lo, 17, NULL, 0, udp,
+				      sizeof(udp)),
+				 PKT_QUOTE_SRC);
+		/* the enclave to itself, to ::1, to a v4-mapped loopback */
+		assert_int_equal(err6(net, encl, type, encl, encl, 17, NULL, 0,
+				      udp, sizeof(udp)),
+				 PKT_QUOTE_DST);
+		assert_int_equal(err6(net, encl, type, encl, lo, 17, NULL, 0,
+				      udp, sizeof(udp)),
+				 PKT_QUOTE_DST);
+		inet_pton(AF_INET6, "::ffff:127.0.0.1", a);
+		assert_int_equal(err6(net, encl, type, encl, a, 6, NULL, 0, tcp,
+				      sizeof(tcp)),
+				 PKT_QUOTE_DST);
+		/* the first fragment has the ports; a later one is refused */
+		frag[2] = 0;
+		frag[3] = 1; /* offset 0, more fragments */
+		assert_int_equal(err6(net, encl, type, encl, net, 44, frag, 8,
+				      udp, sizeof(udp)),
+				 PKT_OK);
+		frag[2] = 0x05;
+		frag[3] = 0x10; /* offset 162 */
+		assert_int_equal(err6(net, encl, type, encl, net, 44, frag, 8,
+				      udp, sizeof(udp)),
+				 PKT_QUOTE);
+	}
+	/* a quote cut inside the fixed header, or before the ports */
+	memset(a, 0, sizeof(a));
+	a[0] = 1; /* destination unreachable */
+	make6(encl, net, 17, NULL, 0, udp, sizeof(udp));
+	memmove(pkt + 48, pkt, 42);
+	memset(pkt, 0, 48);
+	memcpy(pkt + 40, a, 8);
+	pkt[0] = 0x60;
+	pkt[5] = 8 + 42;
+	pkt[6] = 58;
+	memcpy(pkt + 8, net, 16);
+	memcpy(pkt + 24, encl, 16);
+	assert_int_equal(pkt_parse(pkt, 40 + 8 + 42, &pi), PKT_OK);
+	assert_int_equal(pi.quote.state, PKT_QUOTE_BAD);
+	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_QUOTE);
+	/* an IPv4 packet quoted by ICMPv6 */
+	memset(pkt + 48, 0, 44);
+	pkt[48] = 0x45;
+	pkt[5] = 8 + 44;
+	assert_int_equal(pkt_parse(pkt, 40 + 8 + 44, &pi), PKT_OK);
+	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_QUOTE);
+}
+
+static void test_quote_outbound6(void **state)
+{
+	static const uint8_t udp_host[12] = {0x9c, 0x41, 0xf0, 0x00, 0, 12};
+	static const uint8_t udp_encl[12] = {0x00, 0x35, 0x9c, 0x41, 0, 12};
+	uint8_t other[16], frag[8] = {17, 0, 0x05, 0x10, 0, 0, 0, 7};
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8:3::3", other);
+	/* port unreachable for a datagram to one of the enclave's ports:
+	 * udp's destination port 53 is not one; its source 40001 is */
+	assert_int_equal(
+		err6(encl, net, 1, net, encl, 17, NULL, 0, udp, sizeof(udp)),
+		PKT_QUOTE_PORT);
+	assert_int_equal(err6(encl, net, 1, net, encl, 17, NULL, 0, udp_host,
+			      sizeof(udp_host)),
+			 PKT_QUOTE_PORT);
+	assert_int_equal(err6(encl, net, 1, net, encl, 17, NULL, 0, udp_encl,
+			      sizeof(udp_encl)),
+			 PKT_OK);
+	assert_int_equal(
+		err6(encl, net, 4, net, encl, 58, NULL, 0, echo, sizeof(echo)),
+		PKT_OK);
+	assert_int_equal(
+		err6(encl, net, 1, net, other, 58, NULL, 0, echo, sizeof(echo)),
+		PKT_QUOTE_DST);
+	assert_int_equal(err6(encl, net, 1, other, encl, 58, NULL, 0, echo,
+			      sizeof(echo)),
+			 PKT_QUOTE_SRC);
+	assert_int_equal(
+		err6(encl, net, 1, net, encl, 44, frag, 8, udp, sizeof(udp)),
+		PKT_QUOTE);
+}
+
+static void test_metadata6(void **state)
+{
+	static const char *const svc[] = {"fd00:ec2::254", "fd00:ec2::23"};
+	static const char *const not_svc[] = {"fd00:ec2::253", "fd00:ec2::123",
+					      "fd00:ec3::254", "fd01:ec2::23"};
+	struct portset ports;
+	struct pkt_info pi;
+	uint8_t a[16];
+	size_t i, len;
+
+	(void)state;
+	portset_clear(&ports);
+	for (i = 0; i < sizeof(svc) / sizeof(svc[0]); i++) {
+		inet_pton(AF_INET6, svc[i], a);
+		assert_true(pkt_addr6_metadata(a));
+		len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
+		assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
+		assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0),
+				 PKT_DST);
+		assert_int_equal(pkt_check_outbound6(&pi, encl, &ports,
+						     PKT_OUT_ALLOW_METADATA),
+				 PKT_OK);
+	}
+	for (i = 0; i < sizeof(not_svc) / sizeof(not_svc[0]); i++) {
+		inet_pton(AF_INET6, not_svc[i], a);
+		assert_false(pkt_addr6_metadata(a));
 	}
 }
 
@@ -284,31 +458,31 @@ static void test_check_outbound6(void **state)
 	portset_add_range(&ports, 32768, 60999);
 	len = make6(encl, net, 6, NULL, 0, tcp, sizeof(tcp));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, net, &ports), PKT_SRC);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_OK);
+	assert_int_equal(pkt_check_outbound6(&pi, net, &ports, 0), PKT_SRC);
 	portset_clear(&ports);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_PORT);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_PORT);
 	/* the metadata service over IPv6, multicast, the host itself */
 	inet_pton(AF_INET6, "fd00:ec2::254", a);
 	len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_DST);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_DST);
 	inet_pton(AF_INET6, "fd00:ec2::253", a); /* the resolver stays */
 	len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_OK);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_OK);
 	inet_pton(AF_INET6, "ff02::1", a);
 	len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_DST);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_DST);
 	len = make6(encl, encl, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_DST);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_DST);
 	/* a neighbour solicitation from the enclave */
 	len = make6(encl, net, 58, NULL, 0,
 		    (const uint8_t[]){135, 0, 0, 0, 0, 0, 0, 0}, 8);
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports), PKT_PROTO);
+	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_PROTO);
 }
 
 int main(void)
@@ -322,6 +496,9 @@ int main(void)
 		cmocka_unit_test(test_martians),
 		cmocka_unit_test(test_check_inbound6),
 		cmocka_unit_test(test_check_outbound6),
+		cmocka_unit_test(test_quote_inbound6),
+		cmocka_unit_test(test_quote_outbound6),
+		cmocka_unit_test(test_metadata6),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -285,16 +285,16 @@ static void test_parse_fragment(void **state)
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_OK);
 	assert_int_equal(pi.frag, PKT_FRAG_FIRST);
-	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports), PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports, 0), PKT_OK);
 	portset_clear(&ports);
-	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports), PKT_PORT);
+	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports, 0), PKT_PORT);
 
 	len = make_udp(100, 0, 5);
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_OK);
 	assert_int_equal(pi.frag, PKT_FRAG_LATER);
-	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports), PKT_OK);
-	assert_int_equal(pkt_check_outbound(&pi, htonl(0x01020304), &ports),
+	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports, 0), PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, htonl(0x01020304), &ports, 0),
 			 PKT_SRC);
 
 	pkt[9] = 6; /* TCP at offset 8 */
