@@ -10,7 +10,11 @@
 #define GSO_MAX_SEGS 128
 
 int gso_fill_l4_csum(uint8_t *pkt, size_t len);
-int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
-		    size_t cap, uint8_t **segs, size_t *lens, int max);
+/* gso_tcp_segment() flags */
+#define GSO_VERIFY_CSUM 0x1 /* refuse a packet whose TCP checksum is wrong */
+
+int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
+		    uint8_t *out, size_t cap, uint8_t **segs, size_t *lens,
+		    int max);
 
 #endif /* REMORA_GSO_H */

@@ -34,6 +34,8 @@
  * @PKT_QUOTE_DST:	an ICMP error quoting a packet to a wrong destination
  * @PKT_QUOTE_PORT:	an ICMP error quoting a TCP or UDP packet to a port
  *			that is not the enclave's
+ * @PKT_L4_CHECKSUM:	a TCP super-packet to cut whose checksum is wrong
+ * @PKT_TCP_FLAGS:	a TCP super-packet to cut with SYN, RST or URG
  */
 enum pkt_verdict {
 	PKT_OK = 0,
@@ -49,6 +51,8 @@ enum pkt_verdict {
 	PKT_QUOTE_SRC,
 	PKT_QUOTE_DST,
 	PKT_QUOTE_PORT,
+	PKT_L4_CHECKSUM,
+	PKT_TCP_FLAGS,
 };
 
 /**

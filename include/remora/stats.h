@@ -61,9 +61,14 @@
 	  "dropped: ICMP error quoting a packet from a wrong source")          \
 	X(L2I_DROP_QUOTE_DST, "l2i_drop_quote_dst",                            \
 	  "dropped: ICMP error quoting a packet to a wrong destination "       \
-	  "(loopback, martian, the shared address itself...)")                \
+	  "(loopback, martian, the shared address itself...)")                 \
 	X(L2I_DROP_QUOTE_PORT, "l2i_drop_quote_port",                          \
 	  "dropped: ICMP error quoting a packet to a port not the enclave's")  \
+	X(L2I_DROP_L4_CHECKSUM, "l2i_drop_l4_checksum",                        \
+	  "dropped: TCP super-packet to cut whose checksum does not verify")   \
+	X(L2I_DROP_TCP_FLAGS, "l2i_drop_tcp_flags",                            \
+	  "dropped: TCP super-packet to cut with SYN, RST or URG, which no "   \
+	  "aggregate carries")                                                 \
 	X(L2I_DROP_INJECT, "l2i_drop_inject",                                  \
 	  "dropped: the kernel refused the injection")                         \
 	X(LINK_UP, "link_up", "links established")                             \

@@ -189,12 +189,26 @@ void fwd_count_refusal(enum pkt_verdict v, const uint8_t *pkt, size_t len)
 		[PKT_QUOTE_SRC] = STAT_L2I_DROP_QUOTE_SRC,
 		[PKT_QUOTE_DST] = STAT_L2I_DROP_QUOTE_DST,
 		[PKT_QUOTE_PORT] = STAT_L2I_DROP_QUOTE_PORT,
+		[PKT_L4_CHECKSUM] = STAT_L2I_DROP_L4_CHECKSUM,
+		[PKT_TCP_FLAGS] = STAT_L2I_DROP_TCP_FLAGS,
 	};
+	static struct log_ratelimit rl;
+	unsigned long sup;
 
 	if (v > PKT_OK && (size_t)v < sizeof(ids) / sizeof(ids[0]))
 		stat_inc(ids[v]);
 	else
 		stat_inc(STAT_L2I_DROP_MALFORMED);
+	/* what only a peer forging packets sends: said, not just counted */
+	if (v >= PKT_QUOTE && v <= PKT_TCP_FLAGS && log_ratelimit_ok(&rl, &sup))
+		warn("refused a packet from the peer: %s (%s; %lu more not "
+		     "shown)",
+		     pkt_verdict_str(v),
+		     v <= PKT_QUOTE_PORT
+			     ? "an ICMP error about a flow that is "
+			       "not the enclave's"
+			     : "a super-packet that must not be cut",
+		     sup);
 	if (log_level >= LOG_LVL_TRACE) {
 		snprintf(what, sizeof(what), "refused from peer (%s)",
 			 pkt_verdict_str(v));

@@ -13,18 +13,30 @@
  *    (the enclave's lo at its configured MTU), gso_tcp_segment() cuts a
  *    TCP super-packet into segments of that MTU, as the kernel's GSO
  *    would: consecutive sequence numbers, FIN and PSH on the last segment
- *    only, CWR on the first only, every checksum computed. It is used only
- *    on the receiving side of the enclave's own stack, which accepts
- *    segments of any size within its MTU.
+ *    only, CWR on the first only, every checksum computed. The checksums
+ *    it computes are the ones the enclave's kernel verifies, so a packet
+ *    from the host is cut only if its own checksum verifies, and never
+ *    one with SYN, RST or URG. It is used on the receiving side of the
+ *    enclave's own stack, which accepts segments of any size within its
+ *    MTU, and on the enclave's own super-packets, at their MSS.
  */
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "remora/gso.h"
 #include "remora/pkt.h"
 
-#define GSO_TCP 6
-#define GSO_UDP 17
+#define GSO_TCP_MIN_HDR 20 /* bytes */
+
+/* TCP flags, in the header's 14th byte */
+#define GSO_TH_FIN 0x01
+#define GSO_TH_SYN 0x02
+#define GSO_TH_RST 0x04
+#define GSO_TH_PSH 0x08
+#define GSO_TH_URG 0x20
+#define GSO_TH_CWR 0x80
 
 static inline uint16_t gso_rd16(const uint8_t *p)
 {
@@ -93,21 +105,25 @@ static uint16_t gso_fold(uint64_t sum)
 	return (uint16_t)~sum;
 }
 
+/* The sum of the pseudo-header of @ip's version, for @l4len bytes of
+ * @proto, not folded */
+static uint64_t gso_pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
+{
+	uint64_t sum;
+
+	if ((ip[0] >> 4) == 6)
+		sum = gso_sum(0, ip + 8, 32); /* source and destination */
+	else
+		sum = gso_sum(0, ip + 12, 8);
+	return sum + proto + l4len;
+}
+
 /* The TCP/UDP checksum of @l4 (@l4len bytes, checksum field zeroed),
  * with the pseudo-header of @ip's version */
 static uint16_t gso_l4_csum(const uint8_t *ip, uint8_t proto, const uint8_t *l4,
 			    size_t l4len)
 {
-	uint64_t sum = 0;
-
-	if ((ip[0] >> 4) == 6)
-		sum = gso_sum(sum, ip + 8, 32); /* source and destination */
-	else
-		sum = gso_sum(sum, ip + 12, 8);
-	sum += proto;
-	sum += l4len;
-	sum = gso_sum(sum, l4, l4len);
-	return gso_fold(sum);
+	return gso_fold(gso_sum(gso_pseudo(ip, proto, l4len), l4, l4len));
 }
 
 /* Where the transport header starts and which it is: IPv4 (any header
@@ -152,20 +168,26 @@ int gso_fill_l4_csum(uint8_t *pkt, size_t len)
 
 	if (gso_l4(pkt, len, &ihl, &proto))
 		return -1;
-	if (proto == GSO_TCP)
+	if (proto == IPPROTO_TCP)
 		off = 16;
-	else if (proto == GSO_UDP)
+	else if (proto == IPPROTO_UDP)
 		off = 6;
 	else
-		return (pkt[0] >> 4) == 6 && proto != 58 ? -1 : 0;
+		return (pkt[0] >> 4) == 6 && proto != IPPROTO_ICMPV6 ? -1 : 0;
 	if (len < ihl + off + 2)
 		return -1;
 	gso_wr16(pkt + ihl + off, 0);
 	c = gso_l4_csum(pkt, proto, pkt + ihl, len - ihl);
-	if (proto == GSO_UDP && !c)
+	if (proto == IPPROTO_UDP && !c)
 		c = 0xffff; /* 0 means "no checksum" in UDP */
 	gso_wr16(pkt + ihl + off, c);
 	return 0;
+}
+
+/* Bytes at an odd offset of a sum weigh as if swapped (RFC 1071, 2.(B)) */
+static uint16_t gso_swab(uint16_t v)
+{
+	return (uint16_t)(v >> 8 | v << 8);
 }
 
 /**
@@ -174,49 +196,72 @@ int gso_fill_l4_csum(uint8_t *pkt, size_t len)
  *		extension headers
  * @len:	its length, more than @mtu
  * @mtu:	largest packet wanted
+ * @flags:	GSO_VERIFY_CSUM: the packet's TCP checksum must verify (it
+ *		came from the host, and the enclave's kernel will trust the
+ *		segments' new checksums)
  * @out:	storage for the segments
  * @cap:	its size
  * @segs:	set to where each segment starts, in @out
  * @lens:	set to each segment's length
  * @max:	room in @segs and @lens
  *
- * Return: number of segments, or -1 if @pkt is not TCP, its headers leave
- *	   no room for data within @mtu, or the segments do not fit
+ * As the kernel's own GSO: consecutive sequence numbers, FIN and PSH on
+ * the last segment only, CWR on the first only, the IPv4 identification
+ * counting up, every checksum computed. A packet with SYN, RST or URG is
+ * never cut: no aggregate carries them (GRO flushes on each), and copies
+ * of them would be new connections, resets or urgent data the sender never
+ * sent. With GSO_VERIFY_CSUM, the original checksum is checked against
+ * the sums of the data computed for the segments, so the data is read
+ * once; a packet that fails is refused whole, whatever was written to
+ * @out.
+ *
+ * Return: number of segments, -EINVAL if @pkt is not TCP or its headers
+ *	   leave no room for data within @mtu, -EPROTO for SYN, RST or URG,
+ *	   -EBADMSG if the checksum does not verify, -ENOSPC if the segments
+ *	   do not fit in @out or @max
  */
-int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
-		    size_t cap, uint8_t **segs, size_t *lens, int max)
+int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
+		    uint8_t *out, size_t cap, uint8_t **segs, size_t *lens,
+		    int max)
 {
-	size_t ihl, hdrs, mss, data, off = 0, n, used = 0;
+	size_t ihl, thl, hdrs, mss, data, off = 0, n, used = 0;
+	uint64_t whole = 0;
 	const uint8_t *th;
-	uint8_t flags, proto;
-	uint16_t id;
+	uint8_t tflags, proto;
+	uint16_t id, dsum;
 	uint32_t seq;
 	int count = 0, v6;
 
-	if (gso_l4(pkt, len, &ihl, &proto) || proto != GSO_TCP ||
-	    len < ihl + 20)
-		return -1;
+	if (gso_l4(pkt, len, &ihl, &proto) || proto != IPPROTO_TCP ||
+	    len < ihl + GSO_TCP_MIN_HDR)
+		return -EINVAL;
 	v6 = (pkt[0] >> 4) == 6;
 	th = pkt + ihl;
-	hdrs = ihl + (size_t)(th[12] >> 4) * 4;
-	if (hdrs < ihl + 20 || hdrs > len || mtu < hdrs + 8)
-		return -1;
+	thl = (size_t)(th[12] >> 4) * 4;
+	hdrs = ihl + thl;
+	if (thl < GSO_TCP_MIN_HDR || hdrs > len || mtu < hdrs + 8)
+		return -EINVAL;
+	tflags = th[13];
+	if (tflags & (GSO_TH_SYN | GSO_TH_RST | GSO_TH_URG))
+		return -EPROTO;
 	mss = mtu - hdrs;
 	data = len - hdrs;
 	id = v6 ? 0 : gso_rd16(pkt + 4);
 	seq = gso_rd32(th + 4);
-	flags = th[13];
 	while (off < data || (!data && !count)) {
 		uint8_t *s, *t;
+		uint64_t sum;
 
 		n = data - off < mss ? data - off : mss;
 		if (count == max || used + hdrs + n > cap)
-			return -1;
+			return -ENOSPC;
 		s = out + used;
 		memcpy(s, pkt, hdrs);
 		memcpy(s + hdrs, pkt + hdrs + off, n);
+		dsum = (uint16_t)gso_sum(0, s + hdrs, n);
+		whole += off & 1 ? gso_swab(dsum) : dsum;
 		if (v6) {
-			gso_wr16(s + 4, (uint16_t)(hdrs - ihl + n));
+			gso_wr16(s + 4, (uint16_t)(thl + n));
 		} else {
 			gso_wr16(s + 2, (uint16_t)(hdrs + n));
 			gso_wr16(s + 4, (uint16_t)(id + count));
@@ -224,14 +269,15 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		}
 		t = s + ihl;
 		gso_wr32(t + 4, seq + (uint32_t)off);
-		t[13] = flags;
-		if (off + n < data)
-			t[13] &=
-				(uint8_t)~0x09; /* FIN, PSH: last segment only */
-		if (count)
-			t[13] &= (uint8_t)~0x80; /* CWR: first segment only */
+		t[13] = tflags;
+		if (off + n < data) /* FIN, PSH: last segment only */
+			t[13] &= (uint8_t) ~(GSO_TH_FIN | GSO_TH_PSH);
+		if (count) /* CWR: first segment only */
+			t[13] &= (uint8_t)~GSO_TH_CWR;
 		gso_wr16(t + 16, 0);
-		gso_wr16(t + 16, gso_l4_csum(s, GSO_TCP, t, hdrs - ihl + n));
+		sum = gso_pseudo(s, IPPROTO_TCP, thl + n);
+		sum = gso_sum(sum, t, thl) + dsum;
+		gso_wr16(t + 16, gso_fold(sum));
 		segs[count] = s;
 		lens[count] = hdrs + n;
 		count++;
@@ -240,5 +286,10 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		if (!data)
 			break;
 	}
+	/* the original, checksum field included, sums to all ones */
+	if ((flags & GSO_VERIFY_CSUM) &&
+	    gso_fold(gso_sum(gso_pseudo(pkt, IPPROTO_TCP, len - ihl), th, thl) +
+		     whole))
+		return -EBADMSG;
 	return count;
 }

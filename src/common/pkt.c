@@ -507,6 +507,8 @@ const char *pkt_verdict_str(enum pkt_verdict v)
 		[PKT_QUOTE_SRC] = "quoted source",
 		[PKT_QUOTE_DST] = "quoted destination",
 		[PKT_QUOTE_PORT] = "quoted port",
+		[PKT_L4_CHECKSUM] = "TCP checksum",
+		[PKT_TCP_FLAGS] = "TCP flags",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))

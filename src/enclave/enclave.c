@@ -34,13 +34,35 @@
 static void enclave_schedule_connect(struct enclave *e);
 
 /* How a packet too large for lo is cut: TCP into segments, the rest into
- * fragments (same signature: gso_tcp_segment(), pmtu_fragment()) */
+ * fragments (the signature of pmtu_fragment()) */
 typedef int (*enclave_cut_fn)(const uint8_t *pkt, size_t len, size_t mtu,
 			      uint8_t *out, size_t cap, uint8_t **segs,
 			      size_t *lens, int max);
 
 /* Identification of the next IPv6 packet remora-enclave fragments */
 static uint32_t enclave_ident6;
+
+/* gso_tcp_segment() as an enclave_cut_fn, for the host's super-packets:
+ * their checksum must verify (the segments get new ones, which the
+ * enclave's kernel then trusts) */
+static int enclave_segment_cut(const uint8_t *pkt, size_t len, size_t mtu,
+			       uint8_t *out, size_t cap, uint8_t **segs,
+			       size_t *lens, int max)
+{
+	return gso_tcp_segment(pkt, len, mtu, GSO_VERIFY_CSUM, out, cap, segs,
+			       lens, max);
+}
+
+/* A cut refused as hostile input (a wrong checksum, SYN, RST or URG):
+ * counted and logged, nothing injected. Return: non-zero if refused */
+static int enclave_cut_refused(int n, const uint8_t *pkt, size_t len)
+{
+	if (n != -EBADMSG && n != -EPROTO)
+		return 0;
+	fwd_count_refusal(n == -EBADMSG ? PKT_L4_CHECKSUM : PKT_TCP_FLAGS, pkt,
+			  len);
+	return 1;
+}
 
 /* pmtu_fragment6() as an enclave_cut_fn */
 static int enclave_fragment6_cut(const uint8_t *pkt, size_t len, size_t mtu,
@@ -51,11 +73,6 @@ static int enclave_fragment6_cut(const uint8_t *pkt, size_t len, size_t mtu,
 			      lens, max);
 }
 
-/* A packet larger than lo's MTU: a TCP one the host took whole from its
- * queue (up to 64 KiB, as the kernel aggregated it) is cut to the MTU, as
- * the host's own GSO would have; a datagram the host's conntrack
- * reassembled is fragmented again, as a router would, and lo's input
- * reassembles it. The pieces are injected. */
 /* Hold a checked packet for injection, in the batch of its version */
 static void enclave_inject(struct enclave *e, const uint8_t *pkt, size_t len,
 			   const struct pkt_info *pi)
@@ -66,6 +83,11 @@ static void enclave_inject(struct enclave *e, const uint8_t *pkt, size_t len,
 		raw_batch_add(&e->raw, pkt, len, pi->dst);
 }
 
+/* A packet larger than lo's MTU: a TCP one the host took whole from its
+ * queue (up to 64 KiB, as the kernel aggregated it) is cut to the MTU, as
+ * the host's own GSO would have; a datagram the host's conntrack
+ * reassembled is fragmented again, as a router would, and lo's input
+ * reassembles it. The pieces are injected. */
 static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
 			       size_t len, const struct pkt_info *pi,
 			       enclave_cut_fn cut, enum stat_id counter)
@@ -77,6 +99,8 @@ static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
 
 	n = cut(pkt, len, e->mtu, e->seg + e->seg_used,
 		ENCLAVE_SEG_BUF - e->seg_used, segs, lens, GSO_MAX_SEGS);
+	if (enclave_cut_refused(n, pkt, len))
+		return;
 	if (n < 0 || b->n + (unsigned)n > RAW_BATCH) {
 		/* no room left in this batch: send both, start afresh */
 		raw_batch_flush(&e->raw);
@@ -84,6 +108,8 @@ static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
 		e->seg_used = 0;
 		n = cut(pkt, len, e->mtu, e->seg, ENCLAVE_SEG_BUF, segs, lens,
 			GSO_MAX_SEGS);
+		if (enclave_cut_refused(n, pkt, len))
+			return;
 	}
 	if (n < 0 || (unsigned)n > RAW_BATCH) {
 		/* cannot be cut (headers fill the MTU, or DF): the kernel
@@ -125,7 +151,7 @@ static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
 		 * some connection's segment size */
 		mss_forget(&e->mss);
 	if (len > e->mtu && pi.proto == IPPROTO_TCP)
-		enclave_inject_cut(e, pkt, len, &pi, gso_tcp_segment,
+		enclave_inject_cut(e, pkt, len, &pi, enclave_segment_cut,
 				   STAT_L2I_SEGMENTED);
 	else if (len > e->mtu && pi.version == 4 && !pi.df)
 		enclave_inject_cut(e, pkt, len, &pi, pmtu_fragment,
@@ -268,9 +294,6 @@ static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
 	return policy_check_out(&e->cfg.policy, &pi);
 }
 
-/* A TCP super-packet from the enclave's own stack: cut it at the size its
- * connection's TCP chose, as the kernel would have, and frame the
- * segments; anything else aggregated goes back for the kernel to cut */
 /* An IPv6 packet larger than its path's MTU as the enclave's kernel knows
  * it: the kernel would fragment it after the queue's hook, where remora
  * took it; remora-enclave does it in its stead (a socket that forbids
@@ -298,6 +321,9 @@ static int enclave_fragment6(struct enclave *e, struct link *l, uint8_t *pkt,
 	return FWD_CUT_SENT;
 }
 
+/* A TCP super-packet from the enclave's own stack: cut it at the size its
+ * connection's TCP chose, as the kernel would have, and frame the
+ * segments; anything else aggregated goes back for the kernel to cut */
 static int enclave_cut(void *ctx, struct link *l, uint8_t *pkt, size_t len,
 		       uint32_t skbinfo)
 {
@@ -333,10 +359,11 @@ static int enclave_cut(void *ctx, struct link *l, uint8_t *pkt, size_t len,
 		return FWD_CUT_KERNEL;
 	if (len - ihl - thlen <= seg)
 		return FWD_CUT_WHOLE;
-	n = gso_tcp_segment(pkt, len, ihl + thlen + seg, e->cut,
+	/* its checksum may still be the kernel's to complete: not verified */
+	n = gso_tcp_segment(pkt, len, ihl + thlen + seg, 0, e->cut,
 			    ENCLAVE_CUT_BUF, segs, lens, GSO_MAX_SEGS);
 	if (n < 0)
-		return FWD_CUT_KERNEL; /* more than GSO_MAX_SEGS pieces */
+		return FWD_CUT_KERNEL; /* too many pieces, or URG */
 	for (i = 0; i < n; i++)
 		fwd_send(l, segs[i], lens[i]);
 	stat_inc(STAT_Q2L_SEGMENTED);

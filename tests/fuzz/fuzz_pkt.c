@@ -7,8 +7,10 @@
  * that can exist; whatever the host's outbound check accepts must come
  * from the shared address and one of the enclave's ports, to an address
  * the enclave may reach. A TCP packet larger than an MTU, cut as
- * remora-enclave cuts what the host sends, must give well-formed segments
- * within the MTU that carry exactly its data; a packet without DF,
+ * remora-enclave cuts what the host sends, is cut only if its checksum
+ * verifies and it has no SYN, RST or URG, and must give well-formed
+ * segments within the MTU, with checksums that verify and the flags the
+ * kernel's GSO gives, that carry exactly its data; a packet without DF,
  * fragmented as a router would, must give fragments within the MTU that
  * parse as fragments and reassemble to it; the "fragmentation needed"
  * answering a packet must parse and go back to its source. A fragment the
@@ -23,6 +25,7 @@
  * not from what the parser made of it. Any breach aborts.
  */
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,24 +130,64 @@ static void fuzz_quote_check6(const uint8_t *data, size_t size,
 		abort();
 }
 
-/* Cut @data at FUZZ_MTU; every segment must parse, fit, and together carry
- * the packet's data, in order */
+/* Does the TCP checksum of the IPv4 packet @p verify? Summed here byte
+ * pair by byte pair, independently of gso.c */
+static int fuzz_tcp_csum_ok(const uint8_t *p, size_t len, size_t ihl)
+{
+	uint64_t sum = 6 + (len - ihl);
+	size_t i;
+
+	for (i = 12; i < 20; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	for (i = ihl; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if ((len - ihl) & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* Cut @data at FUZZ_MTU as remora-enclave cuts what the host sends: as it
+ * came, it is cut only if its checksum verifies and it has no SYN, RST or
+ * URG; with its checksum made right, every segment must parse, fit, carry
+ * the packet's data in order with a checksum that verifies, and the flags
+ * the kernel's GSO would give it */
 static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
 {
-	static uint8_t out[160 << 10];
+	static uint8_t out[160 << 10], fixed[65536];
 	uint8_t *segs[GSO_MAX_SEGS];
 	size_t lens[GSO_MAX_SEGS], hdrs, off = 0;
+	uint8_t fl = data[ihl + 13], want;
 	struct pkt_info si;
 	int n, i;
 
-	n = gso_tcp_segment(data, size, FUZZ_MTU, out, sizeof(out), segs, lens,
-			    GSO_MAX_SEGS);
+	n = gso_tcp_segment(data, size, FUZZ_MTU, GSO_VERIFY_CSUM, out,
+			    sizeof(out), segs, lens, GSO_MAX_SEGS);
+	if (n >= 0 && (!fuzz_tcp_csum_ok(data, size, ihl) || (fl & 0x26)))
+		abort();
+	if (size > sizeof(fixed))
+		return;
+	memcpy(fixed, data, size);
+	if (gso_fill_l4_csum(fixed, size))
+		abort(); /* pkt_parse_ipv4() found a whole TCP header */
+	n = gso_tcp_segment(fixed, size, FUZZ_MTU, GSO_VERIFY_CSUM, out,
+			    sizeof(out), segs, lens, GSO_MAX_SEGS);
+	if (n == -EBADMSG)
+		abort();
 	if (n < 0)
-		return; /* headers too long for the MTU, or too many segments */
+		return; /* headers too long, too many segments, or flags */
 	hdrs = ihl + (size_t)(data[ihl + 12] >> 4) * 4;
 	for (i = 0; i < n; i++) {
+		want = fl;
+		if (i + 1 < n)
+			want &= (uint8_t)~0x09; /* FIN, PSH: last only */
+		if (i)
+			want &= (uint8_t)~0x80; /* CWR: first only */
 		if (lens[i] > FUZZ_MTU || lens[i] < hdrs ||
 		    pkt_parse_ipv4(segs[i], lens[i], &si) != PKT_OK ||
+		    !fuzz_tcp_csum_ok(segs[i], lens[i], ihl) ||
+		    segs[i][ihl + 13] != want ||
 		    memcmp(segs[i] + hdrs, data + hdrs + off, lens[i] - hdrs))
 			abort();
 		off += lens[i] - hdrs;

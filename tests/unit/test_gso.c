@@ -2,6 +2,7 @@
 /* remora - unit tests of super-packet handling (gso.c): completing the
  * TCP/UDP checksum, and cutting an aggregated TCP packet to an MTU */
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,7 +156,8 @@ static void test_segment_to_mtu(void **state)
 
 	(void)state;
 	gso_fill_l4_csum(big, len);
-	n = gso_tcp_segment(big, len, 1500, out, sizeof(out), segs, lens, 64);
+	n = gso_tcp_segment(big, len, 1500, 0, out, sizeof(out), segs, lens,
+			    64);
 	/* 1448 bytes of data per 1500-byte packet (52 bytes of headers) */
 	assert_int_equal(n, (int)((data + 1447) / 1448));
 	for (i = 0; i < (size_t)n; i++) {
@@ -189,7 +191,8 @@ static void test_segment_cwr_first_only(void **state)
 	int n, i;
 
 	(void)state;
-	n = gso_tcp_segment(big, len, 1500, out, sizeof(out), segs, lens, 64);
+	n = gso_tcp_segment(big, len, 1500, 0, out, sizeof(out), segs, lens,
+			    64);
 	assert_int_equal(n, 4);
 	for (i = 0; i < n; i++)
 		assert_int_equal(segs[i][33], i == 0 ? 0x90 : 0x10);
@@ -202,20 +205,167 @@ static void test_segment_refusals(void **state)
 
 	(void)state;
 	/* headers fill the MTU */
-	assert_int_equal(
-		gso_tcp_segment(big, len, 56, out, sizeof(out), segs, lens, 64),
-		-1);
+	assert_int_equal(gso_tcp_segment(big, len, 56, 0, out, sizeof(out),
+					 segs, lens, 64),
+			 -EINVAL);
 	/* not enough room for the segments, or too many of them */
 	assert_int_equal(
-		gso_tcp_segment(big, len, 1500, out, 4000, segs, lens, 64), -1);
-	assert_int_equal(gso_tcp_segment(big, len, 1500, out, sizeof(out), segs,
-					 lens, 3),
-			 -1);
+		gso_tcp_segment(big, len, 1500, 0, out, 4000, segs, lens, 64),
+		-ENOSPC);
+	assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out, sizeof(out),
+					 segs, lens, 3),
+			 -ENOSPC);
 	/* not TCP */
 	big[9] = 17;
-	assert_int_equal(gso_tcp_segment(big, len, 1500, out, sizeof(out), segs,
-					 lens, 64),
-			 -1);
+	assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out, sizeof(out),
+					 segs, lens, 64),
+			 -EINVAL);
+}
+
+/* Cut with the checksum verified: every data length and several MTUs,
+ * odd ones among them (segments of odd length shift the byte pairs of
+ * the original's sum), give segments whose checksums verify */
+static void test_segment_verify_ok(void **state)
+{
+	static const size_t mtus[] = {576, 1499, 1500, 1501, 9001};
+	size_t data, len, lens[GSO_MAX_SEGS], m;
+	uint8_t *segs[GSO_MAX_SEGS];
+	int n, i;
+
+	(void)state;
+	for (m = 0; m < sizeof(mtus) / sizeof(mtus[0]); m++) {
+		for (data = mtus[m] - 51; data < mtus[m] * 3; data += 97) {
+			len = make_tcp(big, data, 0x18);
+			assert_int_equal(gso_fill_l4_csum(big, len), 0);
+			n = gso_tcp_segment(big, len, mtus[m], GSO_VERIFY_CSUM,
+					    out, sizeof(out), segs, lens,
+					    GSO_MAX_SEGS);
+			assert_true(n >= 1);
+			for (i = 0; i < n; i++)
+				assert_true(l4_csum_ok(segs[i], lens[i]));
+		}
+	}
+}
+
+/* A super-packet whose checksum is wrong is refused, not repaired */
+static void test_segment_verify_refuses(void **state)
+{
+	size_t len = make_tcp(big, 20000, 0x18), lens[64];
+	uint8_t *segs[64];
+
+	(void)state;
+	gso_fill_l4_csum(big, len);
+	big[52 + 10000] ^= 0x40; /* one data bit */
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
+					 sizeof(out), segs, lens, 64),
+			 -EBADMSG);
+	/* unverified, it would be cut with right checksums: the repair */
+	assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out, sizeof(out),
+					 segs, lens, 64),
+			 14);
+	assert_true(l4_csum_ok(segs[7], lens[7]));
+	big[52 + 10000] ^= 0x40;
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
+					 sizeof(out), segs, lens, 64),
+			 14);
+	big[37] ^= 1; /* the checksum field itself */
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
+					 sizeof(out), segs, lens, 64),
+			 -EBADMSG);
+	big[37] ^= 1;
+	big[45] ^= 0x10; /* a TCP option */
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
+					 sizeof(out), segs, lens, 64),
+			 -EBADMSG);
+	big[45] ^= 0x10;
+	big[15] ^= 1; /* the pseudo-header: the source address */
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
+					 sizeof(out), segs, lens, 64),
+			 -EBADMSG);
+}
+
+/* SYN, RST and URG are never cut, whatever else is set; FIN, PSH, CWR,
+ * ECE and ACK are */
+static void test_segment_flags(void **state)
+{
+	static const uint8_t never[] = {0x02, 0x04, 0x20, 0x06, 0x12,
+					0x14, 0x30, 0x3f, 0xff};
+	static const uint8_t cut[] = {0x10, 0x11, 0x18, 0x19, 0x50, 0xd9};
+	size_t len, lens[64], i;
+	uint8_t *segs[64];
+	int n, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(never); i++) {
+		len = make_tcp(big, 9000, never[i]);
+		gso_fill_l4_csum(big, len);
+		assert_int_equal(gso_tcp_segment(big, len, 1500,
+						 GSO_VERIFY_CSUM, out,
+						 sizeof(out), segs, lens, 64),
+				 -EPROTO);
+		assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out,
+						 sizeof(out), segs, lens, 64),
+				 -EPROTO);
+	}
+	for (i = 0; i < sizeof(cut); i++) {
+		len = make_tcp(big, 9000, cut[i]);
+		gso_fill_l4_csum(big, len);
+		n = gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
+				    sizeof(out), segs, lens, 64);
+		assert_int_equal(n, 7);
+		for (k = 0; k < n; k++) {
+			uint8_t want = cut[i];
+
+			if (k + 1 < n)
+				want &= (uint8_t)~0x09; /* FIN, PSH */
+			if (k)
+				want &= (uint8_t)~0x80; /* CWR */
+			assert_int_equal(segs[k][33], want);
+		}
+	}
+}
+
+/* An IPv6 super-packet: verified and cut as IPv4 is */
+static void test_segment_verify_ipv6(void **state)
+{
+	size_t data = 30000, len = 40 + 20 + data, lens[64], i;
+	uint8_t *segs[64];
+	uint32_t sum;
+	int n;
+
+	(void)state;
+	memset(big, 0, 60);
+	big[0] = 0x60;
+	big[4] = (uint8_t)((20 + data) >> 8);
+	big[5] = (uint8_t)(20 + data);
+	big[6] = 6;
+	big[7] = 64;
+	big[8] = 0x20; /* 2001:db8::2 -> 2001:db8::1 */
+	big[9] = 0x01;
+	big[10] = 0x0d;
+	big[11] = 0xb8;
+	big[23] = 2;
+	memcpy(big + 24, big + 8, 15);
+	big[39] = 1;
+	big[40 + 12] = 0x50;
+	big[40 + 13] = 0x18;
+	for (i = 0; i < data; i++)
+		big[60 + i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(gso_fill_l4_csum(big, len), 0);
+	n = gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM, out, sizeof(out),
+			    segs, lens, 64);
+	assert_int_equal(n, (int)((data + 1219) / 1220));
+	for (i = 0; i < (size_t)n; i++) {
+		sum = sum16(0, segs[i] + 8, 32) + 6 + (uint32_t)(lens[i] - 40);
+		sum = sum16(sum, segs[i] + 40, lens[i] - 40);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		assert_int_equal(sum, 0xffff);
+	}
+	big[100] ^= 1;
+	assert_int_equal(gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM, out,
+					 sizeof(out), segs, lens, 64),
+			 -EBADMSG);
 }
 
 int main(void)
@@ -228,6 +378,10 @@ int main(void)
 		cmocka_unit_test(test_segment_to_mtu),
 		cmocka_unit_test(test_segment_cwr_first_only),
 		cmocka_unit_test(test_segment_refusals),
+		cmocka_unit_test(test_segment_verify_ok),
+		cmocka_unit_test(test_segment_verify_refuses),
+		cmocka_unit_test(test_segment_flags),
+		cmocka_unit_test(test_segment_verify_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
