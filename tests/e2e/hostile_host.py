@@ -25,6 +25,15 @@ Scenarios (each prints "done SCENARIO SENT" when finished):
   flood N           N bad packets (spoofed sources, wrong destinations,
                     bad checksums, fragments, garbage) in big writes, as
                     fast as the socket takes them, then 10 good ones
+  quotes            ICMP errors about flows that never left the enclave
+                    (a loopback UDP flow, the enclave talking to itself),
+                    one quoting a later fragment, one quoting nothing:
+                    all refused; then one port unreachable about the
+                    enclave's real flow 198.18.0.1:40001 -> 198.18.0.2:5353,
+                    which must be injected
+  supers            20000-byte TCP super-packets to 198.18.0.1:5999 that
+                    must never be cut: a wrong TCP checksum, SYN|RST, SYN,
+                    URG; then a good one, cut to lo's MTU and injected
 The enclave's address is 198.18.0.1; the internet's 198.18.0.2.
 """
 import os
@@ -56,6 +65,51 @@ def tcp_syn(sport, dport):
 
 def ipv4(*a, **k):
     return pktlib.ipv4(*a, **k)
+
+
+def tcp_csum(src, dst, seg):
+    """seg with its TCP checksum set"""
+    c = csum(src + dst + struct.pack("!BBH", 0, 6, len(seg)) + seg)
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def icmp_err(typ, code, quoted, src=NET):
+    """An ICMP error to the enclave quoting the bytes quoted"""
+    m = struct.pack("!BBHI", typ, code, 0, 0) + quoted
+    m = m[:2] + struct.pack("!H", csum(m)) + m[4:]
+    return ipv4(src, ENCL, 1, m)
+
+
+def quote_errors():
+    """(evil, packet): ICMP errors the enclave must refuse, then a good one"""
+    lo = bytes([127, 0, 0, 1])
+    lo_flow = ipv4(lo, lo, 17, udp(lo, lo, 40000, 5353, b"EVIL"))[:28]
+    self_flow = ipv4(ENCL, ENCL, 17, udp(ENCL, ENCL, 40002, 5353, b"EVIL"))[:28]
+    real = ipv4(ENCL, NET, 17, udp(ENCL, NET, 40001, 5353, b"real"))[:28]
+    later = ipv4(ENCL, NET, 17, udp(ENCL, NET, 40001, 5353, b"real"), frag=0x00b9)[:28]
+    return [
+        (True, icmp_err(3, 3, lo_flow, src=bytes([192, 0, 2, 1]))),
+        (True, icmp_err(11, 0, lo_flow)),
+        (True, icmp_err(3, 3, self_flow)),
+        (True, icmp_err(12, 0, self_flow)),
+        (True, icmp_err(3, 3, later)),
+        (True, icmp_err(3, 3, b"")),
+        (False, icmp_err(3, 3, real)),
+    ]
+
+
+def super_packets():
+    """(evil, packet): 20000-byte TCP packets, larger than lo's MTU"""
+    def seg(flags, data=bytes(range(256)) * 78 + b"EVIL" * 8):
+        return struct.pack("!HHIIBBHHH", 5000, 5999, 1000, 1, 0x50, flags, 65535, 0, 0) + data
+    out = []
+    bad = bytearray(tcp_csum(NET, ENCL, seg(0x18)))
+    bad[100] ^= 1
+    out.append((True, ipv4(NET, ENCL, 6, bytes(bad))))
+    for flags in (0x06, 0x02, 0x30):  # SYN|RST, SYN, URG|ACK
+        out.append((True, ipv4(NET, ENCL, 6, tcp_csum(NET, ENCL, seg(flags)))))
+    out.append((False, ipv4(NET, ENCL, 6, tcp_csum(NET, ENCL, seg(0x18)))))
+    return out
 
 
 def good_packet():
@@ -159,6 +213,14 @@ def scenario(c, name, arg):
             c.sendall(frame(3, b""))
             time.sleep(0.1)
         return 1
+    elif name == "quotes":
+        for _, p in quote_errors():
+            c.sendall(frame(2, p))
+            sent += 1
+    elif name == "supers":
+        for _, p in super_packets():
+            c.sendall(frame(2, p))
+            sent += 1
     elif name == "flood":
         rnd = random.Random(7)
         kinds = [p for _, p in bad_packets()]

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # A hostile host: a fake remora-host sends remora-enclave truncated,
 # oversized and malformed frames, bad versions, a half frame then silence,
-# packets with spoofed or wrong addresses, bad checksums, fragments, and a
-# flood. remora-enclave must keep running, deliver none of it (a listener
+# packets with spoofed or wrong addresses, bad checksums, fragments, ICMP
+# errors about flows that never left the enclave, super-packets it must
+# not cut (a wrong TCP checksum, SYN, RST, URG), and a flood. remora-enclave must keep running, deliver none of it (a listener
 # and a capture in the enclave see only the good packets), say why in its
 # counters, and keep its memory flat.
 . "$(dirname "$0")/lib.sh"
@@ -62,6 +63,41 @@ check "remora-enclave survives bad frames" alive
 check_eq "a zero-length packet frame: l2i_drop_malformed" 1 "$(delta "$s2" "$s3" l2i_drop_malformed)"
 check_eq "a frame of unknown type is skipped and counted" 1 "$(delta "$s2" "$s3" link_unknown_frames)"
 check_eq "a version change mid-link is a protocol error" 1 "$(delta "$s2" "$s3" link_protocol_errors)"
+
+# ICMP errors about flows that never left the enclave are refused: an
+# application's UDP socket connected over loopback, or to the enclave's
+# own address, hears of none; an error about the enclave's real flow to
+# the internet still reaches its socket
+e2e_bg victim encl python3 "$E2E_ROOT/tests/e2e/udp_victim.py" 8 \
+	lo:127.0.0.1:40000:127.0.0.1:5353 self:$E2E_HOST_IP:40002:$E2E_HOST_IP:5353 \
+	net:$E2E_HOST_IP:40001:$E2E_NET_IP:5353
+e2e_wait_log "$E2E_TMP/victim.log" ready 10
+before=$(stats)
+play quotes
+after=$(stats)
+check "remora-enclave survives forged ICMP errors" alive
+check_eq "7 ICMP errors received" 7 "$(delta "$before" "$after" l2i_packets)"
+check_eq "only the one about the enclave's real flow was injected" 1 "$(delta "$before" "$after" l2i_injected_packets)"
+check_eq "errors quoting a loopback flow: l2i_drop_quote_src" 2 "$(delta "$before" "$after" l2i_drop_quote_src)"
+check_eq "errors quoting the enclave talking to itself: l2i_drop_quote_dst" 2 "$(delta "$before" "$after" l2i_drop_quote_dst)"
+check_eq "errors quoting a later fragment or nothing: l2i_drop_quote" 2 "$(delta "$before" "$after" l2i_drop_quote)"
+check "remora-enclave logged a refusal" grep -q "refused a packet from the peer: quote" "$E2E_TMP/remora-enclave.log"
+e2e_wait_log "$E2E_TMP/victim.log" "^done" 15
+check "the error about the enclave's real flow reached its socket (ECONNREFUSED)" grep -q "^net refused" "$E2E_TMP/victim.log"
+check_eq "the socket connected over loopback heard no error" 0 "$(grep -c "^lo " "$E2E_TMP/victim.log")"
+check_eq "the socket connected to the enclave's own address heard no error" 0 "$(grep -c "^self " "$E2E_TMP/victim.log")"
+
+# TCP super-packets larger than lo: cut only with a checksum that verifies,
+# never with SYN, RST or URG
+before=$(stats)
+play supers
+after=$(stats)
+check "remora-enclave survives bad super-packets" alive
+check_eq "5 super-packets received" 5 "$(delta "$before" "$after" l2i_packets)"
+check_eq "the one with a wrong TCP checksum: l2i_drop_l4_checksum" 1 "$(delta "$before" "$after" l2i_drop_l4_checksum)"
+check_eq "SYN|RST, SYN and URG ones: l2i_drop_tcp_flags" 3 "$(delta "$before" "$after" l2i_drop_tcp_flags)"
+check_eq "only the good one was cut (l2i_segmented)" 1 "$(delta "$before" "$after" l2i_segmented)"
+check_eq "its 14 segments were injected, nothing else" 14 "$(delta "$before" "$after" l2i_injected_packets)"
 
 for sc in oversize maxlen badmagic noHello; do
 	before=$(stats)
