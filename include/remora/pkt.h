@@ -7,9 +7,11 @@
 #include <stdint.h>
 
 #include "remora/portset.h"
+#include "remora/view.h"
 
 #define PKT_IPV4_MIN_HDR 20 /* bytes */
 #define PKT_IPV6_HDR	 40 /* bytes */
+#define PKT_ICMP_HDR	 8  /* bytes of an ICMP or ICMPv6 header */
 #define PKT_IPV6_MAX_EXT 8  /* extension headers walked, at most */
 
 /* pkt_check_outbound() and pkt_check_outbound6() flags */
@@ -142,13 +144,11 @@ struct pkt_info {
 	struct pkt_quote quote;
 };
 
-uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len);
 enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 				struct pkt_info *pi);
 enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 				    struct pkt_info *pi);
-enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
-			      struct pkt_info *pi);
+enum pkt_verdict pkt_parse_l4(struct view l4, struct pkt_info *pi);
 enum pkt_verdict pkt_parse(const uint8_t *p, size_t len, struct pkt_info *pi);
 
 enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
@@ -170,9 +170,9 @@ enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 enum pkt_verdict pkt_check_quote_out(const struct pkt_info *pi, int to_shared,
 				     int from_peer,
 				     const struct portset *enclave_ports);
-int pkt_quote_ports(const uint8_t *l4, size_t len, struct pkt_quote *pq);
-void pkt_parse_quote(const uint8_t *q, size_t len, struct pkt_quote *pq);
-void pkt_parse_quote6(const uint8_t *q, size_t len, struct pkt_quote *pq);
+int pkt_quote_ports(struct view l4, struct pkt_quote *pq);
+void pkt_parse_quote(struct view q, struct pkt_quote *pq);
+void pkt_parse_quote6(struct view q, struct pkt_quote *pq);
 int pkt_addr_metadata(uint32_t addr);
 int pkt_addr6_metadata(const uint8_t *a);
 int pkt_icmp_error(const struct pkt_info *pi);

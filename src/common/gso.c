@@ -23,132 +23,42 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <stddef.h>
 #include <string.h>
 
+#include "remora/bytes.h"
+#include "remora/csum.h"
 #include "remora/gso.h"
 #include "remora/pkt.h"
+#include "remora/view.h"
 
-#define GSO_TCP_MIN_HDR 20 /* bytes */
-
-/* TCP flags, in the header's 14th byte */
-#define GSO_TH_FIN 0x01
-#define GSO_TH_SYN 0x02
-#define GSO_TH_RST 0x04
-#define GSO_TH_PSH 0x08
-#define GSO_TH_URG 0x20
+/* glibc's netinet/tcp.h names the flags up to TH_URG */
 #define GSO_TH_CWR 0x80
-
-static inline uint16_t gso_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline void gso_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline uint32_t gso_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void gso_wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* One's complement sum of @len bytes, added to @sum, not folded. The
- * bytes are read 32 bits at a time in the machine's order and the folded
- * result swapped back: the one's complement sum does not depend on byte
- * order (RFC 1071), and this is the hot loop of every segment. */
-static uint64_t gso_sum(uint64_t sum, const uint8_t *p, size_t len)
-{
-	uint64_t acc = 0;
-	uint32_t w;
-	uint16_t h;
-	size_t i;
-
-	for (i = 0; i + 4 <= len; i += 4) {
-		memcpy(&w, p + i, 4);
-		acc += w;
-	}
-	if (i + 2 <= len) {
-		memcpy(&h, p + i, 2);
-		acc += h;
-		i += 2;
-	}
-	if (i < len) {
-		const uint8_t last[2] = {p[i], 0};
-
-		memcpy(&h, last, 2);
-		acc += h;
-	}
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	h = (uint16_t)acc;
-	memcpy(&w, (const uint8_t[4]){0, 0, 0, 1}, 4);
-	if (w != 1) /* little-endian: back to network order */
-		h = (uint16_t)(h >> 8 | h << 8);
-	return sum + h;
-}
-
-static uint16_t gso_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* The sum of the pseudo-header of @ip's version, for @l4len bytes of
- * @proto, not folded */
-static uint64_t gso_pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
-{
-	uint64_t sum;
-
-	if ((ip[0] >> 4) == 6)
-		sum = gso_sum(0, ip + 8, 32); /* source and destination */
-	else
-		sum = gso_sum(0, ip + 12, 8);
-	return sum + proto + l4len;
-}
-
-/* The TCP/UDP checksum of @l4 (@l4len bytes, checksum field zeroed),
- * with the pseudo-header of @ip's version */
-static uint16_t gso_l4_csum(const uint8_t *ip, uint8_t proto, const uint8_t *l4,
-			    size_t l4len)
-{
-	return gso_fold(gso_sum(gso_pseudo(ip, proto, l4len), l4, l4len));
-}
+/* where the TCP checksum sits in its header */
+#define GSO_TCP_CSUM offsetof(struct tcphdr, th_sum)
 
 /* Where the transport header starts and which it is: IPv4 (any header
  * length), or IPv6 without extension headers (what GSO and GRO build).
  * Return: 0, or -1 if neither */
 static int gso_l4(const uint8_t *pkt, size_t len, size_t *l4, uint8_t *proto)
 {
-	if (len >= 40 && (pkt[0] >> 4) == 6) {
-		*l4 = 40;
-		*proto = pkt[6];
+	struct view v = view_of(pkt, len);
+	const uint8_t *h;
+
+	h = view_get(v, 0, PKT_IPV6_HDR);
+	if (h && (h[0] >> 4) == 6) {
+		*l4 = PKT_IPV6_HDR;
+		*proto = h[6];
 		return 0;
 	}
-	if (len < 20 || (pkt[0] >> 4) != 4)
+	h = view_get(v, 0, PKT_IPV4_MIN_HDR);
+	if (!h || (h[0] >> 4) != 4)
 		return -1;
-	*l4 = (size_t)(pkt[0] & 0xf) * 4;
-	*proto = pkt[9];
-	return *l4 < 20 ? -1 : 0;
-}
-
-/* The IPv4 header checksum: pkt_ipv4_csum() over the header with the
- * field zeroed */
-static void gso_ip_csum(uint8_t *ip, size_t ihl)
-{
-	gso_wr16(ip + 10, 0);
-	gso_wr16(ip + 10, pkt_ipv4_csum(ip, ihl));
+	*l4 = (size_t)(h[0] & 0xf) * 4;
+	*proto = h[9];
+	return *l4 < PKT_IPV4_MIN_HDR ? -1 : 0;
 }
 
 /**
@@ -169,25 +79,19 @@ int gso_fill_l4_csum(uint8_t *pkt, size_t len)
 	if (gso_l4(pkt, len, &ihl, &proto))
 		return -1;
 	if (proto == IPPROTO_TCP)
-		off = 16;
+		off = GSO_TCP_CSUM;
 	else if (proto == IPPROTO_UDP)
-		off = 6;
+		off = offsetof(struct udphdr, uh_sum);
 	else
 		return (pkt[0] >> 4) == 6 && proto != IPPROTO_ICMPV6 ? -1 : 0;
 	if (len < ihl + off + 2)
 		return -1;
-	gso_wr16(pkt + ihl + off, 0);
-	c = gso_l4_csum(pkt, proto, pkt + ihl, len - ihl);
+	put_be16(pkt + ihl + off, 0);
+	c = csum_l4(pkt, proto, pkt + ihl, len - ihl);
 	if (proto == IPPROTO_UDP && !c)
 		c = 0xffff; /* 0 means "no checksum" in UDP */
-	gso_wr16(pkt + ihl + off, c);
+	put_be16(pkt + ihl + off, c);
 	return 0;
-}
-
-/* Bytes at an odd offset of a sum weigh as if swapped (RFC 1071, 2.(B)) */
-static uint16_t gso_swab(uint16_t v)
-{
-	return (uint16_t)(v >> 8 | v << 8);
 }
 
 /**
@@ -225,32 +129,31 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
 		    int max)
 {
 	size_t ihl, thl, hdrs, mss, data, off = 0, n, used = 0;
-	uint64_t whole = 0;
 	const uint8_t *th;
 	uint8_t tflags, proto;
-	uint16_t id, dsum;
-	uint32_t seq;
+	uint32_t seq, whole = 0, dsum;
+	uint16_t id;
 	int count = 0, v6;
 
-	if (gso_l4(pkt, len, &ihl, &proto) || proto != IPPROTO_TCP ||
-	    len < ihl + GSO_TCP_MIN_HDR)
+	if (gso_l4(pkt, len, &ihl, &proto) || proto != IPPROTO_TCP)
+		return -EINVAL;
+	th = view_get(view_of(pkt, len), ihl, sizeof(struct tcphdr));
+	if (!th)
 		return -EINVAL;
 	v6 = (pkt[0] >> 4) == 6;
-	th = pkt + ihl;
 	thl = (size_t)(th[12] >> 4) * 4;
 	hdrs = ihl + thl;
-	if (thl < GSO_TCP_MIN_HDR || hdrs > len || mtu < hdrs + 8)
+	if (thl < sizeof(struct tcphdr) || hdrs > len || mtu < hdrs + 8)
 		return -EINVAL;
 	tflags = th[13];
-	if (tflags & (GSO_TH_SYN | GSO_TH_RST | GSO_TH_URG))
+	if (tflags & (TH_SYN | TH_RST | TH_URG))
 		return -EPROTO;
 	mss = mtu - hdrs;
 	data = len - hdrs;
-	id = v6 ? 0 : gso_rd16(pkt + 4);
-	seq = gso_rd32(th + 4);
+	id = v6 ? 0 : get_be16(pkt + 4);
+	seq = get_be32(th + 4);
 	while (off < data || (!data && !count)) {
 		uint8_t *s, *t;
-		uint64_t sum;
 
 		n = data - off < mss ? data - off : mss;
 		if (count == max || used + hdrs + n > cap)
@@ -258,26 +161,28 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
 		s = out + used;
 		memcpy(s, pkt, hdrs);
 		memcpy(s + hdrs, pkt + hdrs + off, n);
-		dsum = (uint16_t)gso_sum(0, s + hdrs, n);
-		whole += off & 1 ? gso_swab(dsum) : dsum;
+		dsum = csum_add(0, s + hdrs, n);
+		whole += off & 1 ? csum_odd(dsum) : dsum;
 		if (v6) {
-			gso_wr16(s + 4, (uint16_t)(thl + n));
+			put_be16(s + 4, (uint16_t)(thl + n));
 		} else {
-			gso_wr16(s + 2, (uint16_t)(hdrs + n));
-			gso_wr16(s + 4, (uint16_t)(id + count));
-			gso_ip_csum(s, ihl);
+			put_be16(s + 2, (uint16_t)(hdrs + n));
+			put_be16(s + 4, (uint16_t)(id + count));
+			csum_ip4_header(s, ihl);
 		}
 		t = s + ihl;
-		gso_wr32(t + 4, seq + (uint32_t)off);
+		put_be32(t + 4, seq + (uint32_t)off);
 		t[13] = tflags;
 		if (off + n < data) /* FIN, PSH: last segment only */
-			t[13] &= (uint8_t) ~(GSO_TH_FIN | GSO_TH_PSH);
+			t[13] &= (uint8_t) ~(TH_FIN | TH_PUSH);
 		if (count) /* CWR: first segment only */
 			t[13] &= (uint8_t)~GSO_TH_CWR;
-		gso_wr16(t + 16, 0);
-		sum = gso_pseudo(s, IPPROTO_TCP, thl + n);
-		sum = gso_sum(sum, t, thl) + dsum;
-		gso_wr16(t + 16, gso_fold(sum));
+		put_be16(t + GSO_TCP_CSUM, 0);
+		put_be16(
+			t + GSO_TCP_CSUM,
+			csum_fold(csum_add(csum_pseudo(s, IPPROTO_TCP, thl + n),
+					   t, thl) +
+				  dsum));
 		segs[count] = s;
 		lens[count] = hdrs + n;
 		count++;
@@ -288,8 +193,9 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
 	}
 	/* the original, checksum field included, sums to all ones */
 	if ((flags & GSO_VERIFY_CSUM) &&
-	    gso_fold(gso_sum(gso_pseudo(pkt, IPPROTO_TCP, len - ihl), th, thl) +
-		     whole))
+	    csum_fold(csum_add(csum_pseudo(pkt, IPPROTO_TCP, len - ihl), th,
+			       thl) +
+		      whole))
 		return -EBADMSG;
 	return count;
 }

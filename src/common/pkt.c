@@ -8,23 +8,17 @@
  */
 
 #include <arpa/inet.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
 
+#include "remora/bytes.h"
+#include "remora/csum.h"
 #include "remora/pkt.h"
-
-#define IP_OFF_DF    0x4000
-#define IP_OFF_MF    0x2000
-#define IP_OFF_MASK  0x1fff
-#define TCP_MIN_HDR  20 /* bytes */
-#define UDP_HDR	     8	/* bytes */
-#define ICMP_MIN_HDR 8	/* bytes */
-
-/* ICMP types remora carries, either way */
-#define ICMP_T_ECHOREPLY     0
-#define ICMP_T_DEST_UNREACH  3
-#define ICMP_T_ECHO	     8
-#define ICMP_T_TIME_EXCEEDED 11
-#define ICMP_T_PARAMETERPROB 12
+#include "remora/view.h"
 
 /* The instance metadata service and the credential endpoints of ECS tasks
  * and EKS Pod Identity, host order: what they answer (the instance role's,
@@ -34,41 +28,6 @@ static const uint32_t pkt_metadata_addrs[] = {
 	0xa9feaa02, /* 169.254.170.2 */
 	0xa9feaa17, /* 169.254.170.23 */
 };
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t rd32n(const uint8_t *p)
-{
-	uint32_t v;
-
-	__builtin_memcpy(&v, p, 4);
-	return v; /* stays in network order */
-}
-
-/**
- * pkt_ipv4_csum() - Internet checksum of a header (or of any bytes)
- * @hdr:	the bytes
- * @len:	their number; an odd last byte is padded with a zero
- *
- * Return: the folded one's complement sum; 0 over a header whose checksum
- *	   field is right
- */
-uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += rd16(hdr + i);
-	if (len & 1)
-		sum += (uint32_t)hdr[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /**
  * pkt_icmp_error() - is a parsed packet an ICMP or ICMPv6 error?
@@ -83,18 +42,18 @@ uint16_t pkt_ipv4_csum(const uint8_t *hdr, size_t len)
 int pkt_icmp_error(const struct pkt_info *pi)
 {
 	if (pi->proto == IPPROTO_ICMP && pi->version == 4)
-		return pi->icmp_type == ICMP_T_DEST_UNREACH ||
-		       pi->icmp_type == ICMP_T_TIME_EXCEEDED ||
-		       pi->icmp_type == ICMP_T_PARAMETERPROB;
+		return pi->icmp_type == ICMP_DEST_UNREACH ||
+		       pi->icmp_type == ICMP_TIME_EXCEEDED ||
+		       pi->icmp_type == ICMP_PARAMETERPROB;
 	if (pi->proto == IPPROTO_ICMPV6 && pi->version == 6)
-		return pi->icmp_type >= 1 && pi->icmp_type <= 4;
+		return pi->icmp_type >= ICMP6_DST_UNREACH &&
+		       pi->icmp_type <= ICMP6_PARAM_PROB;
 	return 0;
 }
 
 /**
  * pkt_quote_ports() - the ports of a quoted TCP or UDP packet
  * @l4:	its transport header, as far as quoted
- * @len:	bytes quoted from there
  * @pq:	the quote, @proto set; @sport and @dport are added
  *
  * The ports are the first four bytes of the transport header, which every
@@ -102,21 +61,23 @@ int pkt_icmp_error(const struct pkt_info *pi)
  *
  * Return: 0, or -1 if they are cut off
  */
-int pkt_quote_ports(const uint8_t *l4, size_t len, struct pkt_quote *pq)
+int pkt_quote_ports(struct view l4, struct pkt_quote *pq)
 {
+	const uint8_t *ports = view_get(l4, 0, 4);
+
 	if (pq->proto != IPPROTO_TCP && pq->proto != IPPROTO_UDP)
 		return 0;
-	if (len < 4)
+	if (!ports)
 		return -1;
-	pq->sport = rd16(l4);
-	pq->dport = rd16(l4 + 2);
+	pq->sport = get_be16(ports);
+	pq->dport = get_be16(ports + 2);
 	return 0;
 }
 
 /**
  * pkt_parse_quote() - read the IPv4 packet an ICMP error quotes
- * @q:	the quote: the bytes after the ICMP header
- * @len:	their number; the quote may stop short of the packet's end
+ * @q:	the quote: the bytes after the ICMP header; it may stop short of
+ *	the quoted packet's end
  * @pq:	the result; @pq->state is PKT_QUOTE_BAD unless every field the
  *	checks need could be read
  *
@@ -124,76 +85,80 @@ int pkt_quote_ports(const uint8_t *l4, size_t len, struct pkt_quote *pq)
  * carries (TCP, UDP, ICMP) and, for TCP and UDP, the ports. A later
  * fragment has no transport header to quote and is marked @later.
  */
-void pkt_parse_quote(const uint8_t *q, size_t len, struct pkt_quote *pq)
+void pkt_parse_quote(struct view q, struct pkt_quote *pq)
 {
+	const uint8_t *h = view_get(q, 0, PKT_IPV4_MIN_HDR);
 	size_t ihl;
 
 	*pq = (struct pkt_quote){.state = PKT_QUOTE_BAD};
-	if (len < PKT_IPV4_MIN_HDR || (q[0] >> 4) != 4)
+	if (!h || (h[0] >> 4) != 4)
 		return;
-	ihl = (size_t)(q[0] & 0x0f) * 4;
-	if (ihl < PKT_IPV4_MIN_HDR || ihl > len)
+	ihl = (size_t)(h[0] & 0x0f) * 4;
+	if (ihl < PKT_IPV4_MIN_HDR || !view_get(q, 0, ihl))
 		return;
-	pq->proto = q[9];
-	pq->src = rd32n(q + 12);
-	pq->dst = rd32n(q + 16);
+	pq->proto = h[9];
+	pq->src = get_n32(h + 12);
+	pq->dst = get_n32(h + 16);
 	if (pq->proto != IPPROTO_TCP && pq->proto != IPPROTO_UDP &&
 	    pq->proto != IPPROTO_ICMP)
 		return;
-	pq->later = (rd16(q + 6) & IP_OFF_MASK) != 0;
-	if (!pq->later && pkt_quote_ports(q + ihl, len - ihl, pq))
+	pq->later = (get_be16(h + 6) & IP_OFFMASK) != 0;
+	if (!pq->later && pkt_quote_ports(view_from(q, ihl), pq))
 		return;
 	pq->state = PKT_QUOTE_OK;
 }
 
 /**
  * pkt_parse_l4() - check the transport header is present and whole
- * @l4:	the transport header
- * @len:	bytes from it to the end of the packet
+ * @l4:	the bytes from the transport header to the end of the packet
  * @pi:	@proto set; the ports, or the ICMP/ICMPv6 type and code, are added,
  *	and for an ICMP error what its quote says (@pi->quote)
  *
  * Return: PKT_OK, PKT_MALFORMED, or PKT_PROTO for a protocol not carried
  */
-enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
-			      struct pkt_info *pi)
+enum pkt_verdict pkt_parse_l4(struct view l4, struct pkt_info *pi)
 {
+	const uint8_t *h;
+	size_t doff;
+
 	switch (pi->proto) {
 	case IPPROTO_TCP:
-		if (len < TCP_MIN_HDR)
+		h = view_get(l4, 0, sizeof(struct tcphdr));
+		if (!h)
 			return PKT_MALFORMED;
 		/* data offset in 32-bit words, at least the fixed header */
-		if ((size_t)(l4[12] >> 4) * 4 < TCP_MIN_HDR ||
-		    (size_t)(l4[12] >> 4) * 4 > len)
+		doff = (size_t)(h[12] >> 4) * 4;
+		if (doff < sizeof(struct tcphdr) || !view_get(l4, 0, doff))
 			return PKT_MALFORMED;
-		pi->sport = rd16(l4);
-		pi->dport = rd16(l4 + 2);
+		pi->sport = get_be16(h);
+		pi->dport = get_be16(h + 2);
 		return PKT_OK;
 	case IPPROTO_UDP:
-		if (len < UDP_HDR)
+		h = view_get(l4, 0, sizeof(struct udphdr));
+		if (!h || get_be16(h + 4) < sizeof(struct udphdr) ||
+		    get_be16(h + 4) > l4.len)
 			return PKT_MALFORMED;
-		if (rd16(l4 + 4) < UDP_HDR || rd16(l4 + 4) > len)
-			return PKT_MALFORMED;
-		pi->sport = rd16(l4);
-		pi->dport = rd16(l4 + 2);
+		pi->sport = get_be16(h);
+		pi->dport = get_be16(h + 2);
 		return PKT_OK;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		/* each version has its own ICMP */
 		if (pi->version != (pi->proto == IPPROTO_ICMP ? 4 : 6))
 			return PKT_PROTO;
-		if (len < ICMP_MIN_HDR)
+		h = view_get(l4, 0, PKT_ICMP_HDR);
+		if (!h)
 			return PKT_MALFORMED;
-		pi->icmp_type = l4[0];
-		pi->icmp_code = l4[1];
+		pi->icmp_type = h[0];
+		pi->icmp_code = h[1];
 		if (!pkt_icmp_error(pi))
 			return PKT_OK;
 		/* read here, judged by the checks of each direction */
 		if (pi->version == 4)
-			pkt_parse_quote(l4 + ICMP_MIN_HDR, len - ICMP_MIN_HDR,
+			pkt_parse_quote(view_from(l4, PKT_ICMP_HDR),
 					&pi->quote);
 		else
-			pkt_parse_quote6(l4 + ICMP_MIN_HDR, len - ICMP_MIN_HDR,
+			pkt_parse_quote6(view_from(l4, PKT_ICMP_HDR),
 					 &pi->quote);
 		return PKT_OK;
 	default:
@@ -217,32 +182,34 @@ enum pkt_verdict pkt_parse_l4(const uint8_t *l4, size_t len,
 enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 				struct pkt_info *pi)
 {
+	struct view v = view_of(p, len);
+	const uint8_t *h = view_get(v, 0, PKT_IPV4_MIN_HDR);
 	size_t hlen;
 	uint16_t off;
 
 	*pi = (struct pkt_info){0};
-	if (len < PKT_IPV4_MIN_HDR || (p[0] >> 4) != 4)
+	if (!h || (h[0] >> 4) != 4)
 		return PKT_MALFORMED;
 	pi->version = 4;
-	hlen = (size_t)(p[0] & 0x0f) * 4;
-	if (hlen < PKT_IPV4_MIN_HDR || hlen > len)
+	hlen = (size_t)(h[0] & 0x0f) * 4;
+	if (hlen < PKT_IPV4_MIN_HDR || !view_get(v, 0, hlen))
 		return PKT_MALFORMED;
-	if (rd16(p + 2) != len)
+	if (get_be16(h + 2) != len)
 		return PKT_MALFORMED;
-	if (pkt_ipv4_csum(p, hlen) != 0)
+	if (csum(h, hlen) != 0)
 		return PKT_CHECKSUM;
 	pi->len = (uint16_t)len;
 	pi->hlen = (uint16_t)hlen;
-	pi->proto = p[9];
-	pi->src = rd32n(p + 12);
-	pi->dst = rd32n(p + 16);
-	off = rd16(p + 6);
-	pi->df = !!(off & IP_OFF_DF);
-	if (off & (IP_OFF_MF | IP_OFF_MASK)) {
-		pi->frag_off = off & IP_OFF_MASK;
+	pi->proto = h[9];
+	pi->src = get_n32(h + 12);
+	pi->dst = get_n32(h + 16);
+	off = get_be16(h + 6);
+	pi->df = !!(off & IP_DF);
+	if (off & (IP_MF | IP_OFFMASK)) {
+		pi->frag_off = off & IP_OFFMASK;
 		return PKT_FRAGMENT;
 	}
-	return pkt_parse_l4(p + hlen, len - hlen, pi);
+	return pkt_parse_l4(view_from(v, hlen), pi);
 }
 
 /**
@@ -265,11 +232,11 @@ enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 				    struct pkt_info *pi)
 {
-	size_t hlen = pi->hlen, l4len;
+	struct view l4 = view_from(view_of(p, len), pi->hlen);
+	const uint8_t *ports;
 
-	if (hlen > len || (pi->version == 4 && hlen < PKT_IPV4_MIN_HDR))
+	if (pi->hlen > len || (pi->version == 4 && pi->hlen < PKT_IPV4_MIN_HDR))
 		return PKT_MALFORMED;
-	l4len = len - hlen;
 	if (pi->proto != IPPROTO_TCP && pi->proto != IPPROTO_UDP &&
 	    pi->proto != IPPROTO_ICMP && pi->proto != IPPROTO_ICMPV6)
 		return PKT_PROTO;
@@ -284,13 +251,14 @@ enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 	}
 	pi->frag = PKT_FRAG_FIRST;
 	if (pi->proto == IPPROTO_UDP) {
-		if (l4len < UDP_HDR)
+		ports = view_get(l4, 0, sizeof(struct udphdr));
+		if (!ports)
 			return PKT_MALFORMED;
-		pi->sport = rd16(p + hlen);
-		pi->dport = rd16(p + hlen + 2);
+		pi->sport = get_be16(ports);
+		pi->dport = get_be16(ports + 2);
 		return PKT_OK;
 	}
-	return pkt_parse_l4(p + hlen, l4len, pi);
+	return pkt_parse_l4(l4, pi);
 }
 
 /**
@@ -352,11 +320,11 @@ int pkt_addr_metadata(uint32_t addr)
 static int pkt_icmp_carried(uint8_t type)
 {
 	switch (type) {
-	case ICMP_T_ECHOREPLY:
-	case ICMP_T_DEST_UNREACH:
-	case ICMP_T_ECHO:
-	case ICMP_T_TIME_EXCEEDED:
-	case ICMP_T_PARAMETERPROB:
+	case ICMP_ECHOREPLY:
+	case ICMP_DEST_UNREACH:
+	case ICMP_ECHO:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
 		return 1;
 	default:
 		return 0;

@@ -13,26 +13,16 @@
  * mobility...) is a protocol remora does not carry.
  */
 
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip6.h>
 #include <string.h>
 
+#include "remora/bytes.h"
 #include "remora/pkt.h"
+#include "remora/view.h"
 
-#define IP6_NH_HOPOPTS	0
-#define IP6_NH_ROUTING	43
-#define IP6_NH_FRAGMENT 44
-#define IP6_NH_DSTOPTS	60
-#define IP6_EXT_MIN	8 /* bytes of an extension header, at least */
-
-/* ICMPv6 types remora carries, either way: the errors TCP and UDP need and
- * path MTU discovery, and echo. Neighbour discovery, router
- * advertisements, MLD and the rest are the host's business (RFC 4890) */
-#define ICMP6_DST_UNREACH    1
-#define ICMP6_PACKET_TOO_BIG 2
-#define ICMP6_TIME_EXCEEDED  3
-#define ICMP6_PARAM_PROB     4
-#define ICMP6_ECHO_REQUEST   128
-#define ICMP6_ECHO_REPLY     129
+#define IP6_EXT_MIN 8 /* bytes of an extension header, at least */
 
 /* The instance metadata service (fd00:ec2::254) and EKS Pod Identity's
  * credentials (fd00:ec2::23) over IPv6: fd00:ec2:: and the last two bytes */
@@ -40,48 +30,45 @@ static const uint8_t pkt6_metadata_prefix[14] = {
 	[0] = 0xfd, [2] = 0x0e, [3] = 0xc2};
 static const uint16_t pkt6_metadata_ids[] = {0x0254, 0x0023};
 
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* Walk the extension headers of an IPv6 packet (@len bytes from its
- * fixed header, which is there) up to its transport header. Return:
- * PKT_OK with @pi->proto and @pi->hlen naming a TCP, UDP or ICMPv6
- * header; PKT_FRAGMENT with them and @pi->frag_off taken from a fragment
- * header; PKT_PROTO for any other protocol (@pi->proto set);
- * PKT_MALFORMED for headers cut off, out of order or too many */
-static enum pkt_verdict pkt6_walk(const uint8_t *p, size_t len,
-				  struct pkt_info *pi)
+/* Walk the extension headers of an IPv6 packet (@v from its fixed header,
+ * which is there) up to its transport header. Return: PKT_OK with
+ * @pi->proto and @pi->hlen naming a TCP, UDP or ICMPv6 header;
+ * PKT_FRAGMENT with them and @pi->frag_off taken from a fragment header;
+ * PKT_PROTO for any other protocol (@pi->proto set); PKT_MALFORMED for
+ * headers cut off, out of order or too many */
+static enum pkt_verdict pkt6_walk(struct view v, struct pkt_info *pi)
 {
 	size_t off = PKT_IPV6_HDR, hl;
-	uint8_t nh = p[6];
+	const uint8_t *ext;
+	uint8_t nh = v.p[6];
 	int n;
 
 	for (n = 0; n <= PKT_IPV6_MAX_EXT; n++) {
 		switch (nh) {
-		case IP6_NH_HOPOPTS:
+		case IPPROTO_HOPOPTS:
 			if (n) /* only right after the fixed header */
 				return PKT_MALFORMED;
 			/* fall through */
-		case IP6_NH_DSTOPTS:
-		case IP6_NH_ROUTING:
-			if (off + IP6_EXT_MIN > len)
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_ROUTING:
+			ext = view_get(v, off, IP6_EXT_MIN);
+			if (!ext)
 				return PKT_MALFORMED;
-			hl = ((size_t)p[off + 1] + 1) * 8;
-			if (off + hl > len)
+			hl = ((size_t)ext[1] + 1) * 8;
+			if (!view_get(v, off, hl))
 				return PKT_MALFORMED;
-			if (nh == IP6_NH_ROUTING && p[off + 3])
+			if (nh == IPPROTO_ROUTING && ext[3])
 				return PKT_PROTO; /* segments left */
-			nh = p[off];
+			nh = ext[0];
 			off += hl;
 			continue;
-		case IP6_NH_FRAGMENT:
-			if (off + IP6_EXT_MIN > len)
+		case IPPROTO_FRAGMENT:
+			ext = view_get(v, off, sizeof(struct ip6_frag));
+			if (!ext)
 				return PKT_MALFORMED;
-			pi->proto = p[off];
-			pi->frag_off = rd16(p + off + 2) >> 3;
-			pi->hlen = (uint32_t)(off + IP6_EXT_MIN);
+			pi->proto = ext[0];
+			pi->frag_off = get_be16(ext + 2) >> 3;
+			pi->hlen = (uint32_t)(off + sizeof(struct ip6_frag));
 			/* an atomic fragment (offset 0, no more) is still
 			 * one: reassembly is the receiver's */
 			return PKT_FRAGMENT;
@@ -115,27 +102,29 @@ static enum pkt_verdict pkt6_walk(const uint8_t *p, size_t len,
 enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
 				struct pkt_info *pi)
 {
-	enum pkt_verdict v;
+	struct view v = view_of(p, len);
+	const uint8_t *h = view_get(v, 0, PKT_IPV6_HDR);
+	enum pkt_verdict r;
 
 	*pi = (struct pkt_info){0};
-	if (len < PKT_IPV6_HDR || (p[0] >> 4) != 6)
+	if (!h || (h[0] >> 4) != 6)
 		return PKT_MALFORMED;
-	if ((size_t)rd16(p + 4) + PKT_IPV6_HDR != len)
+	if ((size_t)get_be16(h + 4) + PKT_IPV6_HDR != len)
 		return PKT_MALFORMED;
 	pi->version = 6;
 	pi->len = (uint32_t)len;
-	memcpy(pi->src6, p + 8, 16);
-	memcpy(pi->dst6, p + 24, 16);
-	v = pkt6_walk(p, len, pi);
-	if (v != PKT_OK)
-		return v;
-	return pkt_parse_l4(p + pi->hlen, len - pi->hlen, pi);
+	memcpy(pi->src6, h + 8, 16);
+	memcpy(pi->dst6, h + 24, 16);
+	r = pkt6_walk(v, pi);
+	if (r != PKT_OK)
+		return r;
+	return pkt_parse_l4(view_from(v, pi->hlen), pi);
 }
 
 /**
  * pkt_parse_quote6() - read the IPv6 packet an ICMPv6 error quotes
- * @q:	the quote: the bytes after the ICMPv6 header
- * @len:	their number; the quote may stop short of the packet's end
+ * @q:	the quote: the bytes after the ICMPv6 header; it may stop short
+ *	of the quoted packet's end
  * @pq:	the result; @pq->state is PKT_QUOTE_BAD unless every field the
  *	checks need could be read
  *
@@ -143,17 +132,18 @@ enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
  * the quote as pkt_parse_ipv6() walks them, TCP, UDP or ICMPv6, and for
  * TCP and UDP the ports; a later fragment is marked @later.
  */
-void pkt_parse_quote6(const uint8_t *q, size_t len, struct pkt_quote *pq)
+void pkt_parse_quote6(struct view q, struct pkt_quote *pq)
 {
+	const uint8_t *h = view_get(q, 0, PKT_IPV6_HDR);
 	struct pkt_info qi = {0};
 	enum pkt_verdict v;
 
 	*pq = (struct pkt_quote){.state = PKT_QUOTE_BAD};
-	if (len < PKT_IPV6_HDR || (q[0] >> 4) != 6)
+	if (!h || (h[0] >> 4) != 6)
 		return;
-	memcpy(pq->src6, q + 8, 16);
-	memcpy(pq->dst6, q + 24, 16);
-	v = pkt6_walk(q, len, &qi);
+	memcpy(pq->src6, h + 8, 16);
+	memcpy(pq->dst6, h + 24, 16);
+	v = pkt6_walk(q, &qi);
 	pq->proto = qi.proto;
 	if (v == PKT_FRAGMENT &&
 	    (qi.proto == IPPROTO_TCP || qi.proto == IPPROTO_UDP ||
@@ -162,7 +152,7 @@ void pkt_parse_quote6(const uint8_t *q, size_t len, struct pkt_quote *pq)
 	if (v != PKT_OK)
 		return;
 	pq->later = qi.frag_off != 0;
-	if (!pq->later && pkt_quote_ports(q + qi.hlen, len - qi.hlen, pq))
+	if (!pq->later && pkt_quote_ports(view_from(q, qi.hlen), pq))
 		return;
 	pq->state = PKT_QUOTE_OK;
 }
@@ -193,6 +183,9 @@ int pkt_addr6_martian(const uint8_t *a)
 	return a[0] == 0xff;
 }
 
+/* ICMPv6 types remora carries, either way: the errors TCP and UDP need and
+ * path MTU discovery, and echo. Neighbour discovery, router
+ * advertisements, MLD and the rest are the host's business (RFC 4890) */
 static int pkt6_icmp_carried(uint8_t type)
 {
 	switch (type) {
@@ -257,7 +250,7 @@ enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
  */
 int pkt_addr6_metadata(const uint8_t *a)
 {
-	uint16_t id = rd16(a + 14);
+	uint16_t id = get_be16(a + 14);
 	size_t i;
 
 	if (memcmp(a, pkt6_metadata_prefix, sizeof(pkt6_metadata_prefix)))

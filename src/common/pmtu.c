@@ -23,26 +23,25 @@
  *    kernel's stead with pmtu_fragment6() (RFC 8200 4.5).
  */
 
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/ip_icmp.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "remora/bytes.h"
+#include "remora/csum.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
+#include "remora/view.h"
 
-#define PMTU_DF 0x4000
-#define PMTU_MF 0x2000
-
-static inline void pmtu_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline uint16_t pmtu_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
+#define PMTU_TTL	64   /* of the messages remora-host writes */
+#define PMTU_IPOPT_COPY 0x80 /* option type bit: later fragments carry it */
+#define PMTU_IPOPT_EOL	0    /* end of the option list */
+#define PMTU_IPOPT_NOP	1    /* no operation: one byte of padding */
+#define PMTU_FRAG6_HDR	(PKT_IPV6_HDR + sizeof(struct ip6_frag))
 
 /* The options of @hdr (a header of @ihl bytes) that later fragments carry
  * (those with the "copied" bit), written to @out; NOPs pad to 4 bytes.
@@ -56,23 +55,23 @@ static size_t pmtu_later_header(const uint8_t *hdr, size_t ihl, uint8_t *out)
 	while (i < ihl) {
 		size_t olen;
 
-		if (hdr[i] == 0) /* end of options */
+		if (hdr[i] == PMTU_IPOPT_EOL)
 			break;
-		if (hdr[i] == 1) { /* no operation */
+		if (hdr[i] == PMTU_IPOPT_NOP) {
 			i++;
 			continue;
 		}
 		if (i + 1 >= ihl || hdr[i + 1] < 2 || i + hdr[i + 1] > ihl)
 			return 0;
 		olen = hdr[i + 1];
-		if (hdr[i] & 0x80) {
+		if (hdr[i] & PMTU_IPOPT_COPY) {
 			memcpy(out + n, hdr + i, olen);
 			n += olen;
 		}
 		i += olen;
 	}
 	while (n % 4)
-		out[n++] = 1;
+		out[n++] = PMTU_IPOPT_NOP;
 	out[0] = (uint8_t)(0x40 | n / 4);
 	return n;
 }
@@ -102,18 +101,19 @@ int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 	const uint8_t *hdr;
 	int count = 0;
 
-	if (len < 20 || mtu < PMTU_MIN_MTU)
+	if (!view_get(view_of(pkt, len), 0, PKT_IPV4_MIN_HDR) ||
+	    mtu < PMTU_MIN_MTU)
 		return -1;
 	ihl = (size_t)(pkt[0] & 0xf) * 4;
-	if (ihl < 20 || ihl > len || pmtu_rd16(pkt + 2) != len)
+	if (ihl < PKT_IPV4_MIN_HDR || ihl > len || get_be16(pkt + 2) != len)
 		return -1;
-	fo = pmtu_rd16(pkt + 6);
-	if (fo & PMTU_DF)
+	fo = get_be16(pkt + 6);
+	if (fo & IP_DF)
 		return -1;
 	lhl = pmtu_later_header(pkt, ihl, later);
 	if (!lhl || mtu < ihl + 8)
 		return -1;
-	base = fo & 0x1fff; /* in 8-byte units */
+	base = fo & IP_OFFMASK; /* in 8-byte units */
 	data = len - ihl;
 	while (off < data) {
 		uint8_t *f;
@@ -123,17 +123,16 @@ int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		room = (mtu - hl) & ~(size_t)7;
 		n = data - off < room ? data - off : room;
 		if (count == max || used + hl + n > cap ||
-		    base + (off >> 3) > 0x1fff)
+		    base + (off >> 3) > IP_OFFMASK)
 			return -1;
 		f = out + used;
 		memcpy(f, hdr, hl);
 		memcpy(f + hl, pkt + ihl + off, n);
-		pmtu_wr16(f + 2, (uint16_t)(hl + n));
-		pmtu_wr16(f + 6, (uint16_t)((base + (off >> 3)) |
-					    (off + n < data ? PMTU_MF
-							    : fo & PMTU_MF)));
-		pmtu_wr16(f + 10, 0);
-		pmtu_wr16(f + 10, pkt_ipv4_csum(f, hl));
+		put_be16(f + 2, (uint16_t)(hl + n));
+		put_be16(f + 6,
+			 (uint16_t)((base + (off >> 3)) |
+				    (off + n < data ? IP_MF : fo & IP_MF)));
+		csum_ip4_header(f, hl);
 		frags[count] = f;
 		lens[count] = hl + n;
 		count++;
@@ -164,51 +163,39 @@ int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
 			uint32_t src, uint8_t *out, size_t cap)
 {
+	const size_t hl = PKT_IPV4_MIN_HDR + PKT_ICMP_HDR;
+	struct view v = view_of(pkt, len);
+	const uint8_t *icmp;
 	size_t ihl, quote, total;
-	uint16_t fo;
 
-	if (len < 20 || cap < PMTU_ICMP_MAX)
+	if (!view_get(v, 0, PKT_IPV4_MIN_HDR) || cap < PMTU_ICMP_MAX)
 		return 0;
 	ihl = (size_t)(pkt[0] & 0xf) * 4;
-	if (ihl < 20 || ihl > len)
+	if (ihl < PKT_IPV4_MIN_HDR || ihl > len)
 		return 0;
-	fo = pmtu_rd16(pkt + 6);
-	if (fo & 0x1fff)
+	if (get_be16(pkt + 6) & IP_OFFMASK)
 		return 0;
-	if (pkt[9] == 1 && len > ihl) {
-		uint8_t t = pkt[ihl];
-
-		if (t != 0 && t != 8) /* only echo and echo reply */
-			return 0;
-	}
-	quote = len < PMTU_ICMP_MAX - 28 ? len : PMTU_ICMP_MAX - 28;
-	total = 28 + quote;
-	memset(out, 0, 28);
+	icmp = view_get(v, ihl, 1);
+	if (pkt[9] == IPPROTO_ICMP && icmp && icmp[0] != ICMP_ECHO &&
+	    icmp[0] != ICMP_ECHOREPLY)
+		return 0; /* only echo and echo reply, of ICMP */
+	quote = len < PMTU_ICMP_MAX - hl ? len : PMTU_ICMP_MAX - hl;
+	total = hl + quote;
+	memset(out, 0, hl);
 	out[0] = 0x45;
-	pmtu_wr16(out + 2, (uint16_t)total);
-	out[8] = 64;
-	out[9] = 1; /* ICMP */
+	put_be16(out + 2, (uint16_t)total);
+	out[8] = PMTU_TTL;
+	out[9] = IPPROTO_ICMP;
 	memcpy(out + 12, &src, 4);
 	memcpy(out + 16, pkt + 12, 4); /* to the packet's source */
-	pmtu_wr16(out + 10, pkt_ipv4_csum(out, 20));
-	out[20] = 3; /* destination unreachable */
-	out[21] = 4; /* fragmentation needed and DF set */
-	pmtu_wr16(out + 26, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
-	memcpy(out + 28, pkt, quote);
-	pmtu_wr16(out + 22, pkt_ipv4_csum(out + 20, total - 20));
+	csum_ip4_header(out, PKT_IPV4_MIN_HDR);
+	out[20] = ICMP_DEST_UNREACH;
+	out[21] = ICMP_FRAG_NEEDED;
+	put_be16(out + 26, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
+	memcpy(out + hl, pkt, quote);
+	put_be16(out + 22,
+		 csum(out + PKT_IPV4_MIN_HDR, total - PKT_IPV4_MIN_HDR));
 	return total;
-}
-
-/* One's complement sum of @len bytes, not folded */
-static uint32_t pmtu_sum(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += pmtu_rd16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
 }
 
 /**
@@ -233,34 +220,32 @@ static uint32_t pmtu_sum(uint32_t sum, const uint8_t *p, size_t len)
 size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		     size_t cap)
 {
+	const size_t hl = PKT_IPV6_HDR + PKT_ICMP_HDR;
+	struct view v = view_of(pkt, len);
+	const uint8_t *h = view_get(v, 0, PKT_IPV6_HDR), *type;
 	size_t quote, total;
-	uint32_t sum;
 
-	if (len < 40 || (pkt[0] >> 4) != 6 || cap < PMTU_ICMP6_MAX ||
-	    mtu < 1280)
+	if (!h || (h[0] >> 4) != 6 || cap < PMTU_ICMP6_MAX ||
+	    mtu < PMTU_IPV6_MIN_MTU)
 		return 0;
-	if (pkt[6] == 58 && (len < 41 || pkt[40] < 128))
-		return 0;
-	quote = len < PMTU_ICMP6_MAX - 48 ? len : PMTU_ICMP6_MAX - 48;
-	total = 48 + quote;
-	memset(out, 0, 48);
+	type = view_get(v, PKT_IPV6_HDR, 1);
+	if (h[6] == IPPROTO_ICMPV6 &&
+	    (!type || !(type[0] & ICMP6_INFOMSG_MASK)))
+		return 0; /* no error about an error */
+	quote = len < PMTU_ICMP6_MAX - hl ? len : PMTU_ICMP6_MAX - hl;
+	total = hl + quote;
+	memset(out, 0, hl);
 	out[0] = 0x60;
-	pmtu_wr16(out + 4, (uint16_t)(total - 40));
-	out[6] = 58; /* ICMPv6 */
-	out[7] = 64;
+	put_be16(out + 4, (uint16_t)(total - PKT_IPV6_HDR));
+	out[6] = IPPROTO_ICMPV6;
+	out[7] = PMTU_TTL;
 	memcpy(out + 8, pkt + 24, 16); /* from the packet's destination */
 	memcpy(out + 24, pkt + 8, 16); /* to its source */
-	out[40] = 2;		       /* packet too big */
-	pmtu_wr16(out + 44, (uint16_t)(mtu >> 16));
-	pmtu_wr16(out + 46, (uint16_t)mtu);
-	memcpy(out + 48, pkt, quote);
-	sum = pmtu_sum(0, out + 8, 32);
-	sum += (uint32_t)(total - 40);
-	sum += 58;
-	sum = pmtu_sum(sum, out + 40, total - 40);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	pmtu_wr16(out + 42, (uint16_t)~sum);
+	out[40] = ICMP6_PACKET_TOO_BIG;
+	put_be32(out + 44, (uint32_t)mtu);
+	memcpy(out + hl, pkt, quote);
+	put_be16(out + 42, csum_l4(out, IPPROTO_ICMPV6, out + PKT_IPV6_HDR,
+				   total - PKT_IPV6_HDR));
 	return total;
 }
 
@@ -289,37 +274,38 @@ int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
 		   uint8_t *out, size_t cap, uint8_t **frags, size_t *lens,
 		   int max)
 {
+	const uint8_t *h = view_get(view_of(pkt, len), 0, PKT_IPV6_HDR);
 	size_t data, off = 0, used = 0, room, n;
 	int count = 0;
 
-	if (len < 40 || (pkt[0] >> 4) != 6 || mtu < 1280 ||
-	    (size_t)pmtu_rd16(pkt + 4) + 40 != len ||
-	    (pkt[6] != 6 && pkt[6] != 17 && pkt[6] != 58))
+	if (!h || (h[0] >> 4) != 6 || mtu < PMTU_IPV6_MIN_MTU ||
+	    (size_t)get_be16(h + 4) + PKT_IPV6_HDR != len ||
+	    (h[6] != IPPROTO_TCP && h[6] != IPPROTO_UDP &&
+	     h[6] != IPPROTO_ICMPV6))
 		return -1;
-	data = len - 40;
-	room = (mtu - 48) & ~(size_t)7;
+	data = len - PKT_IPV6_HDR;
+	room = (mtu - PMTU_FRAG6_HDR) & ~(size_t)7;
 	while (off < data) {
 		uint8_t *f;
 
 		n = data - off < room ? data - off : room;
-		if (count == max || used + 48 + n > cap)
+		if (count == max || used + PMTU_FRAG6_HDR + n > cap)
 			return -1;
 		f = out + used;
-		memcpy(f, pkt, 40);
-		f[6] = 44; /* fragment header */
-		pmtu_wr16(f + 4, (uint16_t)(8 + n));
-		f[40] = pkt[6];
+		memcpy(f, pkt, PKT_IPV6_HDR);
+		f[6] = IPPROTO_FRAGMENT;
+		put_be16(f + 4, (uint16_t)(sizeof(struct ip6_frag) + n));
+		f[40] = h[6];
 		f[41] = 0;
-		pmtu_wr16(f + 42, (uint16_t)(off | (off + n < data ? 1 : 0)));
-		f[44] = (uint8_t)(ident >> 24);
-		f[45] = (uint8_t)(ident >> 16);
-		f[46] = (uint8_t)(ident >> 8);
-		f[47] = (uint8_t)ident;
-		memcpy(f + 48, pkt + 40 + off, n);
+		/* the offset in bytes is a multiple of 8: it is the field
+		 * with its three low bits free, M the lowest */
+		put_be16(f + 42, (uint16_t)(off | (off + n < data ? 1 : 0)));
+		put_be32(f + 44, ident);
+		memcpy(f + PMTU_FRAG6_HDR, pkt + PKT_IPV6_HDR + off, n);
 		frags[count] = f;
-		lens[count] = 48 + n;
+		lens[count] = PMTU_FRAG6_HDR + n;
 		count++;
-		used += 48 + n;
+		used += PMTU_FRAG6_HDR + n;
 		off += n;
 	}
 	return count;

@@ -16,6 +16,7 @@
 
 #include <ev.h>
 
+#include "remora/csum.h"
 #include "remora/frame.h"
 #include "remora/link.h"
 #include "remora/log.h"
@@ -37,7 +38,7 @@ static void fuzz_packet(void *ctx, const uint8_t *p, size_t len)
 	if (pi.dst != FUZZ_ENCLAVE_ADDR || pi.src == FUZZ_ENCLAVE_ADDR ||
 	    pkt_addr_martian(pi.src) || pi.len != len || (p[0] >> 4) != 4 ||
 	    (((p[6] << 8) | p[7]) & 0x3fff) != 0 ||
-	    pkt_ipv4_csum(p, (size_t)(p[0] & 0xf) * 4) != 0)
+	    csum(p, (size_t)(p[0] & 0xf) * 4) != 0)
 		abort();
 	if (pi.proto != 1 && pi.proto != 6 && pi.proto != 17)
 		abort();

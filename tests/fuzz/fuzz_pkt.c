@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "remora/csum.h"
 #include "remora/gso.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
@@ -236,7 +237,7 @@ static void fuzz_frag_needed(const uint8_t *data, size_t size)
 		return;
 	if (n > PMTU_ICMP_MAX || pkt_parse_ipv4(icmp, n, &ii) != PKT_OK ||
 	    ii.icmp_type != 3 || ii.icmp_code != 4 ||
-	    memcmp(&ii.dst, data + 12, 4) || pkt_ipv4_csum(icmp + 20, n - 20))
+	    memcmp(&ii.dst, data + 12, 4) || csum(icmp + 20, n - 20))
 		abort();
 }
 
@@ -385,8 +386,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 20 || (data[0] >> 4) != 4 || hlen < 20 || hlen > size ||
 	    pi.hlen != hlen || pi.len != size ||
 	    (((size_t)data[2] << 8) | data[3]) != size ||
-	    pkt_ipv4_csum(data, hlen) != 0 ||
-	    (((data[6] << 8) | data[7]) & 0x3fff) != 0)
+	    csum(data, hlen) != 0 || (((data[6] << 8) | data[7]) & 0x3fff) != 0)
 		abort();
 	if ((pi.proto == 6 && size < hlen + 20) ||
 	    (pi.proto == 17 && size < hlen + 8) ||

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "remora/csum.h"
 #include "remora/gso.h"
 #include "remora/pkt.h"
 
@@ -60,7 +61,7 @@ static size_t make_tcp(uint8_t *p, size_t data, uint8_t flags)
 	p[8] = 64;
 	p[9] = 6;
 	memcpy(p + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
-	c = pkt_ipv4_csum(p, 20);
+	c = csum(p, 20);
 	p[10] = (uint8_t)(c >> 8);
 	p[11] = (uint8_t)c;
 	p[20] = 0x01; /* sport 443 */

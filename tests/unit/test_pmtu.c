@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "remora/csum.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
 
@@ -47,7 +48,7 @@ static size_t make_udp(size_t data, size_t opts, uint16_t fo)
 		memcpy(pkt + 20,
 		       "\x94\x04\x00\x00\x07\x07\x04\x00\x00\x00\x00\x00", 12);
 	}
-	c = pkt_ipv4_csum(pkt, ihl);
+	c = csum(pkt, ihl);
 	pkt[10] = (uint8_t)(c >> 8);
 	pkt[11] = (uint8_t)c;
 	pkt[ihl] = 0x9c;
@@ -67,7 +68,7 @@ static void recsum(void)
 	uint16_t c;
 
 	pkt[10] = pkt[11] = 0;
-	c = pkt_ipv4_csum(pkt, 20);
+	c = csum(pkt, 20);
 	pkt[10] = (uint8_t)(c >> 8);
 	pkt[11] = (uint8_t)c;
 }
@@ -88,7 +89,7 @@ static size_t reassemble(uint8_t **frags, const size_t *lens, int n, size_t mtu,
 
 		assert_true(lens[i] <= mtu);
 		assert_int_equal(rd16(f + 2), lens[i]);
-		assert_int_equal(pkt_ipv4_csum(f, ihl), 0);
+		assert_int_equal(csum(f, ihl), 0);
 		assert_int_equal(ihl, i ? later_ihl : first_ihl);
 		assert_int_equal(rd16(f + 4), 0xbeef); /* same id */
 		assert_int_equal(fo & 0x4000, 0);
@@ -233,7 +234,7 @@ static void test_frag_needed(void **state)
 	assert_memory_equal(&pi.dst, pkt + 12, 4);
 	assert_int_equal(pkt_check_inbound(&pi, pi.dst), PKT_OK);
 	assert_int_equal(rd16(icmp + 26), 1400);
-	assert_int_equal(pkt_ipv4_csum(icmp + 20, n - 20), 0);
+	assert_int_equal(csum(icmp + 20, n - 20), 0);
 	/* it quotes the packet's header and the start of its payload */
 	assert_memory_equal(icmp + 28, pkt, n - 28);
 
@@ -242,7 +243,7 @@ static void test_frag_needed(void **state)
 	n = pmtu_frag_needed(pkt, len, 1400, htonl(PMTU_ICMP_SRC), icmp,
 			     sizeof(icmp));
 	assert_int_equal(n, 28 + len);
-	assert_int_equal(pkt_ipv4_csum(icmp + 20, n - 20), 0);
+	assert_int_equal(csum(icmp + 20, n - 20), 0);
 	assert_memory_equal(icmp + 28, pkt, len);
 }
 
