@@ -20,6 +20,7 @@
  */
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +187,7 @@ int policy_active(const struct policy *p)
  * for every port match it */
 static int policy_l4(const struct pkt_info *pi)
 {
-	return (pi->proto == 6 || pi->proto == 17) &&
+	return (pi->proto == IPPROTO_TCP || pi->proto == IPPROTO_UDP) &&
 	       pi->frag != PKT_FRAG_LATER;
 }
 
