@@ -115,6 +115,7 @@ struct pkt_quote {
  * @len:	total length, equal to the buffer length
  * @hlen:	bytes before the transport header: the IPv4 header, or the
  *		IPv6 header and its extension headers
+ * @thlen:	TCP header length, options included (TCP only)
  * @proto:	IP protocol number
  * @sport:	TCP/UDP source port, host order (0 otherwise)
  * @dport:	TCP/UDP destination port, host order (0 otherwise)
@@ -133,6 +134,7 @@ struct pkt_info {
 	uint8_t dst6[16];
 	uint32_t len;
 	uint32_t hlen;
+	uint16_t thlen;
 	uint8_t proto;
 	uint16_t sport;
 	uint16_t dport;

@@ -130,6 +130,7 @@ enum pkt_verdict pkt_parse_l4(struct view l4, struct pkt_info *pi)
 		doff = (size_t)(h[12] >> 4) * 4;
 		if (doff < sizeof(struct tcphdr) || !view_get(l4, 0, doff))
 			return PKT_MALFORMED;
+		pi->thlen = (uint16_t)doff;
 		pi->sport = get_be16(h);
 		pi->dport = get_be16(h + 2);
 		return PKT_OK;

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - how a packet goes on when it does not fit where it goes
+ *
+ * One decision for both daemons and both directions, taken from data the
+ * daemon gives (where its packets come from, the MTU of the next hop, a
+ * source of segment sizes and of path MTUs), never from its control flow:
+ *
+ *   the packet                                   what becomes of it
+ *   ------------------------------------------   -------------------------
+ *   refused by the kernel as too big for its     IPv4 without DF: FRAGMENT
+ *   route (remora-host injecting the enclave's)  at the path MTU; with DF,
+ *                                                or IPv6: ANSWER with it;
+ *                                                MTU unknown: DROP
+ *   an aggregate from the queue, no source of    WHOLE (the peer cuts it,
+ *   segment sizes (remora-host)                  or injects it whole)
+ *   an aggregate from the queue (remora-         TCP: SEGMENT at its
+ *   enclave)                                     connection's segment size,
+ *                                                WHOLE if it fits one,
+ *                                                KERNEL if the size is
+ *                                                unknown; anything else:
+ *                                                KERNEL
+ *   larger than the next hop's MTU (the          TCP: SEGMENT at it; IPv4
+ *   enclave's lo, for what the host sends)       without DF or IPv6:
+ *                                                FRAGMENT; IPv4 with DF:
+ *                                                WHOLE (the kernel refuses
+ *                                                it, counted)
+ *   IPv6 from the local queue, not TCP, larger   FRAGMENT at that MTU (the
+ *   than the path MTU its kernel holds           kernel would, after the
+ *                                                hook that queued it)
+ *   anything else                                WHOLE
+ *
+ * fit_apply() carries a decision out with the cutters (gso.c, pmtu.c),
+ * falling back as the plan says when a cut cannot be made.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+
+#include "remora/fit.h"
+#include "remora/gso.h"
+#include "remora/pmtu.h"
+
+/* A plan of one step */
+static struct fit_plan fit_plan(enum fit_how how, size_t size,
+				enum fit_how fallback)
+{
+	return (struct fit_plan){
+		.how = how, .size = size, .fallback = fallback};
+}
+
+/**
+ * fit_decide() - what becomes of a packet (the table above)
+ * @env:	where the daemon's packets come from, and what it knows
+ * @pi:		the packet, parsed
+ * @flags:	FIT_AGGREGATE, FIT_CSUM_PART, FIT_REFUSED
+ *
+ * Return: the plan; @env's size sources are asked only when it needs them
+ */
+struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
+			   unsigned flags)
+{
+	int tcp = pi->proto == IPPROTO_TCP && pi->frag == PKT_FRAG_NONE;
+	size_t len = pi->len, m, seg;
+
+	if (flags & FIT_REFUSED) {
+		m = env->path_mtu ? env->path_mtu(env->ctx, pi) : 0;
+		if (!m || m >= len)
+			return fit_plan(FIT_DROP, 0, FIT_DROP);
+		if (pi->version == 4 && !pi->df)
+			return fit_plan(FIT_FRAGMENT, m, FIT_DROP);
+		return fit_plan(FIT_ANSWER, m, FIT_DROP);
+	}
+	if (flags & FIT_AGGREGATE) {
+		if (!env->seg_size)
+			return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+		/* UDP's segment size is the application's, and IPv6 with
+		 * extension headers is not what TCP's GSO builds */
+		if (!tcp || (pi->version == 6 && pi->hlen != PKT_IPV6_HDR))
+			return fit_plan(FIT_KERNEL, 0, FIT_KERNEL);
+		seg = env->seg_size(env->ctx, pi);
+		if (!seg)
+			return fit_plan(FIT_KERNEL, 0, FIT_KERNEL);
+		if (len - pi->hlen - pi->thlen <= seg)
+			return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+		return fit_plan(FIT_SEGMENT, pi->hlen + pi->thlen + seg,
+				FIT_KERNEL);
+	}
+	if (env->mtu && len > env->mtu) {
+		if (tcp)
+			return fit_plan(FIT_SEGMENT, env->mtu, FIT_WHOLE);
+		if (pi->version == 6 || !pi->df)
+			return fit_plan(FIT_FRAGMENT, env->mtu, FIT_WHOLE);
+		return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+	}
+	/* TCP sizes its segments by the path MTU already: no lookup */
+	if ((env->flags & FIT_SOURCE) && pi->version == 6 &&
+	    pi->proto != IPPROTO_TCP && len > PMTU_IPV6_MIN_MTU &&
+	    env->path_mtu) {
+		m = env->path_mtu(env->ctx, pi);
+		if (m && len > m)
+			return fit_plan(FIT_FRAGMENT, m, FIT_WHOLE);
+	}
+	return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+}
+
+/* The pieces of @plan, into @out. Return: their number, -EBADMSG or
+ * -EPROTO for a super-packet from the peer that must not be cut, or
+ * another negative value if they cannot be made */
+static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
+		   const uint8_t *pkt, const struct pkt_info *pi, uint8_t *buf,
+		   size_t cap, struct fit_pieces *out)
+{
+	size_t n;
+
+	switch (plan->how) {
+	case FIT_SEGMENT:
+		return gso_tcp_segment(
+			pkt, pi->len, plan->size,
+			env->flags & FIT_PEER ? GSO_VERIFY_CSUM : 0, buf, cap,
+			out->p, out->len, FIT_MAX_PIECES);
+	case FIT_FRAGMENT:
+		if (pi->version == 6)
+			return pmtu_fragment6(pkt, pi->len, plan->size,
+					      env->ident6++, buf, cap, out->p,
+					      out->len, FIT_MAX_PIECES);
+		return pmtu_fragment(pkt, pi->len, plan->size, buf, cap, out->p,
+				     out->len, FIT_MAX_PIECES);
+	case FIT_ANSWER:
+		n = pi->version == 6
+			    ? pmtu_too_big6(pkt, pi->len, plan->size, buf, cap)
+			    : pmtu_frag_needed(pkt, pi->len, plan->size,
+					       htonl(PMTU_ICMP_SRC), buf, cap);
+		if (!n)
+			return -1;
+		out->p[0] = buf;
+		out->len[0] = n;
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+/**
+ * fit_apply() - carry a plan out
+ * @env:	as given to fit_decide() (its IPv6 identification advances)
+ * @plan:	from fit_decide()
+ * @pkt:	the packet; its checksum may be completed in place
+ * @pi:		the packet, parsed
+ * @flags:	as given to fit_decide()
+ * @buf:	storage for the pieces, FIT_BUF_MAX bytes for any packet
+ * @cap:	its size
+ * @out:	the pieces, for FIT_SEGMENT, FIT_FRAGMENT and FIT_ANSWER; the
+ *		verdict, for FIT_REFUSE
+ *
+ * A packet that leaves whole, or as fragments, with its checksum still
+ * the kernel's to compute (FIT_CSUM_PART) gets it computed (segments get
+ * theirs from the cut). A cut that cannot be made falls back to the
+ * plan's @fallback; a super-packet from the peer (FIT_PEER) that must not
+ * be cut is refused instead.
+ *
+ * Return: what became of the packet: @plan->how, its fallback, FIT_DROP
+ *	   for a checksum that cannot be computed (the packet is not whole),
+ *	   or FIT_REFUSE
+ */
+enum fit_how fit_apply(struct fit_env *env, const struct fit_plan *plan,
+		       uint8_t *pkt, const struct pkt_info *pi, unsigned flags,
+		       uint8_t *buf, size_t cap, struct fit_pieces *out)
+{
+	struct fit_plan fallback;
+	int n;
+
+	out->n = 0;
+	if (plan->how == FIT_KERNEL || plan->how == FIT_DROP)
+		return plan->how;
+	if ((plan->how == FIT_WHOLE || plan->how == FIT_FRAGMENT) &&
+	    (flags & FIT_CSUM_PART) && gso_fill_l4_csum(pkt, pi->len))
+		return FIT_DROP;
+	if (plan->how == FIT_WHOLE)
+		return FIT_WHOLE;
+	n = fit_cut(env, plan, pkt, pi, buf, cap, out);
+	/* from the peer, what must not be cut is hostile; from the local
+	 * kernel (urgent data), it is the kernel's to cut */
+	if ((env->flags & FIT_PEER) && (n == -EBADMSG || n == -EPROTO)) {
+		out->verdict = n == -EBADMSG ? PKT_L4_CHECKSUM : PKT_TCP_FLAGS;
+		return FIT_REFUSE;
+	}
+	if (n < 0) {
+		fallback = fit_plan(plan->fallback, 0, FIT_DROP);
+		return fit_apply(env, &fallback, pkt, pi, flags, buf, cap, out);
+	}
+	out->n = n;
+	return plan->how;
+}
+
+/**
+ * fit_how_str() - name of an outcome, for trace lines and tests
+ * @how:	enum fit_how
+ *
+ * Return: static string
+ */
+const char *fit_how_str(enum fit_how how)
+{
+	static const char *const names[] = {
+		[FIT_WHOLE] = "whole",	     [FIT_SEGMENT] = "segment",
+		[FIT_FRAGMENT] = "fragment", [FIT_ANSWER] = "answer",
+		[FIT_KERNEL] = "kernel",     [FIT_DROP] = "drop",
+		[FIT_REFUSE] = "refuse",
+	};
+
+	if ((unsigned)how >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[how];
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - unit tests of the decision on packets that do not fit (fit.c):
+ * the decision table, row by row, with sources that count how often they
+ * are asked; and fit_apply(): the pieces, the fallbacks, the refusals */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "remora/csum.h"
+#include "remora/fit.h"
+#include "remora/gso.h"
+
+/* What the sources answer, and how often they were asked */
+static size_t seg_answer, mtu_answer;
+static int seg_asked, mtu_asked;
+
+static size_t seg_src(void *ctx, const struct pkt_info *pi)
+{
+	(void)ctx;
+	(void)pi;
+	seg_asked++;
+	return seg_answer;
+}
+
+static size_t mtu_src(void *ctx, const struct pkt_info *pi)
+{
+	(void)ctx;
+	(void)pi;
+	mtu_asked++;
+	return mtu_answer;
+}
+
+/* The three places remora decides: remora-enclave's queue (its own
+ * packets), remora-enclave's link (the host's, into lo of MTU 9001) and
+ * remora-host's injection (the enclave's, refused by a route) and queue */
+static const struct fit_env enclave_queue = {
+	.flags = FIT_SOURCE, .seg_size = seg_src, .path_mtu = mtu_src};
+static const struct fit_env enclave_link = {.flags = FIT_PEER, .mtu = 9001};
+static const struct fit_env host_link = {.flags = FIT_PEER,
+					 .path_mtu = mtu_src};
+static const struct fit_env host_queue = {.flags = FIT_SOURCE};
+
+/**
+ * struct row - one row of the decision table
+ * @name:	what it is about
+ * @env:	where
+ * @version:	4 or 6
+ * @proto:	IP protocol
+ * @len:	packet length
+ * @df:		IPv4 don't-fragment flag
+ * @ext:	IPv6 extension headers (hlen beyond 40)
+ * @flags:	FIT_AGGREGATE, FIT_REFUSED...
+ * @seg:	what the segment size source answers
+ * @mtu:	what the path MTU source answers
+ * @how:	the decision
+ * @size:	its size
+ * @fallback:	its fallback
+ * @seg_asked:	the segment size source is asked (0 or 1)
+ * @mtu_asked:	the path MTU source is asked (0 or 1)
+ */
+struct row {
+	const char *name;
+	const struct fit_env *env;
+	uint8_t version, proto;
+	size_t len;
+	int df, ext;
+	unsigned flags;
+	size_t seg, mtu;
+	enum fit_how how;
+	size_t size;
+	enum fit_how fallback;
+	int seg_asked, mtu_asked;
+};
+
+#define TCP  IPPROTO_TCP
+#define UDP  IPPROTO_UDP
+#define ICMP IPPROTO_ICMP
+#define AGG  FIT_AGGREGATE
+#define REF  FIT_REFUSED
+
+static const struct row rows[] = {
+	/* remora-enclave's queue: its own packets */
+	{"small TCP", &enclave_queue, 4, TCP, 1500, 1, 0, 0, 0, 0, FIT_WHOLE, 0,
+	 FIT_WHOLE, 0, 0},
+	{"TCP aggregate, MSS 1448", &enclave_queue, 4, TCP, 30052, 1, 0, AGG,
+	 1448, 0, FIT_SEGMENT, 20 + 32 + 1448, FIT_KERNEL, 1, 0},
+	{"TCP aggregate within one segment", &enclave_queue, 4, TCP, 1000, 1, 0,
+	 AGG, 1448, 0, FIT_WHOLE, 0, FIT_WHOLE, 1, 0},
+	{"TCP aggregate, MSS unknown", &enclave_queue, 4, TCP, 30052, 1, 0, AGG,
+	 0, 0, FIT_KERNEL, 0, FIT_KERNEL, 1, 0},
+	{"UDP aggregate (UDP GSO)", &enclave_queue, 4, UDP, 30000, 0, 0, AGG,
+	 1448, 0, FIT_KERNEL, 0, FIT_KERNEL, 0, 0},
+	{"IPv6 TCP aggregate", &enclave_queue, 6, TCP, 30072, 0, 0, AGG, 1428,
+	 0, FIT_SEGMENT, 40 + 32 + 1428, FIT_KERNEL, 1, 0},
+	{"IPv6 TCP aggregate with extension headers", &enclave_queue, 6, TCP,
+	 30080, 0, 8, AGG, 1428, 0, FIT_KERNEL, 0, FIT_KERNEL, 0, 0},
+	{"IPv6 UDP over its path MTU", &enclave_queue, 6, UDP, 4000, 0, 0, 0, 0,
+	 1400, FIT_FRAGMENT, 1400, FIT_WHOLE, 0, 1},
+	{"IPv6 UDP within its path MTU", &enclave_queue, 6, UDP, 1400, 0, 0, 0,
+	 0, 1500, FIT_WHOLE, 0, FIT_WHOLE, 0, 1},
+	{"IPv6 UDP path MTU unknown", &enclave_queue, 6, UDP, 4000, 0, 0, 0, 0,
+	 0, FIT_WHOLE, 0, FIT_WHOLE, 0, 1},
+	{"IPv6 UDP of 1280: no lookup", &enclave_queue, 6, UDP, 1280, 0, 0, 0,
+	 0, 1000, FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	{"IPv6 TCP: sized by its path already", &enclave_queue, 6, TCP, 4000, 0,
+	 0, 0, 0, 1400, FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	{"IPv4 UDP: the kernel fragmented it before the hook", &enclave_queue,
+	 4, UDP, 4000, 0, 0, 0, 0, 1400, FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	/* remora-enclave's link: the host's packets into lo */
+	{"within lo", &enclave_link, 4, TCP, 9001, 1, 0, 0, 0, 0, FIT_WHOLE, 0,
+	 FIT_WHOLE, 0, 0},
+	{"TCP over lo", &enclave_link, 4, TCP, 65000, 1, 0, 0, 0, 0,
+	 FIT_SEGMENT, 9001, FIT_WHOLE, 0, 0},
+	{"IPv6 TCP over lo", &enclave_link, 6, TCP, 65000, 0, 0, 0, 0, 0,
+	 FIT_SEGMENT, 9001, FIT_WHOLE, 0, 0},
+	{"UDP over lo, no DF (reassembled by the host)", &enclave_link, 4, UDP,
+	 20000, 0, 0, 0, 0, 0, FIT_FRAGMENT, 9001, FIT_WHOLE, 0, 0},
+	{"UDP over lo with DF", &enclave_link, 4, UDP, 20000, 1, 0, 0, 0, 0,
+	 FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	{"IPv6 UDP over lo", &enclave_link, 6, UDP, 20000, 0, 0, 0, 0, 0,
+	 FIT_FRAGMENT, 9001, FIT_WHOLE, 0, 0},
+	/* remora-host: the enclave's packets, refused by their route */
+	{"fits: never asked", &host_link, 4, UDP, 4000, 0, 0, 0, 0, 1500,
+	 FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	{"refused, no DF", &host_link, 4, UDP, 4000, 0, 0, REF, 0, 1400,
+	 FIT_FRAGMENT, 1400, FIT_DROP, 0, 1},
+	{"refused, DF", &host_link, 4, TCP, 4000, 1, 0, REF, 0, 1400,
+	 FIT_ANSWER, 1400, FIT_DROP, 0, 1},
+	{"refused, IPv6", &host_link, 6, UDP, 4000, 0, 0, REF, 0, 1400,
+	 FIT_ANSWER, 1400, FIT_DROP, 0, 1},
+	{"refused, route MTU unknown", &host_link, 4, UDP, 4000, 0, 0, REF, 0,
+	 0, FIT_DROP, 0, FIT_DROP, 0, 1},
+	{"refused, yet it fits the MTU", &host_link, 4, ICMP, 1400, 1, 0, REF,
+	 0, 1500, FIT_DROP, 0, FIT_DROP, 0, 1},
+	/* remora-host's queue: aggregates cross whole */
+	{"host: TCP aggregate", &host_queue, 4, TCP, 60000, 1, 0, AGG, 0, 0,
+	 FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	{"host: UDP aggregate", &host_queue, 6, UDP, 60000, 0, 0, AGG, 0, 0,
+	 FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+};
+
+static void fit_table(void **state)
+{
+	struct fit_plan plan;
+	struct pkt_info pi;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+
+		memset(&pi, 0, sizeof(pi));
+		pi.version = r->version;
+		pi.proto = r->proto;
+		pi.len = (uint32_t)r->len;
+		pi.df = (uint8_t)r->df;
+		pi.hlen = (r->version == 6 ? 40 : 20) + (uint32_t)r->ext;
+		pi.thlen = r->proto == TCP ? 32 : 0;
+		seg_answer = r->seg;
+		mtu_answer = r->mtu;
+		seg_asked = mtu_asked = 0;
+		plan = fit_decide(r->env, &pi, r->flags);
+		if (plan.how != r->how || plan.size != r->size ||
+		    plan.fallback != r->fallback || seg_asked != r->seg_asked ||
+		    mtu_asked != r->mtu_asked)
+			fail_msg(
+				"row '%s': got %s %zu (fallback %s), sources "
+				"asked %d/%d; want %s %zu (fallback %s), %d/%d",
+				r->name, fit_how_str(plan.how), plan.size,
+				fit_how_str(plan.fallback), seg_asked,
+				mtu_asked, fit_how_str(r->how), r->size,
+				fit_how_str(r->fallback), r->seg_asked,
+				r->mtu_asked);
+	}
+}
+
+static uint8_t pkt[65536], buf[FIT_BUF_MAX];
+
+/* An IPv4 TCP packet of @data bytes (32-byte header), checksums right;
+ * parsed into @pi */
+static size_t make_tcp(size_t data, uint8_t flags, struct pkt_info *pi)
+{
+	size_t len = 52 + data, i;
+
+	memset(pkt, 0, 52);
+	pkt[0] = 0x45;
+	pkt[2] = (uint8_t)(len >> 8);
+	pkt[3] = (uint8_t)len;
+	pkt[6] = 0x40;
+	pkt[8] = 64;
+	pkt[9] = 6;
+	memcpy(pkt + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
+	csum_ip4_header(pkt, 20);
+	pkt[20] = 0x01;
+	pkt[21] = 0xbb;
+	pkt[22] = 0x9c;
+	pkt[23] = 0x40;
+	pkt[32] = 0x80;
+	pkt[33] = flags;
+	for (i = 0; i < data; i++)
+		pkt[52 + i] = (uint8_t)(i * 7 + 3);
+	assert_int_equal(gso_fill_l4_csum(pkt, len), 0);
+	assert_int_equal(pkt_parse(pkt, len, pi), PKT_OK);
+	return len;
+}
+
+/* The host's super-packet into lo: segments; with a wrong checksum, or
+ * SYN, refused with the reason */
+static void fit_apply_segment_from_peer(void **state)
+{
+	struct fit_env env = enclave_link;
+	struct fit_pieces out;
+	struct fit_plan plan;
+	struct pkt_info pi;
+
+	(void)state;
+	make_tcp(30000, 0x18, &pi);
+	plan = fit_decide(&env, &pi, 0);
+	assert_int_equal(
+		fit_apply(&env, &plan, pkt, &pi, 0, buf, sizeof(buf), &out),
+		FIT_SEGMENT);
+	assert_int_equal(out.n, 4); /* 8949 bytes of data per 9001 */
+	pkt[100] ^= 1;
+	assert_int_equal(
+		fit_apply(&env, &plan, pkt, &pi, 0, buf, sizeof(buf), &out),
+		FIT_REFUSE);
+	assert_int_equal(out.verdict, PKT_L4_CHECKSUM);
+	make_tcp(30000, 0x02, &pi);
+	assert_int_equal(
+		fit_apply(&env, &plan, pkt, &pi, 0, buf, sizeof(buf), &out),
+		FIT_REFUSE);
+	assert_int_equal(out.verdict, PKT_TCP_FLAGS);
+}
+
+/* The enclave's own aggregate: cut without verifying (its checksum is
+ * still the kernel's to compute); one with URG goes back to the kernel,
+ * and one too many pieces for FIT_MAX_PIECES too */
+static void fit_apply_segment_at_source(void **state)
+{
+	struct fit_env env = enclave_queue;
+	struct fit_pieces out;
+	struct fit_plan plan;
+	struct pkt_info pi;
+
+	(void)state;
+	make_tcp(30000, 0x10, &pi);
+	pkt[36] ^= 0xff; /* a partial checksum: not one that verifies */
+	seg_answer = 1448;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(plan.how, FIT_SEGMENT);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART, buf,
+				   sizeof(buf), &out),
+			 FIT_SEGMENT);
+	assert_int_equal(out.n, 21);
+	make_tcp(30000, 0x30, &pi);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE, buf,
+				   sizeof(buf), &out),
+			 FIT_KERNEL);
+	make_tcp(60000, 0x10, &pi);
+	seg_answer = 100;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE, buf,
+				   sizeof(buf), &out),
+			 FIT_KERNEL);
+	assert_int_equal(out.n, 0);
+}
+
+/* Whole, with the checksum the kernel left undone: computed */
+static void fit_apply_whole_completes_checksum(void **state)
+{
+	struct fit_env env = host_queue;
+	struct fit_pieces out;
+	struct fit_plan plan;
+	struct pkt_info pi;
+	size_t len = make_tcp(3000, 0x10, &pi);
+
+	(void)state;
+	pkt[36] = pkt[37] = 0;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART, buf,
+				   sizeof(buf), &out),
+			 FIT_WHOLE);
+	assert_int_equal(csum_fold(csum_add(csum_pseudo(pkt, 6, len - 20),
+					    pkt + 20, len - 20)),
+			 0);
+}
+
+/* Refused by its route: fragments without DF, an answer with it, whose
+ * destination is the packet's source */
+static void fit_apply_refused(void **state)
+{
+	struct fit_env env = host_link;
+	struct fit_pieces out;
+	struct fit_plan plan;
+	struct pkt_info pi, ai;
+
+	(void)state;
+	make_tcp(3000, 0x10, &pi);
+	mtu_answer = 1400;
+	plan = fit_decide(&env, &pi, FIT_REFUSED);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED, buf,
+				   sizeof(buf), &out),
+			 FIT_ANSWER);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(pkt_parse(out.p[0], out.len[0], &ai), PKT_OK);
+	assert_int_equal(ai.icmp_type, 3);
+	assert_int_equal(ai.icmp_code, 4);
+	assert_int_equal(ai.dst, pi.src);
+	pkt[6] = 0; /* no DF */
+	csum_ip4_header(pkt, 20);
+	assert_int_equal(pkt_parse(pkt, pi.len, &pi), PKT_OK);
+	plan = fit_decide(&env, &pi, FIT_REFUSED);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED, buf,
+				   sizeof(buf), &out),
+			 FIT_FRAGMENT);
+	assert_int_equal(out.n, 3);
+	/* no room for the pieces: the fallback, a drop */
+	assert_int_equal(
+		fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED, buf, 1000, &out),
+		FIT_DROP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fit_table),
+		cmocka_unit_test(fit_apply_segment_from_peer),
+		cmocka_unit_test(fit_apply_segment_at_source),
+		cmocka_unit_test(fit_apply_whole_completes_checksum),
+		cmocka_unit_test(fit_apply_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
