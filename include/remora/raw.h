@@ -12,15 +12,15 @@
 #define RAW_SNDBUF (8 << 20) /* bytes */
 
 /**
- * typedef raw_too_big_fn - a packet the kernel refused as too large
- * @ctx:	the batch's @ctx
- * @pkt:	the packet
+ * struct raw_too_big - a packet the kernel refused as larger than the MTU
+ *			of the interface it would leave by (EMSGSIZE)
+ * @pkt:	the packet, valid as long as the caller keeps it
  * @len:	its length
- *
- * Called from raw_batch_flush() for a packet larger than the MTU of the
- * interface it would leave by (EMSGSIZE); it counts what it does.
  */
-typedef void (*raw_too_big_fn)(void *ctx, const uint8_t *pkt, size_t len);
+struct raw_too_big {
+	const uint8_t *pkt;
+	size_t len;
+};
 
 /**
  * union raw_dst - where a packet goes, for the route lookup
@@ -41,9 +41,6 @@ union raw_dst {
  * @msgs:	one message per packet
  * @iov:	one vector per packet, pointing at the caller's bytes
  * @dst:	one destination per packet, for the route lookup
- * @too_big:	handles packets too large for their path, or NULL to count
- *		them as injection drops
- * @ctx:	@too_big's argument
  */
 struct raw_batch {
 	int fd;
@@ -52,16 +49,15 @@ struct raw_batch {
 	struct mmsghdr msgs[RAW_BATCH];
 	struct iovec iov[RAW_BATCH];
 	union raw_dst dst[RAW_BATCH];
-	raw_too_big_fn too_big;
-	void *ctx;
 };
 
 int raw_open(int family, uint32_t mark);
 void raw_batch_init(struct raw_batch *b, int fd, int family);
-void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
-		   uint32_t dst);
-void raw_batch_add6(struct raw_batch *b, const uint8_t *pkt, size_t len,
-		    const uint8_t *dst6);
-void raw_batch_flush(struct raw_batch *b);
+int raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		  uint32_t dst);
+int raw_batch_add6(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		   const uint8_t *dst6);
+unsigned raw_batch_flush(struct raw_batch *b, struct raw_too_big *big,
+			 unsigned max);
 
 #endif /* REMORA_RAW_H */

@@ -76,16 +76,17 @@ void raw_batch_init(struct raw_batch *b, int fd, int family)
  * @pkt:	checked packet; must stay valid until the flush
  * @len:	its length
  * @dst:	its destination, network byte order
+ *
+ * Return: non-zero once the batch is full: the caller flushes it before
+ *	   it adds more
  */
-void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
-		   uint32_t dst)
+int raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		  uint32_t dst)
 {
-	if (b->n == RAW_BATCH)
-		raw_batch_flush(b);
 	b->iov[b->n].iov_base = (void *)(uintptr_t)pkt;
 	b->iov[b->n].iov_len = len;
 	b->dst[b->n].v4.sin_addr.s_addr = dst;
-	b->n++;
+	return ++b->n == RAW_BATCH;
 }
 
 /**
@@ -94,30 +95,37 @@ void raw_batch_add(struct raw_batch *b, const uint8_t *pkt, size_t len,
  * @pkt:	checked packet; must stay valid until the flush
  * @len:	its length
  * @dst6:	its destination, 16 bytes
+ *
+ * Return: non-zero once the batch is full, as raw_batch_add()
  */
-void raw_batch_add6(struct raw_batch *b, const uint8_t *pkt, size_t len,
-		    const uint8_t *dst6)
+int raw_batch_add6(struct raw_batch *b, const uint8_t *pkt, size_t len,
+		   const uint8_t *dst6)
 {
-	if (b->n == RAW_BATCH)
-		raw_batch_flush(b);
 	b->iov[b->n].iov_base = (void *)(uintptr_t)pkt;
 	b->iov[b->n].iov_len = len;
 	memcpy(&b->dst[b->n].v6.sin6_addr, dst6, 16);
-	b->n++;
+	return ++b->n == RAW_BATCH;
 }
 
 /**
  * raw_batch_flush() - inject every held packet
  * @b:	batch
+ * @big:	where the packets the kernel refused as larger than their
+ *		route's MTU (EMSGSIZE) are listed, for the caller to cut or
+ *		answer; NULL to count them as injection drops
+ * @max:	room in @big
  *
  * sendmmsg() stops at the first packet the kernel refuses; that one is
- * handed to @too_big if it is too large for its path, counted as an
- * injection drop otherwise, and the rest are sent on.
+ * listed in @big if it is too large for its path, counted as an injection
+ * drop otherwise, and the rest are sent on.
+ *
+ * Return: the number of packets listed in @big
  */
-void raw_batch_flush(struct raw_batch *b)
+unsigned raw_batch_flush(struct raw_batch *b, struct raw_too_big *big,
+			 unsigned max)
 {
 	static struct log_ratelimit rl;
-	unsigned i = 0, k;
+	unsigned i = 0, k, nbig = 0;
 	unsigned long sup;
 	int r;
 
@@ -133,9 +141,10 @@ void raw_batch_flush(struct raw_batch *b)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && errno == EMSGSIZE && b->too_big) {
-			b->too_big(b->ctx, b->iov[i].iov_base,
-				   b->iov[i].iov_len);
+		if (r < 0 && errno == EMSGSIZE && big && nbig < max) {
+			big[nbig].pkt = b->iov[i].iov_base;
+			big[nbig].len = b->iov[i].iov_len;
+			nbig++;
 			i++;
 			continue;
 		}
@@ -147,4 +156,5 @@ void raw_batch_flush(struct raw_batch *b)
 		i++;
 	}
 	b->n = 0;
+	return nbig;
 }
