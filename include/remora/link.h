@@ -29,12 +29,13 @@ struct link;
 
 /**
  * struct link_ops - what a daemon does with link events
- * @packet:	a PACKET frame's payload; valid until @batch_end returns
+ * @packet:	a PACKET frame's payload, in the link's receive buffer: the
+ *		daemon's to read and change until @batch_end returns
  * @batch_end:	all frames of one read were delivered
  * @state:	the link went up (1) or down (0)
  */
 struct link_ops {
-	void (*packet)(void *ctx, const uint8_t *pkt, size_t len);
+	void (*packet)(void *ctx, uint8_t *pkt, size_t len);
 	void (*batch_end)(void *ctx);
 	void (*state)(void *ctx, int up);
 };

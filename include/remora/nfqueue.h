@@ -13,9 +13,48 @@
 #define NFQUEUE_DRAIN_MAX      64 /* messages per drain: then let others run */
 #define NFQUEUE_RCVBUF	       (8 << 20) /* bytes of netlink receive buffer */
 #define NFQUEUE_RECV_BATCH     32	 /* messages per recvmmsg() */
-#define NFQUEUE_PASS_ON	       1 /* packet callback: requeue to @pass_on */
 
 struct mnl_socket;
+struct nlmsghdr;
+
+/**
+ * struct nfqueue_pkt - one packet taken from the queue
+ * @data:	the packet, from its IP header; the taker's to change (to
+ *		complete a checksum)
+ * @len:	its length
+ * @skbinfo:	NFQA_SKB_* flags: NFQA_SKB_CSUMNOTREADY says the TCP/UDP
+ *		checksum is still to be computed, NFQA_SKB_GSO that the
+ *		packet is an aggregate still to be cut (GSO queues only)
+ * @id:		the kernel's packet id, for verdicts
+ */
+struct nfqueue_pkt {
+	uint8_t *data;
+	size_t len;
+	uint32_t skbinfo;
+	uint32_t id;
+};
+
+/**
+ * struct nfqueue_drain - where a drain of the queue stands
+ * @nmsgs:	messages the last recvmmsg() gave
+ * @msg:	next of them to walk
+ * @nlh:	next netlink message in the buffer walked, NULL for none
+ * @left:	bytes from @nlh to the end of that buffer
+ * @empty:	the socket had nothing more to give
+ * @taken:	packets taken in this drain
+ * @last:	id of the last of them
+ * @pkt:	the packet handed out last
+ */
+struct nfqueue_drain {
+	int nmsgs;
+	int msg;
+	const struct nlmsghdr *nlh;
+	int left;
+	int empty;
+	unsigned taken;
+	uint32_t last;
+	struct nfqueue_pkt pkt;
+};
 
 /**
  * struct nfqueue - one bound queue
@@ -28,9 +67,10 @@ struct mnl_socket;
  * @buf_len:	size of one buffer: a whole packet and its attributes
  * @iov:	one per buffer
  * @msgs:	recvmmsg() vector over @iov
- * @pass_on:	queue that packets the callback hands back go to (the
- *		kernel cuts a super-packet for a queue without
- *		NFQA_CFG_F_GSO), -1 for none
+ * @pass_on:	queue that nfqueue_pass_on() sends packets to (the kernel
+ *		cuts a super-packet for a queue without NFQA_CFG_F_GSO), -1
+ *		for none
+ * @rd:		the drain under way
  */
 struct nfqueue {
 	struct mnl_socket *nl;
@@ -41,28 +81,14 @@ struct nfqueue {
 	struct iovec iov[NFQUEUE_RECV_BATCH];
 	struct mmsghdr msgs[NFQUEUE_RECV_BATCH];
 	int pass_on;
+	struct nfqueue_drain rd;
 };
-
-/**
- * typedef nfqueue_packet_fn - called for each queued packet
- * @ctx:	caller's argument
- * @pkt:	the packet, from its IP header; valid during the call only, and
- *		the callee's to change (to complete a checksum)
- * @len:	its length
- * @skbinfo:	NFQA_SKB_* flags: NFQA_SKB_CSUMNOTREADY says the TCP/UDP
- *		checksum is still to be computed, NFQA_SKB_GSO that the
- *		packet is an aggregate still to be cut (GSO queues only)
- *
- * Return: 0 once the packet is taken (its verdict is DROP: it lives on in
- *	   a frame, or was counted as dropped), NFQUEUE_PASS_ON to requeue
- *	   it to the queue's @pass_on queue
- */
-typedef int (*nfqueue_packet_fn)(void *ctx, uint8_t *pkt, size_t len,
-				 uint32_t skbinfo);
 
 int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso);
 int nfqueue_fd(const struct nfqueue *q);
-int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx);
+struct nfqueue_pkt *nfqueue_next(struct nfqueue *q);
+void nfqueue_pass_on(struct nfqueue *q, const struct nfqueue_pkt *p);
+unsigned nfqueue_commit(struct nfqueue *q);
 void nfqueue_close(struct nfqueue *q);
 const char *nfqueue_hint(int err);
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,

@@ -213,7 +213,10 @@ void link_attach(struct link *l, int fd)
  * @pkt:	IP packet
  * @len:	its length, at most FRAME_MAX_PAYLOAD
  *
- * Nothing is written until link_flush(), so a batch shares one write.
+ * Nothing is written until link_flush(), so a batch shares one write. A
+ * packet that cannot be queued is counted by why (q2l_drop_link_down,
+ * q2l_drop_link_full, q2l_drop_malformed), as one that is written is
+ * (q2l_sent_packets): the caller only learns the outcome.
  *
  * Return: 0 if queued, -ENOTCONN if the link is not up, -ENOBUFS if the
  *	   send queue is full, -EMSGSIZE if @len is too large
@@ -221,13 +224,22 @@ void link_attach(struct link *l, int fd)
 int link_send_packet(struct link *l, const uint8_t *pkt, size_t len)
 {
 	uint8_t hdr[FRAME_HDR_LEN];
+	int rc;
 
-	if (l->state != LINK_UP)
+	if (l->state != LINK_UP) {
+		stat_inc(STAT_Q2L_DROP_LINK_DOWN);
 		return -ENOTCONN;
-	if (len > FRAME_MAX_PAYLOAD)
+	}
+	if (len > FRAME_MAX_PAYLOAD) {
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
 		return -EMSGSIZE;
+	}
 	frame_encode_hdr(hdr, FRAME_PACKET, (uint32_t)len);
-	return link_queue(l, hdr, sizeof(hdr), pkt, len);
+	rc = link_queue(l, hdr, sizeof(hdr), pkt, len);
+	if (rc)
+		stat_inc(rc == -ENOBUFS ? STAT_Q2L_DROP_LINK_FULL
+					: STAT_Q2L_DROP_LINK_DOWN);
+	return rc;
 }
 
 /**
@@ -355,8 +367,7 @@ static void link_on_bye(struct link *l, const struct frame_hdr *h,
 }
 
 /* Handle one whole frame. Return: number of packets handed on (0 or 1) */
-static int link_dispatch(struct link *l, const struct frame_hdr *h,
-			 const uint8_t *p)
+static int link_dispatch(struct link *l, const struct frame_hdr *h, uint8_t *p)
 {
 	if (h->type == FRAME_HELLO) {
 		link_on_hello(l, h, p);

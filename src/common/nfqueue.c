@@ -7,7 +7,13 @@
  * packet read in it: one verdict syscall per batch, not per packet. The
  * one exception is a super-packet remora-enclave cannot cut itself: its
  * own verdict requeues it to a queue without NFQA_CFG_F_GSO, for which
- * the kernel cuts it (NFQUEUE_PASS_ON).
+ * the kernel cuts it (nfqueue_pass_on()).
+ *
+ * A drain is a loop in the daemon, with no callback:
+ *
+ *	while ((p = nfqueue_next(q)))
+ *		... the packet's way to the link ...
+ *	nfqueue_commit(q);
  *
  * No fail-open flag: when remora is not reading, the kernel drops what it
  * cannot queue, so nothing meant for the peer leaks to a local socket.
@@ -187,107 +193,157 @@ static void nfqueue_verdict(struct nfqueue *q, uint16_t type, uint32_t id,
 		     q->num, strerror(errno), sup);
 }
 
-/* Hand one queued packet to @fn. Return: 1 and its @id, or 0 if none */
-static int nfqueue_one(struct nfqueue *q, const struct nlmsghdr *nlh,
-		       nfqueue_packet_fn fn, void *ctx, uint32_t *id)
+/* The packet of one queue message, into @p. Return: 1 for a whole packet,
+ * -1 for a message whose packet is missing or cut short (counted; its id
+ * is still one the batch verdict must cover), 0 for no packet at all */
+static int nfqueue_parse(const struct nlmsghdr *nlh, struct nfqueue_pkt *p)
 {
 	struct nlattr *attr[NFQA_MAX + 1] = {0};
 	struct nfqnl_msg_packet_hdr *ph;
-	uint32_t skbinfo = 0;
 
 	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR])
 		return 0;
 	if (mnl_attr_get_payload_len(attr[NFQA_PACKET_HDR]) < sizeof(*ph))
 		return 0;
 	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
-	*id = ntohl(ph->packet_id);
+	p->id = ntohl(ph->packet_id);
 	stat_inc(STAT_Q2L_PACKETS);
 	if (!attr[NFQA_PAYLOAD] || attr[NFQA_CAP_LEN]) {
 		/* no packet, or cut short: nothing whole to forward */
 		stat_inc(STAT_Q2L_DROP_MALFORMED);
-		return 1;
+		return -1;
 	}
-	stat_add(STAT_Q2L_BYTES, mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]));
+	p->data = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
+	p->len = mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]);
+	stat_add(STAT_Q2L_BYTES, p->len);
+	p->skbinfo = 0;
 	if (attr[NFQA_SKB_INFO] &&
 	    mnl_attr_get_payload_len(attr[NFQA_SKB_INFO]) >= sizeof(uint32_t))
-		skbinfo = ntohl(mnl_attr_get_u32(attr[NFQA_SKB_INFO]));
-	if (fn(ctx, mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
-	       mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]),
-	       skbinfo) == NFQUEUE_PASS_ON &&
-	    q->pass_on >= 0)
-		/* its own verdict, before the batch's DROP covers it */
-		nfqueue_verdict(q, NFQNL_MSG_VERDICT, *id,
-				NF_QUEUE_NR((uint32_t)q->pass_on));
+		p->skbinfo = ntohl(mnl_attr_get_u32(attr[NFQA_SKB_INFO]));
 	return 1;
 }
 
-/**
- * nfqueue_drain() - take up to NFQUEUE_DRAIN_MAX messages, then one batch verdict
- * @q:	queue
- * @fn:	called for each packet
- * @ctx:	@fn's argument
- *
- * Return: number of packets taken, or -errno on a socket error other than
- *	   "nothing more to read"
- */
-int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx)
+/* Read the next messages: up to NFQUEUE_RECV_BATCH in one system call.
+ * Return: 1 if some were read, 0 if the socket is empty (or failed) */
+static int nfqueue_read(struct nfqueue *q)
 {
 	static struct log_ratelimit rl;
-	uint32_t last = 0, id;
 	unsigned long sup;
-	int count = 0, n, i;
+	int n;
 
-	/* up to NFQUEUE_DRAIN_MAX messages, NFQUEUE_RECV_BATCH per system
-	 * call; ids start at 1 but wrap: "have one" is not "last != 0" */
-	while (count < NFQUEUE_DRAIN_MAX) {
+	for (;;) {
 		n = recvmmsg(nfqueue_fd(q), q->msgs, NFQUEUE_RECV_BATCH,
 			     MSG_DONTWAIT, NULL);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == EINTR || errno == ENOBUFS)
-				continue;
-			n = -errno;
-			if (count)
-				nfqueue_verdict(q, NFQNL_MSG_VERDICT_BATCH,
-						last, NF_DROP);
-			return n;
-		}
-		for (i = 0; i < n; i++) {
-			const struct nlmsghdr *nlh = q->iov[i].iov_base;
-			int len = (int)q->msgs[i].msg_len;
-
-			for (; mnl_nlmsg_ok(nlh, len);
-			     nlh = mnl_nlmsg_next(nlh, &len)) {
-				if (nlh->nlmsg_type == NLMSG_ERROR) {
-					const struct nlmsgerr *e =
-						mnl_nlmsg_get_payload(nlh);
-
-					if (mnl_nlmsg_get_payload_len(nlh) >=
-						    sizeof(*e) &&
-					    e->error &&
-					    log_ratelimit_ok(&rl, &sup))
-						warn("queue %u: kernel error: "
-						     "%s",
-						     q->num,
-						     strerror(-e->error));
-					continue;
-				}
-				if ((nlh->nlmsg_type & 0xff) !=
-				    NFQNL_MSG_PACKET)
-					continue;
-				if (nfqueue_one(q, nlh, fn, ctx, &id)) {
-					last = id;
-					count++;
-				}
-			}
-		}
-		if (n < NFQUEUE_RECV_BATCH)
-			break; /* the socket is empty */
+		if (n >= 0)
+			break;
+		if (errno == EINTR || errno == ENOBUFS)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    log_ratelimit_ok(&rl, &sup))
+			warn("queue %u: read failed: %s (%lu more not shown)",
+			     q->num, strerror(errno), sup);
+		q->rd.empty = 1;
+		return 0;
 	}
-	if (count)
-		nfqueue_verdict(q, NFQNL_MSG_VERDICT_BATCH, last, NF_DROP);
-	return count;
+	q->rd.nmsgs = n;
+	q->rd.msg = 0;
+	q->rd.nlh = NULL;
+	q->rd.left = 0;
+	if (n < NFQUEUE_RECV_BATCH)
+		q->rd.empty = 1; /* the socket is empty: no second look */
+	return n > 0;
+}
+
+/**
+ * nfqueue_next() - the next packet of this drain of the queue
+ * @q:	queue, readable
+ *
+ * Reads as it goes, NFQUEUE_RECV_BATCH messages per system call, and
+ * stops once NFQUEUE_DRAIN_MAX packets were taken (so other work gets its
+ * turn) or the socket is empty. Every packet it hands out is taken: it is
+ * dropped in the kernel by nfqueue_commit() (it lives on in a frame, or
+ * was counted as dropped) unless nfqueue_pass_on() sends it on first.
+ *
+ * Return: the packet, valid (and the caller's to change) until the next
+ *	   call; NULL when the drain is over: call nfqueue_commit()
+ */
+struct nfqueue_pkt *nfqueue_next(struct nfqueue *q)
+{
+	static struct log_ratelimit rl;
+	const struct nlmsghdr *nlh;
+	unsigned long sup;
+	int r;
+
+	for (;;) {
+		while (q->rd.nlh && mnl_nlmsg_ok(q->rd.nlh, q->rd.left)) {
+			nlh = q->rd.nlh;
+			q->rd.nlh = mnl_nlmsg_next(nlh, &q->rd.left);
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(nlh);
+
+				if (mnl_nlmsg_get_payload_len(nlh) >=
+					    sizeof(*e) &&
+				    e->error && log_ratelimit_ok(&rl, &sup))
+					warn("queue %u: kernel error: %s "
+					     "(%lu more not shown)",
+					     q->num, strerror(-e->error), sup);
+				continue;
+			}
+			if ((nlh->nlmsg_type & 0xff) != NFQNL_MSG_PACKET)
+				continue;
+			r = nfqueue_parse(nlh, &q->rd.pkt);
+			if (!r)
+				continue;
+			/* ids start at 1 but wrap: "have one" is not
+			 * "last != 0" */
+			q->rd.last = q->rd.pkt.id;
+			q->rd.taken++;
+			if (r > 0)
+				return &q->rd.pkt;
+		}
+		if (q->rd.msg < q->rd.nmsgs) {
+			q->rd.nlh = q->iov[q->rd.msg].iov_base;
+			q->rd.left = (int)q->msgs[q->rd.msg].msg_len;
+			q->rd.msg++;
+			continue;
+		}
+		if (q->rd.empty || q->rd.taken >= NFQUEUE_DRAIN_MAX ||
+		    !nfqueue_read(q))
+			return NULL;
+	}
+}
+
+/**
+ * nfqueue_pass_on() - requeue a packet to the queue's @pass_on queue
+ * @q:	queue
+ * @p:	packet from nfqueue_next(), not yet committed
+ *
+ * Its own verdict, sent now, before the batch's DROP would cover it: the
+ * kernel cuts a super-packet for a queue without NFQA_CFG_F_GSO.
+ */
+void nfqueue_pass_on(struct nfqueue *q, const struct nfqueue_pkt *p)
+{
+	if (q->pass_on >= 0)
+		nfqueue_verdict(q, NFQNL_MSG_VERDICT, p->id,
+				NF_QUEUE_NR((uint32_t)q->pass_on));
+}
+
+/**
+ * nfqueue_commit() - end a drain: one DROP verdict for every packet taken
+ * @q:	queue
+ *
+ * Return: the number of packets the drain took
+ */
+unsigned nfqueue_commit(struct nfqueue *q)
+{
+	unsigned taken = q->rd.taken;
+
+	if (taken)
+		nfqueue_verdict(q, NFQNL_MSG_VERDICT_BATCH, q->rd.last,
+				NF_DROP);
+	memset(&q->rd, 0, sizeof(q->rd));
+	return taken;
 }
 
 /**

@@ -19,157 +19,112 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <netinet/icmp6.h>
+#include <netinet/ip_icmp.h>
+
 #include <linux/netfilter/nfnetlink_queue.h>
 
 #include "enclave.h"
-#include "remora/prefault.h"
-#include "remora/fwd.h"
-#include "remora/gso.h"
+#include "remora/fit.h"
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
+#include "remora/prefault.h"
+#include "remora/refuse.h"
 #include "remora/stats.h"
+#include "remora/trace.h"
 
 static void enclave_schedule_connect(struct enclave *e);
 
-/* How a packet too large for lo is cut: TCP into segments, the rest into
- * fragments (the signature of pmtu_fragment()) */
-typedef int (*enclave_cut_fn)(const uint8_t *pkt, size_t len, size_t mtu,
-			      uint8_t *out, size_t cap, uint8_t **segs,
-			      size_t *lens, int max);
-
-/* Identification of the next IPv6 packet remora-enclave fragments */
-static uint32_t enclave_ident6;
-
-/* gso_tcp_segment() as an enclave_cut_fn, for the host's super-packets:
- * their checksum must verify (the segments get new ones, which the
- * enclave's kernel then trusts) */
-static int enclave_segment_cut(const uint8_t *pkt, size_t len, size_t mtu,
-			       uint8_t *out, size_t cap, uint8_t **segs,
-			       size_t *lens, int max)
-{
-	return gso_tcp_segment(pkt, len, mtu, GSO_VERIFY_CSUM, out, cap, segs,
-			       lens, max);
-}
-
-/* A cut refused as hostile input (a wrong checksum, SYN, RST or URG):
- * counted and logged, nothing injected. Return: non-zero if refused */
-static int enclave_cut_refused(int n, const uint8_t *pkt, size_t len)
-{
-	if (n != -EBADMSG && n != -EPROTO)
-		return 0;
-	fwd_count_refusal(n == -EBADMSG ? PKT_L4_CHECKSUM : PKT_TCP_FLAGS, pkt,
-			  len);
-	return 1;
-}
-
-/* pmtu_fragment6() as an enclave_cut_fn */
-static int enclave_fragment6_cut(const uint8_t *pkt, size_t len, size_t mtu,
-				 uint8_t *out, size_t cap, uint8_t **segs,
-				 size_t *lens, int max)
-{
-	return pmtu_fragment6(pkt, len, mtu, enclave_ident6++, out, cap, segs,
-			      lens, max);
-}
-
-/* Hold a checked packet for injection, in the batch of its version */
+/* Hold a packet for injection, in the batch of its version; a full batch
+ * is sent at once */
 static void enclave_inject(struct enclave *e, const uint8_t *pkt, size_t len,
 			   const struct pkt_info *pi)
 {
-	if (pi->version == 6)
-		raw_batch_add6(&e->raw6, pkt, len, pi->dst6);
-	else
-		raw_batch_add(&e->raw, pkt, len, pi->dst);
+	if (pi->version == 6 ? raw_batch_add6(&e->raw6, pkt, len, pi->dst6)
+			     : raw_batch_add(&e->raw, pkt, len, pi->dst))
+		raw_batch_flush(pi->version == 6 ? &e->raw6 : &e->raw, NULL, 0);
 }
 
-/* A packet larger than lo's MTU: a TCP one the host took whole from its
- * queue (up to 64 KiB, as the kernel aggregated it) is cut to the MTU, as
- * the host's own GSO would have; a datagram the host's conntrack
- * reassembled is fragmented again, as a router would, and lo's input
- * reassembles it. The pieces are injected. */
-static void enclave_inject_cut(struct enclave *e, const uint8_t *pkt,
-			       size_t len, const struct pkt_info *pi,
-			       enclave_cut_fn cut, enum stat_id counter)
+/* Send both injection batches; the pieces they pointed at are free again */
+static void enclave_inject_flush(struct enclave *e)
 {
-	struct raw_batch *b = pi->version == 6 ? &e->raw6 : &e->raw;
-	uint8_t *segs[GSO_MAX_SEGS];
-	size_t lens[GSO_MAX_SEGS];
-	int n, i;
-
-	n = cut(pkt, len, e->mtu, e->seg + e->seg_used,
-		ENCLAVE_SEG_BUF - e->seg_used, segs, lens, GSO_MAX_SEGS);
-	if (enclave_cut_refused(n, pkt, len))
-		return;
-	if (n < 0 || b->n + (unsigned)n > RAW_BATCH) {
-		/* no room left in this batch: send both, start afresh */
-		raw_batch_flush(&e->raw);
-		raw_batch_flush(&e->raw6);
-		e->seg_used = 0;
-		n = cut(pkt, len, e->mtu, e->seg, ENCLAVE_SEG_BUF, segs, lens,
-			GSO_MAX_SEGS);
-		if (enclave_cut_refused(n, pkt, len))
-			return;
-	}
-	if (n < 0 || (unsigned)n > RAW_BATCH) {
-		/* cannot be cut (headers fill the MTU, or DF): the kernel
-		 * refuses it and it is counted as an injection drop */
-		enclave_inject(e, pkt, len, pi);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		enclave_inject(e, segs[i], lens[i], pi);
-		e->seg_used += lens[i];
-	}
-	stat_inc(counter);
+	raw_batch_flush(&e->raw, NULL, 0);
+	raw_batch_flush(&e->raw6, NULL, 0);
+	e->seg_used = 0;
 }
 
-static void enclave_link_packet(void *ctx, const uint8_t *pkt, size_t len)
+/* Has the host checked the packet as remora-enclave must? Return: PKT_OK
+ * or why not */
+static enum pkt_verdict enclave_from_host_check(const struct enclave *e,
+						const struct pkt_info *pi)
 {
-	struct enclave *e = ctx;
-	struct pkt_info pi;
 	enum pkt_verdict v;
 
-	v = pkt_parse(pkt, len, &pi);
-	if (v == PKT_OK && pi.version == 6)
-		v = e->cfg.c.have_addr6
-			    ? pkt_check_inbound6(&pi, e->cfg.c.addr6)
-			    : PKT_DST;
-	else if (v == PKT_OK)
-		v = pkt_check_inbound(&pi, e->cfg.c.addr);
-	if (v == PKT_OK)
-		v = policy_check_in(&e->cfg.policy, &pi);
-	if (v != PKT_OK) {
-		fwd_count_refusal(v, pkt, len);
-		return;
-	}
-	fwd_trace("link -> injection", pkt, len);
-	if ((pi.proto == IPPROTO_ICMP && pi.icmp_type == 3 &&
-	     pi.icmp_code == 4) ||
-	    (pi.proto == IPPROTO_ICMPV6 && pi.icmp_type == 2))
-		/* fragmentation needed: a path's MTU shrank, and with it
-		 * some connection's segment size */
-		mss_forget(&e->mss);
-	if (len > e->mtu && pi.proto == IPPROTO_TCP)
-		enclave_inject_cut(e, pkt, len, &pi, enclave_segment_cut,
-				   STAT_L2I_SEGMENTED);
-	else if (len > e->mtu && pi.version == 4 && !pi.df)
-		enclave_inject_cut(e, pkt, len, &pi, pmtu_fragment,
-				   STAT_L2I_FRAGMENTED);
-	else if (len > e->mtu && pi.version == 6)
-		enclave_inject_cut(e, pkt, len, &pi, enclave_fragment6_cut,
-				   STAT_L2I_FRAGMENTED);
+	if (pi->version == 6)
+		v = e->cfg.c.have_addr6 ? pkt_check_inbound6(pi, e->cfg.c.addr6)
+					: PKT_DST;
 	else
-		enclave_inject(e, pkt, len, &pi);
+		v = pkt_check_inbound(pi, e->cfg.c.addr);
+	return v == PKT_OK ? policy_check_in(&e->cfg.policy, pi) : v;
 }
 
-static void enclave_link_batch_end(void *ctx)
+/* A packet from the host, hostile until checked: parsed, checked, made to
+ * fit lo, injected */
+static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
 {
 	struct enclave *e = ctx;
+	struct fit_pieces pieces;
+	struct fit_plan plan;
+	struct pkt_info pi;
+	enum pkt_verdict v;
+	int i;
 
-	raw_batch_flush(&e->raw);
-	raw_batch_flush(&e->raw6);
-	e->seg_used = 0;
+	v = pkt_parse(pkt, len, &pi);
+	if (v == PKT_OK)
+		v = enclave_from_host_check(e, &pi);
+	if (v != PKT_OK) {
+		refuse_count(v, &pi);
+		return;
+	}
+	trace_pkt("link -> injection", &pi);
+	if (pkt_icmp_error(&pi) &&
+	    (pi.version == 4 ? pi.icmp_code == ICMP_FRAG_NEEDED
+			     : pi.icmp_type == ICMP6_PACKET_TOO_BIG))
+		/* a path's MTU shrank, and with it some connection's
+		 * segment size */
+		mss_forget(&e->mss);
+	plan = fit_decide(&e->fit_in, &pi, 0);
+	if (plan.how != FIT_WHOLE &&
+	    ENCLAVE_SEG_BUF - e->seg_used < FIT_BUF_MAX)
+		enclave_inject_flush(e); /* room for the pieces */
+	switch (fit_apply(&e->fit_in, &plan, pkt, &pi, 0, e->seg + e->seg_used,
+			  ENCLAVE_SEG_BUF - e->seg_used, &pieces)) {
+	case FIT_SEGMENT:
+		stat_inc(STAT_L2I_SEGMENTED);
+		break;
+	case FIT_FRAGMENT:
+		stat_inc(STAT_L2I_FRAGMENTED);
+		break;
+	case FIT_REFUSE:
+		refuse_count(pieces.verdict, &pi);
+		return;
+	default:
+		/* whole: too large for lo with DF, the kernel refuses it and
+		 * it is counted as an injection drop */
+		enclave_inject(e, pkt, len, &pi);
+		return;
+	}
+	for (i = 0; i < pieces.n; i++) {
+		enclave_inject(e, pieces.p[i], pieces.len[i], &pi);
+		e->seg_used += pieces.len[i];
+	}
+}
+
+static void enclave_from_host_end(void *ctx)
+{
+	enclave_inject_flush(ctx);
 }
 
 static void enclave_app_start(struct enclave *e, int have_link)
@@ -204,8 +159,8 @@ static void enclave_link_state(void *ctx, int up)
 }
 
 static const struct link_ops enclave_link_ops = {
-	.packet = enclave_link_packet,
-	.batch_end = enclave_link_batch_end,
+	.packet = enclave_from_host,
+	.batch_end = enclave_from_host_end,
 	.state = enclave_link_state,
 };
 
@@ -276,112 +231,109 @@ static void enclave_schedule_connect(struct enclave *e)
 		e->backoff = e->cfg.reconnect_max;
 }
 
-/* The enclave's outbound policy; a packet it cannot read is refused. A
- * fragment after the first has no ports: only rules for every port of its
- * destination let it pass */
-static enum pkt_verdict enclave_out_check(void *ctx, const uint8_t *pkt,
-					  size_t len)
+/* fit's source of segment sizes: the connection's MSS, from the kernel */
+static size_t enclave_seg_size(void *ctx, const struct pkt_info *pi)
 {
 	struct enclave *e = ctx;
+
+	if (pi->version == 6)
+		return mss_segment_size(&e->mss, AF_INET6, pi->src6, pi->dst6,
+					pi->sport, pi->dport, pi->thlen,
+					ev_now(e->loop));
+	return mss_segment_size(&e->mss, AF_INET, &pi->src, &pi->dst, pi->sport,
+				pi->dport, pi->thlen, ev_now(e->loop));
+}
+
+/* fit's source of path MTUs: what the enclave's kernel holds for an IPv6
+ * destination */
+static size_t enclave_path_mtu6(void *ctx, const struct pkt_info *pi)
+{
+	struct enclave *e = ctx;
+
+	return pmtu_route_mtu(e->mtu6_fd, AF_INET6, pi->dst6);
+}
+
+/* fit's flags for what the queue says of a packet */
+static unsigned enclave_fit_flags(uint32_t skbinfo)
+{
+	return (skbinfo & NFQA_SKB_GSO ? FIT_AGGREGATE : 0) |
+	       (skbinfo & NFQA_SKB_CSUMNOTREADY ? FIT_CSUM_PART : 0);
+}
+
+/* One of the enclave's packets from its queue: parsed once, held to the
+ * image's policy, cut as the enclave's kernel would have (at its
+ * connection's segment size, or in fragments of its path MTU), framed.
+ * A packet remora cannot read goes whole (the host refuses what it must),
+ * unless a policy is in force: what it cannot read, it cannot allow.
+ * Return: what became of it (FIT_KERNEL: requeue it) */
+static enum fit_how enclave_to_host_one(struct enclave *e,
+					struct nfqueue_pkt *qp)
+{
+	unsigned flags = enclave_fit_flags(qp->skbinfo);
+	struct fit_pieces pieces;
+	struct fit_plan plan;
 	struct pkt_info pi;
 	enum pkt_verdict v;
+	enum fit_how how;
+	int i;
 
-	v = pkt_parse(pkt, len, &pi);
+	v = pkt_parse(qp->data, qp->len, &pi);
 	if (v == PKT_FRAGMENT) /* cut by this kernel to a learnt path MTU */
-		v = pkt_parse_fragment(pkt, len, &pi);
-	if (v != PKT_OK)
-		return PKT_POLICY;
-	return policy_check_out(&e->cfg.policy, &pi);
+		v = pkt_parse_fragment(qp->data, qp->len, &pi);
+	if (policy_active(&e->cfg.policy) &&
+	    (v != PKT_OK || policy_check_out(&e->cfg.policy, &pi) != PKT_OK)) {
+		stat_inc(STAT_Q2L_DROP_POLICY);
+		trace_pkt("dropped, refused by policy", &pi);
+		return FIT_DROP;
+	}
+	if (v == PKT_OK) {
+		plan = fit_decide(&e->fit_out, &pi, flags);
+	} else {
+		pi.len = (uint32_t)qp->len;
+		plan = (struct fit_plan){.how = FIT_WHOLE};
+	}
+	how = fit_apply(&e->fit_out, &plan, qp->data, &pi, flags, e->cut,
+			ENCLAVE_CUT_BUF, &pieces);
+	switch (how) {
+	case FIT_WHOLE:
+		if (!link_send_packet(&e->link, qp->data, qp->len))
+			trace_pkt("queue -> link", &pi);
+		return how;
+	case FIT_SEGMENT:
+		stat_inc(STAT_Q2L_SEGMENTED);
+		break;
+	case FIT_FRAGMENT:
+		stat_inc(STAT_Q2L_FRAGMENTED);
+		break;
+	case FIT_KERNEL:
+		stat_inc(STAT_Q2L_PASSED_ON);
+		trace_pkt("requeued for the kernel to cut", &pi);
+		return how;
+	default:
+		/* its checksum could not be completed: not a whole packet */
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		return how;
+	}
+	for (i = 0; i < pieces.n; i++)
+		link_send_packet(&e->link, pieces.p[i], pieces.len[i]);
+	trace_pkt("queue -> link, cut", &pi);
+	return how;
 }
 
-/* An IPv6 packet larger than its path's MTU as the enclave's kernel knows
- * it: the kernel would fragment it after the queue's hook, where remora
- * took it; remora-enclave does it in its stead (a socket that forbids
- * fragmentation never sends one: the kernel refuses it at send time) */
-static int enclave_fragment6(struct enclave *e, struct link *l, uint8_t *pkt,
-			     size_t len, uint32_t skbinfo,
-			     const struct pkt_info *pi)
-{
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS],
-		mtu = pmtu_route_mtu(e->mtu6_fd, AF_INET6, pi->dst6);
-	int n, i;
-
-	if (!mtu || len <= mtu)
-		return FWD_CUT_WHOLE;
-	if ((skbinfo & NFQA_SKB_CSUMNOTREADY) && gso_fill_l4_csum(pkt, len))
-		return FWD_CUT_WHOLE; /* counted as malformed there */
-	n = pmtu_fragment6(pkt, len, mtu, enclave_ident6++, e->cut,
-			   ENCLAVE_CUT_BUF, frags, lens, PMTU_MAX_FRAGS);
-	if (n < 0)
-		return FWD_CUT_WHOLE; /* the host answers: packet too big */
-	for (i = 0; i < n; i++)
-		fwd_send(l, frags[i], lens[i]);
-	stat_inc(STAT_Q2L_FRAGMENTED);
-	return FWD_CUT_SENT;
-}
-
-/* A TCP super-packet from the enclave's own stack: cut it at the size its
- * connection's TCP chose, as the kernel would have, and frame the
- * segments; anything else aggregated goes back for the kernel to cut */
-static int enclave_cut(void *ctx, struct link *l, uint8_t *pkt, size_t len,
-		       uint32_t skbinfo)
-{
-	struct enclave *e = ctx;
-	uint8_t *segs[GSO_MAX_SEGS];
-	size_t lens[GSO_MAX_SEGS], ihl, thlen, seg;
-	struct pkt_info pi;
-	int n, i;
-
-	/* a TCP segment already fits the path MTU its kernel knows (TCP
-	 * sizes its segments by it): no route lookup on that path */
-	if (!(skbinfo & NFQA_SKB_GSO))
-		return pkt_parse(pkt, len, &pi) == PKT_OK && pi.version == 6 &&
-				       pi.proto != IPPROTO_TCP
-			       ? enclave_fragment6(e, l, pkt, len, skbinfo, &pi)
-			       : FWD_CUT_WHOLE;
-	/* UDP GSO: its size is the application's; IPv6 with extension
-	 * headers: not what TCP's GSO builds */
-	if (pkt_parse(pkt, len, &pi) != PKT_OK || pi.proto != IPPROTO_TCP ||
-	    (pi.version == 6 && pi.hlen != 40))
-		return FWD_CUT_KERNEL;
-	ihl = pi.hlen;
-	thlen = (size_t)(pkt[ihl + 12] >> 4) * 4; /* parse checked it */
-	if (pi.version == 6)
-		seg = mss_segment_size(&e->mss, AF_INET6, pi.src6, pi.dst6,
-				       pi.sport, pi.dport, thlen,
-				       ev_now(e->loop));
-	else
-		seg = mss_segment_size(&e->mss, AF_INET, &pi.src, &pi.dst,
-				       pi.sport, pi.dport, thlen,
-				       ev_now(e->loop));
-	if (!seg)
-		return FWD_CUT_KERNEL;
-	if (len - ihl - thlen <= seg)
-		return FWD_CUT_WHOLE;
-	/* its checksum may still be the kernel's to complete: not verified */
-	n = gso_tcp_segment(pkt, len, ihl + thlen + seg, 0, e->cut,
-			    ENCLAVE_CUT_BUF, segs, lens, GSO_MAX_SEGS);
-	if (n < 0)
-		return FWD_CUT_KERNEL; /* too many pieces, or URG */
-	for (i = 0; i < n; i++)
-		fwd_send(l, segs[i], lens[i]);
-	stat_inc(STAT_Q2L_SEGMENTED);
-	return FWD_CUT_SENT;
-}
-
-static void enclave_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* A drain of one of the enclave's queues onto the link, one write */
+static void enclave_to_host(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct enclave *e = w->data;
-	fwd_check_fn check = e->cfg.policy.nrules || e->cfg.policy.have_in
-				     ? enclave_out_check
-				     : NULL;
+	struct nfqueue *q = w == &e->nfq_io ? &e->nfq : &e->nfq_cut;
+	struct nfqueue_pkt *qp;
 
 	(void)loop;
 	(void)revents;
-	fwd_queue_drain(w == &e->nfq_io ? &e->nfq : &e->nfq_cut, &e->link,
-			check,
-			e->gso || e->cfg.c.have_addr6 ? enclave_cut : NULL, e);
+	while ((qp = nfqueue_next(q)))
+		if (enclave_to_host_one(e, qp) == FIT_KERNEL)
+			nfqueue_pass_on(q, qp);
+	nfqueue_commit(q);
+	link_flush(&e->link);
 }
 
 /* With --no-gso, or a kernel that cannot tell a connection's MSS, the
@@ -423,7 +375,7 @@ static void enclave_open_queues(struct enclave *e)
 		    "super-packets the kernel cuts): %s: %s; or --no-gso",
 		    fallback, strerror(-rc), nfqueue_hint(rc));
 	e->nfq.pass_on = fallback;
-	ev_io_init(&e->nfq_cut_io, enclave_nfq_cb, nfqueue_fd(&e->nfq_cut),
+	ev_io_init(&e->nfq_cut_io, enclave_to_host, nfqueue_fd(&e->nfq_cut),
 		   EV_READ);
 	e->nfq_cut_io.data = e;
 	ev_io_start(e->loop, &e->nfq_cut_io);
@@ -529,9 +481,17 @@ int enclave_run(struct enclave *e)
 	e->mtu6_fd = -1;
 	if (e->cfg.c.have_addr6)
 		e->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	enclave_ident6 =
+	/* the host's packets go into lo, at its MTU; the enclave's own are
+	 * cut at their connection's segment size, and IPv6 at its path MTU */
+	e->fit_in =
+		(struct fit_env){.flags = FIT_PEER, .mtu = enclave_lo_mtu()};
+	e->fit_out = (struct fit_env){
+		.flags = FIT_SOURCE,
+		.seg_size = e->gso ? enclave_seg_size : NULL,
+		.path_mtu = e->cfg.c.have_addr6 ? enclave_path_mtu6 : NULL,
+		.ctx = e};
+	e->fit_in.ident6 = e->fit_out.ident6 =
 		(uint32_t)getpid() * 2654435761u ^ (uint32_t)(ev_time() * 1e6);
-	e->mtu = enclave_lo_mtu();
 	e->seg = malloc(ENCLAVE_SEG_BUF);
 	if (!e->seg)
 		die("out of memory for segment buffers");
@@ -542,7 +502,7 @@ int enclave_run(struct enclave *e)
 		      &enclave_link_ops, e))
 		die("out of memory for link buffers");
 
-	ev_io_init(&e->nfq_io, enclave_nfq_cb, nfqueue_fd(&e->nfq), EV_READ);
+	ev_io_init(&e->nfq_io, enclave_to_host, nfqueue_fd(&e->nfq), EV_READ);
 	e->nfq_io.data = e;
 	ev_io_start(e->loop, &e->nfq_io);
 	ev_init(&e->conn_io, enclave_conn_cb);

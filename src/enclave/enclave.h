@@ -8,6 +8,7 @@
 #include <ev.h>
 
 #include "remora/daemon.h"
+#include "remora/fit.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
@@ -19,9 +20,10 @@
 #include "remora/transport.h"
 
 #define ENCLAVE_DEFAULT_LINK  "vsock:3:5000" /* CID 3: the parent instance */
-#define ENCLAVE_SEG_BUF	      (256 << 10) /* bytes of segments per injection batch */
+#define ENCLAVE_SEG_BUF	      (256 << 10) /* bytes of pieces per injection batch */
 #define ENCLAVE_RECONNECT_MIN 0.1	  /* s: first retry */
-#define ENCLAVE_CUT_BUF	      (96 << 10) /* bytes: one super-packet, cut */
+#define ENCLAVE_CUT_BUF \
+	FIT_BUF_MAX /* bytes: one packet of the enclave's, cut */
 
 /**
  * struct enclave_config - what the command line says
@@ -78,8 +80,10 @@ struct enclave_config {
  * @policy_in_text: the inbound allowlist, for reports
  * @app:	the application started once the network is ready
  * @app_timer:	--app-wait: start it without a link after this long
- * @mtu:	MTU of lo: larger TCP packets from the host are cut to it
- * @seg:	storage of the segments of the current injection batch
+ * @fit_in:	how the host's packets are made to fit lo (its MTU)
+ * @fit_out:	how the enclave's own packets are cut (sources of segment
+ *		sizes and of IPv6 path MTUs)
+ * @seg:	storage of the pieces of the current injection batches
  * @seg_used:	bytes of @seg in use
  */
 struct enclave {
@@ -107,7 +111,8 @@ struct enclave {
 	char policy_in_text[256];
 	struct app app;
 	ev_timer app_timer;
-	size_t mtu;
+	struct fit_env fit_in;
+	struct fit_env fit_out;
 	uint8_t *seg;
 	size_t seg_used;
 };

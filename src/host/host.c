@@ -13,129 +13,172 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/netfilter/nfnetlink_queue.h>
+
 #include "host.h"
-#include "remora/fwd.h"
+#include "remora/fit.h"
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
 #include "remora/prefault.h"
+#include "remora/refuse.h"
 #include "remora/stats.h"
+#include "remora/trace.h"
 
-/* A packet from the enclave: send it as the host's own, if it may go */
-static void host_link_packet(void *ctx, const uint8_t *pkt, size_t len)
+/* fit's source of path MTUs: the route's, as the kernel holds it for the
+ * packet's destination (with the injection's mark) */
+static size_t host_path_mtu(void *ctx, const struct pkt_info *pi)
 {
 	struct host *h = ctx;
-	struct pkt_info pi;
-	enum pkt_verdict v;
 
-	v = pkt_parse(pkt, len, &pi);
+	if (pi->version == 6)
+		return pmtu_route_mtu(h->mtu6_fd, AF_INET6, pi->dst6);
+	return pmtu_route_mtu(h->mtu_fd, AF_INET, &pi->dst);
+}
+
+/* Parse and check one of the enclave's packets. Return: PKT_OK, or why it
+ * may not go */
+static enum pkt_verdict host_from_enclave_check(const struct host *h,
+						const uint8_t *pkt, size_t len,
+						struct pkt_info *pi)
+{
+	enum pkt_verdict v = pkt_parse(pkt, len, pi);
+
 	/* the enclave's kernel fragments what exceeds a path MTU it has
 	 * learnt; this kernel's conntrack reassembles them before the rules */
 	if (v == PKT_FRAGMENT)
-		v = pkt_parse_fragment(pkt, len, &pi);
-	if (v == PKT_OK && pi.version == 6)
-		v = h->cfg.c.have_addr6
-			    ? pkt_check_outbound6(&pi, h->cfg.c.addr6,
-						  &h->cfg.ports,
-						  h->cfg.out_flags)
-			    : PKT_SRC;
-	else if (v == PKT_OK)
-		v = pkt_check_outbound(&pi, h->cfg.c.addr, &h->cfg.ports,
-				       h->cfg.out_flags);
+		v = pkt_parse_fragment(pkt, len, pi);
+	if (v != PKT_OK)
+		return v;
+	if (pi->version == 6)
+		return h->cfg.c.have_addr6
+			       ? pkt_check_outbound6(pi, h->cfg.c.addr6,
+						     &h->cfg.ports,
+						     h->cfg.out_flags)
+			       : PKT_SRC;
+	return pkt_check_outbound(pi, h->cfg.c.addr, &h->cfg.ports,
+				  h->cfg.out_flags);
+}
+
+/* A packet from the enclave the kernel refused as larger than its route:
+ * what a router does (fit.c). IPv4 without DF is fragmented; with DF, or
+ * IPv6, the enclave is told the MTU (an ICMP "fragmentation needed" from
+ * 192.0.0.8, RFC 7600: the address of a node that has none of its own to
+ * send from, since the shared address would be the enclave's own; ICMPv6
+ * "packet too big" from the packet's destination). It was checked when it
+ * arrived; it is parsed again here, on this rare path only. */
+static void host_too_big(struct host *h, const struct raw_too_big *big)
+{
+	static struct log_ratelimit rl;
+	struct fit_pieces pieces;
+	struct fit_plan plan;
+	struct pkt_info pi;
+	unsigned long sup;
+	int i;
+
+	if (pkt_parse(big->pkt, big->len, &pi) == PKT_FRAGMENT)
+		pkt_parse_fragment(big->pkt, big->len, &pi);
+	plan = fit_decide(&h->fit, &pi, FIT_REFUSED);
+	switch (fit_apply(&h->fit, &plan, (uint8_t *)(uintptr_t)big->pkt, &pi,
+			  FIT_REFUSED, h->frag_buf, HOST_FRAG_BUF, &pieces)) {
+	case FIT_FRAGMENT:
+		for (i = 0; i < pieces.n; i++)
+			if (raw_batch_add(&h->frag_raw, pieces.p[i],
+					  pieces.len[i], pi.dst))
+				raw_batch_flush(&h->frag_raw, NULL, 0);
+		raw_batch_flush(&h->frag_raw, NULL, 0);
+		stat_inc(STAT_L2I_FRAGMENTED);
+		return;
+	case FIT_ANSWER:
+		if (!link_send_packet(&h->links[h->active], pieces.p[0],
+				      pieces.len[0])) {
+			stat_inc(STAT_L2I_FRAG_NEEDED);
+			trace_pkt("too big: answered with the MTU", &pi);
+		}
+		return;
+	default:
+		stat_inc(STAT_L2I_DROP_INJECT);
+		if (log_ratelimit_ok(&rl, &sup))
+			warn("injection of a %zu-byte packet failed: larger "
+			     "than the path's MTU (%zu) and neither fragmented "
+			     "nor answered (%lu more not shown)",
+			     big->len, plan.size, sup);
+	}
+}
+
+/* Inject a batch; what its route refused as too big is cut or answered */
+static void host_inject(struct host *h, struct raw_batch *b)
+{
+	struct raw_too_big big[RAW_BATCH];
+	unsigned n, i;
+
+	n = raw_batch_flush(b, big, RAW_BATCH);
+	for (i = 0; i < n; i++)
+		host_too_big(h, &big[i]);
+}
+
+/* A packet from the enclave: parsed, checked, sent as the host's own */
+static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len)
+{
+	struct host *h = ctx;
+	struct raw_batch *b;
+	struct pkt_info pi;
+	enum pkt_verdict v;
+
+	v = host_from_enclave_check(h, pkt, len, &pi);
 	if (v != PKT_OK) {
-		fwd_count_refusal(v, pkt, len);
+		refuse_count(v, &pi);
 		return;
 	}
-	fwd_trace("link -> injection", pkt, len);
-	if (pi.version == 6)
-		raw_batch_add6(&h->raw6, pkt, len, pi.dst6);
-	else
-		raw_batch_add(&h->raw, pkt, len, pi.dst);
+	trace_pkt("link -> injection", &pi);
+	b = pi.version == 6 ? &h->raw6 : &h->raw;
+	if (pi.version == 6 ? raw_batch_add6(b, pkt, len, pi.dst6)
+			    : raw_batch_add(b, pkt, len, pi.dst))
+		host_inject(h, b);
 }
 
-static void host_link_batch_end(void *ctx)
+/* The end of a read from the link: inject, and write the answers */
+static void host_from_enclave_end(void *ctx)
 {
 	struct host *h = ctx;
 
-	raw_batch_flush(&h->raw);
-	raw_batch_flush(&h->raw6);
-	link_flush(&h->links[h->active]); /* "fragmentation needed" sent */
+	host_inject(h, &h->raw);
+	host_inject(h, &h->raw6);
+	link_flush(&h->links[h->active]);
 }
 
-/* An IPv6 packet from the enclave larger than its path's MTU: IPv6 is not
- * fragmented on the way; the enclave is told the MTU with ICMPv6 "packet
- * too big" (pmtu_too_big6() says from which address) */
-static void host_too_big6(void *ctx, const uint8_t *pkt, size_t len)
+/* Packets for the enclave, from the queue to the link: they go whole, as
+ * the kernel aggregated them, their checksums completed (the enclave
+ * checks them; they are not parsed here but to be traced) */
+static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct host *h = ctx;
-	uint8_t icmp[PMTU_ICMP6_MAX];
-	static struct log_ratelimit rl;
-	unsigned long sup;
-	size_t mtu, n;
+	struct host *h = w->data;
+	struct link *l = &h->links[h->active];
+	struct nfqueue_pkt *qp;
+	struct fit_pieces none;
+	struct pkt_info pi;
 
-	mtu = pmtu_route_mtu(h->mtu6_fd, AF_INET6, pkt + 24);
-	if (mtu && mtu < len) {
-		n = pmtu_too_big6(pkt, len, mtu, icmp, sizeof(icmp));
-		if (n && !link_send_packet(&h->links[h->active], icmp, n)) {
-			stat_inc(STAT_L2I_FRAG_NEEDED);
-			fwd_trace("too big: packet too big -> link", icmp, n);
-			return;
+	(void)loop;
+	(void)revents;
+	while ((qp = nfqueue_next(&h->nfq))) {
+		static const struct fit_plan whole = {.how = FIT_WHOLE};
+		unsigned flags =
+			qp->skbinfo & NFQA_SKB_CSUMNOTREADY ? FIT_CSUM_PART : 0;
+
+		pi = (struct pkt_info){.len = (uint32_t)qp->len};
+		if (log_level >= LOG_LVL_TRACE)
+			pkt_parse(qp->data, qp->len, &pi);
+		if (fit_apply(&h->fit, &whole, qp->data, &pi, flags, NULL, 0,
+			      &none) != FIT_WHOLE) {
+			stat_inc(STAT_Q2L_DROP_MALFORMED);
+			continue;
 		}
+		if (!link_send_packet(l, qp->data, qp->len))
+			trace_pkt("queue -> link", &pi);
 	}
-	stat_inc(STAT_L2I_DROP_INJECT);
-	if (log_ratelimit_ok(&rl, &sup))
-		warn("injection of a %zu-byte IPv6 packet failed: larger than "
-		     "the path's MTU (%zu) and not answered (%lu more not "
-		     "shown)",
-		     len, mtu, sup);
-}
-
-/* A packet from the enclave larger than its path's MTU: do what a router
- * does. Without DF it is fragmented; with DF the enclave is told the MTU
- * by an ICMP "fragmentation needed" from 192.0.0.8 (RFC 7600: the address
- * of a node that has none of its own to send from; the shared address
- * would be the enclave's own, which it refuses as a source). */
-static void host_too_big(void *ctx, const uint8_t *pkt, size_t len)
-{
-	struct host *h = ctx;
-	uint8_t *frags[PMTU_MAX_FRAGS], icmp[PMTU_ICMP_MAX];
-	size_t lens[PMTU_MAX_FRAGS], mtu, n;
-	static struct log_ratelimit rl;
-	unsigned long sup;
-	uint32_t dst;
-	int count, i;
-
-	memcpy(&dst, pkt + 16, 4); /* an IPv4 packet pkt_parse() checked */
-	mtu = pmtu_route_mtu(h->mtu_fd, AF_INET, &dst);
-
-	if (mtu && mtu < len && !(pkt[6] & 0x40)) {
-		count = pmtu_fragment(pkt, len, mtu, h->frag_buf, HOST_FRAG_BUF,
-				      frags, lens, PMTU_MAX_FRAGS);
-		if (count > 0) {
-			for (i = 0; i < count; i++)
-				raw_batch_add(&h->frag_raw, frags[i], lens[i],
-					      dst);
-			raw_batch_flush(&h->frag_raw);
-			stat_inc(STAT_L2I_FRAGMENTED);
-			return;
-		}
-	} else if (mtu && mtu < len) {
-		n = pmtu_frag_needed(pkt, len, mtu, htonl(PMTU_ICMP_SRC), icmp,
-				     sizeof(icmp));
-		if (n && !link_send_packet(&h->links[h->active], icmp, n)) {
-			stat_inc(STAT_L2I_FRAG_NEEDED);
-			fwd_trace("too big: fragmentation needed -> link", icmp,
-				  n);
-			return;
-		}
-	}
-	stat_inc(STAT_L2I_DROP_INJECT);
-	if (log_ratelimit_ok(&rl, &sup))
-		warn("injection of a %zu-byte packet failed: larger than the "
-		     "path's MTU (%zu) and neither fragmented nor answered "
-		     "(%lu more not shown)",
-		     len, mtu, sup);
+	nfqueue_commit(&h->nfq);
+	link_flush(l);
 }
 
 /* A link came up or went down: at most one link is up, and it is the
@@ -176,19 +219,10 @@ static void host_link_state(void *ctx, int up)
 }
 
 static const struct link_ops host_link_ops = {
-	.packet = host_link_packet,
-	.batch_end = host_link_batch_end,
+	.packet = host_from_enclave,
+	.batch_end = host_from_enclave_end,
 	.state = host_link_state,
 };
-
-static void host_nfq_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct host *h = w->data;
-
-	(void)loop;
-	(void)revents;
-	fwd_queue_drain(&h->nfq, &h->links[h->active], NULL, NULL, NULL);
-}
 
 static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -282,8 +316,8 @@ int host_run(struct host *h)
 	host_check_address(h->cfg.c.addr);
 	daemon_open_datapath(&h->raw, &h->raw6, h->cfg.mark, &h->nfq, &h->cfg.c,
 			     !h->cfg.no_gso);
-	h->raw.too_big = host_too_big;
-	h->raw.ctx = h;
+	h->fit = (struct fit_env){
+		.flags = FIT_PEER, .path_mtu = host_path_mtu, .ctx = h};
 	raw_batch_init(&h->frag_raw, h->raw.fd, AF_INET);
 	h->frag_buf = malloc(HOST_FRAG_BUF);
 	if (!h->frag_buf)
@@ -295,8 +329,6 @@ int host_run(struct host *h)
 		warn("cannot mark the path MTU socket: %s", strerror(errno));
 	h->mtu6_fd = -1;
 	if (h->raw6.fd >= 0) {
-		h->raw6.too_big = host_too_big6;
-		h->raw6.ctx = h;
 		h->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (h->mtu6_fd >= 0 &&
 		    setsockopt(h->mtu6_fd, SOL_SOCKET, SO_MARK, &h->cfg.mark,
@@ -323,7 +355,7 @@ int host_run(struct host *h)
 	ev_io_init(&h->accept_io, host_accept_cb, h->lfd, EV_READ);
 	h->accept_io.data = h;
 	ev_io_start(h->loop, &h->accept_io);
-	ev_io_init(&h->nfq_io, host_nfq_cb, nfqueue_fd(&h->nfq), EV_READ);
+	ev_io_init(&h->nfq_io, host_to_enclave, nfqueue_fd(&h->nfq), EV_READ);
 	h->nfq_io.data = h;
 	ev_io_start(h->loop, &h->nfq_io);
 	daemon_signals_start(h->loop, &h->sigs, host_report, h);

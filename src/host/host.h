@@ -8,6 +8,7 @@
 #include <ev.h>
 
 #include "remora/daemon.h"
+#include "remora/fit.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
@@ -20,7 +21,7 @@
 #define HOST_DEFAULT_HOST_PORTS	   "22"
 #define HOST_DEFAULT_MARK	   0x52
 #define HOST_NO_CID		   0xffffffffU
-#define HOST_FRAG_BUF		   (96 << 10) /* bytes: one packet, fragmented */
+#define HOST_FRAG_BUF		   FIT_BUF_MAX /* bytes: one packet, fragmented */
 
 /**
  * struct host_config - what the command line says
@@ -62,7 +63,8 @@ struct host_config {
  * @raw6:	IPv6 injection batch (fd -1 without --address6)
  * @frag_raw:	injection of the fragments of one packet too large for its
  *		path (same socket)
- * @frag_buf:	storage of those fragments
+ * @frag_buf:	storage of those fragments, or of the answer to it
+ * @fit:	how a packet too large for its route goes on (fit.c)
  * @mtu_fd:	UDP socket, marked as injected packets are, connected to a
  *		destination to learn its path's MTU (IP_MTU)
  * @mtu6_fd:	the same for IPv6 (IPV6_MTU), -1 without --address6
@@ -84,6 +86,7 @@ struct host {
 	struct raw_batch raw6;
 	struct raw_batch frag_raw;
 	uint8_t *frag_buf;
+	struct fit_env fit;
 	int mtu_fd;
 	int mtu6_fd;
 	struct daemon_signals sigs;

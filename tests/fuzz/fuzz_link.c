@@ -24,7 +24,7 @@
 
 #define FUZZ_ENCLAVE_ADDR 0x010012c6U /* 198.18.0.1, network byte order */
 
-static void fuzz_packet(void *ctx, const uint8_t *p, size_t len)
+static void fuzz_packet(void *ctx, uint8_t *p, size_t len)
 {
 	struct pkt_info pi;
 

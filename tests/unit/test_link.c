@@ -80,7 +80,7 @@ struct fix {
 
 /* ---- callbacks ---- */
 
-static void on_packet(void *ctx, const uint8_t *pkt, size_t len)
+static void on_packet(void *ctx, uint8_t *pkt, size_t len)
 {
 	struct end *e = ctx;
 
@@ -127,7 +127,7 @@ static void seq_fill(uint8_t *p, size_t len, uint32_t seq)
 		p[i] = (uint8_t)(seq * 31 + i);
 }
 
-static void on_seq_packet(void *ctx, const uint8_t *pkt, size_t len)
+static void on_seq_packet(void *ctx, uint8_t *pkt, size_t len)
 {
 	struct end *e = ctx;
 	uint8_t want[FRAME_MAX_PAYLOAD];
