@@ -21,7 +21,11 @@ install(TARGETS remora-host RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR}
         COMPONENT host)
 install(PROGRAMS scripts/remora-host-rules DESTINATION ${CMAKE_INSTALL_SBINDIR}
         COMPONENT host)
-# the unit names the installed programs and settings file
+# the unit names the installed programs and settings file; written at
+# configure time, so an edited unit must make the build configure again
+# (else the packages would carry the old one)
+set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY
+             CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/systemd/remora-host.service)
 file(READ ${PROJECT_SOURCE_DIR}/systemd/remora-host.service REMORA_UNIT)
 string(REPLACE "/usr/sbin/" "${CMAKE_INSTALL_FULL_SBINDIR}/" REMORA_UNIT
        "${REMORA_UNIT}")

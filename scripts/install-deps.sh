@@ -8,7 +8,8 @@ iptables iproute2 procps util-linux kmod
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 iperf3 gnuplot-nox
 clang-format cppcheck clang libclang-rt-14-dev
-systemd help2man dpkg-dev man-db"
+systemd help2man dpkg-dev man-db
+mmdebstrap systemd-container"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: run as root (or with sudo) to install: $(echo $PKGS)" >&2
 	exit 1

@@ -1,15 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# The systemd unit, checked and run as systemd would run it.
+# The systemd unit, checked, and its commands run with the unit's user and
+# capabilities (without systemd: test_systemd_unit.sh starts the unit under
+# a real systemd, with the rest of its sandbox).
 #
 #  - systemd-analyze verify finds nothing to say about the unit, installed
 #    in a scratch root beside the files it names; systemd-analyze security
-#    rates its sandbox;
+#    rates its sandbox; the filter lets capset through;
 #  - the unit's own ExecStartPre/ExecStart/ExecStopPost lines, with the
-#    shipped host.conf (only the addresses changed for the test topology),
-#    run as the unit runs them: the rules with full privileges, the daemon
-#    as an unprivileged user with only CAP_NET_ADMIN and CAP_NET_RAW, no
-#    new privileges, and a notification socket standing in for systemd;
+#    shipped host.conf (only the addresses changed for the test topology):
+#    the rules with full privileges, the daemon under setpriv as an
+#    unprivileged user with only CAP_NET_ADMIN and CAP_NET_RAW and no new
+#    privileges, and a notification socket standing in for systemd; none
+#    of the unit's other sandboxing (its system-call filter, file-system
+#    protections...) applies here;
 #  - once set up, the daemon keeps CAP_NET_ADMIN alone;
 #  - readiness (READY=1) comes once the queue is bound and the listener up,
 #    STATUS follows the enclave, the watchdog is fed, STOPPING=1 on stop;
@@ -52,6 +56,14 @@ for key in "Type=notify" "WatchdogSec=" "DynamicUser=yes" "NoNewPrivileges=yes" 
 	"After=network-online.target" "Restart=on-failure"; do
 	check "unit sets $key" grep -q "^$key" "$UNIT"
 done
+# the daemon gives up CAP_NET_RAW with capset, which ~@privileged denies: an
+# allow line after the deny list lets it through again
+deny=$(grep -n '^SystemCallFilter=~' "$UNIT" | tail -n 1 | cut -d: -f1)
+allow=$(grep -n '^SystemCallFilter=capset$' "$UNIT" | tail -n 1 | cut -d: -f1)
+deny=${deny:-0}
+allow=${allow:-0}
+check "unit allows capset after its deny list (line $allow > line $deny)" \
+	test "$((deny > 0 && allow > deny))" = 1
 
 # --- the shipped settings file documents every flag ------------------------
 undocumented=
