@@ -61,7 +61,10 @@
 	X(LINK_CONNECT_FAILED, "link_connect_failed",                          \
 	  "connection attempts that failed")                                   \
 	X(LINK_REFUSED, "link_refused",                                        \
-	  "peers refused (wrong CID, version or role)")                        \
+	  "peers refused (wrong CID, unprivileged, version or role)")          \
+	X(LINK_REFUSED_UNPRIVILEGED, "link_refused_unprivileged",              \
+	  "of them, peers refused as unprivileged: a vsock or tcp source "     \
+	  "port of 1024 or above, a unix user neither root nor --enclave-uid") \
 	X(LINK_PROTOCOL_ERRORS, "link_protocol_errors",                        \
 	  "links closed on a framing error")                                   \
 	X(LINK_TIMEOUTS, "link_timeouts", "links closed: peer silent")         \
