@@ -71,7 +71,15 @@
 	X(LINK_UNKNOWN_FRAMES, "link_unknown_frames",                          \
 	  "frames of unknown type skipped")                                    \
 	X(LINK_RX_BYTES, "link_rx_bytes", "bytes read from the link")          \
-	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")
+	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")         \
+	X(METRICS_RENDERED, "metrics_rendered",                                \
+	  "metrics reports built (at most one a second: scrapes in between "   \
+	  "get the same copy)")                                                \
+	X(METRICS_REFUSED, "metrics_refused",                                  \
+	  "metrics requests refused: over 20 a second (answered 503)")         \
+	X(METRICS_CUT, "metrics_cut",                                          \
+	  "metrics clients cut: request or answer not done in 2 s, or idle "   \
+	  "when a newer client needed the slot")
 
 #define STATS_ENUM(id, name, desc) STAT_##id,
 /**
