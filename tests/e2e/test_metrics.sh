@@ -71,7 +71,7 @@ rendered=$(delta "$s2" "$s3" metrics_rendered)
 refused=$(delta "$s2" "$s3" metrics_refused)
 e2e_log "fast flood for $secs s: $res; remora-host CPU $cpu%; reports built $rendered; refused $refused; ping loss $lost%"
 requests=$(awk '{print $3}' <<<"$res")
-check "the flood made many requests ($requests)" test "${requests:-0}" -ge 500
+check "the flood made many more requests than are answered ($requests)" test "${requests:-0}" -ge 250
 check "the report was built at most once a second ($rendered in $secs s)" \
 	awk -v n="$rendered" -v s="$secs" 'BEGIN { exit !(n >= 1 && n <= s + 2) }'
 answered=$(awk '{print $5}' <<<"$res")
