@@ -15,8 +15,15 @@
 #define CTL_REQ_MAX	2048 /* bytes of an HTTP request head */
 #define CTL_HEAD_MAX	256  /* bytes of an HTTP response head */
 #define CTL_OUT_MAX	(CTL_HEAD_MAX + REPORT_MAX)
-#define CTL_TIMEOUT	5.0	      /* seconds a client may take */
+#define CTL_TIMEOUT	5.0	      /* seconds a control client may take */
 #define CTL_RUN_DIR	"/run/remora" /* where the default sockets live */
+/* The metrics endpoint shares the forwarding loop: its work is bounded */
+#define CTL_HTTP_TIMEOUT 2.0 /* s: a metrics client's request and answer */
+#define CTL_HTTP_RENDER	 1.0 /* s: the report is built at most this often */
+#define CTL_HTTP_RATE	 20  /* metrics requests answered a second; 503 past */
+#define CTL_HTTP_ACCEPTS 100 /* connections taken a second; the rest wait */
+#define CTL_HTTP_GRACE	 0.1 /* s: a client may send its request in peace */
+#define CTL_HTTP_BACKLOG 64  /* connections the kernel holds for a slot */
 
 struct ctl;
 
@@ -34,6 +41,10 @@ typedef void (*ctl_report_fn)(void *ctx, struct report *r);
  * @http:	an HTTP (metrics) client, else a control socket client
  * @io:		read or write watcher
  * @timer:	the client's deadline
+ * @since:	event-loop time it was accepted
+ * @reading:	an HTTP client whose request is not whole yet: the one
+ *		whose slot a newer client may take once it is older than
+ *		CTL_HTTP_GRACE
  * @req_len:	bytes of request read into @req
  * @req:	HTTP request head
  * @out:	response, CTL_OUT_MAX bytes
@@ -46,6 +57,8 @@ struct ctl_client {
 	int http;
 	ev_io io;
 	ev_timer timer;
+	ev_tstamp since;
+	int reading;
 	size_t req_len;
 	char req[CTL_REQ_MAX];
 	char *out;
@@ -64,8 +77,17 @@ struct ctl_client {
  * @daemon:	"host" or "enclave"
  * @report:	writes the report
  * @ctx:	its argument
+ * @hresume:	timer that starts accepting metrics clients again
+ * @hpaused_slots: metrics clients are not accepted until a slot frees
+ * @win_start:	event-loop time the current second of metrics work began
+ * @win_answered: metrics requests answered in it
+ * @win_accepted: metrics connections accepted in it
+ * @cache:	the last Prometheus report built, REPORT_MAX bytes
+ * @cache_len:	its length
+ * @cache_time:	event-loop time it was built
+ * @cached:	@cache holds a report
  * @clients:	connections being served
- * @outbuf:	response storage of every client
+ * @outbuf:	response storage of every client, then @cache
  */
 struct ctl {
 	struct ev_loop *loop;
@@ -77,6 +99,15 @@ struct ctl {
 	const char *daemon;
 	ctl_report_fn report;
 	void *ctx;
+	ev_timer hresume;
+	int hpaused_slots;
+	ev_tstamp win_start;
+	unsigned win_answered;
+	unsigned win_accepted;
+	char *cache;
+	size_t cache_len;
+	ev_tstamp cache_time;
+	int cached;
 	struct ctl_client clients[CTL_MAX_CLIENTS];
 	char *outbuf;
 };
@@ -87,7 +118,7 @@ int ctl_open_control(struct ctl *c, const char *path);
 int ctl_open_metrics(struct ctl *c, const char *hostport);
 void ctl_close(struct ctl *c);
 int ctl_query(const char *path, const char *prog, FILE *out);
-size_t ctl_http_respond(const struct ctl *c, const char *req, char *out,
-			size_t *start);
+size_t ctl_http_respond(struct ctl *c, const char *req, char *out,
+			size_t *start, ev_tstamp now);
 
 #endif /* REMORA_CTL_H */

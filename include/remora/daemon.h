@@ -9,6 +9,9 @@
 
 #include "remora/ctl.h"
 
+/* The bit of capability @c (CAP_*) in daemon_drop_capabilities()'s mask */
+#define DAEMON_CAP(c) (1ULL << (c))
+
 struct link;
 struct raw_batch;
 struct nfqueue;
@@ -44,7 +47,7 @@ void daemon_report_fill(struct report *r, const char *prog, ev_tstamp started,
 void daemon_open_datapath(struct raw_batch *raw, struct raw_batch *raw6,
 			  uint32_t mark, struct nfqueue *q,
 			  const struct opts_common *c, int gso);
-int daemon_drop_capabilities(void);
+int daemon_drop_capabilities(uint64_t keep);
 void daemon_open_control(struct ctl *ctl, const struct opts_common *c,
 			 const char *prog);
 

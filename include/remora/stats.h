@@ -76,14 +76,25 @@
 	X(LINK_CONNECT_FAILED, "link_connect_failed",                          \
 	  "connection attempts that failed")                                   \
 	X(LINK_REFUSED, "link_refused",                                        \
-	  "peers refused (wrong CID, version or role)")                        \
+	  "peers refused (wrong CID, unprivileged, version or role)")          \
+	X(LINK_REFUSED_UNPRIVILEGED, "link_refused_unprivileged",              \
+	  "of them, peers refused as unprivileged: a vsock or tcp source "     \
+	  "port of 1024 or above, a unix user neither root nor --enclave-uid") \
 	X(LINK_PROTOCOL_ERRORS, "link_protocol_errors",                        \
 	  "links closed on a framing error")                                   \
 	X(LINK_TIMEOUTS, "link_timeouts", "links closed: peer silent")         \
 	X(LINK_UNKNOWN_FRAMES, "link_unknown_frames",                          \
 	  "frames of unknown type skipped")                                    \
 	X(LINK_RX_BYTES, "link_rx_bytes", "bytes read from the link")          \
-	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")
+	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")         \
+	X(METRICS_RENDERED, "metrics_rendered",                                \
+	  "metrics reports built (at most one a second: scrapes in between "   \
+	  "get the same copy)")                                                \
+	X(METRICS_REFUSED, "metrics_refused",                                  \
+	  "metrics requests refused: over 20 a second (answered 503)")         \
+	X(METRICS_CUT, "metrics_cut",                                          \
+	  "metrics clients cut: request or answer not done in 2 s, or idle "   \
+	  "when a newer client needed the slot")
 
 #define STATS_ENUM(id, name, desc) STAT_##id,
 /**

@@ -13,7 +13,14 @@
  * Neither may disturb the packet path: every socket is non-blocking, at most
  * CTL_MAX_CLIENTS are served at once from buffers allocated at start-up,
  * each within CTL_TIMEOUT, and a client that is slow or talks too much is
- * dropped.
+ * dropped. Metrics clients, which anyone who reaches the address can open,
+ * are bounded further: the report is built at most once per
+ * CTL_HTTP_RENDER (scrapes in between get the same copy), at most
+ * CTL_HTTP_RATE requests are answered a second (the rest get 503), at most
+ * CTL_HTTP_ACCEPTS connections are taken a second (the rest wait in the
+ * kernel), each has CTL_HTTP_TIMEOUT for its request and answer together,
+ * and one that has sent no whole request yet gives up its slot to a newer
+ * client: idle connections cannot lock scrapers out.
  */
 
 #include <errno.h>
@@ -28,6 +35,7 @@
 #include "remora/prefault.h"
 #include "remora/ctl.h"
 #include "remora/log.h"
+#include "remora/stats.h"
 #include "remora/transport.h"
 
 static void ctl_client_done(struct ctl_client *cl)
@@ -38,6 +46,13 @@ static void ctl_client_done(struct ctl_client *cl)
 	ev_timer_stop(c->loop, &cl->timer);
 	close(cl->fd);
 	cl->fd = -1;
+	cl->reading = 0;
+	/* a metrics connection waiting for a slot may have it now */
+	if (c->hpaused_slots) {
+		c->hpaused_slots = 0;
+		ev_timer_stop(c->loop, &c->hresume);
+		ev_io_start(c->loop, &c->hio);
+	}
 }
 
 static void ctl_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -46,8 +61,11 @@ static void ctl_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	if (cl->http)
+		stat_inc(STAT_METRICS_CUT);
 	debug("%s client gave no request or read no reply in %g s: closed",
-	      cl->http ? "metrics" : "control", CTL_TIMEOUT);
+	      cl->http ? "metrics" : "control",
+	      cl->http ? CTL_HTTP_TIMEOUT : CTL_TIMEOUT);
 	ctl_client_done(cl);
 }
 
@@ -80,6 +98,7 @@ static void ctl_send(struct ctl_client *cl, size_t start, size_t len)
 {
 	struct ctl *c = cl->ctl;
 
+	cl->reading = 0;
 	cl->out_off = start;
 	cl->out_len = start + len;
 	ev_io_stop(c->loop, &cl->io);
@@ -101,36 +120,82 @@ static const char *ctl_http_reason(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 503:
+		return "Service Unavailable";
 	default:
 		return "Request Header Fields Too Large";
 	}
 }
 
+/* Start a new second of metrics work once the last one is over */
+static void ctl_http_window(struct ctl *c, ev_tstamp now)
+{
+	if (now - c->win_start >= 1.0 || now < c->win_start) {
+		c->win_start = now;
+		c->win_answered = 0;
+		c->win_accepted = 0;
+	}
+}
+
+/* The Prometheus report into @body: built afresh at most once per
+ * CTL_HTTP_RENDER (it reads every counter and the kernel's queue
+ * statistics), copied from the last one otherwise */
+static size_t ctl_http_report(struct ctl *c, char *body, ev_tstamp now)
+{
+	struct report r;
+
+	if (!c->cache) { /* no storage for a copy: build it each time */
+		report_init(&r, body, REPORT_MAX, REPORT_PROMETHEUS, c->daemon);
+		c->report(c->ctx, &r);
+		stat_inc(STAT_METRICS_RENDERED);
+		return r.len;
+	}
+	if (!c->cached || now - c->cache_time >= CTL_HTTP_RENDER ||
+	    now < c->cache_time) {
+		report_init(&r, c->cache, REPORT_MAX, REPORT_PROMETHEUS,
+			    c->daemon);
+		c->report(c->ctx, &r);
+		c->cache_len = r.len;
+		c->cache_time = now;
+		c->cached = 1;
+		stat_inc(STAT_METRICS_RENDERED);
+	}
+	memcpy(body, c->cache, c->cache_len);
+	return c->cache_len;
+}
+
 /**
  * ctl_http_respond() - the whole HTTP response to a request head
- * @c:		control state: report function, its argument, daemon name
+ * @c:		control state: report function, its argument, daemon name,
+ *		the last report and this second's count of answers
  * @req:	request head, NUL-terminated (at least the request line)
  * @out:	CTL_OUT_MAX bytes; the body goes at CTL_HEAD_MAX, the head
  *		just before it
  * @start:	set to the offset in @out where the response starts
+ * @now:	event-loop time
  *
- * GET or HEAD of /metrics gives the Prometheus report; other paths 404,
- * other methods 405, a request line that is not HTTP 400. A @req of ""
- * means the head was too long (431).
+ * GET or HEAD of /metrics gives the Prometheus report, built at most once
+ * per CTL_HTTP_RENDER; other paths 404, other methods 405, a request line
+ * that is not HTTP 400. A @req of "" means the head was too long (431).
+ * Past CTL_HTTP_RATE requests in a second, whatever they are: 503, counted
+ * in metrics_refused.
  *
  * Return: length of the response from @start
  */
-size_t ctl_http_respond(const struct ctl *c, const char *req, char *out,
-			size_t *start)
+size_t ctl_http_respond(struct ctl *c, const char *req, char *out,
+			size_t *start, ev_tstamp now)
 {
 	const char *type = "text/plain; charset=utf-8", *path, *sp, *ver;
 	char *body = out + CTL_HEAD_MAX, head[CTL_HEAD_MAX];
 	size_t body_len, path_len;
-	struct report r;
 	int status, is_head = 0, hlen;
 
+	ctl_http_window(c, now);
 	status = 400;
-	if (!*req) {
+	if (c->win_answered >= CTL_HTTP_RATE) {
+		status = 503;
+		stat_inc(STAT_METRICS_REFUSED);
+	} else if (!*req) {
 		status = 431;
 	} else if (!strncmp(req, "GET ", 4) || !strncmp(req, "HEAD ", 5)) {
 		is_head = req[0] == 'H';
@@ -149,23 +214,26 @@ size_t ctl_http_respond(const struct ctl *c, const char *req, char *out,
 	} else if (strchr(req, ' ')) {
 		status = 405;
 	}
+	if (status != 503)
+		c->win_answered++;
 
 	if (status == 200) {
-		report_init(&r, body, REPORT_MAX, REPORT_PROMETHEUS, c->daemon);
-		c->report(c->ctx, &r);
-		body_len = r.len;
+		body_len = ctl_http_report(c, body, now);
 		type = "text/plain; version=0.0.4; charset=utf-8";
 	} else {
 		body_len = (size_t)snprintf(
 			body, REPORT_MAX, "%d %s%s\n", status,
 			ctl_http_reason(status),
-			status == 404 ? ": the metrics are at /metrics" : "");
+			status == 404	? ": the metrics are at /metrics"
+			: status == 503 ? ": too many requests this second"
+					: "");
 	}
 	hlen = snprintf(head, sizeof(head),
 			"HTTP/1.0 %d %s\r\nContent-Type: %s\r\n"
-			"Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
+			"Content-Length: %zu\r\n%s%sConnection: close\r\n\r\n",
 			status, ctl_http_reason(status), type, body_len,
-			status == 405 ? "Allow: GET, HEAD\r\n" : "");
+			status == 405 ? "Allow: GET, HEAD\r\n" : "",
+			status == 503 ? "Retry-After: 1\r\n" : "");
 	if (hlen < 0 || (size_t)hlen >= sizeof(head))
 		hlen = 0;
 	memcpy(body - hlen, head, (size_t)hlen);
@@ -202,7 +270,8 @@ static void ctl_http_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	eol = strpbrk(cl->req, "\r\n");
 	if (eol)
 		*eol = '\0';
-	len = ctl_http_respond(cl->ctl, cl->req, cl->out, &start);
+	len = ctl_http_respond(cl->ctl, cl->req, cl->out, &start,
+			       ev_now(cl->ctl->loop));
 	/* the rest of the request is not read: stop reading, just answer */
 	shutdown(cl->fd, SHUT_RD);
 	ctl_send(cl, start, len);
@@ -240,7 +309,114 @@ static int ctl_peer_ok(int fd, uid_t *uid)
 	return cr.uid == 0 || cr.uid == geteuid();
 }
 
-static void ctl_accept(struct ctl *c, int lfd, int http)
+static void ctl_http_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl *c = w->data;
+
+	(void)revents;
+	c->hpaused_slots = 0;
+	ev_io_start(loop, &c->hio);
+}
+
+/* Take no metrics connection for @delay seconds: they wait in the
+ * kernel's backlog (or their SYN is retried), costing this loop nothing */
+static void ctl_http_pause(struct ctl *c, ev_tstamp delay, int for_slots)
+{
+	ev_io_stop(c->loop, &c->hio);
+	ev_timer_stop(c->loop, &c->hresume);
+	ev_timer_set(&c->hresume, delay > 0.001 ? delay : 0.001, 0);
+	ev_timer_start(c->loop, &c->hresume);
+	c->hpaused_slots = for_slots;
+}
+
+/* A slot for a new metrics client: a free one while fewer than
+ * CTL_MAX_HTTP are served (NULL, with *@idle NULL, if none); else NULL,
+ * with *@idle the oldest client that has not sent a whole request in
+ * CTL_HTTP_GRACE (an idle connection must not keep a scraper out), or
+ * NULL if every one is answering or just came. *@next is set to when one
+ * will have had its grace. */
+static struct ctl_client *ctl_http_slot(struct ctl *c, ev_tstamp now,
+					struct ctl_client **idle,
+					ev_tstamp *next)
+{
+	struct ctl_client *cl, *old = NULL;
+	int i;
+
+	*idle = NULL;
+	*next = CTL_HTTP_GRACE;
+	if (ctl_count(c, 1) < CTL_MAX_HTTP)
+		return ctl_slot(c);
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		cl = &c->clients[i];
+		if (cl->fd >= 0 && cl->http && cl->reading &&
+		    (!old || cl->since < old->since))
+			old = cl;
+	}
+	if (old && now - old->since >= CTL_HTTP_GRACE)
+		*idle = old;
+	else if (old)
+		*next = old->since + CTL_HTTP_GRACE - now;
+	return NULL;
+}
+
+/* New metrics clients, within this second's budget and while a slot is
+ * free, or held by a client that has sent nothing in its grace */
+static void ctl_http_accept(struct ctl *c)
+{
+	struct ctl_client *cl, *idle;
+	ev_tstamp now = ev_now(c->loop), next;
+	static struct log_ratelimit rl;
+	unsigned long supp;
+	int fd;
+
+	for (;;) {
+		ctl_http_window(c, now);
+		if (c->win_accepted >= CTL_HTTP_ACCEPTS) {
+			ctl_http_pause(c, c->win_start + 1.0 - now, 0);
+			if (log_ratelimit_ok(&rl, &supp))
+				warn("metrics: %d connections in a second: "
+				     "no more are taken until the next (%lu "
+				     "pauses more since)",
+				     CTL_HTTP_ACCEPTS, supp);
+			return;
+		}
+		cl = ctl_http_slot(c, now, &idle, &next);
+		if (!cl && !idle) {
+			/* the connection waits in the kernel until a slot
+			 * frees or an idle client's grace is over */
+			ctl_http_pause(c, next, 1);
+			return;
+		}
+		fd = accept4(c->hfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		c->win_accepted++;
+		if (!cl) {
+			debug("metrics client idle for %.1f s: its slot goes "
+			      "to a new one",
+			      now - idle->since);
+			stat_inc(STAT_METRICS_CUT);
+			ctl_client_done(idle);
+			cl = idle;
+		}
+		cl->fd = fd;
+		cl->http = 1;
+		cl->reading = 1;
+		cl->since = now;
+		cl->req_len = 0;
+		ev_timer_init(&cl->timer, ctl_timeout_cb, CTL_HTTP_TIMEOUT, 0);
+		cl->timer.data = cl;
+		ev_timer_start(c->loop, &cl->timer);
+		ev_io_init(&cl->io, ctl_http_read_cb, fd, EV_READ);
+		cl->io.data = cl;
+		ev_io_start(c->loop, &cl->io);
+		/* the request is often there already: answer at once */
+		ctl_http_read_cb(c->loop, &cl->io, EV_READ);
+	}
+}
+
+/* New control socket clients: root or our own user, while a slot is free */
+static void ctl_unix_accept(struct ctl *c)
 {
 	static struct log_ratelimit rl;
 	struct ctl_client *cl;
@@ -250,14 +426,11 @@ static void ctl_accept(struct ctl *c, int lfd, int http)
 	int fd;
 
 	for (;;) {
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(c->ufd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		/* metrics clients never take the last slots: a flood of
-		 * scrapes cannot lock the operator out of --stats */
-		cl = http && ctl_count(c, 1) >= CTL_MAX_HTTP ? NULL
-							     : ctl_slot(c);
-		if (!cl || (!http && !ctl_peer_ok(fd, &uid))) {
+		cl = ctl_slot(c);
+		if (!cl || !ctl_peer_ok(fd, &uid)) {
 			if (log_ratelimit_ok(&rl, &supp)) {
 				if (cl)
 					warn("control connection refused: uid "
@@ -265,27 +438,22 @@ static void ctl_accept(struct ctl *c, int lfd, int http)
 					     "(%lu more refused since)",
 					     (unsigned)uid, supp);
 				else
-					warn("%s connection refused: %d "
+					warn("control connection refused: %d "
 					     "clients already (%lu more "
 					     "refused since)",
-					     http ? "metrics" : "control",
-					     ctl_count(c, http), supp);
+					     ctl_count(c, 0), supp);
 			}
 			close(fd);
 			continue;
 		}
 		cl->fd = fd;
-		cl->http = http;
+		cl->http = 0;
+		cl->reading = 0;
+		cl->since = ev_now(c->loop);
 		cl->req_len = 0;
 		ev_timer_init(&cl->timer, ctl_timeout_cb, CTL_TIMEOUT, 0);
 		cl->timer.data = cl;
 		ev_timer_start(c->loop, &cl->timer);
-		if (http) {
-			ev_io_init(&cl->io, ctl_http_read_cb, fd, EV_READ);
-			cl->io.data = cl;
-			ev_io_start(c->loop, &cl->io);
-			continue;
-		}
 		report_init(&r, cl->out, CTL_OUT_MAX, REPORT_TEXT, c->daemon);
 		c->report(c->ctx, &r);
 		ev_init(&cl->io, ctl_write_cb);
@@ -297,14 +465,14 @@ static void ctl_unix_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	ctl_accept(w->data, w->fd, 0);
+	ctl_unix_accept(w->data);
 }
 
 static void ctl_http_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	ctl_accept(w->data, w->fd, 1);
+	ctl_http_accept(w->data);
 }
 
 /**
@@ -329,10 +497,13 @@ int ctl_init(struct ctl *c, struct ev_loop *loop, const char *daemon,
 	c->daemon = daemon;
 	c->report = report;
 	c->ctx = ctx;
-	c->outbuf = malloc((size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX);
+	c->outbuf = malloc((size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX + REPORT_MAX);
 	if (!c->outbuf)
 		return -ENOMEM;
-	prefault(c->outbuf, (size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX);
+	prefault(c->outbuf, (size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX + REPORT_MAX);
+	c->cache = c->outbuf + (size_t)CTL_MAX_CLIENTS * CTL_OUT_MAX;
+	ev_init(&c->hresume, ctl_http_resume_cb);
+	c->hresume.data = c;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		c->clients[i].ctl = c;
 		c->clients[i].fd = -1;
@@ -423,6 +594,8 @@ int ctl_open_metrics(struct ctl *c, const char *hostport)
 	fd = transport_listen(&a);
 	if (fd < 0)
 		return fd;
+	/* room for clients waiting while every slot is busy */
+	listen(fd, CTL_HTTP_BACKLOG);
 	c->hfd = fd;
 	ev_io_init(&c->hio, ctl_http_cb, fd, EV_READ);
 	c->hio.data = c;
@@ -449,11 +622,13 @@ void ctl_close(struct ctl *c)
 	}
 	if (c->hfd >= 0) {
 		ev_io_stop(c->loop, &c->hio);
+		ev_timer_stop(c->loop, &c->hresume);
 		close(c->hfd);
 		c->hfd = -1;
 	}
 	free(c->outbuf);
 	c->outbuf = NULL;
+	c->cache = NULL;
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -256,55 +257,161 @@ fail:
 	return rc;
 }
 
+/* Who connected: the CID and port of a vsock peer, the source port of a
+ * tcp one, the user of a unix one (as it was when it connected) */
+static void transport_peer_fill(int fd, const struct transport_addr *a,
+				const struct sockaddr_storage *ss,
+				struct transport_peer *peer)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	memset(peer, 0, sizeof(*peer));
+	peer->uid = TRANSPORT_UID_NONE;
+	switch (a->kind) {
+	case TRANSPORT_VSOCK: {
+		const struct sockaddr_vm *vm = (const struct sockaddr_vm *)ss;
+
+		peer->cid = vm->svm_cid;
+		peer->port = vm->svm_port;
+		break;
+	}
+	case TRANSPORT_TCP:
+		if (ss->ss_family == AF_INET6)
+			peer->port = ntohs(
+				((const struct sockaddr_in6 *)ss)->sin6_port);
+		else
+			peer->port = ntohs(
+				((const struct sockaddr_in *)ss)->sin_port);
+		break;
+	case TRANSPORT_UNIX:
+		if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+			peer->uid = cr.uid;
+		break;
+	}
+}
+
 /**
  * transport_accept() - accept one connection
  * @lfd:	listening socket
  * @a:	the listening address (for its kind)
- * @peer_cid:	set to the peer's vsock CID (vsock only)
+ * @peer:	set to who connected (may be NULL), for transport_peer_check()
  *
  * Return: connected non-blocking socket, or -errno
  */
 int transport_accept(int lfd, const struct transport_addr *a,
-		     uint32_t *peer_cid)
+		     struct transport_peer *peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	int fd;
 
+	memset(&ss, 0, sizeof(ss));
 	fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
 		     SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (a->kind == TRANSPORT_VSOCK && peer_cid)
-		*peer_cid = ((struct sockaddr_vm *)&ss)->svm_cid;
+	if (peer)
+		transport_peer_fill(fd, a, &ss, peer);
 	transport_tune(fd, a);
 	return fd;
 }
 
 /**
- * transport_peer_allowed() - may an accepted peer use the link?
+ * transport_peer_check() - may an accepted peer use the link?
  * @a:	the listening address
- * @peer_cid:	the peer's vsock CID, from transport_accept()
- * @want_cid:	the one CID allowed on vsock
+ * @peer:	who connected, from transport_accept()
+ * @want_cid:	vsock: the one CID allowed
+ * @allowed_uid: unix: the user allowed besides root (TRANSPORT_UID_NONE:
+ *		root only)
  *
- * On vsock, any enclave (or the host itself) could connect: only the
- * configured enclave is let in. unix sockets are guarded by their file
- * mode (0600) and tcp by where it listens.
+ * The link carries the enclave's traffic both ways, past its policy and
+ * its rules, so its peer must be remora-enclave, not any process of the
+ * enclave. On vsock, any enclave (or the host itself) could connect: only
+ * the configured CID is let in. On vsock and tcp, remora-enclave connects
+ * from a port only a privileged process can bind; a peer from a higher
+ * port is an unprivileged one. On unix, the socket file is mode 0600, and
+ * the peer's user must be root or the configured one, whoever opened it.
  *
- * Return: non-zero if allowed
+ * Return: TRANSPORT_PEER_OK, or why the peer is refused
  */
-int transport_peer_allowed(const struct transport_addr *a, uint32_t peer_cid,
-			   uint32_t want_cid)
+enum transport_peer_verdict
+transport_peer_check(const struct transport_addr *a,
+		     const struct transport_peer *peer, uint32_t want_cid,
+		     uint32_t allowed_uid)
 {
-	return a->kind != TRANSPORT_VSOCK || peer_cid == want_cid;
+	switch (a->kind) {
+	case TRANSPORT_VSOCK:
+		if (peer->cid != want_cid)
+			return TRANSPORT_PEER_BAD_CID;
+		/* fall through */
+	case TRANSPORT_TCP:
+		if (peer->port > TRANSPORT_PRIV_PORT_MAX)
+			return TRANSPORT_PEER_UNPRIV_PORT;
+		return TRANSPORT_PEER_OK;
+	case TRANSPORT_UNIX:
+		if (peer->uid == 0 || (peer->uid == allowed_uid &&
+				       allowed_uid != TRANSPORT_UID_NONE))
+			return TRANSPORT_PEER_OK;
+		return TRANSPORT_PEER_UNPRIV_UID;
+	}
+	return TRANSPORT_PEER_UNPRIV_UID;
+}
+
+/* Bind @fd to the first free privileged source port, counting down from
+ * TRANSPORT_PRIV_PORT_MAX (as rresvport does): the peer's proof that a
+ * privileged process connects */
+static int transport_bind_privileged(int fd, const struct transport_addr *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	uint32_t port;
+
+	for (port = TRANSPORT_PRIV_PORT_MAX; port >= TRANSPORT_PRIV_PORT_MIN;
+	     port--) {
+		memset(&ss, 0, sizeof(ss));
+		if (a->kind == TRANSPORT_VSOCK) {
+			struct sockaddr_vm *vm = (struct sockaddr_vm *)&ss;
+
+			vm->svm_family = AF_VSOCK;
+			vm->svm_cid = VMADDR_CID_ANY;
+			vm->svm_port = port;
+			sl = sizeof(*vm);
+		} else if (a->ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+			s6->sin6_family = AF_INET6;
+			s6->sin6_addr = in6addr_any;
+			s6->sin6_port = htons((uint16_t)port);
+			sl = sizeof(*s6);
+		} else {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+			s4->sin_family = AF_INET;
+			s4->sin_addr.s_addr = htonl(INADDR_ANY);
+			s4->sin_port = htons((uint16_t)port);
+			sl = sizeof(*s4);
+		}
+		if (!bind(fd, (struct sockaddr *)&ss, sl))
+			return 0;
+		/* in use, or (tcp) in TIME_WAIT from the last link */
+		if (errno != EADDRINUSE)
+			return -errno;
+	}
+	return -EADDRINUSE;
 }
 
 /**
  * transport_connect() - start a non-blocking connection
  * @a:	parsed address
  *
+ * On vsock and tcp the socket is first bound to a source port below 1024
+ * (transport_bind_privileged()), which remora-host requires of its peer:
+ * that needs CAP_NET_BIND_SERVICE.
+ *
  * Return: socket (connected, or in progress: wait for writability and call
- *	   transport_connect_result()), or -errno
+ *	   transport_connect_result()), or -errno: -EACCES if no privileged
+ *	   port may be bound, -EADDRINUSE if every one is taken
  */
 int transport_connect(const struct transport_addr *a)
 {
@@ -317,6 +424,13 @@ int transport_connect(const struct transport_addr *a)
 	if (fd < 0)
 		return -errno;
 	transport_tune(fd, a);
+	if (a->kind != TRANSPORT_UNIX) {
+		rc = transport_bind_privileged(fd, a);
+		if (rc) {
+			close(fd);
+			return rc;
+		}
+	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 &&
 	    errno != EINPROGRESS) {
 		rc = -errno;

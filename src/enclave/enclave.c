@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -164,6 +165,22 @@ static const struct link_ops enclave_link_ops = {
 	.state = enclave_link_state,
 };
 
+/* What to add to a failed connection's message */
+static const char *enclave_connect_hint(const struct enclave *e, int err)
+{
+	if (e->cfg.link.kind == TRANSPORT_VSOCK && err == -ENODEV)
+		return ": no vsock transport here (not in an enclave? use "
+		       "unix: or tcp: elsewhere)";
+	if (e->cfg.link.kind != TRANSPORT_UNIX && err == -EACCES)
+		return ": the link's source port must be below 1024 "
+		       "(remora-host refuses any other), and binding it needs "
+		       "CAP_NET_BIND_SERVICE: run remora-enclave as root or "
+		       "give it that capability";
+	if (e->cfg.link.kind != TRANSPORT_UNIX && err == -EADDRINUSE)
+		return ": every source port from 512 to 1023 is taken";
+	return "";
+}
+
 /* A connection attempt failed: say so without flooding, and retry later */
 static void enclave_connect_failed(struct enclave *e, int err)
 {
@@ -173,11 +190,8 @@ static void enclave_connect_failed(struct enclave *e, int err)
 		warn("cannot connect to remora-host at %s: %s%s (attempt %u; "
 		     "retrying every %g s at most)",
 		     e->cfg.link.text, strerror(-err),
-		     e->cfg.link.kind == TRANSPORT_VSOCK && err == -ENODEV
-			     ? ": no vsock transport here (not in an enclave? "
-			       "use unix: or tcp: elsewhere)"
-			     : "",
-		     e->failures, e->cfg.reconnect_max);
+		     enclave_connect_hint(e, err), e->failures,
+		     e->cfg.reconnect_max);
 	else
 		debug("connect to %s failed: %s", e->cfg.link.text,
 		      strerror(-err));
@@ -526,7 +540,13 @@ int enclave_run(struct enclave *e)
 			      e->cfg.app_wait, 0);
 		e->app_timer.data = e;
 	}
-	daemon_drop_capabilities();
+	/* on vsock and tcp, each connection binds a port below 1024:
+	 * remora-host's proof that remora-enclave, not any process of the
+	 * enclave, is its peer */
+	daemon_drop_capabilities(DAEMON_CAP(CAP_NET_ADMIN) |
+				 (e->cfg.link.kind != TRANSPORT_UNIX
+					  ? DAEMON_CAP(CAP_NET_BIND_SERVICE)
+					  : 0));
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
 	     REMORA_VERSION,

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,28 +225,72 @@ static const struct link_ops host_link_ops = {
 	.state = host_link_state,
 };
 
+/* A peer that may not use the link: counted, said (at most once a
+ * second: anyone in the enclave can repeat it), closed */
+static void host_refuse_peer(struct host *h, int fd,
+			     const struct transport_peer *peer,
+			     enum transport_peer_verdict v)
+{
+	static struct log_ratelimit rl;
+	unsigned long sup;
+
+	stat_inc(STAT_LINK_REFUSED);
+	if (v != TRANSPORT_PEER_BAD_CID)
+		stat_inc(STAT_LINK_REFUSED_UNPRIVILEGED);
+	close(fd);
+	if (!log_ratelimit_ok(&rl, &sup))
+		return;
+	switch (v) {
+	case TRANSPORT_PEER_BAD_CID:
+		warn("refused a connection from vsock CID %u: only the "
+		     "enclave's CID %u may connect (%lu more refused since)",
+		     peer->cid, h->cfg.enclave_cid, sup);
+		break;
+	case TRANSPORT_PEER_UNPRIV_PORT:
+		warn("refused a connection on %s from source port %u: the "
+		     "link's peer must connect from a port below 1024, which "
+		     "only a privileged process (remora-enclave) can bind "
+		     "(%lu more refused since)",
+		     h->cfg.listen.text, peer->port, sup);
+		break;
+	default:
+		if (h->cfg.enclave_uid != TRANSPORT_UID_NONE)
+			warn("refused a connection on %s from uid %d: only "
+			     "root "
+			     "and --enclave-uid %u may connect (%lu more "
+			     "refused since)",
+			     h->cfg.listen.text, (int)peer->uid,
+			     h->cfg.enclave_uid, sup);
+		else
+			warn("refused a connection on %s from uid %d: only "
+			     "root may connect, or the user --enclave-uid "
+			     "names (%lu more refused since)",
+			     h->cfg.listen.text, (int)peer->uid, sup);
+		break;
+	}
+}
+
 static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct host *h = w->data;
+	struct transport_peer peer;
+	enum transport_peer_verdict v;
 	struct link *slot;
-	uint32_t cid = 0;
 	int fd;
 
 	(void)loop;
 	(void)revents;
-	fd = transport_accept(h->lfd, &h->cfg.listen, &cid);
+	fd = transport_accept(h->lfd, &h->cfg.listen, &peer);
 	if (fd < 0) {
 		if (fd != -EAGAIN && fd != -EINTR)
 			warn("accept on %s failed: %s", h->cfg.listen.text,
 			     strerror(-fd));
 		return;
 	}
-	if (!transport_peer_allowed(&h->cfg.listen, cid, h->cfg.enclave_cid)) {
-		warn("refused a connection from vsock CID %u: only the "
-		     "enclave's CID %u may connect",
-		     cid, h->cfg.enclave_cid);
-		stat_inc(STAT_LINK_REFUSED);
-		close(fd);
+	v = transport_peer_check(&h->cfg.listen, &peer, h->cfg.enclave_cid,
+				 h->cfg.enclave_uid);
+	if (v != TRANSPORT_PEER_OK) {
+		host_refuse_peer(h, fd, &peer, v);
 		return;
 	}
 	/* the enclave restarted, or reconnects: its new connection goes in
@@ -379,7 +424,7 @@ int host_run(struct host *h)
 		 "listening on %s, queue %u; enclave not connected yet",
 		 h->cfg.listen.text, h->cfg.c.queue);
 	notify_ready(h->loop, status);
-	daemon_drop_capabilities();
+	daemon_drop_capabilities(DAEMON_CAP(CAP_NET_ADMIN));
 
 	ev_run(h->loop, 0);
 

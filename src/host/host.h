@@ -28,6 +28,8 @@
  * @c:		options both daemons take (address, queue, timers, log level)
  * @listen:	link address to listen on
  * @enclave_cid: the only vsock CID allowed to connect (HOST_NO_CID: unset)
+ * @enclave_uid: on a unix link, the user allowed to connect besides root
+ *		(TRANSPORT_UID_NONE: root only)
  * @ports:	ports the enclave may send from: enclave ports less host ports
  * @mark:	SO_MARK of injected packets, matched by the host rules
  * @metrics:	"IPV4:PORT" of the Prometheus endpoint, or NULL
@@ -39,6 +41,7 @@ struct host_config {
 	struct opts_common c;
 	struct transport_addr listen;
 	uint32_t enclave_cid;
+	uint32_t enclave_uid;
 	struct portset ports;
 	uint32_t mark;
 	const char *metrics;

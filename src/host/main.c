@@ -18,6 +18,7 @@ enum {
 	HOST_OPT_METRICS = OPTS_FIRST_PRIVATE,
 	HOST_OPT_NO_GSO,
 	HOST_OPT_ALLOW_METADATA,
+	HOST_OPT_ENCLAVE_UID,
 };
 
 static const char host_usage[] =
@@ -45,6 +46,13 @@ static const char host_usage[] =
 	"                            (default " HOST_DEFAULT_LISTEN ")\n"
 	"  -c, --enclave-cid CID     the only vsock CID allowed to connect\n"
 	"                            (required with a vsock address)\n"
+	"      --enclave-uid UID     on a unix: link, the user allowed to "
+	"connect\n"
+	"                            besides root (remora-enclave's, if it "
+	"runs\n"
+	"                            unprivileged); on vsock: and tcp: the "
+	"peer\n"
+	"                            must connect from a port below 1024\n"
 	"  -q, --queue N             NFQUEUE number of packets for the "
 	"enclave\n"
 	"                            (default 0; as --queue-num in the rules)\n"
@@ -106,6 +114,7 @@ static const struct option host_options[] = {
 	OPTS_COMMON_LONG,
 	{"listen", required_argument, NULL, 'l'},
 	{"enclave-cid", required_argument, NULL, 'c'},
+	{"enclave-uid", required_argument, NULL, HOST_OPT_ENCLAVE_UID},
 	{"enclave-ports", required_argument, NULL, 'p'},
 	{"host-ports", required_argument, NULL, 'P'},
 	{"mark", required_argument, NULL, 'm'},
@@ -156,6 +165,7 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	opts_common_init(&cfg->c, "remora-host");
 	config_expand(&argc, &argv, host_options, host_rules_only);
 	cfg->enclave_cid = HOST_NO_CID;
+	cfg->enclave_uid = TRANSPORT_UID_NONE;
 	cfg->mark = HOST_DEFAULT_MARK;
 	portset_parse(&cfg->ports, HOST_DEFAULT_ENCLAVE_PORTS);
 	portset_parse(&host_ports, HOST_DEFAULT_HOST_PORTS);
@@ -181,6 +191,10 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			break;
 		case 'm':
 			cfg->mark = opts_u32("--mark", optarg, 1, 0xffffffffU);
+			break;
+		case HOST_OPT_ENCLAVE_UID:
+			cfg->enclave_uid = opts_u32("--enclave-uid", optarg, 0,
+						    TRANSPORT_UID_NONE - 1);
 			break;
 		case HOST_OPT_NO_GSO:
 			cfg->no_gso = 1;

@@ -5,11 +5,13 @@
   fakepeer.py connect PATH VERSION ROLE [HDRVER]  connect to remora-host
   fakepeer.py listen PATH VERSION ROLE [HDRVER]   wait for remora-enclave
 
-HDRVER, if given, is put in the frame header instead of VERSION.
+PATH is a unix socket path, or tcp:HOST:PORT (IPv4; connect only). HDRVER,
+if given, is put in the frame header instead of VERSION.
 
 It sends a HELLO with the given protocol VERSION and ROLE (1 host,
 2 enclave), then prints each frame it receives as "TYPE" or "bye CODE", and
-stops at a BYE, at end of stream, or after 10 s.
+stops at a BYE, at end of stream or a reset ("eof"), or after 10 s
+("timeout").
 """
 import os
 import socket
@@ -39,7 +41,12 @@ def read_exact(s, n, deadline):
 
 
 def run(s, version, role, hdrver):
-    s.sendall(hello(version, role, hdrver))
+    try:
+        s.sendall(hello(version, role, hdrver))
+    except (BrokenPipeError, ConnectionResetError):
+        # closed on accept: refused before any frame
+        print("eof", flush=True)
+        return
     deadline = time.time() + 10
     try:
         while time.time() < deadline:
@@ -55,7 +62,10 @@ def run(s, version, role, hdrver):
                       flush=True)
                 return
             print(TYPES.get(ftype, "type%d" % ftype), flush=True)
-    except (socket.timeout, ConnectionResetError):
+    except ConnectionResetError:
+        # closed with our HELLO unread (tcp): refused before any frame
+        print("eof", flush=True)
+    except socket.timeout:
         print("timeout", flush=True)
 
 
@@ -65,6 +75,12 @@ def main():
         sys.exit(2)
     mode, path, version, role = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     hdrver = int(sys.argv[5]) if len(sys.argv) == 6 else version
+    if mode == "connect" and path.startswith("tcp:"):
+        host, port = path[4:].rsplit(":", 1)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.connect((host, int(port)))
+        run(s, version, role, hdrver)
+        return
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if mode == "connect":
         s.connect(path)

@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # The rule scripts: remora's rules live in remora's own chains, loading them
 # twice leaves one copy, and removing them leaves everything else as it was.
+# The jumps to remora's chains come first, so a rule of the host's own that
+# accepts everything early does not skip remora's guards: with one, and the
+# daemons running, the enclave still cannot reach the host's other
+# addresses, and its flows still work both ways.
 . "$(dirname "$0")/lib.sh"
-e2e_require
+e2e_require socat
 E2E_TMP=$(mktemp -d /tmp/remora-e2e.XXXXXX)
 trap e2e_teardown EXIT
 ip netns add "$E2E_NS_HOST"
@@ -25,6 +29,13 @@ check_eq "host: one jump to REMORA-PRE after loading twice" 1 \
 	"$(in_host iptables -t mangle -S PREROUTING | grep -c -- '-j REMORA-PRE')"
 check_eq "host: one jump to REMORA-OUT after loading twice" 1 \
 	"$(in_host iptables -t mangle -S OUTPUT | grep -c -- '-j REMORA-OUT')"
+# (the first line of -S is the chain's policy)
+check_eq "host: the jump to REMORA-PRE is PREROUTING's first rule, ahead of the host's own" \
+	"-A PREROUTING -i eth0 -j REMORA-PRE" "$(in_host iptables -t mangle -S PREROUTING | sed -n 2p)"
+check_eq "host: the jump to REMORA-OUT is OUTPUT's first rule, ahead of the host's own" \
+	"-A OUTPUT -j REMORA-OUT" "$(in_host iptables -t mangle -S OUTPUT | sed -n 2p)"
+check "host: the host's own rules are still there, after remora's" \
+	in_host iptables -t mangle -C PREROUTING -p tcp --dport 5 -j ACCEPT
 check "host: replies of marked flows are queued to queue 3" \
 	in_host iptables -t mangle -C REMORA-PRE -m connmark --mark 0x52 -j NFQUEUE --queue-num 3
 check "host: injected packets to the host's own addresses are dropped" \
@@ -51,6 +62,8 @@ in_host ip link add eth1 type veth peer name eth1p
 in_host "$R/remora-host-rules" up --nic eth1 --ephemeral keep >/dev/null
 check_eq "host: reloading for another NIC leaves one jump, for the new NIC" "-A PREROUTING -i eth1 -j REMORA-PRE" \
 	"$(in_host iptables -t mangle -S PREROUTING | grep -- '-j REMORA-PRE')"
+check_eq "host: ... still the first rule" "-A PREROUTING -i eth1 -j REMORA-PRE" \
+	"$(in_host iptables -t mangle -S PREROUTING | sed -n 2p)"
 check "host: no --queue-bypass anywhere (fail closed)" \
 	bash -c "! ip netns exec $E2E_NS_HOST iptables-save | grep -q queue-bypass"
 in_host "$R/remora-host-rules" down
@@ -79,4 +92,49 @@ out=$("$R/remora-host-rules" print --nic eth0 --enclave-ports 80,x 2>&1); rc=$?
 check "host rules: a bad port list is refused with status 2" test "$rc" = 2 -a -n "$(grep 'is not a port list' <<<"$out")"
 out=$("$R/remora-enclave-net" up 2>&1); rc=$?
 check "enclave net: missing --address is refused with status 2" test "$rc" = 2 -a -n "$(grep -- '--address is required' <<<"$out")"
+
+# --- the guards with a host rule that accepts everything first -------------
+ip netns del "$E2E_NS_HOST"
+ip netns del "$E2E_NS_ENCL"
+rm -rf "$E2E_TMP"
+e2e_topology
+# an operator's catch-all ACCEPT ahead of everything in both chains, then
+# the rules reloaded (as the service's start does)
+in_host iptables -t mangle -I PREROUTING 1 -j ACCEPT
+in_host iptables -t mangle -I OUTPUT 1 -j ACCEPT
+in_host "$R/remora-host-rules" up --nic eth0 >/dev/null
+check_eq "reloaded: the jump to REMORA-PRE is first again, ahead of the ACCEPT" \
+	"-A PREROUTING -i eth0 -j REMORA-PRE" "$(in_host iptables -t mangle -S PREROUTING | sed -n 2p)"
+check_eq "reloaded: the jump to REMORA-OUT is first again" \
+	"-A OUTPUT -j REMORA-OUT" "$(in_host iptables -t mangle -S OUTPUT | sed -n 2p)"
+check_eq "reloaded: one jump each" 2 \
+	"$(in_host iptables -t mangle -S | grep -c -- '-j REMORA-\(PRE\|OUT\)$')"
+e2e_daemons
+# the enclave's own flows: out and back (replies are queued by REMORA-PRE)
+e2e_bg web net socat -T 20 TCP-LISTEN:8080,bind=$E2E_NET_IP,reuseaddr,fork SYSTEM:"echo from-the-internet"
+e2e_wait_listen in_net tcp 8080 || exit 1
+check_eq "the enclave's outbound connection gets its reply" from-the-internet \
+	"$(in_encl timeout 10 socat -T 5 - TCP:$E2E_NET_IP:8080 </dev/null 2>/dev/null)"
+# and in: a new flow to an enclave port
+e2e_bg svc encl socat -T 20 TCP-LISTEN:8081,bind=$E2E_HOST_IP,reuseaddr,fork SYSTEM:"echo from-the-enclave"
+e2e_wait_listen in_encl tcp 8081 || exit 1
+check_eq "a connection from the internet to an enclave port reaches the enclave" from-the-enclave \
+	"$(in_net timeout 10 socat -T 5 - TCP:$E2E_HOST_IP:8081 </dev/null 2>/dev/null)"
+# the guard of REMORA-OUT: the host's other local addresses stay out of reach
+in_host ip addr add 198.18.0.5/32 dev lo
+e2e_bg host-other host socat -u UDP4-RECV:7001,bind=198.18.0.5 OPEN:"$E2E_TMP/host-other.got",creat,append
+e2e_wait_listen in_host udp 7001 || exit 1
+before=$(e2e_stat remora-host l2i_drop_inject)
+for _ in 1 2 3; do
+	echo from-enclave | in_encl socat -u - UDP4-SENDTO:198.18.0.5:7001
+done
+sleep 0.5
+after=$(e2e_stat remora-host l2i_drop_inject)
+check_eq "no datagram from the enclave reached the host's service on 198.18.0.5" "" \
+	"$(cat "$E2E_TMP/host-other.got" 2>/dev/null)"
+check_eq "the 3 injections were refused by REMORA-OUT and counted (l2i_drop_inject)" 3 $((after - before))
+in_host "$R/remora-host-rules" down
+check_eq "down: the operator's ACCEPTs stay, alone" \
+	"-P PREROUTING ACCEPT|-A PREROUTING -j ACCEPT|-P OUTPUT ACCEPT|-A OUTPUT -j ACCEPT" \
+	"$( (in_host iptables -t mangle -S PREROUTING; in_host iptables -t mangle -S OUTPUT) | paste -sd'|')"
 e2e_done

@@ -81,12 +81,14 @@ mkdir -p "$RUN"
 chown "$NOBODY:$NOBODY" "$RUN"
 chmod 755 "$E2E_TMP"
 # The shipped host.conf, with the test topology's address, NIC, link and
-# control socket; every other line as shipped.
+# control socket, and the user remora-enclave runs as below (on a unix link
+# only root and that user may connect); every other line as shipped.
 sed -e "s|^address = .*|address = $E2E_HOST_IP|" -e "s|^nic = .*|nic = eth0|" \
 	-e "s|^listen = .*|listen = unix:$RUN/link.sock|" \
-	-e "s|^#control = .*|control = $RUN/host.ctl|" "$CONF" >"$E2E_TMP/host.conf"
-check "the test settings differ from the shipped ones only in address, nic, listen, control" \
-	test "$(diff "$CONF" "$E2E_TMP/host.conf" | grep -c '^>')" = 4
+	-e "s|^#control = .*|control = $RUN/host.ctl|" \
+	-e "s|^#enclave-uid = .*|enclave-uid = $NOBODY|" "$CONF" >"$E2E_TMP/host.conf"
+check "the test settings differ from the shipped ones only in address, nic, listen, control, enclave-uid" \
+	test "$(diff "$CONF" "$E2E_TMP/host.conf" | grep -c '^>')" = 5
 
 # unit_cmd KEY: the unit's command line for KEY, with installed paths mapped
 # to this tree and the settings file to the test's

@@ -272,8 +272,8 @@ static void unix_round_trip(void **state)
 {
 	struct tmpdir *t = *state;
 	struct transport_addr a;
+	struct transport_peer peer;
 	struct stat st;
-	uint32_t cid = 12345;
 	int lfd, cfd, sfd;
 
 	parse_path(t, &a);
@@ -291,10 +291,13 @@ static void unix_round_trip(void **state)
 	assert_true(cfd >= 0);
 	assert_nonblock_cloexec(cfd);
 	assert_true(wait_fd(lfd, POLLIN) == 1);
-	sfd = transport_accept(lfd, &a, &cid);
+	sfd = transport_accept(lfd, &a, &peer);
 	assert_true(sfd >= 0);
 	assert_nonblock_cloexec(sfd);
-	assert_int_equal(cid, 12345); /* only vsock sets the CID */
+	/* a unix peer is known by its user; it has no CID or port */
+	assert_int_equal(peer.uid, geteuid());
+	assert_int_equal(peer.cid, 0);
+	assert_int_equal(peer.port, 0);
 	assert_true(wait_fd(cfd, POLLOUT) == 1);
 	assert_int_equal(transport_connect_result(cfd), 0);
 	assert_pair_talks(cfd, sfd);
@@ -380,6 +383,7 @@ static void tcp_round_trip(void **state)
 	struct sockaddr_in sin;
 	socklen_t sl = sizeof(sin);
 	struct transport_addr a;
+	struct transport_peer peer;
 	char s[64];
 	int lfd, cfd, sfd;
 
@@ -393,38 +397,175 @@ static void tcp_round_trip(void **state)
 	assert_int_equal(transport_parse(s, &a), 0);
 
 	cfd = transport_connect(&a);
+	if (cfd == -EACCES) {
+		/* not root: no port below 1024 to bind, which is the point */
+		close(lfd);
+		skip();
+	}
 	assert_true(cfd >= 0);
 	assert_true(wait_fd(cfd, POLLOUT) == 1);
 	assert_int_equal(transport_connect_result(cfd), 0);
 	assert_true(wait_fd(lfd, POLLIN) == 1);
-	sfd = transport_accept(lfd, &a, NULL);
+	sfd = transport_accept(lfd, &a, &peer);
 	assert_true(sfd >= 0);
+	/* the connection comes from a privileged port, the first free one
+	 * counting down from 1023; the host lets it in */
+	assert_in_range(peer.port, TRANSPORT_PRIV_PORT_MIN,
+			TRANSPORT_PRIV_PORT_MAX);
+	assert_int_equal(transport_peer_check(&a, &peer, 0, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_OK);
 	assert_pair_talks(cfd, sfd);
 	close(sfd);
 	close(cfd);
 	close(lfd);
 }
 
-static void peer_allowed(void **state)
+/* Two links at once take two ports: the second skips the one in use */
+static void tcp_privileged_ports_in_use(void **state)
 {
+	struct sockaddr_in sin, src1, src2;
+	socklen_t sl = sizeof(sin);
+	struct transport_addr a;
+	char s[64];
+	int lfd, c1, c2;
+
+	(void)state;
+	assert_int_equal(transport_parse("tcp:127.0.0.1:0", &a), 0);
+	lfd = transport_listen(&a);
+	if (lfd < 0)
+		skip();
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	snprintf(s, sizeof(s), "tcp:127.0.0.1:%u", ntohs(sin.sin_port));
+	assert_int_equal(transport_parse(s, &a), 0);
+	c1 = transport_connect(&a);
+	if (c1 == -EACCES) {
+		close(lfd);
+		skip();
+	}
+	assert_true(c1 >= 0);
+	c2 = transport_connect(&a);
+	assert_true(c2 >= 0);
+	sl = sizeof(src1);
+	assert_int_equal(getsockname(c1, (struct sockaddr *)&src1, &sl), 0);
+	sl = sizeof(src2);
+	assert_int_equal(getsockname(c2, (struct sockaddr *)&src2, &sl), 0);
+	assert_true(ntohs(src1.sin_port) <= TRANSPORT_PRIV_PORT_MAX);
+	assert_true(ntohs(src2.sin_port) <= TRANSPORT_PRIV_PORT_MAX);
+	assert_true(ntohs(src2.sin_port) >= TRANSPORT_PRIV_PORT_MIN);
+	assert_int_not_equal(ntohs(src1.sin_port), ntohs(src2.sin_port));
+	close(c2);
+	close(c1);
+	close(lfd);
+}
+
+static void peer_check_vsock(void **state)
+{
+	struct transport_peer p = {.cid = 16, .uid = TRANSPORT_UID_NONE};
 	struct transport_addr a;
 
 	(void)state;
 	assert_int_equal(transport_parse("vsock:any:5000", &a), 0);
-	assert_true(transport_peer_allowed(&a, 16, 16));
-	assert_false(transport_peer_allowed(&a, 17, 16));
-	assert_false(transport_peer_allowed(&a, 2, 16)); /* the host itself */
-	/* unix and tcp have no CID: the file mode or the bind address guard */
-	assert_int_equal(transport_parse("unix:/run/remora.sock", &a), 0);
-	assert_true(transport_peer_allowed(&a, 0, 16));
+	p.port = 1023; /* the top of remora-enclave's range */
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_OK);
+	p.port = 512;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_OK);
+	/* what the kernel gives a socket it binds itself, unprivileged */
+	p.port = 1024;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_PORT);
+	p.port = 0xfffffffeU;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_PORT);
+	/* another enclave, or the host itself, even from a privileged port;
+	 * the CID is judged first */
+	p.port = 1023;
+	p.cid = 17;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_BAD_CID);
+	p.cid = 2;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_BAD_CID);
+	p.port = 1024;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_BAD_CID);
+	/* a uid means nothing on vsock */
+	p.cid = 16;
+	p.uid = 0;
+	assert_int_equal(transport_peer_check(&a, &p, 16, 0),
+			 TRANSPORT_PEER_UNPRIV_PORT);
+}
+
+static void peer_check_tcp(void **state)
+{
+	struct transport_peer p = {.uid = TRANSPORT_UID_NONE};
+	struct transport_addr a;
+
+	(void)state;
 	assert_int_equal(transport_parse("tcp:127.0.0.1:5000", &a), 0);
-	assert_true(transport_peer_allowed(&a, 0, 16));
+	p.port = 1023;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_OK);
+	p.port = 1024;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_PORT);
+	p.port = 45678; /* an ordinary ephemeral port */
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_PORT);
+	/* tcp has no CID: the enclave's CID is not asked */
+	p.port = 1000;
+	p.cid = 99;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_OK);
+	assert_int_equal(transport_parse("tcp:[::1]:5000", &a), 0);
+	p.port = 1024;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_PORT);
+}
+
+static void peer_check_unix(void **state)
+{
+	struct transport_peer p = {0};
+	struct transport_addr a;
+
+	(void)state;
+	assert_int_equal(transport_parse("unix:/run/remora.sock", &a), 0);
+	/* root always */
+	p.uid = 0;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_OK);
+	assert_int_equal(transport_peer_check(&a, &p, 16, 65534),
+			 TRANSPORT_PEER_OK);
+	/* the configured user */
+	p.uid = 65534;
+	assert_int_equal(transport_peer_check(&a, &p, 16, 65534),
+			 TRANSPORT_PEER_OK);
+	/* anyone else, or that user when none is configured */
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_UID);
+	p.uid = 1000;
+	assert_int_equal(transport_peer_check(&a, &p, 16, 65534),
+			 TRANSPORT_PEER_UNPRIV_UID);
+	/* credentials that could not be read are nobody's */
+	p.uid = TRANSPORT_UID_NONE;
+	assert_int_equal(transport_peer_check(&a, &p, 16, TRANSPORT_UID_NONE),
+			 TRANSPORT_PEER_UNPRIV_UID);
+	assert_int_equal(transport_peer_check(&a, &p, 16, 65534),
+			 TRANSPORT_PEER_UNPRIV_UID);
+	/* a unix peer has no port: a privileged-looking 0 proves nothing */
+	p.uid = 1000;
+	p.port = 0;
+	assert_int_equal(transport_peer_check(&a, &p, 16, 65534),
+			 TRANSPORT_PEER_UNPRIV_UID);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(peer_allowed),
+		cmocka_unit_test(peer_check_vsock),
+		cmocka_unit_test(peer_check_tcp),
+		cmocka_unit_test(peer_check_unix),
 		cmocka_unit_test(parse_vsock),
 		cmocka_unit_test(parse_vsock_any),
 		cmocka_unit_test(parse_vsock_bad),
@@ -445,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unix_listen_keeps_regular_file,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test(tcp_round_trip),
+		cmocka_unit_test(tcp_privileged_ports_in_use),
 	};
 
 	return cmocka_run_group_tests_name("transport", tests, NULL, NULL);
