@@ -423,8 +423,9 @@ int host_run(struct host *h)
 	snprintf(status, sizeof(status),
 		 "listening on %s, queue %u; enclave not connected yet",
 		 h->cfg.listen.text, h->cfg.c.queue);
-	notify_ready(h->loop, status);
+	/* ready means set up: only CAP_NET_ADMIN left */
 	daemon_drop_capabilities(DAEMON_CAP(CAP_NET_ADMIN));
+	notify_ready(h->loop, status);
 
 	ev_run(h->loop, 0);
 
