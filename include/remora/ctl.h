@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* remora - control socket (--stats) and metrics endpoint (Prometheus) */
+/* remora - the control socket (--stats) and the client slots it shares with
+ * the metrics endpoint (metrics.h) */
 #ifndef REMORA_CTL_H
 #define REMORA_CTL_H
 
@@ -115,10 +116,11 @@ struct ctl {
 int ctl_init(struct ctl *c, struct ev_loop *loop, const char *daemon,
 	     ctl_report_fn report, void *ctx);
 int ctl_open_control(struct ctl *c, const char *path);
-int ctl_open_metrics(struct ctl *c, const char *hostport);
 void ctl_close(struct ctl *c);
-int ctl_query(const char *path, const char *prog, FILE *out);
-size_t ctl_http_respond(struct ctl *c, const char *req, char *out,
-			size_t *start, ev_tstamp now);
+struct ctl_client *ctl_client_slot(struct ctl *c);
+int ctl_client_count(const struct ctl *c, int http);
+void ctl_client_send(struct ctl_client *cl, size_t start, size_t len);
+void ctl_client_done(struct ctl_client *cl);
+void ctl_client_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents);
 
 #endif /* REMORA_CTL_H */

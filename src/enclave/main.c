@@ -9,6 +9,7 @@
 #include "enclave.h"
 #include "remora/config.h"
 #include "remora/ctl.h"
+#include "remora/query.h"
 #include "remora/log.h"
 #include "remora/opts.h"
 
@@ -314,6 +315,6 @@ int main(int argc, char **argv)
 	log_init("remora-enclave", LOG_LVL_INFO);
 	enclave_config_parse(&e.cfg, argc, argv);
 	if (e.cfg.c.stats)
-		return ctl_query(e.cfg.c.control, "remora-enclave", stdout);
+		return query_report(e.cfg.c.control, "remora-enclave", stdout);
 	return enclave_run(&e);
 }

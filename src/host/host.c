@@ -19,6 +19,7 @@
 #include "host.h"
 #include "remora/fit.h"
 #include "remora/log.h"
+#include "remora/metrics.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
@@ -406,7 +407,7 @@ int host_run(struct host *h)
 	daemon_signals_start(h->loop, &h->sigs, host_report, h);
 	daemon_open_control(&h->ctl, &h->cfg.c, "remora-host");
 	if (h->cfg.metrics) {
-		rc = ctl_open_metrics(&h->ctl, h->cfg.metrics);
+		rc = metrics_open(&h->ctl, h->cfg.metrics);
 		if (rc)
 			die("cannot serve metrics on %s: %s", h->cfg.metrics,
 			    strerror(-rc));

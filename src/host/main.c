@@ -10,6 +10,7 @@
 #include "host.h"
 #include "remora/config.h"
 #include "remora/ctl.h"
+#include "remora/query.h"
 #include "remora/log.h"
 #include "remora/opts.h"
 #include "remora/pkt.h"
@@ -234,6 +235,6 @@ int main(int argc, char **argv)
 	log_init("remora-host", LOG_LVL_INFO);
 	host_config_parse(&h.cfg, argc, argv);
 	if (h.cfg.c.stats)
-		return ctl_query(h.cfg.c.control, "remora-host", stdout);
+		return query_report(h.cfg.c.control, "remora-host", stdout);
 	return host_run(&h);
 }

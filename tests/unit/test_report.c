@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "remora/ctl.h"
+#include "remora/metrics.h"
 #include "remora/notify.h"
 #include "remora/report.h"
 #include "remora/stats.h"
@@ -132,7 +133,7 @@ static char *respond(const char *req, size_t *len)
 	size_t start;
 
 	now += 1.0; /* a second apart: never over the rate */
-	*len = ctl_http_respond(&test_ctl, req, out, &start, now);
+	*len = metrics_respond(&test_ctl, req, out, &start, now);
 	assert_true(start + *len <= CTL_OUT_MAX);
 	out[start + *len] = '\0';
 	return out + start;
@@ -213,7 +214,7 @@ static void counting_report(void *ctx, struct report *r)
 static size_t respond_at(struct ctl *c, const char *req, ev_tstamp now,
 			 char *out, char **resp)
 {
-	size_t start, len = ctl_http_respond(c, req, out, &start, now);
+	size_t start, len = metrics_respond(c, req, out, &start, now);
 
 	out[start + len] = '\0';
 	*resp = out + start;
