@@ -117,6 +117,9 @@ int ctl_init(struct ctl *c, struct ev_loop *loop, const char *daemon,
 	     ctl_report_fn report, void *ctx);
 int ctl_open_control(struct ctl *c, const char *path);
 void ctl_close(struct ctl *c);
+struct opts_common;
+void ctl_open_configured(struct ctl *c, const struct opts_common *o,
+			 const char *prog);
 struct ctl_client *ctl_client_slot(struct ctl *c);
 int ctl_client_count(const struct ctl *c, int http);
 void ctl_client_send(struct ctl_client *cl, size_t start, size_t len);

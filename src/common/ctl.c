@@ -22,10 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "remora/prefault.h"
 #include "remora/ctl.h"
 #include "remora/log.h"
 #include "remora/metrics.h"
+#include "remora/opts.h"
+#include "remora/prefault.h"
 #include "remora/stats.h"
 
 /**
@@ -329,4 +330,39 @@ void ctl_close(struct ctl *c)
 	free(c->outbuf);
 	c->outbuf = NULL;
 	c->cache = NULL;
+}
+
+/**
+ * ctl_open_configured() - open the control socket (and metrics listener)
+ * @ctl:	control state, initialised
+ * @c:		common options: --control
+ * @prog:	"remora-host" or "remora-enclave"
+ *
+ * A control socket the operator named must open, or the daemon exits 1.
+ * The default one is a convenience: if another daemon holds it (a second
+ * instance in another network namespace), say so and go on without it.
+ */
+void ctl_open_configured(struct ctl *ctl, const struct opts_common *c,
+			 const char *prog)
+{
+	int rc;
+
+	if (!c->control[0])
+		return;
+	if (!c->have_control)
+		mkdir(CTL_RUN_DIR,
+		      0755); /* EEXIST is fine; bind says the rest */
+	rc = ctl_open_control(ctl, c->control);
+	if (!rc)
+		return;
+	if (c->have_control)
+		die("cannot open the control socket %s: %s", c->control,
+		    rc == -EADDRINUSE ? "another daemon is answering on it"
+				      : strerror(-rc));
+	warn("no control socket: %s: %s; %s --stats will not reach this "
+	     "daemon (use --control PATH)",
+	     c->control,
+	     rc == -EADDRINUSE ? "another daemon is answering on it"
+			       : strerror(-rc),
+	     prog);
 }

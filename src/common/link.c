@@ -18,9 +18,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "remora/prefault.h"
 #include "remora/link.h"
 #include "remora/log.h"
+#include "remora/prefault.h"
 #include "remora/stats.h"
 
 #define LINK_NO_BYE 0xffffffffU

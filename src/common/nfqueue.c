@@ -33,9 +33,9 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 
-#include "remora/prefault.h"
 #include "remora/log.h"
 #include "remora/nfqueue.h"
+#include "remora/prefault.h"
 #include "remora/stats.h"
 
 /* Send a config message and wait for the kernel's answer to it (start-up

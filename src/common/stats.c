@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora - counters, printed on SIGUSR1 and at exit */
 
-#include "remora/stats.h"
 #include "remora/log.h"
+#include "remora/stats.h"
 
 struct stats stats;
 

@@ -26,6 +26,7 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 
 #include "enclave.h"
+#include "remora/datapath.h"
 #include "remora/fit.h"
 #include "remora/log.h"
 #include "remora/notify.h"
@@ -34,6 +35,7 @@
 #include "remora/prefault.h"
 #include "remora/refuse.h"
 #include "remora/stats.h"
+#include "remora/status.h"
 #include "remora/trace.h"
 
 static void enclave_schedule_connect(struct enclave *e);
@@ -377,7 +379,7 @@ static void enclave_open_queues(struct enclave *e)
 	} else {
 		e->mss.fd = -1;
 	}
-	daemon_open_datapath(&e->raw, &e->raw6, 0, &e->nfq, &e->cfg.c, e->gso);
+	datapath_open(&e->raw, &e->raw6, 0, &e->nfq, &e->cfg.c, e->gso);
 	if (!e->gso)
 		return;
 	if (fallback < 0)
@@ -416,8 +418,8 @@ static void enclave_report(void *ctx, struct report *r)
 {
 	struct enclave *e = ctx;
 
-	daemon_report_fill(r, "remora-enclave", e->started, ev_now(e->loop),
-			   &e->link, e->cfg.c.queue);
+	status_fill(r, "remora-enclave", e->started, ev_now(e->loop), &e->link,
+		    e->cfg.c.queue);
 	report_text(r, "link_address", "where remora-host is reached",
 		    e->cfg.link.text);
 	report_gauge(r, "policy_outbound_rules",
@@ -523,9 +525,9 @@ int enclave_run(struct enclave *e)
 	e->conn_io.data = e;
 	ev_init(&e->retry, enclave_retry_cb);
 	e->retry.data = e;
-	daemon_signals_start(e->loop, &e->sigs, enclave_report, e);
+	signals_start(e->loop, &e->sigs, enclave_report, e);
 	e->sigs.forward = enclave_forward_signal;
-	daemon_open_control(&e->ctl, &e->cfg.c, "remora-enclave");
+	ctl_open_configured(&e->ctl, &e->cfg.c, "remora-enclave");
 	e->app.argv = e->cfg.app_argv;
 	e->app.go_fd = -1;
 	if (e->app.argv) {
@@ -578,7 +580,7 @@ int enclave_run(struct enclave *e)
 	ev_timer_stop(e->loop, &e->app_timer);
 	if (e->conn_fd >= 0)
 		close(e->conn_fd);
-	daemon_report_log(enclave_report, e);
+	status_log(enclave_report, e);
 	ctl_close(&e->ctl);
 	nfqueue_close(&e->nfq);
 	if (e->gso)

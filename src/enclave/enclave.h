@@ -7,7 +7,9 @@
 
 #include <ev.h>
 
+#include "remora/ctl.h"
 #include "remora/daemon.h"
+#include "remora/signals.h"
 #include "remora/fit.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
@@ -105,7 +107,7 @@ struct enclave {
 	ev_timer retry;
 	double backoff;
 	unsigned failures;
-	struct daemon_signals sigs;
+	struct signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;
 	char policy_in_text[256];

@@ -9,9 +9,9 @@
 #include "enclave.h"
 #include "remora/config.h"
 #include "remora/ctl.h"
-#include "remora/query.h"
 #include "remora/log.h"
 #include "remora/opts.h"
+#include "remora/query.h"
 
 enum {
 	ENCLAVE_OPT_ALLOW_IN = OPTS_FIRST_PRIVATE,

@@ -17,6 +17,7 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 
 #include "host.h"
+#include "remora/datapath.h"
 #include "remora/fit.h"
 #include "remora/log.h"
 #include "remora/metrics.h"
@@ -26,6 +27,7 @@
 #include "remora/prefault.h"
 #include "remora/refuse.h"
 #include "remora/stats.h"
+#include "remora/status.h"
 #include "remora/trace.h"
 
 /* fit's source of path MTUs: the route's, as the kernel holds it for the
@@ -334,8 +336,8 @@ static void host_report(void *ctx, struct report *r)
 {
 	struct host *h = ctx;
 
-	daemon_report_fill(r, "remora-host", h->started, ev_now(h->loop),
-			   &h->links[h->active], h->cfg.c.queue);
+	status_fill(r, "remora-host", h->started, ev_now(h->loop),
+		    &h->links[h->active], h->cfg.c.queue);
 	report_text(r, "link_listen",
 		    "where remora-host listens for the enclave",
 		    h->cfg.listen.text);
@@ -360,8 +362,8 @@ int host_run(struct host *h)
 		die("out of memory for the control socket");
 
 	host_check_address(h->cfg.c.addr);
-	daemon_open_datapath(&h->raw, &h->raw6, h->cfg.mark, &h->nfq, &h->cfg.c,
-			     !h->cfg.no_gso);
+	datapath_open(&h->raw, &h->raw6, h->cfg.mark, &h->nfq, &h->cfg.c,
+		      !h->cfg.no_gso);
 	h->fit = (struct fit_env){
 		.flags = FIT_PEER, .path_mtu = host_path_mtu, .ctx = h};
 	raw_batch_init(&h->frag_raw, h->raw.fd, AF_INET);
@@ -404,8 +406,8 @@ int host_run(struct host *h)
 	ev_io_init(&h->nfq_io, host_to_enclave, nfqueue_fd(&h->nfq), EV_READ);
 	h->nfq_io.data = h;
 	ev_io_start(h->loop, &h->nfq_io);
-	daemon_signals_start(h->loop, &h->sigs, host_report, h);
-	daemon_open_control(&h->ctl, &h->cfg.c, "remora-host");
+	signals_start(h->loop, &h->sigs, host_report, h);
+	ctl_open_configured(&h->ctl, &h->cfg.c, "remora-host");
 	if (h->cfg.metrics) {
 		rc = metrics_open(&h->ctl, h->cfg.metrics);
 		if (rc)
@@ -435,7 +437,7 @@ int host_run(struct host *h)
 	for (i = 0; i < 2; i++)
 		link_close(&h->links[i], FRAME_BYE_SHUTDOWN,
 			   "remora-host is stopping");
-	daemon_report_log(host_report, h);
+	status_log(host_report, h);
 	ctl_close(&h->ctl);
 	close(h->lfd);
 	transport_unlink(&h->cfg.listen);

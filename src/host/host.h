@@ -7,7 +7,9 @@
 
 #include <ev.h>
 
+#include "remora/ctl.h"
 #include "remora/daemon.h"
+#include "remora/signals.h"
 #include "remora/fit.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
@@ -92,7 +94,7 @@ struct host {
 	struct fit_env fit;
 	int mtu_fd;
 	int mtu6_fd;
-	struct daemon_signals sigs;
+	struct signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;
 };

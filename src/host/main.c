@@ -10,10 +10,10 @@
 #include "host.h"
 #include "remora/config.h"
 #include "remora/ctl.h"
-#include "remora/query.h"
 #include "remora/log.h"
 #include "remora/opts.h"
 #include "remora/pkt.h"
+#include "remora/query.h"
 
 enum {
 	HOST_OPT_METRICS = OPTS_FIRST_PRIVATE,

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* remora - opening a daemon's packet path at start-up */
+#ifndef REMORA_DATAPATH_H
+#define REMORA_DATAPATH_H
+
+#include <stdint.h>
+
+struct nfqueue;
+struct opts_common;
+struct raw_batch;
+
+void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
+		   struct nfqueue *q, const struct opts_common *c, int gso);
+
+#endif /* REMORA_DATAPATH_H */

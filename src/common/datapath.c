@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora - opening a daemon's packet path at start-up: the injection
+ * sockets and the queue, or an exit that says what is missing */
+
+#include <errno.h>
+#include <string.h>
+
+#include "remora/datapath.h"
+#include "remora/log.h"
+#include "remora/nfqueue.h"
+#include "remora/opts.h"
+#include "remora/raw.h"
+
+/**
+ * datapath_open() - open the injection socket and bind the queue,
+ *			    or die saying what is missing; start-up only
+ * @raw:	injection batch, initialised on the new socket
+ * @raw6:	IPv6 injection batch, initialised on its socket with
+ *		--address6, on none (fd -1) without
+ * @mark:	SO_MARK of injected packets, 0 for none
+ * @q:		queue to bind
+ * @c:		common options: queue number and length
+ * @gso:	take aggregated packets whole from the queue
+ */
+void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
+		   struct nfqueue *q, const struct opts_common *c, int gso)
+{
+	int fd, rc;
+
+	fd = raw_open(AF_INET, mark);
+	if (fd < 0)
+		die("cannot open the raw injection socket: %s (needs %s: run "
+		    "as root)",
+		    strerror(-fd),
+		    mark ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW");
+	raw_batch_init(raw, fd, AF_INET);
+	raw_batch_init(raw6, -1, AF_INET6);
+	if (c->have_addr6) {
+		fd = raw_open(AF_INET6, mark);
+		if (fd < 0)
+			die("cannot open the IPv6 raw injection socket: %s%s",
+			    strerror(-fd),
+			    fd == -EAFNOSUPPORT
+				    ? " (IPv6 is off in this kernel: drop "
+				      "--address6, or enable it)"
+				    : "");
+		raw_batch_init(raw6, fd, AF_INET6);
+	}
+
+	rc = nfqueue_open(q, c->queue, c->queue_maxlen, gso);
+	if (rc)
+		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
+		    nfqueue_hint(rc));
+}
