@@ -32,7 +32,5 @@ int app_fork(struct app *a, struct ev_loop *loop,
 	     void *data);
 int app_start(struct app *a);
 int app_signal(struct app *a, int sig);
-size_t app_crash_text(int sig, long pid, char *buf, size_t cap);
-void app_crash_handlers(void);
 
 #endif /* REMORA_APP_H */

@@ -25,7 +25,9 @@
 
 #include <linux/netfilter/nfnetlink_queue.h>
 
+#include "crash.h"
 #include "enclave.h"
+#include "reconnect.h"
 #include "remora/datapath.h"
 #include "remora/fit.h"
 #include "remora/log.h"
@@ -37,8 +39,6 @@
 #include "remora/stats.h"
 #include "remora/status.h"
 #include "remora/trace.h"
-
-static void enclave_schedule_connect(struct enclave *e);
 
 /* Hold a packet for injection, in the batch of its version; a full batch
  * is sent at once */
@@ -153,12 +153,11 @@ static void enclave_link_state(void *ctx, int up)
 	struct enclave *e = ctx;
 
 	if (up) {
-		e->backoff = ENCLAVE_RECONNECT_MIN;
-		e->failures = 0;
+		reconnect_up(&e->reconnect);
 		enclave_app_start(e, 1);
 		return;
 	}
-	enclave_schedule_connect(e);
+	reconnect_start(&e->reconnect);
 }
 
 static const struct link_ops enclave_link_ops = {
@@ -166,86 +165,6 @@ static const struct link_ops enclave_link_ops = {
 	.batch_end = enclave_from_host_end,
 	.state = enclave_link_state,
 };
-
-/* What to add to a failed connection's message */
-static const char *enclave_connect_hint(const struct enclave *e, int err)
-{
-	if (e->cfg.link.kind == TRANSPORT_VSOCK && err == -ENODEV)
-		return ": no vsock transport here (not in an enclave? use "
-		       "unix: or tcp: elsewhere)";
-	if (e->cfg.link.kind != TRANSPORT_UNIX && err == -EACCES)
-		return ": the link's source port must be below 1024 "
-		       "(remora-host refuses any other), and binding it needs "
-		       "CAP_NET_BIND_SERVICE: run remora-enclave as root or "
-		       "give it that capability";
-	if (e->cfg.link.kind != TRANSPORT_UNIX && err == -EADDRINUSE)
-		return ": every source port from 512 to 1023 is taken";
-	return "";
-}
-
-/* A connection attempt failed: say so without flooding, and retry later */
-static void enclave_connect_failed(struct enclave *e, int err)
-{
-	stat_inc(STAT_LINK_CONNECT_FAILED);
-	e->failures++;
-	if (e->failures == 1 || e->failures % 20 == 0)
-		warn("cannot connect to remora-host at %s: %s%s (attempt %u; "
-		     "retrying every %g s at most)",
-		     e->cfg.link.text, strerror(-err),
-		     enclave_connect_hint(e, err), e->failures,
-		     e->cfg.reconnect_max);
-	else
-		debug("connect to %s failed: %s", e->cfg.link.text,
-		      strerror(-err));
-	enclave_schedule_connect(e);
-}
-
-static void enclave_conn_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct enclave *e = w->data;
-	int fd = e->conn_fd, rc;
-
-	(void)revents;
-	ev_io_stop(loop, w);
-	e->conn_fd = -1;
-	rc = transport_connect_result(fd);
-	if (rc) {
-		close(fd);
-		enclave_connect_failed(e, rc);
-		return;
-	}
-	info("connected to remora-host at %s%s", e->cfg.link.text,
-	     e->failures ? " (after retries)" : "");
-	link_attach(&e->link, fd);
-}
-
-static void enclave_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct enclave *e = w->data;
-	int fd;
-
-	(void)revents;
-	fd = transport_connect(&e->cfg.link);
-	if (fd < 0) {
-		enclave_connect_failed(e, fd);
-		return;
-	}
-	/* complete (or fail) once writable: connect never blocks the loop */
-	e->conn_fd = fd;
-	ev_io_set(&e->conn_io, fd, EV_WRITE);
-	ev_io_start(loop, &e->conn_io);
-}
-
-/* Next attempt after the current backoff, which doubles up to the cap */
-static void enclave_schedule_connect(struct enclave *e)
-{
-	ev_timer_stop(e->loop, &e->retry);
-	ev_timer_set(&e->retry, e->backoff, 0);
-	ev_timer_start(e->loop, &e->retry);
-	e->backoff *= 2;
-	if (e->backoff > e->cfg.reconnect_max)
-		e->backoff = e->cfg.reconnect_max;
-}
 
 /* fit's source of segment sizes: the connection's MSS, from the kernel */
 static size_t enclave_seg_size(void *ctx, const struct pkt_info *pi)
@@ -430,7 +349,7 @@ static void enclave_report(void *ctx, struct report *r)
 		    e->policy_in_text);
 	report_gauge(r, "link_connect_failures_in_a_row",
 		     "failed connection attempts since the last success",
-		     e->failures);
+		     e->reconnect.failures);
 }
 
 static void enclave_app_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -476,13 +395,11 @@ static int enclave_forward_signal(void *ctx, int signum)
  */
 int enclave_run(struct enclave *e)
 {
-	app_crash_handlers();
+	crash_handlers();
 	info("remora-enclave %s pid %ld", REMORA_VERSION, (long)getpid());
 	e->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!e->loop)
 		die("cannot start the event loop");
-	e->conn_fd = -1;
-	e->backoff = 0; /* first attempt at once */
 	e->started = ev_now(e->loop);
 	if (ctl_init(&e->ctl, e->loop, "enclave", enclave_report, e))
 		die("out of memory for the control socket");
@@ -521,10 +438,8 @@ int enclave_run(struct enclave *e)
 	ev_io_init(&e->nfq_io, enclave_to_host, nfqueue_fd(&e->nfq), EV_READ);
 	e->nfq_io.data = e;
 	ev_io_start(e->loop, &e->nfq_io);
-	ev_init(&e->conn_io, enclave_conn_cb);
-	e->conn_io.data = e;
-	ev_init(&e->retry, enclave_retry_cb);
-	e->retry.data = e;
+	reconnect_init(&e->reconnect, e->loop, &e->cfg.link,
+		       e->cfg.reconnect_max, &e->link);
 	signals_start(e->loop, &e->sigs, enclave_report, e);
 	e->sigs.forward = enclave_forward_signal;
 	ctl_open_configured(&e->ctl, &e->cfg.c, "remora-enclave");
@@ -566,8 +481,7 @@ int enclave_run(struct enclave *e)
 			     ? ", destinations no rule allows are refused"
 			     : "");
 	notify_ready(e->loop, "forwarding; connecting to remora-host");
-	enclave_schedule_connect(e);
-	e->backoff = ENCLAVE_RECONNECT_MIN;
+	reconnect_start(&e->reconnect); /* the first attempt at once */
 	if (e->app.argv && e->cfg.app_wait <= 0)
 		enclave_app_start(e, 0);
 	else if (e->app.argv)
@@ -576,10 +490,8 @@ int enclave_run(struct enclave *e)
 	ev_run(e->loop, 0);
 
 	link_close(&e->link, FRAME_BYE_SHUTDOWN, "remora-enclave is stopping");
-	ev_timer_stop(e->loop, &e->retry);
+	reconnect_stop(&e->reconnect);
 	ev_timer_stop(e->loop, &e->app_timer);
-	if (e->conn_fd >= 0)
-		close(e->conn_fd);
 	status_log(enclave_report, e);
 	ctl_close(&e->ctl);
 	nfqueue_close(&e->nfq);

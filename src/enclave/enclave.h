@@ -18,12 +18,12 @@
 #include "app.h"
 #include "mss.h"
 #include "netsetup.h"
+#include "reconnect.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
 
-#define ENCLAVE_DEFAULT_LINK  "vsock:3:5000" /* CID 3: the parent instance */
-#define ENCLAVE_SEG_BUF	      (256 << 10) /* bytes of pieces per injection batch */
-#define ENCLAVE_RECONNECT_MIN 0.1	  /* s: first retry */
+#define ENCLAVE_DEFAULT_LINK "vsock:3:5000" /* CID 3: the parent instance */
+#define ENCLAVE_SEG_BUF	     (256 << 10) /* bytes of pieces per injection batch */
 #define ENCLAVE_CUT_BUF \
 	FIT_BUF_MAX /* bytes: one packet of the enclave's, cut */
 
@@ -71,11 +71,7 @@ struct enclave_config {
  * @link:	link to the host
  * @raw:	injection batch
  * @raw6:	IPv6 injection batch (fd -1 without --address6)
- * @conn_fd:	socket of a connection in progress, -1 if none
- * @conn_io:	writability watcher on @conn_fd
- * @retry:	reconnect timer
- * @backoff:	next reconnect delay, seconds
- * @failures:	connection attempts failed in a row
+ * @reconnect:	connection attempts to remora-host
  * @sigs:	signal watchers
  * @ctl:	control socket
  * @started:	event-loop time of start-up
@@ -102,11 +98,7 @@ struct enclave {
 	struct link link;
 	struct raw_batch raw;
 	struct raw_batch raw6;
-	int conn_fd;
-	ev_io conn_io;
-	ev_timer retry;
-	double backoff;
-	unsigned failures;
+	struct reconnect reconnect;
 	struct signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;

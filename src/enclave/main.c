@@ -269,7 +269,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		case 'r':
 			cfg->reconnect_max =
 				opts_seconds("--reconnect-max", optarg,
-					     ENCLAVE_RECONNECT_MIN, 3600);
+					     RECONNECT_MIN, 3600);
 			break;
 		default:
 			opts_getopt_error(c, argv);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "app.h"
+#include "crash.h"
 #include "netsetup.h"
 
 static void test_port_range(void **state)
@@ -145,18 +146,18 @@ static void test_crash_text(void **state)
 	size_t n;
 
 	(void)state;
-	n = app_crash_text(11, 2, buf, sizeof(buf));
+	n = crash_text(11, 2, buf, sizeof(buf));
 	buf[n] = '\0';
 	assert_string_equal(buf, "remora-enclave: FATAL: crashed with signal "
 				 "11 (pid 2); the enclave has no network\n");
-	n = app_crash_text(6, 4194304, buf, sizeof(buf));
+	n = crash_text(6, 4194304, buf, sizeof(buf));
 	buf[n] = '\0';
 	assert_string_equal(buf, "remora-enclave: FATAL: crashed with signal "
 				 "6 (pid 4194304); the enclave has no "
 				 "network\n");
 	/* cut, never overrun */
 	memset(buf, 'x', sizeof(buf));
-	assert_int_equal(app_crash_text(11, 2, buf, 10), 10);
+	assert_int_equal(crash_text(11, 2, buf, 10), 10);
 	assert_memory_equal(buf, "remora-enc", 10);
 	assert_int_equal(buf[10], 'x');
 }
