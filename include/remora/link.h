@@ -99,6 +99,41 @@ size_t link_feed(struct link *l, const uint8_t *data, size_t len);
 void link_free(struct link *l);
 
 /**
+ * struct link_handover - a link, and the newer connection that takes it
+ *			  over once its handshake succeeds
+ * @links:	the active link, and a newer connection while its handshake
+ *		runs
+ * @active:	index in @links of the active one
+ * @ops:	the daemon's callbacks
+ * @ctx:	their argument
+ */
+struct link_handover {
+	struct link links[2];
+	int active;
+	const struct link_ops *ops;
+	void *ctx;
+};
+
+int link_handover_init(struct link_handover *ho, struct ev_loop *loop,
+		       uint16_t role, double ka_interval, double peer_timeout,
+		       const struct link_ops *ops, void *ctx);
+void link_handover_attach(struct link_handover *ho, int fd);
+void link_handover_close(struct link_handover *ho, uint32_t bye_code,
+			 const char *why);
+void link_handover_free(struct link_handover *ho);
+
+/**
+ * link_handover_active() - the link packets go to
+ * @ho:	handover
+ *
+ * Return: the active link (up, or the one that will be)
+ */
+static inline struct link *link_handover_active(struct link_handover *ho)
+{
+	return &ho->links[ho->active];
+}
+
+/**
  * link_is_up() - can packets be sent?
  * @l:	link
  *

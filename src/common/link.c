@@ -524,3 +524,137 @@ static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 			link_flush(l);
 	}
 }
+
+/* The handover's own link callbacks: packets and batch ends go to the
+ * daemon as they come; a state change first settles which link is the
+ * active one */
+static struct link_handover *link_handover_of(void *ctx)
+{
+	return ctx;
+}
+
+static void link_handover_packet(void *ctx, uint8_t *pkt, size_t len)
+{
+	struct link_handover *ho = link_handover_of(ctx);
+
+	ho->ops->packet(ho->ctx, pkt, len);
+}
+
+static void link_handover_batch_end(void *ctx)
+{
+	struct link_handover *ho = link_handover_of(ctx);
+
+	if (ho->ops->batch_end)
+		ho->ops->batch_end(ho->ctx);
+}
+
+/* At most one link is up, and it is the active one. A newer connection
+ * takes over only once it is up, so one that fails its handshake never
+ * disturbs a working link. The daemon hears of "up" each time a link
+ * comes up, and of "down" only once neither is. */
+static void link_handover_state(void *ctx, int up)
+{
+	struct link_handover *ho = link_handover_of(ctx);
+	struct link *cur = &ho->links[ho->active];
+	struct link *next = &ho->links[!ho->active];
+
+	if (up && next->state == LINK_UP) {
+		if (cur->fd >= 0) {
+			info("the new connection replaces the current link");
+			link_close(cur, FRAME_BYE_REPLACED,
+				   "replaced by a newer connection");
+		}
+		ho->active = !ho->active;
+	}
+	if (!up && (cur->state == LINK_UP || next->state == LINK_UP))
+		return;
+	if (ho->ops->state)
+		ho->ops->state(ho->ctx, up);
+}
+
+static const struct link_ops link_handover_ops = {
+	.packet = link_handover_packet,
+	.batch_end = link_handover_batch_end,
+	.state = link_handover_state,
+};
+
+/**
+ * link_handover_init() - a link, and room for the connection that will
+ *			  take it over
+ * @ho:		handover
+ * @loop:	event loop
+ * @role:	our enum frame_role
+ * @ka_interval: seconds between keepalives
+ * @peer_timeout: seconds of silence before a peer is given up
+ * @ops:	the daemon's callbacks: packets of either link, and the state
+ *		of the link as a whole
+ * @ctx:	their argument
+ *
+ * A peer that restarts connects again while its old connection may still
+ * look alive; the new one goes in the second slot and replaces the active
+ * link once its handshake succeeds (link_handover_attach()).
+ *
+ * Return: 0, or -ENOMEM
+ */
+int link_handover_init(struct link_handover *ho, struct ev_loop *loop,
+		       uint16_t role, double ka_interval, double peer_timeout,
+		       const struct link_ops *ops, void *ctx)
+{
+	int i;
+
+	memset(ho, 0, sizeof(*ho));
+	ho->ops = ops;
+	ho->ctx = ctx;
+	for (i = 0; i < 2; i++)
+		if (link_init(&ho->links[i], loop, role, ka_interval,
+			      peer_timeout, &link_handover_ops, ho))
+			return -ENOMEM;
+	return 0;
+}
+
+/**
+ * link_handover_attach() - a new connection from the peer
+ * @ho:		handover
+ * @fd:		connected socket, owned by the handover from now
+ *
+ * It goes in the free slot (a stale handshake there is given up) and
+ * becomes active once up; with no link up, it is made active at once.
+ */
+void link_handover_attach(struct link_handover *ho, int fd)
+{
+	struct link *slot = &ho->links[!ho->active];
+
+	if (ho->links[ho->active].state != LINK_UP) {
+		if (slot->fd >= 0)
+			link_close(slot, FRAME_BYE_REPLACED,
+				   "replaced by a newer connection");
+		slot = &ho->links[ho->active];
+	}
+	if (slot->fd >= 0)
+		link_close(slot, FRAME_BYE_REPLACED,
+			   "replaced by a newer connection");
+	link_attach(slot, fd);
+}
+
+/**
+ * link_handover_close() - close both links
+ * @ho:		handover
+ * @bye_code:	sent in a BYE to each
+ * @why:	reason, logged and sent
+ */
+void link_handover_close(struct link_handover *ho, uint32_t bye_code,
+			 const char *why)
+{
+	link_close(&ho->links[0], bye_code, why);
+	link_close(&ho->links[1], bye_code, why);
+}
+
+/**
+ * link_handover_free() - release both links' buffers
+ * @ho:		handover, closed
+ */
+void link_handover_free(struct link_handover *ho)
+{
+	link_free(&ho->links[0]);
+	link_free(&ho->links[1]);
+}

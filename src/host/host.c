@@ -95,8 +95,8 @@ static void host_too_big(struct host *h, const struct raw_too_big *big)
 		stat_inc(STAT_L2I_FRAGMENTED);
 		return;
 	case FIT_ANSWER:
-		if (!link_send_packet(&h->links[h->active], pieces.p[0],
-				      pieces.len[0])) {
+		if (!link_send_packet(link_handover_active(&h->links),
+				      pieces.p[0], pieces.len[0])) {
 			stat_inc(STAT_L2I_FRAG_NEEDED);
 			trace_pkt("too big: answered with the MTU", &pi);
 		}
@@ -149,7 +149,7 @@ static void host_from_enclave_end(void *ctx)
 
 	host_inject(h, &h->raw);
 	host_inject(h, &h->raw6);
-	link_flush(&h->links[h->active]);
+	link_flush(link_handover_active(&h->links));
 }
 
 /* Packets for the enclave, from the queue to the link: they go whole, as
@@ -158,7 +158,7 @@ static void host_from_enclave_end(void *ctx)
 static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct host *h = w->data;
-	struct link *l = &h->links[h->active];
+	struct link *l = link_handover_active(&h->links);
 	struct nfqueue_pkt *qp;
 	struct fit_pieces none;
 	struct pkt_info pi;
@@ -185,36 +185,22 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 	link_flush(l);
 }
 
-/* A link came up or went down: at most one link is up, and it is the
- * active one. A newer connection takes over only once it is up, so a
- * connection that fails its handshake never disturbs a working link. */
+/* The enclave's link came up (a new connection took over, or the first
+ * one), or went down with no other up: say so to the service manager */
 static void host_link_state(void *ctx, int up)
 {
 	struct host *h = ctx;
-	struct link *cur = &h->links[h->active];
-	struct link *other = &h->links[!h->active];
 	char status[256];
 
 	if (up) {
 		snprintf(status, sizeof(status),
 			 "STATUS=enclave connected (%s) on %s",
-			 (other->state == LINK_UP ? other : cur)->peer.software,
+			 link_handover_active(&h->links)->peer.software,
 			 h->cfg.listen.text);
 		notify_send(status);
-	}
-	if (up && other->state == LINK_UP) {
-		/* the newer connection is up: it replaces the current one */
-		if (cur->fd >= 0) {
-			info("the new connection from the enclave replaces the "
-			     "current link");
-			link_close(cur, FRAME_BYE_REPLACED,
-				   "replaced by a newer connection");
-		}
-		h->active = !h->active;
 		return;
 	}
-	if (!up && !h->stopping && cur->state != LINK_UP &&
-	    other->state != LINK_UP) {
+	if (!h->stopping) {
 		info("waiting for the enclave to connect again; packets for "
 		     "it are dropped and counted meanwhile");
 		notify_send("STATUS=enclave disconnected: waiting for it to "
@@ -278,7 +264,6 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct host *h = w->data;
 	struct transport_peer peer;
 	enum transport_peer_verdict v;
-	struct link *slot;
 	int fd;
 
 	(void)loop;
@@ -296,21 +281,10 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		host_refuse_peer(h, fd, &peer, v);
 		return;
 	}
-	/* the enclave restarted, or reconnects: its new connection goes in
-	 * the free slot (a stale handshake there is given up) and becomes
-	 * active once up; with no link up, the free slot is made active */
-	slot = &h->links[!h->active];
-	if (h->links[h->active].state != LINK_UP) {
-		slot = &h->links[h->active];
-		if (h->links[!h->active].fd >= 0)
-			link_close(&h->links[!h->active], FRAME_BYE_REPLACED,
-				   "replaced by a newer connection");
-	}
-	if (slot->fd >= 0)
-		link_close(slot, FRAME_BYE_REPLACED,
-			   "replaced by a newer connection");
+	/* the enclave restarted, or reconnects: its new connection takes
+	 * over once its handshake succeeds */
 	info("enclave connected on %s", h->cfg.listen.text);
-	link_attach(slot, fd);
+	link_handover_attach(&h->links, fd);
 }
 
 /* Warn when the shared address is not one of this host's: packets for the
@@ -337,7 +311,7 @@ static void host_report(void *ctx, struct report *r)
 	struct host *h = ctx;
 
 	status_fill(r, "remora-host", h->started, ev_now(h->loop),
-		    &h->links[h->active], h->cfg.c.queue);
+		    link_handover_active(&h->links), h->cfg.c.queue);
 	report_text(r, "link_listen",
 		    "where remora-host listens for the enclave",
 		    h->cfg.listen.text);
@@ -352,7 +326,7 @@ static void host_report(void *ctx, struct report *r)
 int host_run(struct host *h)
 {
 	char ports[256], status[256];
-	int i, rc;
+	int rc;
 
 	h->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!h->loop)
@@ -385,11 +359,10 @@ int host_run(struct host *h)
 			     strerror(errno));
 	}
 
-	for (i = 0; i < 2; i++)
-		if (link_init(&h->links[i], h->loop, FRAME_ROLE_HOST,
-			      h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
-			      &host_link_ops, h))
-			die("out of memory for link buffers");
+	if (link_handover_init(&h->links, h->loop, FRAME_ROLE_HOST,
+			       h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
+			       &host_link_ops, h))
+		die("out of memory for link buffers");
 
 	h->lfd = transport_listen(&h->cfg.listen);
 	if (h->lfd < 0)
@@ -434,9 +407,8 @@ int host_run(struct host *h)
 
 	notify_stopping();
 	h->stopping = 1;
-	for (i = 0; i < 2; i++)
-		link_close(&h->links[i], FRAME_BYE_SHUTDOWN,
-			   "remora-host is stopping");
+	link_handover_close(&h->links, FRAME_BYE_SHUTDOWN,
+			    "remora-host is stopping");
 	status_log(host_report, h);
 	ctl_close(&h->ctl);
 	close(h->lfd);
@@ -450,8 +422,7 @@ int host_run(struct host *h)
 	if (h->mtu6_fd >= 0)
 		close(h->mtu6_fd);
 	free(h->frag_buf);
-	link_free(&h->links[0]);
-	link_free(&h->links[1]);
+	link_handover_free(&h->links);
 	info("stopped");
 	return 0;
 }

@@ -59,10 +59,8 @@ struct host_config {
  * @accept_io:	watcher on @lfd
  * @nfq:	queue of packets for the enclave
  * @nfq_io:	watcher on the queue's socket
- * @links:	links to the enclave: the active one, and a newer connection
- *		while its handshake runs (it replaces the active one only
- *		once its HELLO checks out)
- * @active:	index in @links of the link packets for the enclave go to
+ * @links:	the link to the enclave, and a newer connection while its
+ *		handshake runs (it takes over only once its HELLO checks out)
  * @stopping:	the daemon is shutting down: links closing is expected
  * @raw:	injection batch
  * @raw6:	IPv6 injection batch (fd -1 without --address6)
@@ -84,8 +82,7 @@ struct host {
 	ev_io accept_io;
 	struct nfqueue nfq;
 	ev_io nfq_io;
-	struct link links[2];
-	int active;
+	struct link_handover links;
 	int stopping;
 	struct raw_batch raw;
 	struct raw_batch raw6;
