@@ -134,7 +134,5 @@ static inline void stat_inc(enum stat_id id)
 
 const char *stats_name(enum stat_id id);
 const char *stats_desc(enum stat_id id);
-void stats_print(FILE *f);
-void stats_log(void);
 
 #endif /* REMORA_STATS_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/* remora - counters, printed on SIGUSR1 and at exit */
+/* remora - the counters: every packet forwarded and every drop, by reason
+ * (reported by status.c) */
 
-#include "remora/log.h"
 #include "remora/stats.h"
 
 struct stats stats;
@@ -33,29 +33,4 @@ const char *stats_name(enum stat_id id)
 const char *stats_desc(enum stat_id id)
 {
 	return stats_descs[id];
-}
-
-/**
- * stats_print() - write every counter as "name value" lines
- * @f:	output stream
- */
-void stats_print(FILE *f)
-{
-	int i;
-
-	for (i = 0; i < STAT_COUNT; i++)
-		fprintf(f, "%s %llu\n", stats_names[i],
-			(unsigned long long)stats.c[i]);
-}
-
-/**
- * stats_log() - log every counter at info level, one line each
- */
-void stats_log(void)
-{
-	int i;
-
-	for (i = 0; i < STAT_COUNT; i++)
-		info("stat %s %llu", stats_names[i],
-		     (unsigned long long)stats.c[i]);
 }
