@@ -256,6 +256,12 @@ e2e_check_counters() {
 	es=$(e2e_stats remora-enclave)
 	eh=$(e2e_stats remora-host)
 	c() { awk -v k="$2" '$1 == k {print $2}' <<<"$1"; }
+	# both reports must be there and show traffic: two empty answers
+	# would otherwise compare equal
+	check "remora-enclave's --stats answers, having sent packets" \
+		test "$(c "$es" q2l_sent_packets)" -gt 0
+	check "remora-host's --stats answers, having sent packets" \
+		test "$(c "$eh" q2l_sent_packets)" -gt 0
 	check_eq "enclave->host: packets sent by remora-enclave = packets received by remora-host" \
 		"$(c "$es" q2l_sent_packets)" "$(c "$eh" l2i_packets)"
 	check_eq "host->enclave: packets sent by remora-host = packets received by remora-enclave" \

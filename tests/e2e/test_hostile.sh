@@ -25,13 +25,15 @@ rss() { awk '/^VmRSS:/ {print $2}' /proc/"$(e2e_pid remora-enclave)"/status; }
 alive() { kill -0 "$(e2e_pid remora-enclave)" 2>/dev/null; }
 
 # play SCENARIO [ARG]: one connection of the hostile host, to its end, then
-# wait until remora-enclave has given the link up
+# wait until remora-enclave has given the link up (it says "link down" or
+# "link closed", and counts it), so the next scenario's connection is new
 play() {
-	local n
-	n=$(grep -c "link up\|refusing peer\|protocol error" "$E2E_TMP/remora-enclave.log")
+	local downs
+	downs=$(grep -c "link down\|link closed" "$E2E_TMP/remora-enclave.log")
 	e2e_bg "host-$1" host $host "$E2E_TMP/link.sock" "$@"
 	e2e_wait_log "$E2E_TMP/host-$1.log" "^done $1" 30 || e2e_log "scenario $1 did not finish"
-	sleep 0.5
+	check "scenario $1: remora-enclave gave the link up after it" \
+		e2e_wait_more "$E2E_TMP/remora-enclave.log" "link down\|link closed" "$downs" 10
 }
 
 e2e_start_enclave

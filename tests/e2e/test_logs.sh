@@ -10,9 +10,16 @@ e2e_daemons
 lines() { wc -l <"$E2E_TMP/$1.log"; }
 h=$(lines remora-host)
 e=$(lines remora-enclave)
-in_encl ping -n -q -c 50 -i 0.01 -W 2 "$E2E_NET_IP" >/dev/null
+refused=$(e2e_stat remora-host l2i_drop_port)
+out=$(in_encl ping -n -q -c 50 -i 0.01 -W 2 "$E2E_NET_IP")
+rc=$?
 echo x | in_encl socat -u - UDP4:$E2E_NET_IP:9,sourceport=22 # refused by the host
 sleep 0.3
+# the packets did cross: the quiet logs are not an idle path
+check_eq "info level: the 50 pings were answered (ping's status)" 0 "$rc"
+check_eq "info level: 50 echo replies came back" 50 "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")"
+check_eq "info level: remora-host refused the datagram from port 22" \
+	$((refused + 1)) "$(e2e_stat remora-host l2i_drop_port)"
 check_eq "info level: 100 packets through remora-enclave log nothing" "$e" "$(lines remora-enclave)"
 check_eq "info level: 100 packets and a refusal through remora-host log nothing" "$h" "$(lines remora-host)"
 
