@@ -51,21 +51,21 @@ enum {
 	OPTS_FIRST_PRIVATE /* first value free for a daemon's own options */
 };
 /* getopt_long() entries of the common options */
-#define OPTS_COMMON_LONG                                                      \
-	{"address", required_argument, NULL, 'a'},                            \
-		{"queue", required_argument, NULL, 'q'},                      \
-		{"queue-maxlen", required_argument, NULL, OPTS_QUEUE_MAXLEN}, \
-		{"keepalive", required_argument, NULL, 'k'},                  \
-		{"peer-timeout", required_argument, NULL, 't'},               \
-		{"log-level", required_argument, NULL, 'v'},                  \
-		{"config", required_argument, NULL, OPTS_CONFIG},             \
-		{"control", required_argument, NULL, OPTS_CONTROL},           \
-		{"stats", no_argument, NULL, OPTS_STATS},                     \
-		{"address6", required_argument, NULL, OPTS_ADDRESS6},         \
-		{"help", no_argument, NULL, 'h'},                             \
-	{                                                                     \
-		"version", no_argument, NULL, 'V'                             \
-	}
+/* clang-format off: one entry a line */
+#define OPTS_COMMON_LONG                                                \
+	{"address", required_argument, NULL, 'a'},                      \
+	{"queue", required_argument, NULL, 'q'},                        \
+	{"queue-maxlen", required_argument, NULL, OPTS_QUEUE_MAXLEN},   \
+	{"keepalive", required_argument, NULL, 'k'},                    \
+	{"peer-timeout", required_argument, NULL, 't'},                 \
+	{"log-level", required_argument, NULL, 'v'},                    \
+	{"config", required_argument, NULL, OPTS_CONFIG},               \
+	{"control", required_argument, NULL, OPTS_CONTROL},             \
+	{"stats", no_argument, NULL, OPTS_STATS},                       \
+	{"address6", required_argument, NULL, OPTS_ADDRESS6},           \
+	{"help", no_argument, NULL, 'h'},                               \
+	{"version", no_argument, NULL, 'V'}
+/* clang-format on */
 
 void opts_common_init(struct opts_common *o, const char *prog);
 int opts_common_parse(struct opts_common *o, int c, const char *arg,

@@ -122,11 +122,10 @@ int config_parse_text(char *text, const struct option *longopts,
 			if (val && !strcmp(val, "no"))
 				continue;
 			if (val && *val && strcmp(val, "yes")) {
-				snprintf(err, errlen,
-					 "line %d: '%s' takes no value "
-					 "(write it alone, or '= yes' or "
-					 "'= no')",
-					 lineno, key);
+				snprintf(
+					err, errlen,
+					"line %d: '%s' takes no value (write it alone, or '= yes' or '= no')",
+					lineno, key);
 				return -1;
 			}
 			val = NULL;
@@ -225,8 +224,8 @@ void config_expand(int *argc, char ***argv, const struct option *longopts,
 			break;
 		if (!strcmp(a, "--config")) {
 			if (i + 1 >= *argc)
-				opts_usage_error("option '--config' needs a "
-						 "value");
+				opts_usage_error(
+					"option '--config' needs a value");
 			path = (*argv)[i + 1];
 			at = i;
 			skip = 2;

@@ -175,14 +175,10 @@ static void ctl_unix_accept(struct ctl *c)
 		if (!cl || !ctl_peer_ok(fd, &uid)) {
 			if (log_ratelimit_ok(&rl, &supp)) {
 				if (cl)
-					warn("control connection refused: uid "
-					     "%u is neither root nor ours "
-					     "(%lu more refused since)",
+					warn("control connection refused: uid %u is neither root nor ours (%lu more refused since)",
 					     (unsigned)uid, supp);
 				else
-					warn("control connection refused: %d "
-					     "clients already (%lu more "
-					     "refused since)",
+					warn("control connection refused: %d clients already (%lu more refused since)",
 					     ctl_client_count(c, 0), supp);
 			}
 			close(fd);
@@ -359,8 +355,7 @@ void ctl_open_configured(struct ctl *ctl, const struct opts_common *c,
 		die("cannot open the control socket %s: %s", c->control,
 		    rc == -EADDRINUSE ? "another daemon is answering on it"
 				      : strerror(-rc));
-	warn("no control socket: %s: %s; %s --stats will not reach this "
-	     "daemon (use --control PATH)",
+	warn("no control socket: %s: %s; %s --stats will not reach this daemon (use --control PATH)",
 	     c->control,
 	     rc == -EADDRINUSE ? "another daemon is answering on it"
 			       : strerror(-rc),

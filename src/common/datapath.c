@@ -29,8 +29,7 @@ void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 
 	fd = raw_open(AF_INET, mark);
 	if (fd < 0)
-		die("cannot open the raw injection socket: %s (needs %s: run "
-		    "as root)",
+		die("cannot open the raw injection socket: %s (needs %s: run as root)",
 		    strerror(-fd),
 		    mark ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW");
 	raw_batch_init(raw, fd, AF_INET);
@@ -41,8 +40,7 @@ void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 			die("cannot open the IPv6 raw injection socket: %s%s",
 			    strerror(-fd),
 			    fd == -EAFNOSUPPORT
-				    ? " (IPv6 is off in this kernel: drop "
-				      "--address6, or enable it)"
+				    ? " (IPv6 is off in this kernel: drop --address6, or enable it)"
 				    : "");
 		raw_batch_init(raw6, fd, AF_INET6);
 	}

@@ -316,10 +316,10 @@ static void link_on_hello(struct link *l, const struct frame_hdr *h,
 						? h->version
 						: hello.version;
 
-		snprintf(why, sizeof(why),
-			 "peer speaks link protocol version %u (%s), this "
-			 "build speaks version %u",
-			 peer_version, hello.software, REMORA_PROTO_VERSION);
+		snprintf(
+			why, sizeof(why),
+			"peer speaks link protocol version %u (%s), this build speaks version %u",
+			peer_version, hello.software, REMORA_PROTO_VERSION);
 		err("refusing peer: %s", why);
 		stat_inc(STAT_LINK_REFUSED);
 		link_close(l, FRAME_BYE_VERSION, why);

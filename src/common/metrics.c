@@ -262,9 +262,7 @@ static void metrics_accept(struct ctl *c)
 		if (c->win_accepted >= CTL_HTTP_ACCEPTS) {
 			metrics_pause(c, c->win_start + 1.0 - now, 0);
 			if (log_ratelimit_ok(&rl, &supp))
-				warn("metrics: %d connections in a second: "
-				     "no more are taken until the next (%lu "
-				     "pauses more since)",
+				warn("metrics: %d connections in a second: no more are taken until the next (%lu pauses more since)",
 				     CTL_HTTP_ACCEPTS, supp);
 			return;
 		}
@@ -280,8 +278,7 @@ static void metrics_accept(struct ctl *c)
 			return;
 		c->win_accepted++;
 		if (!cl) {
-			debug("metrics client idle for %.1f s: its slot goes "
-			      "to a new one",
+			debug("metrics client idle for %.1f s: its slot goes to a new one",
 			      now - idle->since);
 			stat_inc(STAT_METRICS_CUT);
 			ctl_client_done(idle);

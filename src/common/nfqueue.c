@@ -140,8 +140,7 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 		rc = nfqueue_config(q, nlh);
 		if (rc) {
 			/* a kernel without it hands packets one by one */
-			warn("queue %u: the kernel does not hand over "
-			     "aggregated packets (%s): taking them one by one",
+			warn("queue %u: the kernel does not hand over aggregated packets (%s): taking them one by one",
 			     num, strerror(-rc));
 			rc = 0;
 		}
@@ -285,8 +284,7 @@ struct nfqueue_pkt *nfqueue_next(struct nfqueue *q)
 				if (mnl_nlmsg_get_payload_len(nlh) >=
 					    sizeof(*e) &&
 				    e->error && log_ratelimit_ok(&rl, &sup))
-					warn("queue %u: kernel error: %s "
-					     "(%lu more not shown)",
+					warn("queue %u: kernel error: %s (%lu more not shown)",
 					     q->num, strerror(-e->error), sup);
 				continue;
 			}
@@ -388,8 +386,7 @@ const char *nfqueue_hint(int err)
 		/* the kernel says EPERM both to the unprivileged and to a
 		 * second process binding a queue that is already held */
 		if (nfqueue_have_net_admin())
-			return "another process already holds this queue "
-			       "number (another remora running?)";
+			return "another process already holds this queue number (another remora running?)";
 		return "binding a queue needs CAP_NET_ADMIN: run as root";
 	case EACCES:
 		return "binding a queue needs CAP_NET_ADMIN: run as root";
@@ -397,14 +394,11 @@ const char *nfqueue_hint(int err)
 		return "another process already holds this queue number";
 	case EPROTONOSUPPORT:
 	case EAFNOSUPPORT:
-		return "this kernel has no netfilter netlink "
-		       "(CONFIG_NETFILTER_NETLINK)";
+		return "this kernel has no netfilter netlink (CONFIG_NETFILTER_NETLINK)";
 	case ENOENT:
 	case EOPNOTSUPP:
 	case EINVAL:
-		return "NFQUEUE is not available: load nfnetlink_queue "
-		       "(modprobe nfnetlink_queue) or enable "
-		       "CONFIG_NETFILTER_NETLINK_QUEUE";
+		return "NFQUEUE is not available: load nfnetlink_queue (modprobe nfnetlink_queue) or enable CONFIG_NETFILTER_NETLINK_QUEUE";
 	default:
 		return "see the kernel log";
 	}

@@ -114,9 +114,9 @@ double opts_seconds(const char *flag, const char *s, double min, double max)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !(v >= min && v <= max))
-		opts_usage_error("%s: '%s' is not a duration from %g to %g "
-				 "seconds",
-				 flag, s, min, max);
+		opts_usage_error(
+			"%s: '%s' is not a duration from %g to %g seconds",
+			flag, s, min, max);
 	return v;
 }
 
@@ -150,10 +150,9 @@ void opts_ipv6(const char *flag, const char *s, uint8_t *out)
 	if (inet_pton(AF_INET6, s, out) != 1)
 		opts_usage_error("%s: '%s' is not an IPv6 address", flag, s);
 	if (pkt_addr6_martian(out))
-		opts_usage_error("%s: '%s' cannot be an instance's address "
-				 "(unspecified, loopback, IPv4-mapped, "
-				 "link-local or multicast)",
-				 flag, s);
+		opts_usage_error(
+			"%s: '%s' cannot be an instance's address (unspecified, loopback, IPv4-mapped, link-local or multicast)",
+			flag, s);
 }
 
 /**
@@ -209,21 +208,21 @@ int opts_common_parse(struct opts_common *o, int c, const char *arg,
 		return 1;
 	case 'v':
 		if (log_parse_level(arg, &o->level))
-			opts_usage_error("--log-level: '%s' is not one of "
-					 "error, warn, info, debug, trace",
-					 arg);
+			opts_usage_error(
+				"--log-level: '%s' is not one of error, warn, info, debug, trace",
+				arg);
 		return 1;
 	case OPTS_CONFIG:
 		return 1; /* read before the command line: config_expand() */
 	case OPTS_CONTROL:
 		if (strlen(arg) >= sizeof(o->control))
-			opts_usage_error("--control: path longer than %zu "
-					 "bytes",
-					 sizeof(o->control) - 1);
+			opts_usage_error(
+				"--control: path longer than %zu bytes",
+				sizeof(o->control) - 1);
 		if (*arg && arg[0] != '/' && strcmp(arg, "none"))
-			opts_usage_error("--control: '%s' is not an absolute "
-					 "path (or 'none')",
-					 arg);
+			opts_usage_error(
+				"--control: '%s' is not an absolute path (or 'none')",
+				arg);
 		strcpy(o->control, strcmp(arg, "none") ? arg : "");
 		o->have_control = 1;
 		return 1;
@@ -254,22 +253,21 @@ void opts_common_check(const struct opts_common *o, int argc, char **argv)
 		opts_usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->stats) {
 		if (!o->control[0])
-			opts_usage_error("--stats needs a control socket "
-					 "(--control PATH)");
+			opts_usage_error(
+				"--stats needs a control socket (--control PATH)");
 		return;
 	}
 	if (!o->have_addr)
-		opts_usage_error("--address is required: the instance's IPv4 "
-				 "address, which the enclave shares");
+		opts_usage_error(
+			"--address is required: the instance's IPv4 address, which the enclave shares");
 	if (pkt_addr_martian(o->addr))
 		opts_usage_error(
-			"--address: %s cannot be the shared address "
-			"(loopback, unspecified, multicast or reserved)",
+			"--address: %s cannot be the shared address (loopback, unspecified, multicast or reserved)",
 			inet_ntoa((struct in_addr){.s_addr = o->addr}));
 	if (o->peer_timeout <= o->ka_interval)
-		opts_usage_error("--peer-timeout (%g s) must be longer than "
-				 "--keepalive (%g s)",
-				 o->peer_timeout, o->ka_interval);
+		opts_usage_error(
+			"--peer-timeout (%g s) must be longer than --keepalive (%g s)",
+			o->peer_timeout, o->ka_interval);
 }
 
 /**
@@ -281,7 +279,7 @@ void opts_common_check(const struct opts_common *o, int argc, char **argv)
 void opts_link(const char *flag, const char *s, struct transport_addr *a)
 {
 	if (transport_parse(s, a))
-		opts_usage_error("%s: '%s' is not a link address "
-				 "(vsock:CID:PORT, unix:PATH or tcp:HOST:PORT)",
-				 flag, s);
+		opts_usage_error(
+			"%s: '%s' is not a link address (vsock:CID:PORT, unix:PATH or tcp:HOST:PORT)",
+			flag, s);
 }

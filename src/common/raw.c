@@ -150,8 +150,7 @@ unsigned raw_batch_flush(struct raw_batch *b, struct raw_too_big *big,
 		}
 		stat_inc(STAT_L2I_DROP_INJECT);
 		if (log_ratelimit_ok(&rl, &sup))
-			warn("injection of a %zu-byte packet failed: %s "
-			     "(%lu more failures not shown)",
+			warn("injection of a %zu-byte packet failed: %s (%lu more failures not shown)",
 			     b->iov[i].iov_len, strerror(errno), sup);
 		i++;
 	}

@@ -48,12 +48,10 @@ void refuse_count(enum pkt_verdict v, const struct pkt_info *pi)
 	else
 		stat_inc(STAT_L2I_DROP_MALFORMED);
 	if (v >= PKT_QUOTE && v <= PKT_TCP_FLAGS && log_ratelimit_ok(&rl, &sup))
-		warn("refused a packet from the peer: %s (%s; %lu more not "
-		     "shown)",
+		warn("refused a packet from the peer: %s (%s; %lu more not shown)",
 		     pkt_verdict_str(v),
 		     v <= PKT_QUOTE_PORT
-			     ? "an ICMP error about a flow that is "
-			       "not the enclave's"
+			     ? "an ICMP error about a flow that is not the enclave's"
 			     : "a super-packet that must not be cut",
 		     sup);
 	if (log_level >= LOG_LVL_TRACE) {

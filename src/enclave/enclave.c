@@ -141,8 +141,7 @@ static void enclave_app_start(struct enclave *e, int have_link)
 		info("network ready: starting %s (pid %ld)", a->argv[0],
 		     (long)a->pid);
 	else
-		warn("no link to remora-host after %g s: starting %s (pid %ld) "
-		     "anyway; its packets are dropped until the link is up",
+		warn("no link to remora-host after %g s: starting %s (pid %ld) anyway; its packets are dropped until the link is up",
 		     e->cfg.app_wait, a->argv[0], (long)a->pid);
 	if (app_start(a))
 		err("the application's process is gone before it started");
@@ -281,17 +280,13 @@ static void enclave_open_queues(struct enclave *e)
 
 	e->gso = !e->cfg.no_gso;
 	if (e->gso && fallback < 0 && e->cfg.c.queue == 65535) {
-		warn("--queue 65535 leaves no --fallback-queue: outbound "
-		     "packets are taken one by one");
+		warn("--queue 65535 leaves no --fallback-queue: outbound packets are taken one by one");
 		e->gso = 0;
 	}
 	if (e->gso) {
 		rc = mss_open(&e->mss);
 		if (rc) {
-			warn("cannot learn TCP connections' segment size from "
-			     "the kernel (sock_diag: %s; needs "
-			     "CONFIG_INET_DIAG and CONFIG_INET_TCP_DIAG): "
-			     "outbound packets are taken one by one",
+			warn("cannot learn TCP connections' segment size from the kernel (sock_diag: %s; needs CONFIG_INET_DIAG and CONFIG_INET_TCP_DIAG): outbound packets are taken one by one",
 			     strerror(-rc));
 			e->gso = 0;
 		}
@@ -306,8 +301,7 @@ static void enclave_open_queues(struct enclave *e)
 	rc = nfqueue_open(&e->nfq_cut, (uint16_t)fallback,
 			  e->cfg.c.queue_maxlen, 0);
 	if (rc)
-		die("cannot bind NFQUEUE %d (--fallback-queue, for the "
-		    "super-packets the kernel cuts): %s: %s; or --no-gso",
+		die("cannot bind NFQUEUE %d (--fallback-queue, for the super-packets the kernel cuts): %s: %s; or --no-gso",
 		    fallback, strerror(-rc), nfqueue_hint(rc));
 	e->nfq.pass_on = fallback;
 	ev_io_init(&e->nfq_cut_io, enclave_to_host, nfqueue_fd(&e->nfq_cut),
@@ -370,8 +364,7 @@ static void enclave_app_exited(struct ev_loop *loop, ev_child *w, int revents)
 	e->app.pid = -1;
 	e->app.status = app_exit_status(st);
 	if (WIFSIGNALED(st))
-		info("the application was killed by signal %d: stopping, exit "
-		     "status %d",
+		info("the application was killed by signal %d: stopping, exit status %d",
 		     WTERMSIG(st), e->app.status);
 	else
 		info("the application exited with status %d: stopping",

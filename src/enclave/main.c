@@ -37,16 +37,13 @@ static void enclave_rule_arg(struct policy *p, const char *flag, const char *s,
 		opts_usage_error("%s: more than %d rules", flag,
 				 POLICY_MAX_RULES);
 	if (rc)
-		opts_usage_error("%s: '%s' is not NET[/LEN][:PORTS] or "
-				 "[NET6[/LEN]][:PORTS] (e.g. 10.0.0.0/8, "
-				 "0.0.0.0/0:53, 198.51.100.7:443 or "
-				 "[2001:db8::/32]:443; no host bits past LEN)",
-				 flag, s);
+		opts_usage_error(
+			"%s: '%s' is not NET[/LEN][:PORTS] or [NET6[/LEN]][:PORTS] (e.g. 10.0.0.0/8, 0.0.0.0/0:53, 198.51.100.7:443 or [2001:db8::/32]:443; no host bits past LEN)",
+			flag, s);
 }
 
 static const char enclave_usage[] =
-	"Usage: remora-enclave --address IPV4 [OPTIONS] [-- COMMAND "
-	"[ARGS...]]\n"
+	"Usage: remora-enclave --address IPV4 [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	"\n"
 	"Give this enclave a real IP interface: packets the enclave sends are\n"
 	"taken from NFQUEUE and sent to remora-host over the link; packets\n"
@@ -60,52 +57,38 @@ static const char enclave_usage[] =
 	"Options:\n"
 	"  -a, --address IPV4        the enclave's address: the instance's,\n"
 	"                            shared (required)\n"
-	"      --address6 IPV6       the enclave's IPv6 address, the "
-	"instance's,\n"
+	"      --address6 IPV6       the enclave's IPv6 address, the instance's,\n"
 	"                            shared: IPv6 is carried too\n"
-	"  -l, --link ADDR           where remora-host listens: "
-	"vsock:CID:PORT,\n"
+	"  -l, --link ADDR           where remora-host listens: vsock:CID:PORT,\n"
 	"                            unix:PATH or tcp:HOST:PORT\n"
 	"                            (default " ENCLAVE_DEFAULT_LINK ")\n"
 	"  -q, --queue N             NFQUEUE number of outbound packets\n"
 	"                            (default 0; as --queue-num in the rules)\n"
-	"      --queue-maxlen N      packets the kernel may hold (default "
-	"4096)\n"
-	"      --fallback-queue N    second NFQUEUE, bound without GSO: "
-	"super-packets\n"
-	"                            remora-enclave cannot cut itself (UDP "
-	"GSO) are\n"
-	"                            requeued to it for the kernel to cut "
-	"(default\n"
+	"      --queue-maxlen N      packets the kernel may hold (default 4096)\n"
+	"      --fallback-queue N    second NFQUEUE, bound without GSO: super-packets\n"
+	"                            remora-enclave cannot cut itself (UDP GSO) are\n"
+	"                            requeued to it for the kernel to cut (default\n"
 	"                            --queue + 1; no rule needs to name it)\n"
-	"      --no-gso              take outbound packets one by one, as the "
-	"kernel\n"
-	"                            cuts them, instead of taking TCP "
-	"super-packets\n"
+	"      --no-gso              take outbound packets one by one, as the kernel\n"
+	"                            cuts them, instead of taking TCP super-packets\n"
 	"                            whole and cutting them at their MSS (no\n"
 	"                            --fallback-queue then)\n"
 	"  -k, --keepalive SECS      keepalive interval (default 1)\n"
 	"  -t, --peer-timeout SECS   give up a silent host after (default 5)\n"
-	"  -r, --reconnect-max SECS  longest wait between reconnection "
-	"attempts\n"
+	"  -r, --reconnect-max SECS  longest wait between reconnection attempts\n"
 	"                            (default 5; the wait doubles from 0.1)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
 	"\n"
 	"The enclave's network (PID 2):\n"
 	"      --setup-net           before forwarding: lo up with --mtu, the\n"
-	"                            --address on lo, a default route out of "
-	"lo\n"
-	"                            with that source, the --ports range, and "
-	"the\n"
+	"                            --address on lo, a default route out of lo\n"
+	"                            with that source, the --ports range, and the\n"
 	"                            --rules loaded with iptables-restore\n"
-	"      --mtu BYTES           MTU of lo: the largest packet the "
-	"enclave\n"
-	"                            sends (default 9001, as EC2's NICs; 1280 "
-	"to\n"
+	"      --mtu BYTES           MTU of lo: the largest packet the enclave\n"
+	"                            sends (default 9001, as EC2's NICs; 1280 to\n"
 	"                            65536)\n"
-	"      --ports LO-HI         the enclave's ephemeral port range, "
-	"inside\n"
+	"      --ports LO-HI         the enclave's ephemeral port range, inside\n"
 	"                            the ports the host gives it (default\n"
 	"                            32768-60999)\n"
 	"      --rules FILE          rules file for --setup-net (default\n"
@@ -114,51 +97,36 @@ static const char enclave_usage[] =
 	"                            --address6 (default\n"
 	"                            " REMORA_DATADIR
 	"/remora/enclave6.rules)\n"
-	"      --app-wait SECS       with a COMMAND: wait this long for the "
-	"link\n"
+	"      --app-wait SECS       with a COMMAND: wait this long for the link\n"
 	"                            to remora-host before starting it anyway\n"
 	"                            (default 10; 0: start it at once)\n"
 	"\n"
 	"Policy (the image's owner decides, whatever the host does):\n"
-	"      --allow-in PORTS      TCP/UDP ports open to new inbound flows, "
-	"e.g.\n"
-	"                            443,8000-8100; replies to the enclave's "
-	"own\n"
-	"                            flows (its ephemeral ports) always pass "
-	"(default:\n"
+	"      --allow-in PORTS      TCP/UDP ports open to new inbound flows, e.g.\n"
+	"                            443,8000-8100; replies to the enclave's own\n"
+	"                            flows (its ephemeral ports) always pass (default:\n"
 	"                            every port the host sends)\n"
 	"      --allow-out NET[/LEN][:PORTS]\n"
-	"                            destinations the enclave may send to; "
-	"once one\n"
-	"                            is given, all others are refused "
-	"(repeatable);\n"
-	"                            IPv6: [NET6[/LEN]][:PORTS]; a rule "
-	"covers its\n"
+	"                            destinations the enclave may send to; once one\n"
+	"                            is given, all others are refused (repeatable);\n"
+	"                            IPv6: [NET6[/LEN]][:PORTS]; a rule covers its\n"
 	"                            own IP version\n"
 	"      --deny-out NET[/LEN][:PORTS]\n"
-	"                            destinations refused (repeatable); the "
-	"first\n"
-	"                            --allow-out/--deny-out that matches "
-	"decides\n"
+	"                            destinations refused (repeatable); the first\n"
+	"                            --allow-out/--deny-out that matches decides\n"
 	"\n"
-	"      --control PATH        control socket, read by --stats; root "
-	"only\n"
-	"                            (default " CTL_RUN_DIR "/enclave.sock; "
-	"'none': no socket)\n"
-	"      --config FILE         read settings from FILE first: one "
-	"'key = value'\n"
-	"                            per line, key = a long option's name; "
-	"the\n"
+	"      --control PATH        control socket, read by --stats; root only\n"
+	"                            (default " CTL_RUN_DIR
+	"/enclave.sock; 'none': no socket)\n"
+	"      --config FILE         read settings from FILE first: one 'key = value'\n"
+	"                            per line, key = a long option's name; the\n"
 	"                            command line wins\n"
-	"      --stats               print the counters and state of the "
-	"running\n"
-	"                            remora-enclave (through --control) and "
-	"exit\n"
+	"      --stats               print the counters and state of the running\n"
+	"                            remora-enclave (through --control) and exit\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
-	"Signals: SIGTERM/SIGINT stop cleanly (with a COMMAND: passed on to "
-	"it);\n"
+	"Signals: SIGTERM/SIGINT stop cleanly (with a COMMAND: passed on to it);\n"
 	"SIGUSR1 logs every counter.\n"
 	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could\n"
 	"not reach the daemon), 2 bad usage; with a COMMAND, its exit status\n"
@@ -222,18 +190,17 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			break;
 		case ENCLAVE_OPT_MTU:
 			if (netsetup_parse_mtu(optarg, &cfg->net.mtu))
-				opts_usage_error("--mtu: '%s' is not a number "
-						 "from %u to %u",
-						 optarg, NETSETUP_MIN_MTU,
-						 NETSETUP_MAX_MTU);
+				opts_usage_error(
+					"--mtu: '%s' is not a number from %u to %u",
+					optarg, NETSETUP_MIN_MTU,
+					NETSETUP_MAX_MTU);
 			break;
 		case ENCLAVE_OPT_PORTS:
 			if (netsetup_parse_range(optarg, &cfg->net.ports_lo,
 						 &cfg->net.ports_hi))
-				opts_usage_error("--ports: '%s' is not a port "
-						 "range LO-HI (e.g. "
-						 "32768-60999)",
-						 optarg);
+				opts_usage_error(
+					"--ports: '%s' is not a port range LO-HI (e.g. 32768-60999)",
+					optarg);
 			break;
 		case ENCLAVE_OPT_RULES:
 			cfg->net.rules = optarg;
@@ -255,8 +222,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		case ENCLAVE_OPT_ALLOW_IN:
 			if (policy_set_in(&cfg->policy, optarg))
 				opts_usage_error(
-					"--allow-in: '%s' is not a "
-					"port list (e.g. 443,8000-8100)",
+					"--allow-in: '%s' is not a port list (e.g. 443,8000-8100)",
 					optarg);
 			break;
 		case ENCLAVE_OPT_ALLOW_OUT:
@@ -267,9 +233,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			enclave_rule_arg(&cfg->policy, "--deny-out", optarg, 0);
 			break;
 		case 'r':
-			cfg->reconnect_max =
-				opts_seconds("--reconnect-max", optarg,
-					     RECONNECT_MIN, 3600);
+			cfg->reconnect_max = opts_seconds(
+				"--reconnect-max", optarg, RECONNECT_MIN, 3600);
 			break;
 		default:
 			opts_getopt_error(c, argv);
@@ -279,8 +244,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	if (optind > 1 && optind <= argc && !strcmp(argv[optind - 1], "--") &&
 	    !cfg->c.stats) {
 		if (optind == argc)
-			opts_usage_error("'--' must be followed by the command "
-					 "to start");
+			opts_usage_error(
+				"'--' must be followed by the command to start");
 		cfg->app_argv = &argv[optind];
 		argc = optind;
 	}
@@ -288,9 +253,9 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	if (cfg->c.stats)
 		return;
 	if (cfg->fallback_queue == cfg->c.queue)
-		opts_usage_error("--fallback-queue: %d is --queue's number; it "
-				 "must be another",
-				 cfg->fallback_queue);
+		opts_usage_error(
+			"--fallback-queue: %d is --queue's number; it must be another",
+			cfg->fallback_queue);
 	cfg->net.addr = cfg->c.addr;
 	cfg->net.have_addr6 = cfg->c.have_addr6;
 	memcpy(cfg->net.addr6, cfg->c.addr6, 16);
@@ -302,8 +267,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	opts_link("--link", link, &cfg->link);
 	if (cfg->link.kind == TRANSPORT_VSOCK &&
 	    cfg->link.cid == TRANSPORT_CID_ANY)
-		opts_usage_error("--link: a vsock CID to connect to is needed "
-				 "(3 is the parent instance)");
+		opts_usage_error(
+			"--link: a vsock CID to connect to is needed (3 is the parent instance)");
 	log_init("remora-enclave", cfg->c.level);
 }
 

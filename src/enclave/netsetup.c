@@ -251,9 +251,10 @@ static void netsetup_ports(uint16_t lo, uint16_t hi)
 
 		if (fd >= 0)
 			close(fd);
-		netsetup_fail("set the ephemeral port range "
-			      "(" NETSETUP_PORT_RANGE_PROC ")",
-			      err);
+		netsetup_fail(
+			"set the ephemeral port range (" NETSETUP_PORT_RANGE_PROC
+			")",
+			err);
 	}
 	close(fd);
 }
@@ -323,8 +324,7 @@ static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 	snprintf(restore_cmd, sizeof(restore_cmd), "%s-restore", tool);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die("--setup-net: cannot read the rules file %s: %s (use "
-		    "--rules FILE)",
+		die("--setup-net: cannot read the rules file %s: %s (use --rules FILE)",
 		    path, strerror(errno));
 	n = read(fd, in, sizeof(in) - 1);
 	close(fd);
@@ -335,8 +335,8 @@ static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 	}
 	in[n] = '\0';
 	if (netsetup_rules_text(in, queue, out, sizeof(out)) < 0)
-		die("--setup-net: the rules file %s sends nothing to a queue "
-		    "(no '" NETSETUP_RULES_QUEUE_TOKEN "')",
+		die("--setup-net: the rules file %s sends nothing to a queue (no '" NETSETUP_RULES_QUEUE_TOKEN
+		    "')",
 		    path);
 	/* a restart replaces the rules: remove the jumps and the chain a
 	 * previous run left (each fails harmlessly when there is none) */
@@ -350,8 +350,7 @@ static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 		die("--setup-net: cannot run %s: is %s in the image (PATH=%s)?",
 		    restore_cmd, tool, getenv("PATH"));
 	if (rc)
-		die("--setup-net: %s refused %s (exit %d; see its message "
-		    "above: is the NFQUEUE target in this kernel?)",
+		die("--setup-net: %s refused %s (exit %d; see its message above: is the NFQUEUE target in this kernel?)",
 		    restore_cmd, path, rc);
 }
 
@@ -388,13 +387,11 @@ void netsetup_run(const struct netsetup *ns)
 	if (ns->have_addr6)
 		netsetup_rules("ip6tables", ns->rules6, ns->queue);
 	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
-	info("network up: %s on lo (mtu %u), default route with that source, "
-	     "ephemeral ports %u-%u, rules from %s sending to queue %u",
+	info("network up: %s on lo (mtu %u), default route with that source, ephemeral ports %u-%u, rules from %s sending to queue %u",
 	     addr, ns->mtu, ns->ports_lo, ns->ports_hi, ns->rules, ns->queue);
 	if (ns->have_addr6) {
 		inet_ntop(AF_INET6, ns->addr6, addr6, sizeof(addr6));
-		info("IPv6 up: %s on lo, default route with that source, rules "
-		     "from %s",
+		info("IPv6 up: %s on lo, default route with that source, rules from %s",
 		     addr6, ns->rules6);
 	}
 }

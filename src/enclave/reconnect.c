@@ -23,13 +23,9 @@
 static const char *reconnect_hint(const struct reconnect *r, int err)
 {
 	if (r->addr->kind == TRANSPORT_VSOCK && err == -ENODEV)
-		return ": no vsock transport here (not in an enclave? use "
-		       "unix: or tcp: elsewhere)";
+		return ": no vsock transport here (not in an enclave? use unix: or tcp: elsewhere)";
 	if (r->addr->kind != TRANSPORT_UNIX && err == -EACCES)
-		return ": the link's source port must be below 1024 "
-		       "(remora-host refuses any other), and binding it needs "
-		       "CAP_NET_BIND_SERVICE: run remora-enclave as root or "
-		       "give it that capability";
+		return ": the link's source port must be below 1024 (remora-host refuses any other), and binding it needs CAP_NET_BIND_SERVICE: run remora-enclave as root or give it that capability";
 	if (r->addr->kind != TRANSPORT_UNIX && err == -EADDRINUSE)
 		return ": every source port from 512 to 1023 is taken";
 	return "";
@@ -53,8 +49,7 @@ static void reconnect_failed(struct reconnect *r, int err)
 	stat_inc(STAT_LINK_CONNECT_FAILED);
 	r->failures++;
 	if (r->failures == 1 || r->failures % 20 == 0)
-		warn("cannot connect to remora-host at %s: %s%s (attempt %u; "
-		     "retrying every %g s at most)",
+		warn("cannot connect to remora-host at %s: %s%s (attempt %u; retrying every %g s at most)",
 		     r->addr->text, strerror(-err), reconnect_hint(r, err),
 		     r->failures, r->max);
 	else

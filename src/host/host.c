@@ -104,9 +104,7 @@ static void host_too_big(struct host *h, const struct raw_too_big *big)
 	default:
 		stat_inc(STAT_L2I_DROP_INJECT);
 		if (log_ratelimit_ok(&rl, &sup))
-			warn("injection of a %zu-byte packet failed: larger "
-			     "than the path's MTU (%zu) and neither fragmented "
-			     "nor answered (%lu more not shown)",
+			warn("injection of a %zu-byte packet failed: larger than the path's MTU (%zu) and neither fragmented nor answered (%lu more not shown)",
 			     big->len, plan.size, sup);
 	}
 }
@@ -201,10 +199,9 @@ static void host_link_state(void *ctx, int up)
 		return;
 	}
 	if (!h->stopping) {
-		info("waiting for the enclave to connect again; packets for "
-		     "it are dropped and counted meanwhile");
-		notify_send("STATUS=enclave disconnected: waiting for it to "
-			    "connect again");
+		info("waiting for the enclave to connect again; packets for it are dropped and counted meanwhile");
+		notify_send(
+			"STATUS=enclave disconnected: waiting for it to connect again");
 	}
 }
 
@@ -231,29 +228,20 @@ static void host_refuse_peer(struct host *h, int fd,
 		return;
 	switch (v) {
 	case TRANSPORT_PEER_BAD_CID:
-		warn("refused a connection from vsock CID %u: only the "
-		     "enclave's CID %u may connect (%lu more refused since)",
+		warn("refused a connection from vsock CID %u: only the enclave's CID %u may connect (%lu more refused since)",
 		     peer->cid, h->cfg.enclave_cid, sup);
 		break;
 	case TRANSPORT_PEER_UNPRIV_PORT:
-		warn("refused a connection on %s from source port %u: the "
-		     "link's peer must connect from a port below 1024, which "
-		     "only a privileged process (remora-enclave) can bind "
-		     "(%lu more refused since)",
+		warn("refused a connection on %s from source port %u: the link's peer must connect from a port below 1024, which only a privileged process (remora-enclave) can bind (%lu more refused since)",
 		     h->cfg.listen.text, peer->port, sup);
 		break;
 	default:
 		if (h->cfg.enclave_uid != TRANSPORT_UID_NONE)
-			warn("refused a connection on %s from uid %d: only "
-			     "root "
-			     "and --enclave-uid %u may connect (%lu more "
-			     "refused since)",
+			warn("refused a connection on %s from uid %d: only root and --enclave-uid %u may connect (%lu more refused since)",
 			     h->cfg.listen.text, (int)peer->uid,
 			     h->cfg.enclave_uid, sup);
 		else
-			warn("refused a connection on %s from uid %d: only "
-			     "root may connect, or the user --enclave-uid "
-			     "names (%lu more refused since)",
+			warn("refused a connection on %s from uid %d: only root may connect, or the user --enclave-uid names (%lu more refused since)",
 			     h->cfg.listen.text, (int)peer->uid, sup);
 		break;
 	}
@@ -299,8 +287,7 @@ static void host_check_address(uint32_t addr)
 		return;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
 	    errno == EADDRNOTAVAIL)
-		warn("%s is not an address of this host: the enclave must "
-		     "share the instance's primary address (--address)",
+		warn("%s is not an address of this host: the enclave must share the instance's primary address (--address)",
 		     inet_ntoa(sin.sin_addr));
 	close(fd);
 }
@@ -369,8 +356,7 @@ int host_run(struct host *h)
 		die("cannot listen on %s: %s%s", h->cfg.listen.text,
 		    strerror(-h->lfd),
 		    h->lfd == -EAFNOSUPPORT || h->lfd == -ENODEV
-			    ? " (no vsock in this kernel: load vhost_vsock "
-			      "on a Nitro host, or use unix: or tcp:)"
+			    ? " (no vsock in this kernel: load vhost_vsock on a Nitro host, or use unix: or tcp:)"
 			    : "");
 
 	ev_io_init(&h->accept_io, host_accept_cb, h->lfd, EV_READ);
@@ -390,8 +376,7 @@ int host_run(struct host *h)
 
 	if (portset_format(&h->cfg.ports, ports, sizeof(ports)))
 		strcpy(ports, "(long list)");
-	info("remora-host %s: listening on %s, queue %u, shared address "
-	     "%s, enclave source ports %s",
+	info("remora-host %s: listening on %s, queue %u, shared address %s, enclave source ports %s",
 	     REMORA_VERSION, h->cfg.listen.text, h->cfg.c.queue,
 	     inet_ntoa((struct in_addr){.s_addr = h->cfg.c.addr}), ports);
 	if (h->cfg.metrics)

@@ -25,90 +25,65 @@ enum {
 static const char host_usage[] =
 	"Usage: remora-host --address IPV4 [OPTIONS]\n"
 	"\n"
-	"Give a Nitro Enclave the instance's network: packets from the "
-	"enclave\n"
+	"Give a Nitro Enclave the instance's network: packets from the enclave\n"
 	"arrive on the link and are sent as the host's own; packets for the\n"
-	"enclave's ports (and replies to its flows) are taken from NFQUEUE "
-	"and\n"
-	"sent over the link. Load the host rules (remora-host-rules up) "
-	"first.\n"
+	"enclave's ports (and replies to its flows) are taken from NFQUEUE and\n"
+	"sent over the link. Load the host rules (remora-host-rules up) first.\n"
 	"\n"
 	"Options:\n"
 	"  -a, --address IPV4        the instance address the enclave shares\n"
 	"                            (required)\n"
-	"      --address6 IPV6       the instance's IPv6 address the enclave "
-	"shares:\n"
-	"                            IPv6 is carried too (the rules script "
-	"then\n"
+	"      --address6 IPV6       the instance's IPv6 address the enclave shares:\n"
+	"                            IPv6 is carried too (the rules script then\n"
 	"                            loads ip6tables rules as well)\n"
-	"  -l, --listen ADDR         link address to listen on: "
-	"vsock:CID:PORT,\n"
+	"  -l, --listen ADDR         link address to listen on: vsock:CID:PORT,\n"
 	"                            unix:PATH or tcp:HOST:PORT\n"
 	"                            (default " HOST_DEFAULT_LISTEN ")\n"
 	"  -c, --enclave-cid CID     the only vsock CID allowed to connect\n"
 	"                            (required with a vsock address)\n"
-	"      --enclave-uid UID     on a unix: link, the user allowed to "
-	"connect\n"
-	"                            besides root (remora-enclave's, if it "
-	"runs\n"
-	"                            unprivileged); on vsock: and tcp: the "
-	"peer\n"
+	"      --enclave-uid UID     on a unix: link, the user allowed to connect\n"
+	"                            besides root (remora-enclave's, if it runs\n"
+	"                            unprivileged); on vsock: and tcp: the peer\n"
 	"                            must connect from a port below 1024\n"
-	"  -q, --queue N             NFQUEUE number of packets for the "
-	"enclave\n"
+	"  -q, --queue N             NFQUEUE number of packets for the enclave\n"
 	"                            (default 0; as --queue-num in the rules)\n"
-	"      --queue-maxlen N      packets the kernel may hold (default "
-	"4096)\n"
-	"  -p, --enclave-ports LIST  ports the enclave owns, e.g. "
-	"80,443,1024-61439\n"
+	"      --queue-maxlen N      packets the kernel may hold (default 4096)\n"
+	"  -p, --enclave-ports LIST  ports the enclave owns, e.g. 80,443,1024-61439\n"
 	"                            (default " HOST_DEFAULT_ENCLAVE_PORTS ")\n"
-	"  -P, --host-ports LIST     ports that stay the host's even inside "
-	"the\n"
-	"                            enclave's "
-	"(default " HOST_DEFAULT_HOST_PORTS ")\n"
-	"  -m, --mark MARK           SO_MARK of injected packets (default "
-	"0x52;\n"
+	"  -P, --host-ports LIST     ports that stay the host's even inside the\n"
+	"                            enclave's (default " HOST_DEFAULT_HOST_PORTS
+	")\n"
+	"  -m, --mark MARK           SO_MARK of injected packets (default 0x52;\n"
 	"                            must match the rules)\n"
 	"  -k, --keepalive SECS      keepalive interval (default 1)\n"
-	"  -t, --peer-timeout SECS   give up a silent enclave after (default "
-	"5)\n"
+	"  -t, --peer-timeout SECS   give up a silent enclave after (default 5)\n"
 	"  -v, --log-level LEVEL     error, warn, info, debug or trace\n"
 	"                            (default info)\n"
-	"      --control PATH        control socket, read by --stats; root "
-	"only\n"
-	"                            (default " CTL_RUN_DIR "/host.sock; "
-	"'none': no socket)\n"
+	"      --control PATH        control socket, read by --stats; root only\n"
+	"                            (default " CTL_RUN_DIR
+	"/host.sock; 'none': no socket)\n"
 	"      --metrics IPV4:PORT   serve the counters to Prometheus at\n"
-	"                            http://IPV4:PORT/metrics (default: off; "
-	"use a\n"
+	"                            http://IPV4:PORT/metrics (default: off; use a\n"
 	"                            local address, e.g. 127.0.0.1:9810)\n"
 	"      --allow-metadata      let the enclave reach the instance metadata\n"
 	"                            service and the credential endpoints\n"
 	"                            (169.254.169.254, 169.254.170.2, 169.254.170.23,\n"
 	"                            fd00:ec2::254, fd00:ec2::23): it then gets the\n"
 	"                            instance role's credentials (default: refused)\n"
-	"      --no-gso              take packets for the enclave one by one, "
-	"not as\n"
-	"                            the kernel aggregated them (GSO/GRO): "
-	"slower;\n"
+	"      --no-gso              take packets for the enclave one by one, not as\n"
+	"                            the kernel aggregated them (GSO/GRO): slower;\n"
 	"                            for comparison and troubleshooting\n"
-	"      --config FILE         read settings from FILE first: one "
-	"'key = value'\n"
-	"                            per line, key = a long option's name; "
-	"the\n"
-	"                            rules script's nic and ephemeral are "
-	"ignored;\n"
+	"      --config FILE         read settings from FILE first: one 'key = value'\n"
+	"                            per line, key = a long option's name; the\n"
+	"                            rules script's nic and ephemeral are ignored;\n"
 	"                            the command line wins\n"
-	"      --stats               print the counters and state of the "
-	"running\n"
-	"                            remora-host (through --control) and "
-	"exit\n"
+	"      --stats               print the counters and state of the running\n"
+	"                            remora-host (through --control) and exit\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
 	"Signals: SIGTERM/SIGINT stop cleanly; SIGUSR1 logs every counter.\n"
-	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could "
-	"not\n"
+	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could not\n"
 	"reach the daemon), 2 bad usage.\n";
 
 static const struct option host_options[] = {
@@ -132,9 +107,9 @@ static const char *const host_rules_only[] = {"nic", "ephemeral", NULL};
 static void host_ports_arg(const char *flag, const char *s, struct portset *ps)
 {
 	if (portset_parse(ps, s))
-		opts_usage_error("%s: '%s' is not a port list "
-				 "(e.g. 80,443,1024-61439)",
-				 flag, s);
+		opts_usage_error(
+			"%s: '%s' is not a port list (e.g. 80,443,1024-61439)",
+			flag, s);
 }
 
 /* --metrics takes a numeric IPv4 address and port, or exit 2 */
@@ -145,9 +120,9 @@ static void host_metrics_arg(const char *s)
 
 	if ((size_t)snprintf(spec, sizeof(spec), "tcp:%s", s) >= sizeof(spec) ||
 	    transport_parse(spec, &a) || a.ss.ss_family != AF_INET)
-		opts_usage_error("--metrics: '%s' is not IPV4:PORT "
-				 "(e.g. 127.0.0.1:9810)",
-				 s);
+		opts_usage_error(
+			"--metrics: '%s' is not IPV4:PORT (e.g. 127.0.0.1:9810)",
+			s);
 }
 
 /**
@@ -218,13 +193,12 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	opts_link("--listen", listen, &cfg->listen);
 	if (cfg->listen.kind == TRANSPORT_VSOCK &&
 	    cfg->enclave_cid == HOST_NO_CID)
-		opts_usage_error("--enclave-cid is required with a vsock "
-				 "listen address: only that enclave may "
-				 "connect");
+		opts_usage_error(
+			"--enclave-cid is required with a vsock listen address: only that enclave may connect");
 	portset_subtract(&cfg->ports, &host_ports);
 	if (!portset_count(&cfg->ports))
-		opts_usage_error("--enclave-ports: no port is left to the "
-				 "enclave once --host-ports are taken out");
+		opts_usage_error(
+			"--enclave-ports: no port is left to the enclave once --host-ports are taken out");
 }
 
 int main(int argc, char **argv)
