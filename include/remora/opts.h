@@ -50,8 +50,8 @@ enum {
 	OPTS_ADDRESS6,
 	OPTS_FIRST_PRIVATE /* first value free for a daemon's own options */
 };
-/* getopt_long() entries of the common options */
-/* clang-format off: one entry a line */
+/* getopt_long() entries of the common options, one a line */
+/* clang-format off */
 #define OPTS_COMMON_LONG                                                \
 	{"address", required_argument, NULL, 'a'},                      \
 	{"queue", required_argument, NULL, 'q'},                        \
