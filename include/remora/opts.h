@@ -82,5 +82,7 @@ uint32_t opts_u32(const char *flag, const char *s, uint32_t min, uint32_t max);
 double opts_seconds(const char *flag, const char *s, double min, double max);
 uint32_t opts_ipv4(const char *flag, const char *s);
 void opts_ipv6(const char *flag, const char *s, uint8_t *out);
+struct pkt_own;
+void opts_own(const struct opts_common *o, struct pkt_own *own);
 
 #endif /* REMORA_OPTS_H */

@@ -14,7 +14,7 @@
 #define PKT_ICMP_HDR	 8  /* bytes of an ICMP or ICMPv6 header */
 #define PKT_IPV6_MAX_EXT 8  /* extension headers walked, at most */
 
-/* pkt_check_outbound() and pkt_check_outbound6() flags */
+/* pkt_check_outbound() flags */
 #define PKT_OUT_ALLOW_METADATA 0x1 /* the metadata and credential services */
 
 /**
@@ -67,6 +67,19 @@ enum pkt_frag {
 	PKT_FRAG_NONE = 0,
 	PKT_FRAG_FIRST,
 	PKT_FRAG_LATER,
+};
+
+/**
+ * struct pkt_own - the addresses a side owns: the shared address, the
+ *		    enclave's and the host's
+ * @addr:	IPv4, network byte order
+ * @addr6:	IPv6, if @have6
+ * @have6:	IPv6 is carried
+ */
+struct pkt_own {
+	uint32_t addr;
+	uint8_t addr6[16];
+	int have6;
 };
 
 /**
@@ -156,22 +169,13 @@ enum pkt_verdict pkt_parse(const uint8_t *p, size_t len, struct pkt_info *pi);
 enum pkt_verdict pkt_parse_ipv6(const uint8_t *p, size_t len,
 				struct pkt_info *pi);
 int pkt_addr6_martian(const uint8_t *a);
-enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
-				    const uint8_t *enclave_addr6);
-enum pkt_verdict pkt_check_outbound6(const struct pkt_info *pi,
-				     const uint8_t *shared_addr6,
-				     const struct portset *enclave_ports,
-				     unsigned flags);
 int pkt_addr_martian(uint32_t addr);
 enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
-				   uint32_t enclave_addr);
+				   const struct pkt_own *enclave);
 enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
-				    uint32_t shared_addr,
+				    const struct pkt_own *shared,
 				    const struct portset *enclave_ports,
 				    unsigned flags);
-enum pkt_verdict pkt_check_quote_out(const struct pkt_info *pi, int to_shared,
-				     int from_peer,
-				     const struct portset *enclave_ports);
 int pkt_quote_ports(struct view l4, struct pkt_quote *pq);
 void pkt_parse_quote(struct view q, struct pkt_quote *pq);
 void pkt_parse_quote6(struct view q, struct pkt_quote *pq);

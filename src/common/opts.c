@@ -15,6 +15,7 @@
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
 #include "remora/pkt.h"
+#include "remora/pkt.h"
 #include "remora/transport.h"
 
 static const char *opts_prog = "remora";
@@ -282,4 +283,19 @@ void opts_link(const char *flag, const char *s, struct transport_addr *a)
 		opts_usage_error(
 			"%s: '%s' is not a link address (vsock:CID:PORT, unix:PATH or tcp:HOST:PORT)",
 			flag, s);
+}
+
+/**
+ * opts_own() - the shared addresses the options give, as the checks take
+ *		them
+ * @o:		parsed common options
+ * @own:	filled: --address, and --address6 if given
+ */
+void opts_own(const struct opts_common *o, struct pkt_own *own)
+{
+	memset(own, 0, sizeof(*own));
+	own->addr = o->addr;
+	own->have6 = o->have_addr6;
+	if (o->have_addr6)
+		memcpy(own->addr6, o->addr6, sizeof(own->addr6));
 }

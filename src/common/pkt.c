@@ -14,6 +14,7 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <string.h>
 
 #include "remora/bytes.h"
 #include "remora/csum.h"
@@ -315,12 +316,25 @@ int pkt_addr_metadata(uint32_t addr)
 	return 0;
 }
 
-/* ICMP types that cross in either direction: echo for ping, the errors
- * that make TCP and UDP fail fast and PMTU discovery work. Redirects,
- * router messages, timestamps and the rest stay out. */
-static int pkt_icmp_carried(uint8_t type)
+/* ICMP (and ICMPv6) types that cross in either direction: echo for ping,
+ * the errors that make TCP and UDP fail fast and path MTU discovery work.
+ * Redirects, router messages, timestamps, neighbour discovery, MLD and the
+ * rest stay out (RFC 4890 for ICMPv6: they are the host's business) */
+static int pkt_icmp_carried(const struct pkt_info *pi)
 {
-	switch (type) {
+	if (pi->version == 6)
+		switch (pi->icmp_type) {
+		case ICMP6_DST_UNREACH:
+		case ICMP6_PACKET_TOO_BIG:
+		case ICMP6_TIME_EXCEEDED:
+		case ICMP6_PARAM_PROB:
+		case ICMP6_ECHO_REQUEST:
+		case ICMP6_ECHO_REPLY:
+			return 1;
+		default:
+			return 0;
+		}
+	switch (pi->icmp_type) {
 	case ICMP_ECHOREPLY:
 	case ICMP_DEST_UNREACH:
 	case ICMP_ECHO:
@@ -332,16 +346,74 @@ static int pkt_icmp_carried(uint8_t type)
 	}
 }
 
+/* The addresses of a packet and of its quote as bytes, in network order,
+ * of the packet's version: the checks below are written once for both */
+static const uint8_t *pkt_src(const struct pkt_info *pi)
+{
+	return pi->version == 6 ? pi->src6 : (const uint8_t *)&pi->src;
+}
+
+static const uint8_t *pkt_dst(const struct pkt_info *pi)
+{
+	return pi->version == 6 ? pi->dst6 : (const uint8_t *)&pi->dst;
+}
+
+static const uint8_t *pkt_qsrc(const struct pkt_info *pi)
+{
+	return pi->version == 6 ? pi->quote.src6
+				: (const uint8_t *)&pi->quote.src;
+}
+
+static const uint8_t *pkt_qdst(const struct pkt_info *pi)
+{
+	return pi->version == 6 ? pi->quote.dst6
+				: (const uint8_t *)&pi->quote.dst;
+}
+
+/* The side's own address of the packet's version, NULL if it carries
+ * none of that version */
+static const uint8_t *pkt_own_of(const struct pkt_own *own,
+				 const struct pkt_info *pi)
+{
+	if (pi->version == 6)
+		return own->have6 ? own->addr6 : NULL;
+	return pi->version == 4 ? (const uint8_t *)&own->addr : NULL;
+}
+
+/* Are two addresses of the packet's version the same? */
+static int pkt_same(const struct pkt_info *pi, const uint8_t *a,
+		    const uint8_t *b)
+{
+	return !memcmp(a, b, pi->version == 6 ? 16 : 4);
+}
+
+/* Is an address of the packet's version martian? */
+static int pkt_martian(const struct pkt_info *pi, const uint8_t *a)
+{
+	return pi->version == 6 ? pkt_addr6_martian(a)
+				: pkt_addr_martian(get_n32(a));
+}
+
+/* Is an address of the packet's version a metadata or credential
+ * service? */
+static int pkt_metadata(const struct pkt_info *pi, const uint8_t *a)
+{
+	return pi->version == 6 ? pkt_addr6_metadata(a)
+				: pkt_addr_metadata(get_n32(a));
+}
+
 /**
  * pkt_check_inbound() - may the enclave receive this packet from the host?
- * @pi:	parsed packet
- * @enclave_addr: the enclave's address, network byte order
+ * @pi:		parsed packet, IPv4 or IPv6
+ * @enclave:	the enclave's addresses
  *
- * An ICMP error must be about a packet the enclave could have sent to the
- * internet: quoted from the enclave's address to an address that is
- * neither martian (loopback included) nor the enclave's own. Otherwise
- * the host could make the enclave's kernel fail a flow that never left
- * it: a UDP socket connected over loopback, a service talking to itself.
+ * Addressed to the enclave (IPv6 only if it has an IPv6 address), from a
+ * source that is not martian and not its own. An ICMP error must be about
+ * a packet the enclave could have sent to the internet: quoted from the
+ * enclave's address to an address that is neither martian (loopback
+ * included: 127/8, ::1, IPv4-mapped) nor the enclave's own. Otherwise the
+ * host could make the enclave's kernel fail a flow that never left it: a
+ * UDP socket connected over loopback, a service talking to itself.
  *
  * Return: PKT_OK, PKT_DST if not addressed to the enclave, PKT_SRC for a
  *	   martian source or the enclave's own address, PKT_PROTO for an ICMP
@@ -349,105 +421,98 @@ static int pkt_icmp_carried(uint8_t type)
  *	   enclave did not send to the internet
  */
 enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
-				   uint32_t enclave_addr)
+				   const struct pkt_own *enclave)
 {
+	const uint8_t *me = pkt_own_of(enclave, pi);
 	const struct pkt_quote *q = &pi->quote;
 
-	if (pi->dst != enclave_addr)
+	if (!me || !pkt_same(pi, pkt_dst(pi), me))
 		return PKT_DST;
-	if (pkt_addr_martian(pi->src) || pi->src == enclave_addr)
+	if (pkt_martian(pi, pkt_src(pi)) || pkt_same(pi, pkt_src(pi), me))
 		return PKT_SRC;
-	if (pi->proto != IPPROTO_ICMP)
+	if (pi->proto != IPPROTO_ICMP && pi->proto != IPPROTO_ICMPV6)
 		return PKT_OK;
-	if (!pkt_icmp_carried(pi->icmp_type))
+	if (!pkt_icmp_carried(pi))
 		return PKT_PROTO;
 	if (!pkt_icmp_error(pi))
 		return PKT_OK;
 	if (q->state != PKT_QUOTE_OK || q->later)
 		return PKT_QUOTE;
-	if (q->src != enclave_addr)
+	if (!pkt_same(pi, pkt_qsrc(pi), me))
 		return PKT_QUOTE_SRC;
-	if (pkt_addr_martian(q->dst) || q->dst == enclave_addr)
+	if (pkt_martian(pi, pkt_qdst(pi)) || pkt_same(pi, pkt_qdst(pi), me))
 		return PKT_QUOTE_DST;
 	return PKT_OK;
 }
 
-/**
- * pkt_check_quote_out() - is an ICMP error from the enclave about a packet
- * it received through the host?
- * @pi:		the error, parsed
- * @to_shared:	the quoted destination is the shared address
- * @from_peer:	the quoted source is the error's destination
- * @enclave_ports: the enclave's ports
- *
- * The enclave's errors (port unreachable, parameter problem, reassembly
- * time exceeded) quote what reached it: a whole packet or a first
- * fragment, sent by the error's destination to the shared address and,
- * for TCP and UDP, to one of the enclave's ports. Anything else would be
- * an error about a flow of the host's own, which the guard rule on
- * conntrack cannot see when the quote is a later fragment (conntrack
- * files such an error as INVALID, not RELATED).
- *
- * Return: PKT_OK or a PKT_QUOTE* verdict
- */
-enum pkt_verdict pkt_check_quote_out(const struct pkt_info *pi, int to_shared,
-				     int from_peer,
-				     const struct portset *enclave_ports)
+/* Is an ICMP error from the enclave about a packet it received through the
+ * host? Its errors (port unreachable, parameter problem, reassembly time
+ * exceeded) quote what reached it: a whole packet or a first fragment,
+ * sent by the error's destination to the shared address and, for TCP and
+ * UDP, to one of the enclave's ports. Anything else would be an error
+ * about a flow of the host's own, which the guard rule on conntrack
+ * cannot see when the quote is a later fragment (conntrack files such an
+ * error as INVALID, not RELATED). Return: PKT_OK or a PKT_QUOTE* verdict */
+static enum pkt_verdict pkt_check_quote_out(const struct pkt_info *pi,
+					    const uint8_t *me,
+					    const struct portset *ports)
 {
 	const struct pkt_quote *q = &pi->quote;
 
 	if (q->state != PKT_QUOTE_OK || q->later)
 		return PKT_QUOTE;
-	if (!to_shared)
+	if (!pkt_same(pi, pkt_qdst(pi), me))
 		return PKT_QUOTE_DST;
-	if (!from_peer)
+	if (!pkt_same(pi, pkt_qsrc(pi), pkt_dst(pi)))
 		return PKT_QUOTE_SRC;
 	if ((q->proto == IPPROTO_TCP || q->proto == IPPROTO_UDP) &&
-	    !portset_has(enclave_ports, q->dport))
+	    !portset_has(ports, q->dport))
 		return PKT_QUOTE_PORT;
 	return PKT_OK;
 }
 
 /**
  * pkt_check_outbound() - may the host send this packet for the enclave?
- * @pi:	parsed packet
- * @shared_addr: the host's address the enclave shares, network byte order
+ * @pi:		parsed packet, IPv4 or IPv6 (pkt_parse_fragment() too for a
+ *		fragment)
+ * @shared:	the host's addresses the enclave shares
  * @enclave_ports: ports the enclave owns; TCP and UDP must use one as source
  * @flags:	PKT_OUT_ALLOW_METADATA: the metadata and credential services
  *		may be reached
  *
  * The host refuses to emit what would impersonate its own services or
- * reach its own stack: a source other than the shared address, a source
- * port outside the enclave's, a martian or local destination, an ICMP
- * error about anything but a packet the enclave received (see
- * pkt_check_quote_out()), and, unless @flags allow them, the instance
- * metadata service and the credential endpoints (pkt_addr_metadata()),
- * whose answers are the host's, not the enclave's. Other link-local
- * services (the VPC resolver 169.254.169.253, time 169.254.169.123) stay
- * reachable.
+ * reach its own stack: a source other than the shared address (IPv6 only
+ * if the host carries it), a source port outside the enclave's, a martian
+ * or local destination, an ICMP error about anything but a packet the
+ * enclave received (see pkt_check_quote_out()), and, unless @flags allow
+ * them, the instance metadata service and the credential endpoints
+ * (pkt_addr_metadata(), pkt_addr6_metadata()), whose answers are the
+ * host's, not the enclave's. Other link-local services (the VPC resolver
+ * 169.254.169.253, time 169.254.169.123) stay reachable.
  *
  * Return: enum pkt_verdict
  */
 enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
-				    uint32_t shared_addr,
+				    const struct pkt_own *shared,
 				    const struct portset *enclave_ports,
 				    unsigned flags)
 {
-	if (pi->src != shared_addr)
+	const uint8_t *me = pkt_own_of(shared, pi);
+
+	if (!me || !pkt_same(pi, pkt_src(pi), me))
 		return PKT_SRC;
-	if (pkt_addr_martian(pi->dst) || pi->dst == shared_addr ||
-	    (!(flags & PKT_OUT_ALLOW_METADATA) && pkt_addr_metadata(pi->dst)))
+	if (pkt_martian(pi, pkt_dst(pi)) || pkt_same(pi, pkt_dst(pi), me) ||
+	    (!(flags & PKT_OUT_ALLOW_METADATA) &&
+	     pkt_metadata(pi, pkt_dst(pi))))
 		return PKT_DST;
 	if (pi->frag == PKT_FRAG_LATER)
 		return PKT_OK; /* no transport header: the first one was seen */
-	if (pi->proto == IPPROTO_ICMP) {
-		if (!pkt_icmp_carried(pi->icmp_type))
+	if (pi->proto == IPPROTO_ICMP || pi->proto == IPPROTO_ICMPV6) {
+		if (!pkt_icmp_carried(pi))
 			return PKT_PROTO;
 		if (!pkt_icmp_error(pi))
 			return PKT_OK;
-		return pkt_check_quote_out(pi, pi->quote.dst == shared_addr,
-					   pi->quote.src == pi->dst,
-					   enclave_ports);
+		return pkt_check_quote_out(pi, me, enclave_ports);
 	}
 	if (!portset_has(enclave_ports, pi->sport))
 		return PKT_PORT;

@@ -183,62 +183,6 @@ int pkt_addr6_martian(const uint8_t *a)
 	return a[0] == 0xff;
 }
 
-/* ICMPv6 types remora carries, either way: the errors TCP and UDP need and
- * path MTU discovery, and echo. Neighbour discovery, router
- * advertisements, MLD and the rest are the host's business (RFC 4890) */
-static int pkt6_icmp_carried(uint8_t type)
-{
-	switch (type) {
-	case ICMP6_DST_UNREACH:
-	case ICMP6_PACKET_TOO_BIG:
-	case ICMP6_TIME_EXCEEDED:
-	case ICMP6_PARAM_PROB:
-	case ICMP6_ECHO_REQUEST:
-	case ICMP6_ECHO_REPLY:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/**
- * pkt_check_inbound6() - may the enclave receive this IPv6 packet?
- * @pi:	parsed IPv6 packet
- * @enclave_addr6: the enclave's IPv6 address
- *
- * As pkt_check_inbound(), an ICMPv6 error must quote a packet from the
- * enclave's address to one neither martian (::1 and IPv4-mapped included)
- * nor the enclave's own.
- *
- * Return: PKT_OK, PKT_DST if not addressed to the enclave, PKT_SRC for a
- *	   martian source or the enclave's own address, PKT_PROTO for an
- *	   ICMPv6 type not carried, PKT_QUOTE* for an error about a packet
- *	   the enclave did not send to the internet
- */
-enum pkt_verdict pkt_check_inbound6(const struct pkt_info *pi,
-				    const uint8_t *enclave_addr6)
-{
-	const struct pkt_quote *q = &pi->quote;
-
-	if (pi->version != 6 || memcmp(pi->dst6, enclave_addr6, 16))
-		return PKT_DST;
-	if (pkt_addr6_martian(pi->src6) || !memcmp(pi->src6, enclave_addr6, 16))
-		return PKT_SRC;
-	if (pi->proto != IPPROTO_ICMPV6)
-		return PKT_OK;
-	if (!pkt6_icmp_carried(pi->icmp_type))
-		return PKT_PROTO;
-	if (!pkt_icmp_error(pi))
-		return PKT_OK;
-	if (q->state != PKT_QUOTE_OK || q->later)
-		return PKT_QUOTE;
-	if (memcmp(q->src6, enclave_addr6, 16))
-		return PKT_QUOTE_SRC;
-	if (pkt_addr6_martian(q->dst6) || !memcmp(q->dst6, enclave_addr6, 16))
-		return PKT_QUOTE_DST;
-	return PKT_OK;
-}
-
 /**
  * pkt_addr6_metadata() - is an IPv6 address one of the instance's metadata
  * or credential services?
@@ -260,48 +204,4 @@ int pkt_addr6_metadata(const uint8_t *a)
 		if (id == pkt6_metadata_ids[i])
 			return 1;
 	return 0;
-}
-
-/**
- * pkt_check_outbound6() - may the host send this IPv6 packet for the
- * enclave?
- * @pi:	parsed IPv6 packet (pkt_parse_fragment() too for a fragment)
- * @shared_addr6: the host's IPv6 address the enclave shares
- * @enclave_ports: ports the enclave owns; TCP and UDP must use one as source
- * @flags:	PKT_OUT_ALLOW_METADATA: the metadata and credential services
- *		may be reached
- *
- * As pkt_check_outbound(): the shared address as source, a source port of
- * the enclave's, no martian destination, not the host's own address, an
- * ICMPv6 error only about a packet the enclave received, and unless
- * @flags allow them not the metadata and credential services
- * (pkt_addr6_metadata()).
- *
- * Return: enum pkt_verdict
- */
-enum pkt_verdict pkt_check_outbound6(const struct pkt_info *pi,
-				     const uint8_t *shared_addr6,
-				     const struct portset *enclave_ports,
-				     unsigned flags)
-{
-	if (pi->version != 6 || memcmp(pi->src6, shared_addr6, 16))
-		return PKT_SRC;
-	if (pkt_addr6_martian(pi->dst6) ||
-	    !memcmp(pi->dst6, shared_addr6, 16) ||
-	    (!(flags & PKT_OUT_ALLOW_METADATA) && pkt_addr6_metadata(pi->dst6)))
-		return PKT_DST;
-	if (pi->frag == PKT_FRAG_LATER)
-		return PKT_OK; /* no transport header: the first one was seen */
-	if (pi->proto == IPPROTO_ICMPV6) {
-		if (!pkt6_icmp_carried(pi->icmp_type))
-			return PKT_PROTO;
-		if (!pkt_icmp_error(pi))
-			return PKT_OK;
-		return pkt_check_quote_out(
-			pi, !memcmp(pi->quote.dst6, shared_addr6, 16),
-			!memcmp(pi->quote.src6, pi->dst6, 16), enclave_ports);
-	}
-	if (!portset_has(enclave_ports, pi->sport))
-		return PKT_PORT;
-	return PKT_OK;
 }

@@ -63,13 +63,8 @@ static void enclave_inject_flush(struct enclave *e)
 static enum pkt_verdict enclave_from_host_check(const struct enclave *e,
 						const struct pkt_info *pi)
 {
-	enum pkt_verdict v;
+	enum pkt_verdict v = pkt_check_inbound(pi, &e->own);
 
-	if (pi->version == 6)
-		v = e->cfg.c.have_addr6 ? pkt_check_inbound6(pi, e->cfg.c.addr6)
-					: PKT_DST;
-	else
-		v = pkt_check_inbound(pi, e->cfg.c.addr);
 	return v == PKT_OK ? policy_check_in(&e->cfg.policy, pi) : v;
 }
 
@@ -394,6 +389,7 @@ int enclave_run(struct enclave *e)
 	if (!e->loop)
 		die("cannot start the event loop");
 	e->started = ev_now(e->loop);
+	opts_own(&e->cfg.c, &e->own);
 	if (ctl_init(&e->ctl, e->loop, "enclave", enclave_report, e))
 		die("out of memory for the control socket");
 

@@ -14,6 +14,7 @@
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
+#include "remora/pkt.h"
 #include "remora/policy.h"
 #include "app.h"
 #include "mss.h"
@@ -58,6 +59,7 @@ struct enclave_config {
  * struct enclave - remora-enclave at run time
  * @cfg:	configuration
  * @loop:	event loop
+ * @own:	the enclave's addresses, as the checks take them
  * @nfq:	queue of outbound packets
  * @nfq_io:	watcher on the queue's socket
  * @gso:	@nfq takes TCP super-packets whole, cut here at their MSS
@@ -87,6 +89,7 @@ struct enclave_config {
 struct enclave {
 	struct enclave_config cfg;
 	struct ev_loop *loop;
+	struct pkt_own own;
 	struct nfqueue nfq;
 	ev_io nfq_io;
 	int gso;

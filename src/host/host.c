@@ -55,14 +55,7 @@ static enum pkt_verdict host_from_enclave_check(const struct host *h,
 		v = pkt_parse_fragment(pkt, len, pi);
 	if (v != PKT_OK)
 		return v;
-	if (pi->version == 6)
-		return h->cfg.c.have_addr6
-			       ? pkt_check_outbound6(pi, h->cfg.c.addr6,
-						     &h->cfg.ports,
-						     h->cfg.out_flags)
-			       : PKT_SRC;
-	return pkt_check_outbound(pi, h->cfg.c.addr, &h->cfg.ports,
-				  h->cfg.out_flags);
+	return pkt_check_outbound(pi, &h->own, &h->cfg.ports, h->cfg.out_flags);
 }
 
 /* A packet from the enclave the kernel refused as larger than its route:
@@ -319,6 +312,7 @@ int host_run(struct host *h)
 	if (!h->loop)
 		die("cannot start the event loop");
 	h->started = ev_now(h->loop);
+	opts_own(&h->cfg.c, &h->own);
 	if (ctl_init(&h->ctl, h->loop, "host", host_report, h))
 		die("out of memory for the control socket");
 

@@ -14,6 +14,7 @@
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
+#include "remora/pkt.h"
 #include "remora/portset.h"
 #include "remora/raw.h"
 #include "remora/transport.h"
@@ -55,6 +56,7 @@ struct host_config {
  * struct host - remora-host at run time
  * @cfg:	configuration
  * @loop:	event loop
+ * @own:	the shared addresses, as the checks take them
  * @lfd:	listening socket
  * @accept_io:	watcher on @lfd
  * @nfq:	queue of packets for the enclave
@@ -78,6 +80,7 @@ struct host_config {
 struct host {
 	struct host_config cfg;
 	struct ev_loop *loop;
+	struct pkt_own own;
 	int lfd;
 	ev_io accept_io;
 	struct nfqueue nfq;

@@ -24,6 +24,9 @@
 
 #define FUZZ_ENCLAVE_ADDR 0x010012c6U /* 198.18.0.1, network byte order */
 
+/* The enclave's addresses: IPv4 only, as a daemon without --address6 */
+static const struct pkt_own fuzz_enclave = {.addr = FUZZ_ENCLAVE_ADDR};
+
 static void fuzz_packet(void *ctx, uint8_t *p, size_t len)
 {
 	struct pkt_info pi;
@@ -32,7 +35,7 @@ static void fuzz_packet(void *ctx, uint8_t *p, size_t len)
 	if (len > FRAME_MAX_PAYLOAD)
 		abort();
 	if (pkt_parse_ipv4(p, len, &pi) != PKT_OK ||
-	    pkt_check_inbound(&pi, FUZZ_ENCLAVE_ADDR) != PKT_OK)
+	    pkt_check_inbound(&pi, &fuzz_enclave) != PKT_OK)
 		return;
 	/* what the enclave would inject: it must be the enclave's */
 	if (pi.dst != FUZZ_ENCLAVE_ADDR || pi.src == FUZZ_ENCLAVE_ADDR ||

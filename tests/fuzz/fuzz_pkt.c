@@ -41,6 +41,13 @@
 
 #define FUZZ_MTU 576
 
+/* The shared addresses: 198.18.0.1 and 2001:db8::1 (fuzz_ipv6()'s addr6) */
+static const struct pkt_own fuzz_own = {
+	.addr = FUZZ_ADDR,
+	.addr6 = {0x20, 0x01, 0x0d, 0xb8, [15] = 1},
+	.have6 = 1,
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* An ICMP error's type (IPv4: 3, 11, 12; ICMPv6: 1 to 4)? */
@@ -259,7 +266,7 @@ static void fuzz_fragment_check(const uint8_t *data, size_t size,
 	    (off || (pi->proto == 6 && size < pi->hlen + 20u) ||
 	     (pi->proto != 6 && size < pi->hlen + 8u)))
 		abort();
-	if (pkt_check_outbound(pi, FUZZ_ADDR, ports, 0) != PKT_OK)
+	if (pkt_check_outbound(pi, &fuzz_own, ports, 0) != PKT_OK)
 		return;
 	if (pi->src != FUZZ_ADDR || pkt_addr_martian(pi->dst) ||
 	    (pi->frag == PKT_FRAG_FIRST && pi->proto != 1 &&
@@ -340,13 +347,13 @@ static void fuzz_ipv6(const uint8_t *data, size_t size,
 		if (size > 1280)
 			fuzz_fragment6(data, size);
 	}
-	if (v == PKT_OK && pkt_check_inbound6(&pi, addr6) == PKT_OK) {
+	if (v == PKT_OK && pkt_check_inbound(&pi, &fuzz_own) == PKT_OK) {
 		if (memcmp(pi.dst6, addr6, 16) || !memcmp(pi.src6, addr6, 16) ||
 		    pkt_addr6_martian(pi.src6))
 			abort();
 		fuzz_quote_check6(data, size, &pi, addr6, 1, ports);
 	}
-	if (pkt_check_outbound6(&pi, addr6, ports, 0) == PKT_OK) {
+	if (pkt_check_outbound(&pi, &fuzz_own, ports, 0) == PKT_OK) {
 		if (memcmp(pi.src6, addr6, 16) || !memcmp(pi.dst6, addr6, 16) ||
 		    pkt_addr6_martian(pi.dst6) ||
 		    (pi.frag != PKT_FRAG_LATER && pi.proto != 58 &&
@@ -401,13 +408,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MTU)
 		fuzz_fragment(data, size, hlen);
 	fuzz_frag_needed(data, size);
-	if (pkt_check_inbound(&pi, FUZZ_ADDR) == PKT_OK) {
+	if (pkt_check_inbound(&pi, &fuzz_own) == PKT_OK) {
 		if (pi.dst != FUZZ_ADDR || pi.src == FUZZ_ADDR ||
 		    pkt_addr_martian(pi.src))
 			abort();
 		fuzz_quote_check(data, size, &pi, 1, &ports);
 	}
-	if (pkt_check_outbound(&pi, FUZZ_ADDR, &ports, 0) == PKT_OK) {
+	if (pkt_check_outbound(&pi, &fuzz_own, &ports, 0) == PKT_OK) {
 		if (pi.src != FUZZ_ADDR || pi.dst == FUZZ_ADDR ||
 		    pi.dst == FUZZ_IMDS || pkt_addr_martian(pi.dst) ||
 		    ((pi.proto == 6 || pi.proto == 17) &&

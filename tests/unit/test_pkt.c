@@ -151,6 +151,16 @@ static void set_tot(uint8_t *p, size_t tot)
 	fix_csum(p);
 }
 
+/* The checks' view of a side owning the IPv4 address @a (network order) */
+static const struct pkt_own *own4(uint32_t a)
+{
+	static struct pkt_own o;
+
+	memset(&o, 0, sizeof(o));
+	o.addr = a;
+	return &o;
+}
+
 static enum pkt_verdict parse(const uint8_t *p, size_t len)
 {
 	struct pkt_info pi;
@@ -552,7 +562,7 @@ static enum pkt_verdict inbound_tcp(const char *src, const char *dst)
 	size_t n = build_tcp(p, src, dst, 443, 40000, 0);
 	struct pkt_info pi = info_of(p, n);
 
-	return pkt_check_inbound(&pi, ip(SHARED));
+	return pkt_check_inbound(&pi, own4(ip(SHARED)));
 }
 
 /* ICMP of @type from REMOTE to the enclave; an error quotes the header and
@@ -569,7 +579,7 @@ static enum pkt_verdict inbound_icmp(uint8_t type)
 		pi = info_of(p, n);
 	}
 
-	return pkt_check_inbound(&pi, ip(SHARED));
+	return pkt_check_inbound(&pi, own4(ip(SHARED)));
 }
 
 static void inbound_ok(void **state)
@@ -583,7 +593,7 @@ static void inbound_ok(void **state)
 	assert_int_equal(inbound_tcp("10.1.2.3", SHARED), PKT_OK);
 	n = build_udp(p, "8.8.8.8", SHARED, 53, 50000, 4);
 	pi = info_of(p, n);
-	assert_int_equal(pkt_check_inbound(&pi, ip(SHARED)), PKT_OK);
+	assert_int_equal(pkt_check_inbound(&pi, own4(ip(SHARED))), PKT_OK);
 }
 
 static void inbound_bad_dst(void **state)
@@ -642,7 +652,7 @@ static enum pkt_verdict outbound_tcp(const struct outbound *o, const char *src,
 	size_t n = build_tcp(p, src, dst, sport, 443, 0);
 	struct pkt_info pi = info_of(p, n);
 
-	return pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0);
+	return pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports, 0);
 }
 
 /* ICMP of @type from the enclave to REMOTE; an error quotes a UDP
@@ -658,7 +668,7 @@ static enum pkt_verdict outbound_icmp(const struct outbound *o, uint8_t type)
 		n = build_icmp_err(p, SHARED, REMOTE, type, 3, q, 128);
 		pi = info_of(p, n);
 	}
-	return pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0);
+	return pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports, 0);
 }
 
 static void outbound_ok(void **state)
@@ -673,8 +683,9 @@ static void outbound_ok(void **state)
 	assert_int_equal(outbound_tcp(o, SHARED, REMOTE, 61439), PKT_OK);
 	n = build_udp(p, SHARED, "8.8.8.8", 50000, 53, 4);
 	pi = info_of(p, n);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0),
-			 PKT_OK);
+	assert_int_equal(
+		pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports, 0),
+		PKT_OK);
 }
 
 static void outbound_bad_src(void **state)
@@ -722,8 +733,9 @@ static void outbound_bad_port(void **state)
 	assert_int_equal(outbound_tcp(o, SHARED, REMOTE, 0), PKT_PORT);
 	n = build_udp(p, SHARED, "8.8.8.8", 68, 67, 4);
 	pi = info_of(p, n);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0),
-			 PKT_PORT);
+	assert_int_equal(
+		pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports, 0),
+		PKT_PORT);
 }
 
 static void outbound_icmp_types(void **state)
@@ -746,7 +758,8 @@ static void outbound_icmp_types(void **state)
 	n = build_icmp(p, SHARED, REMOTE, 8, 0, 56);
 	pi = info_of(p, n);
 	portset_clear(&none);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &none, 0), PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, own4(ip(SHARED)), &none, 0),
+			 PKT_OK);
 }
 
 /* ---- ICMP errors: what they quote ---- */
@@ -760,7 +773,7 @@ static enum pkt_verdict inbound_err(const char *src, uint8_t type,
 	size_t n = build_icmp_err(p, src, SHARED, type, 3, q, qlen);
 	struct pkt_info pi = info_of(p, n);
 
-	return pkt_check_inbound(&pi, ip(SHARED));
+	return pkt_check_inbound(&pi, own4(ip(SHARED)));
 }
 
 static void quote_parsed(void **state)
@@ -891,7 +904,7 @@ static enum pkt_verdict outbound_err(const struct outbound *o, const char *dst,
 	size_t n = build_icmp_err(p, SHARED, dst, type, 3, q, qlen);
 	struct pkt_info pi = info_of(p, n);
 
-	return pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0);
+	return pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports, 0);
 }
 
 static void outbound_quote(void **state)
@@ -948,10 +961,11 @@ static void outbound_metadata(void **state)
 		n = build_tcp(p, SHARED, svc[i], 40000, 80, 0);
 		pi = info_of(p, n);
 		assert_int_equal(
-			pkt_check_outbound(&pi, ip(SHARED), &o->ports, 0),
+			pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports, 0),
 			PKT_DST);
 		/* the operator's setting opens them */
-		assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports,
+		assert_int_equal(pkt_check_outbound(&pi, own4(ip(SHARED)),
+						    &o->ports,
 						    PKT_OUT_ALLOW_METADATA),
 				 PKT_OK);
 	}
@@ -960,7 +974,7 @@ static void outbound_metadata(void **state)
 	/* the setting opens nothing else */
 	n = build_tcp(p, SHARED, "127.0.0.1", 40000, 80, 0);
 	pi = info_of(p, n);
-	assert_int_equal(pkt_check_outbound(&pi, ip(SHARED), &o->ports,
+	assert_int_equal(pkt_check_outbound(&pi, own4(ip(SHARED)), &o->ports,
 					    PKT_OUT_ALLOW_METADATA),
 			 PKT_DST);
 }

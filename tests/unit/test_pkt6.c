@@ -23,6 +23,18 @@ static uint8_t encl[16], net[16];
 /* An IPv6 packet from @src to @dst: extension headers @ext (@elen bytes,
  * the first's type in @nh0, their own next-header fields as given), then
  * @l4 (@l4len bytes) of protocol @proto */
+/* The checks' view of a side owning the IPv6 address @a (and no IPv4 one
+ * the tests use) */
+static const struct pkt_own *own6(const uint8_t *a)
+{
+	static struct pkt_own o;
+
+	memset(&o, 0, sizeof(o));
+	memcpy(o.addr6, a, 16);
+	o.have6 = 1;
+	return &o;
+}
+
 static size_t make6(const uint8_t *src, const uint8_t *dst, uint8_t nh0,
 		    const uint8_t *ext, size_t elen, const uint8_t *l4,
 		    size_t l4len)
@@ -254,21 +266,21 @@ static void test_check_inbound6(void **state)
 	(void)state;
 	len = make6(net, encl, 6, NULL, 0, tcp, sizeof(tcp));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_OK);
-	assert_int_equal(pkt_check_inbound6(&pi, net), PKT_DST);
+	assert_int_equal(pkt_check_inbound(&pi, own6(encl)), PKT_OK);
+	assert_int_equal(pkt_check_inbound(&pi, own6(net)), PKT_DST);
 	len = make6(encl, encl, 6, NULL, 0, tcp, sizeof(tcp));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_SRC);
+	assert_int_equal(pkt_check_inbound(&pi, own6(encl)), PKT_SRC);
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", a);
 	len = make6(a, encl, 6, NULL, 0, tcp, sizeof(tcp));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_SRC);
+	assert_int_equal(pkt_check_inbound(&pi, own6(encl)), PKT_SRC);
 	for (i = 0; i < sizeof(types_ok); i++) {
 		icmp[0] = types_ok[i];
 		len = make6(net, encl, 58, NULL, 0, icmp, sizeof(icmp));
 		assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
 		/* an error quotes something, an echo nothing */
-		assert_int_equal(pkt_check_inbound6(&pi, encl),
+		assert_int_equal(pkt_check_inbound(&pi, own6(encl)),
 				 types_ok[i] < 128 ? PKT_QUOTE : PKT_OK);
 		if (types_ok[i] < 128)
 			assert_int_equal(err6(net, encl, types_ok[i], encl, net,
@@ -280,7 +292,7 @@ static void test_check_inbound6(void **state)
 		icmp[0] = types_no[i];
 		len = make6(net, encl, 58, NULL, 0, icmp, sizeof(icmp));
 		assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-		assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_PROTO);
+		assert_int_equal(pkt_check_inbound(&pi, own6(encl)), PKT_PROTO);
 	}
 }
 
@@ -307,10 +319,10 @@ static enum pkt_verdict err6(const uint8_t *src, const uint8_t *dst,
 	len = make6(src, dst, 58, NULL, 0, icmp, 8 + qlen);
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
 	if (!memcmp(dst, encl, 16))
-		return pkt_check_inbound6(&pi, encl);
+		return pkt_check_inbound(&pi, own6(encl));
 	portset_clear(&ports);
 	portset_add_range(&ports, 32768, 60999);
-	return pkt_check_outbound6(&pi, encl, &ports, 0);
+	return pkt_check_outbound(&pi, own6(encl), &ports, 0);
 }
 
 static void test_quote_inbound6(void **state)
@@ -375,13 +387,13 @@ static void test_quote_inbound6(void **state)
 	memcpy(pkt + 24, encl, 16);
 	assert_int_equal(pkt_parse(pkt, 40 + 8 + 42, &pi), PKT_OK);
 	assert_int_equal(pi.quote.state, PKT_QUOTE_BAD);
-	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_QUOTE);
+	assert_int_equal(pkt_check_inbound(&pi, own6(encl)), PKT_QUOTE);
 	/* an IPv4 packet quoted by ICMPv6 */
 	memset(pkt + 48, 0, 44);
 	pkt[48] = 0x45;
 	pkt[5] = 8 + 44;
 	assert_int_equal(pkt_parse(pkt, 40 + 8 + 44, &pi), PKT_OK);
-	assert_int_equal(pkt_check_inbound6(&pi, encl), PKT_QUOTE);
+	assert_int_equal(pkt_check_inbound(&pi, own6(encl)), PKT_QUOTE);
 }
 
 static void test_quote_outbound6(void **state)
@@ -434,10 +446,10 @@ static void test_metadata6(void **state)
 		assert_true(pkt_addr6_metadata(a));
 		len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 		assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-		assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0),
+		assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
 				 PKT_DST);
-		assert_int_equal(pkt_check_outbound6(&pi, encl, &ports,
-						     PKT_OUT_ALLOW_METADATA),
+		assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports,
+						    PKT_OUT_ALLOW_METADATA),
 				 PKT_OK);
 	}
 	for (i = 0; i < sizeof(not_svc) / sizeof(not_svc[0]); i++) {
@@ -458,31 +470,39 @@ static void test_check_outbound6(void **state)
 	portset_add_range(&ports, 32768, 60999);
 	len = make6(encl, net, 6, NULL, 0, tcp, sizeof(tcp));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, net, &ports, 0), PKT_SRC);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, own6(net), &ports, 0),
+			 PKT_SRC);
 	portset_clear(&ports);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_PORT);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_PORT);
 	/* the metadata service over IPv6, multicast, the host itself */
 	inet_pton(AF_INET6, "fd00:ec2::254", a);
 	len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_DST);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_DST);
 	inet_pton(AF_INET6, "fd00:ec2::253", a); /* the resolver stays */
 	len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_OK);
 	inet_pton(AF_INET6, "ff02::1", a);
 	len = make6(encl, a, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_DST);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_DST);
 	len = make6(encl, encl, 58, NULL, 0, echo, sizeof(echo));
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_DST);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_DST);
 	/* a neighbour solicitation from the enclave */
 	len = make6(encl, net, 58, NULL, 0,
 		    (const uint8_t[]){135, 0, 0, 0, 0, 0, 0, 0}, 8);
 	assert_int_equal(pkt_parse(pkt, len, &pi), PKT_OK);
-	assert_int_equal(pkt_check_outbound6(&pi, encl, &ports, 0), PKT_PROTO);
+	assert_int_equal(pkt_check_outbound(&pi, own6(encl), &ports, 0),
+			 PKT_PROTO);
 }
 
 int main(void)

@@ -17,6 +17,28 @@
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
 
+/* The checks' view of a side owning the IPv4 address @a (network order) */
+static const struct pkt_own *own4(uint32_t a)
+{
+	static struct pkt_own o;
+
+	memset(&o, 0, sizeof(o));
+	o.addr = a;
+	return &o;
+}
+
+/* The checks' view of a side owning the IPv6 address @a (and no IPv4 one
+ * the tests use) */
+static const struct pkt_own *own6(const uint8_t *a)
+{
+	static struct pkt_own o;
+
+	memset(&o, 0, sizeof(o));
+	memcpy(o.addr6, a, 16);
+	o.have6 = 1;
+	return &o;
+}
+
 static uint8_t pkt[65535], out[96 << 10], joined[65535];
 
 static uint16_t rd16(const uint8_t *p)
@@ -232,7 +254,7 @@ static void test_frag_needed(void **state)
 	assert_int_equal(pi.icmp_code, 4);
 	assert_int_equal(pi.src, htonl(PMTU_ICMP_SRC));
 	assert_memory_equal(&pi.dst, pkt + 12, 4);
-	assert_int_equal(pkt_check_inbound(&pi, pi.dst), PKT_OK);
+	assert_int_equal(pkt_check_inbound(&pi, own4(pi.dst)), PKT_OK);
 	assert_int_equal(rd16(icmp + 26), 1400);
 	assert_int_equal(csum(icmp + 20, n - 20), 0);
 	/* it quotes the packet's header and the start of its payload */
@@ -286,17 +308,21 @@ static void test_parse_fragment(void **state)
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_OK);
 	assert_int_equal(pi.frag, PKT_FRAG_FIRST);
-	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports, 0), PKT_OK);
+	assert_int_equal(pkt_check_outbound(&pi, own4(pi.src), &ports, 0),
+			 PKT_OK);
 	portset_clear(&ports);
-	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports, 0), PKT_PORT);
+	assert_int_equal(pkt_check_outbound(&pi, own4(pi.src), &ports, 0),
+			 PKT_PORT);
 
 	len = make_udp(100, 0, 5);
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_OK);
 	assert_int_equal(pi.frag, PKT_FRAG_LATER);
-	assert_int_equal(pkt_check_outbound(&pi, pi.src, &ports, 0), PKT_OK);
-	assert_int_equal(pkt_check_outbound(&pi, htonl(0x01020304), &ports, 0),
-			 PKT_SRC);
+	assert_int_equal(pkt_check_outbound(&pi, own4(pi.src), &ports, 0),
+			 PKT_OK);
+	assert_int_equal(
+		pkt_check_outbound(&pi, own4(htonl(0x01020304)), &ports, 0),
+		PKT_SRC);
 
 	pkt[9] = 6; /* TCP at offset 8 */
 	pkt[6] = 0;
@@ -365,7 +391,7 @@ static void test_too_big6(void **state)
 	assert_int_equal(pi.icmp_type, 2);
 	assert_memory_equal(pi.dst6, a, 16);
 	assert_memory_equal(pi.src6, b, 16);
-	assert_int_equal(pkt_check_inbound6(&pi, a), PKT_OK);
+	assert_int_equal(pkt_check_inbound(&pi, own6(a)), PKT_OK);
 	assert_int_equal((uint32_t)rd16(icmp + 44) << 16 | rd16(icmp + 46),
 			 1280);
 	assert_memory_equal(icmp + 48, p6, n - 48);
