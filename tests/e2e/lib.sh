@@ -228,10 +228,13 @@ e2e_stats_logged() {
 e2e_stat() { e2e_stats "$1" | awk -v k="$2" '$1 == k {print $2}'; }
 
 # e2e_http_script NAME FILE: $E2E_TMP/NAME.sh answers one HTTP/1.0 request
-# with FILE and its Content-Length (for socat's EXEC)
+# with FILE and its Content-Length (for socat's EXEC). It reads the request
+# head first: a server that exits with it unread resets the connection,
+# and the client may lose the answer (curl: "Empty reply from server")
 e2e_http_script() {
 	cat >"$E2E_TMP/$1.sh" <<SH
-#!/bin/sh
+#!/bin/bash
+while IFS= read -r line && [ -n "\${line%\$'\\r'}" ]; do :; done
 printf 'HTTP/1.0 200 OK\r\nContent-Length: %s\r\n\r\n' "\$(stat -c %s '$2')"
 exec cat '$2'
 SH

@@ -30,8 +30,8 @@ got=$(in_net timeout 20 socat -T 10 - TCP:$E2E_HOST_IP:8080 </dev/null)
 check_eq "port 8080 (the enclave's) answers from the enclave" "enclave-8080" "$got"
 
 # the host's own outbound connection, from its own ephemeral range
-e2e_bg web net socat -T 30 TCP-LISTEN:80,bind=$E2E_NET_IP,reuseaddr,fork SYSTEM:"echo HTTP/1.0 200 OK; echo; echo host-fetch-ok"
-e2e_wait_listen in_net tcp 80 || exit 1
+echo host-fetch-ok >"$E2E_TMP/fetch.txt"
+e2e_http_file web 80 "$E2E_TMP/fetch.txt" || exit 1
 got=$(in_host timeout 20 curl -sS --max-time 10 "http://$E2E_NET_IP/")
 check_eq "the host's own outbound HTTP request works" "host-fetch-ok" "$got"
 # even from a source port inside the enclave's (a masqueraded container, a
