@@ -6,14 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "remora/pieces.h"
 #include "remora/pkt.h"
-
-/* pieces of one packet, at most: 64 KiB cut at an MSS of 512, or in
- * fragments of the smallest MTU that takes one */
-#define FIT_MAX_PIECES 128
-/* bytes the pieces of any packet take: 64 KiB of data and the headers of
- * FIT_MAX_PIECES pieces */
-#define FIT_BUF_MAX (96 << 10)
 
 /* struct fit_env flags: where the packets come from */
 #define FIT_SOURCE \
@@ -101,25 +95,11 @@ struct fit_env {
 	uint32_t ident6;
 };
 
-/**
- * struct fit_pieces - the packets a cut made
- * @n:		how many
- * @p:		where each starts
- * @len:	each one's length
- * @verdict:	with FIT_REFUSE, why (PKT_L4_CHECKSUM, PKT_TCP_FLAGS)
- */
-struct fit_pieces {
-	int n;
-	uint8_t *p[FIT_MAX_PIECES];
-	size_t len[FIT_MAX_PIECES];
-	enum pkt_verdict verdict;
-};
-
 struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 			   unsigned flags);
 enum fit_how fit_apply(struct fit_env *env, const struct fit_plan *plan,
 		       uint8_t *pkt, const struct pkt_info *pi, unsigned flags,
-		       uint8_t *buf, size_t cap, struct fit_pieces *out);
+		       struct pieces *out, enum pkt_verdict *why);
 const char *fit_how_str(enum fit_how how);
 
 #endif /* REMORA_FIT_H */

@@ -6,15 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* segments of one super-packet, at most: 64 KiB cut at an MSS of 512 */
-#define GSO_MAX_SEGS 128
+#include "remora/pieces.h"
 
 int gso_fill_l4_csum(uint8_t *pkt, size_t len);
 /* gso_tcp_segment() flags */
 #define GSO_VERIFY_CSUM 0x1 /* refuse a packet whose TCP checksum is wrong */
 
 int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
-		    uint8_t *out, size_t cap, uint8_t **segs, size_t *lens,
-		    int max);
+		    struct pieces *out);
 
 #endif /* REMORA_GSO_H */

@@ -7,22 +7,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "remora/pieces.h"
+
 #define PMTU_ICMP_SRC	  0xc0000008 /* 192.0.0.8, host order (RFC 7600) */
 #define PMTU_ICMP_MAX	  576	     /* bytes of an ICMP error, at most */
 #define PMTU_MIN_MTU	  68	     /* IPv4's smallest MTU (RFC 791) */
-#define PMTU_MAX_FRAGS	  128	     /* fragments of one packet, at most */
 #define PMTU_ICMP6_MAX	  1280	     /* bytes of an ICMPv6 error, at most */
 #define PMTU_IPV6_MIN_MTU 1280	     /* IPv6's smallest MTU (RFC 8200) */
 
-int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
-		  size_t cap, uint8_t **frags, size_t *lens, int max);
+int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu,
+		  struct pieces *out);
 size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
 			uint32_t src, uint8_t *out, size_t cap);
 size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		     size_t cap);
 size_t pmtu_route_mtu(int fd, int family, const void *dst);
 int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
-		   uint8_t *out, size_t cap, uint8_t **frags, size_t *lens,
-		   int max);
+		   struct pieces *out);
 
 #endif /* REMORA_PMTU_H */

@@ -103,38 +103,34 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 	return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
 }
 
-/* The pieces of @plan, into @out. Return: their number, -EBADMSG or
+/* The pieces of @plan, added to @out. Return: their number, -EBADMSG or
  * -EPROTO for a super-packet from the peer that must not be cut, or
  * another negative value if they cannot be made */
 static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
-		   const uint8_t *pkt, const struct pkt_info *pi, uint8_t *buf,
-		   size_t cap, struct fit_pieces *out)
+		   const uint8_t *pkt, const struct pkt_info *pi,
+		   struct pieces *out)
 {
-	size_t n;
+	uint8_t *icmp = out->buf + out->used;
+	size_t n, room = out->cap - out->used;
 
 	switch (plan->how) {
 	case FIT_SEGMENT:
 		return gso_tcp_segment(
 			pkt, pi->len, plan->size,
-			env->flags & FIT_PEER ? GSO_VERIFY_CSUM : 0, buf, cap,
-			out->p, out->len, FIT_MAX_PIECES);
+			env->flags & FIT_PEER ? GSO_VERIFY_CSUM : 0, out);
 	case FIT_FRAGMENT:
 		if (pi->version == 6)
 			return pmtu_fragment6(pkt, pi->len, plan->size,
-					      env->ident6++, buf, cap, out->p,
-					      out->len, FIT_MAX_PIECES);
-		return pmtu_fragment(pkt, pi->len, plan->size, buf, cap, out->p,
-				     out->len, FIT_MAX_PIECES);
+					      env->ident6++, out);
+		return pmtu_fragment(pkt, pi->len, plan->size, out);
 	case FIT_ANSWER:
 		n = pi->version == 6
-			    ? pmtu_too_big6(pkt, pi->len, plan->size, buf, cap)
+			    ? pmtu_too_big6(pkt, pi->len, plan->size, icmp,
+					    room)
 			    : pmtu_frag_needed(pkt, pi->len, plan->size,
-					       htonl(PMTU_ICMP_SRC), buf, cap);
-		if (!n)
-			return -1;
-		out->p[0] = buf;
-		out->len[0] = n;
-		return 1;
+					       htonl(PMTU_ICMP_SRC), icmp,
+					       room);
+		return n && pieces_add(out, n) ? 1 : -1;
 	default:
 		return -1;
 	}
@@ -147,10 +143,9 @@ static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
  * @pkt:	the packet; its checksum may be completed in place
  * @pi:		the packet, parsed
  * @flags:	as given to fit_decide()
- * @buf:	storage for the pieces, FIT_BUF_MAX bytes for any packet
- * @cap:	its size
- * @out:	the pieces, for FIT_SEGMENT, FIT_FRAGMENT and FIT_ANSWER; the
- *		verdict, for FIT_REFUSE
+ * @out:	the pieces, for FIT_SEGMENT, FIT_FRAGMENT and FIT_ANSWER,
+ *		added to it (PIECES_BUF_MAX bytes of room take any packet's)
+ * @why:	with FIT_REFUSE, the verdict (PKT_L4_CHECKSUM, PKT_TCP_FLAGS)
  *
  * A packet that leaves whole, or as fragments, with its checksum still
  * the kernel's to compute (FIT_CSUM_PART) gets it computed (segments get
@@ -164,12 +159,12 @@ static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
  */
 enum fit_how fit_apply(struct fit_env *env, const struct fit_plan *plan,
 		       uint8_t *pkt, const struct pkt_info *pi, unsigned flags,
-		       uint8_t *buf, size_t cap, struct fit_pieces *out)
+		       struct pieces *out, enum pkt_verdict *why)
 {
 	struct fit_plan fallback;
-	int n;
+	size_t used = out->used;
+	int n = out->n, r;
 
-	out->n = 0;
 	if (plan->how == FIT_KERNEL || plan->how == FIT_DROP)
 		return plan->how;
 	if ((plan->how == FIT_WHOLE || plan->how == FIT_FRAGMENT) &&
@@ -177,19 +172,20 @@ enum fit_how fit_apply(struct fit_env *env, const struct fit_plan *plan,
 		return FIT_DROP;
 	if (plan->how == FIT_WHOLE)
 		return FIT_WHOLE;
-	n = fit_cut(env, plan, pkt, pi, buf, cap, out);
+	r = fit_cut(env, plan, pkt, pi, out);
+	if (r >= 0)
+		return plan->how;
+	/* what a cut that failed wrote is taken back */
+	out->used = used;
+	out->n = n;
 	/* from the peer, what must not be cut is hostile; from the local
 	 * kernel (urgent data), it is the kernel's to cut */
-	if ((env->flags & FIT_PEER) && (n == -EBADMSG || n == -EPROTO)) {
-		out->verdict = n == -EBADMSG ? PKT_L4_CHECKSUM : PKT_TCP_FLAGS;
+	if ((env->flags & FIT_PEER) && (r == -EBADMSG || r == -EPROTO)) {
+		*why = r == -EBADMSG ? PKT_L4_CHECKSUM : PKT_TCP_FLAGS;
 		return FIT_REFUSE;
 	}
-	if (n < 0) {
-		fallback = fit_plan(plan->fallback, 0, FIT_DROP);
-		return fit_apply(env, &fallback, pkt, pi, flags, buf, cap, out);
-	}
-	out->n = n;
-	return plan->how;
+	fallback = fit_plan(plan->fallback, 0, FIT_DROP);
+	return fit_apply(env, &fallback, pkt, pi, flags, out, why);
 }
 
 /**

@@ -103,11 +103,7 @@ int gso_fill_l4_csum(uint8_t *pkt, size_t len)
  * @flags:	GSO_VERIFY_CSUM: the packet's TCP checksum must verify (it
  *		came from the host, and the enclave's kernel will trust the
  *		segments' new checksums)
- * @out:	storage for the segments
- * @cap:	its size
- * @segs:	set to where each segment starts, in @out
- * @lens:	set to each segment's length
- * @max:	room in @segs and @lens
+ * @out:	the segments, added to it
  *
  * As the kernel's own GSO: consecutive sequence numbers, FIN and PSH on
  * the last segment only, CWR on the first only, the IPv4 identification
@@ -122,13 +118,12 @@ int gso_fill_l4_csum(uint8_t *pkt, size_t len)
  * Return: number of segments, -EINVAL if @pkt is not TCP or its headers
  *	   leave no room for data within @mtu, -EPROTO for SYN, RST or URG,
  *	   -EBADMSG if the checksum does not verify, -ENOSPC if the segments
- *	   do not fit in @out or @max
+ *	   do not fit in @out
  */
 int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
-		    uint8_t *out, size_t cap, uint8_t **segs, size_t *lens,
-		    int max)
+		    struct pieces *out)
 {
-	size_t ihl, thl, hdrs, mss, data, off = 0, n, used = 0;
+	size_t ihl, thl, hdrs, mss, data, off = 0, n;
 	const uint8_t *th;
 	uint8_t tflags, proto;
 	uint32_t seq, whole = 0, dsum;
@@ -156,9 +151,9 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
 		uint8_t *s, *t;
 
 		n = data - off < mss ? data - off : mss;
-		if (count == max || used + hdrs + n > cap)
+		s = pieces_add(out, hdrs + n);
+		if (!s)
 			return -ENOSPC;
-		s = out + used;
 		memcpy(s, pkt, hdrs);
 		memcpy(s + hdrs, pkt + hdrs + off, n);
 		dsum = csum_add(0, s + hdrs, n);
@@ -183,10 +178,7 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
 			csum_fold(csum_add(csum_pseudo(s, IPPROTO_TCP, thl + n),
 					   t, thl) +
 				  dsum));
-		segs[count] = s;
-		lens[count] = hdrs + n;
 		count++;
-		used += hdrs + n;
 		off += n;
 		if (!data)
 			break;

@@ -82,21 +82,17 @@ static size_t pmtu_later_header(const uint8_t *hdr, size_t ihl, uint8_t *out)
  *		fragment: its pieces keep its offset and more-fragments flag)
  * @len:	its length, more than @mtu
  * @mtu:	largest fragment wanted, at least PMTU_MIN_MTU
- * @out:	storage for the fragments
- * @cap:	its size
- * @frags:	set to where each fragment starts, in @out
- * @lens:	set to each fragment's length
- * @max:	room in @frags and @lens
+ * @out:	the fragments, added to it
  *
  * Return: number of fragments, or -1 if the packet has the don't-fragment
  *	   flag, malformed options, an MTU too small for its header, or more
  *	   pieces than fit
  */
-int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
-		  size_t cap, uint8_t **frags, size_t *lens, int max)
+int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu,
+		  struct pieces *out)
 {
 	uint8_t later[60];
-	size_t ihl, lhl, data, off = 0, used = 0, hl, n, room;
+	size_t ihl, lhl, data, off = 0, hl, n, room;
 	uint16_t fo, base;
 	const uint8_t *hdr;
 	int count = 0;
@@ -122,10 +118,11 @@ int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		hl = count ? lhl : ihl;
 		room = (mtu - hl) & ~(size_t)7;
 		n = data - off < room ? data - off : room;
-		if (count == max || used + hl + n > cap ||
-		    base + (off >> 3) > IP_OFFMASK)
+		if (base + (off >> 3) > IP_OFFMASK)
 			return -1;
-		f = out + used;
+		f = pieces_add(out, hl + n);
+		if (!f)
+			return -1;
 		memcpy(f, hdr, hl);
 		memcpy(f + hl, pkt + ihl + off, n);
 		put_be16(f + 2, (uint16_t)(hl + n));
@@ -133,10 +130,7 @@ int pmtu_fragment(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 			 (uint16_t)((base + (off >> 3)) |
 				    (off + n < data ? IP_MF : fo & IP_MF)));
 		csum_ip4_header(f, hl);
-		frags[count] = f;
-		lens[count] = hl + n;
 		count++;
-		used += hl + n;
 		off += n;
 	}
 	return count;
@@ -255,11 +249,7 @@ size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
  * @len:	its length, more than @mtu
  * @mtu:	largest fragment wanted, at least 1280
  * @ident:	the fragments' identification
- * @out:	storage for the fragments
- * @cap:	its size
- * @frags:	set to where each fragment starts, in @out
- * @lens:	set to each fragment's length
- * @max:	room in @frags and @lens
+ * @out:	the fragments, added to it
  *
  * Each fragment is the fixed header (next header: fragment), a fragment
  * header carrying the original next header, @ident, its offset and the
@@ -271,11 +261,10 @@ size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
  *	   is below 1280, or the pieces do not fit
  */
 int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
-		   uint8_t *out, size_t cap, uint8_t **frags, size_t *lens,
-		   int max)
+		   struct pieces *out)
 {
 	const uint8_t *h = view_get(view_of(pkt, len), 0, PKT_IPV6_HDR);
-	size_t data, off = 0, used = 0, room, n;
+	size_t data, off = 0, room, n;
 	int count = 0;
 
 	if (!h || (h[0] >> 4) != 6 || mtu < PMTU_IPV6_MIN_MTU ||
@@ -289,9 +278,9 @@ int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
 		uint8_t *f;
 
 		n = data - off < room ? data - off : room;
-		if (count == max || used + PMTU_FRAG6_HDR + n > cap)
+		f = pieces_add(out, PMTU_FRAG6_HDR + n);
+		if (!f)
 			return -1;
-		f = out + used;
 		memcpy(f, pkt, PKT_IPV6_HDR);
 		f[6] = IPPROTO_FRAGMENT;
 		put_be16(f + 4, (uint16_t)(sizeof(struct ip6_frag) + n));
@@ -302,10 +291,7 @@ int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
 		put_be16(f + 42, (uint16_t)(off | (off + n < data ? 1 : 0)));
 		put_be32(f + 44, ident);
 		memcpy(f + PMTU_FRAG6_HDR, pkt + PKT_IPV6_HDR + off, n);
-		frags[count] = f;
-		lens[count] = PMTU_FRAG6_HDR + n;
 		count++;
-		used += PMTU_FRAG6_HDR + n;
 		off += n;
 	}
 	return count;

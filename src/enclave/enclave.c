@@ -73,7 +73,7 @@ static enum pkt_verdict enclave_from_host_check(const struct enclave *e,
 static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
 {
 	struct enclave *e = ctx;
-	struct fit_pieces pieces;
+	struct pieces pieces;
 	struct fit_plan plan;
 	struct pkt_info pi;
 	enum pkt_verdict v;
@@ -95,10 +95,11 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
 		mss_forget(&e->mss);
 	plan = fit_decide(&e->fit_in, &pi, 0);
 	if (plan.how != FIT_WHOLE &&
-	    ENCLAVE_SEG_BUF - e->seg_used < FIT_BUF_MAX)
+	    ENCLAVE_SEG_BUF - e->seg_used < PIECES_BUF_MAX)
 		enclave_inject_flush(e); /* room for the pieces */
-	switch (fit_apply(&e->fit_in, &plan, pkt, &pi, 0, e->seg + e->seg_used,
-			  ENCLAVE_SEG_BUF - e->seg_used, &pieces)) {
+	pieces_init(&pieces, e->seg + e->seg_used,
+		    ENCLAVE_SEG_BUF - e->seg_used);
+	switch (fit_apply(&e->fit_in, &plan, pkt, &pi, 0, &pieces, &v)) {
 	case FIT_SEGMENT:
 		stat_inc(STAT_L2I_SEGMENTED);
 		break;
@@ -106,7 +107,7 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
 		stat_inc(STAT_L2I_FRAGMENTED);
 		break;
 	case FIT_REFUSE:
-		refuse_count(pieces.verdict, &pi);
+		refuse_count(v, &pi);
 		return;
 	default:
 		/* whole: too large for lo with DF, the kernel refuses it and
@@ -114,10 +115,9 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
 		enclave_inject(e, pkt, len, &pi);
 		return;
 	}
-	for (i = 0; i < pieces.n; i++) {
+	for (i = 0; i < pieces.n; i++)
 		enclave_inject(e, pieces.p[i], pieces.len[i], &pi);
-		e->seg_used += pieces.len[i];
-	}
+	e->seg_used += pieces.used;
 }
 
 static void enclave_from_host_end(void *ctx)
@@ -199,7 +199,7 @@ static enum fit_how enclave_to_host_one(struct enclave *e,
 					struct nfqueue_pkt *qp)
 {
 	unsigned flags = enclave_fit_flags(qp->skbinfo);
-	struct fit_pieces pieces;
+	struct pieces pieces;
 	struct fit_plan plan;
 	struct pkt_info pi;
 	enum pkt_verdict v;
@@ -221,8 +221,8 @@ static enum fit_how enclave_to_host_one(struct enclave *e,
 		pi.len = (uint32_t)qp->len;
 		plan = (struct fit_plan){.how = FIT_WHOLE};
 	}
-	how = fit_apply(&e->fit_out, &plan, qp->data, &pi, flags, e->cut,
-			ENCLAVE_CUT_BUF, &pieces);
+	pieces_init(&pieces, e->cut, PIECES_BUF_MAX);
+	how = fit_apply(&e->fit_out, &plan, qp->data, &pi, flags, &pieces, &v);
 	switch (how) {
 	case FIT_WHOLE:
 		if (!link_send_packet(&e->link, qp->data, qp->len))
@@ -396,10 +396,10 @@ int enclave_run(struct enclave *e)
 	if (e->cfg.setup_net)
 		netsetup_run(&e->cfg.net);
 	enclave_open_queues(e);
-	e->cut = malloc(ENCLAVE_CUT_BUF);
+	e->cut = malloc(PIECES_BUF_MAX);
 	if (!e->cut)
 		die("out of memory for segment buffers");
-	prefault(e->cut, ENCLAVE_CUT_BUF);
+	prefault(e->cut, PIECES_BUF_MAX);
 	e->mtu6_fd = -1;
 	if (e->cfg.c.have_addr6)
 		e->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -25,8 +25,6 @@
 
 #define ENCLAVE_DEFAULT_LINK "vsock:3:5000" /* CID 3: the parent instance */
 #define ENCLAVE_SEG_BUF	     (256 << 10) /* bytes of pieces per injection batch */
-#define ENCLAVE_CUT_BUF \
-	FIT_BUF_MAX /* bytes: one packet of the enclave's, cut */
 
 /**
  * struct enclave_config - what the command line says
@@ -67,7 +65,8 @@ struct enclave_config {
  *		cannot cut are requeued to (the kernel cuts them), if @gso
  * @nfq_cut_io:	watcher on its socket
  * @mss:	segment sizes of the enclave's TCP connections
- * @cut:	storage of one super-packet's segments
+ * @cut:	storage of the pieces of one of the enclave's packets,
+ *		PIECES_BUF_MAX bytes
  * @mtu6_fd:	UDP socket connected to a destination to learn the path MTU
  *		the kernel holds for it (IPV6_MTU), -1 without --address6
  * @link:	link to the host

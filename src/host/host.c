@@ -68,7 +68,8 @@ static enum pkt_verdict host_from_enclave_check(const struct host *h,
 static void host_too_big(struct host *h, const struct raw_too_big *big)
 {
 	static struct log_ratelimit rl;
-	struct fit_pieces pieces;
+	struct pieces pieces;
+	enum pkt_verdict why;
 	struct fit_plan plan;
 	struct pkt_info pi;
 	unsigned long sup;
@@ -77,8 +78,9 @@ static void host_too_big(struct host *h, const struct raw_too_big *big)
 	if (pkt_parse(big->pkt, big->len, &pi) == PKT_FRAGMENT)
 		pkt_parse_fragment(big->pkt, big->len, &pi);
 	plan = fit_decide(&h->fit, &pi, FIT_REFUSED);
+	pieces_init(&pieces, h->frag_buf, PIECES_BUF_MAX);
 	switch (fit_apply(&h->fit, &plan, (uint8_t *)(uintptr_t)big->pkt, &pi,
-			  FIT_REFUSED, h->frag_buf, HOST_FRAG_BUF, &pieces)) {
+			  FIT_REFUSED, &pieces, &why)) {
 	case FIT_FRAGMENT:
 		for (i = 0; i < pieces.n; i++)
 			if (raw_batch_add(&h->frag_raw, pieces.p[i],
@@ -151,7 +153,8 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 	struct host *h = w->data;
 	struct link *l = link_handover_active(&h->links);
 	struct nfqueue_pkt *qp;
-	struct fit_pieces none;
+	struct pieces none;
+	enum pkt_verdict why;
 	struct pkt_info pi;
 
 	(void)loop;
@@ -164,8 +167,8 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 		pi = (struct pkt_info){.len = (uint32_t)qp->len};
 		if (log_level >= LOG_LVL_TRACE)
 			pkt_parse(qp->data, qp->len, &pi);
-		if (fit_apply(&h->fit, &whole, qp->data, &pi, flags, NULL, 0,
-			      &none) != FIT_WHOLE) {
+		if (fit_apply(&h->fit, &whole, qp->data, &pi, flags, &none,
+			      &why) != FIT_WHOLE) {
 			stat_inc(STAT_Q2L_DROP_MALFORMED);
 			continue;
 		}
@@ -322,10 +325,10 @@ int host_run(struct host *h)
 	h->fit = (struct fit_env){
 		.flags = FIT_PEER, .path_mtu = host_path_mtu, .ctx = h};
 	raw_batch_init(&h->frag_raw, h->raw.fd, AF_INET);
-	h->frag_buf = malloc(HOST_FRAG_BUF);
+	h->frag_buf = malloc(PIECES_BUF_MAX);
 	if (!h->frag_buf)
 		die("out of memory for fragment buffers");
-	prefault(h->frag_buf, HOST_FRAG_BUF);
+	prefault(h->frag_buf, PIECES_BUF_MAX);
 	h->mtu_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (h->mtu_fd >= 0 && setsockopt(h->mtu_fd, SOL_SOCKET, SO_MARK,
 					 &h->cfg.mark, sizeof(h->cfg.mark)))

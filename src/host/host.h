@@ -24,7 +24,6 @@
 #define HOST_DEFAULT_HOST_PORTS	   "22"
 #define HOST_DEFAULT_MARK	   0x52
 #define HOST_NO_CID		   0xffffffffU
-#define HOST_FRAG_BUF		   FIT_BUF_MAX /* bytes: one packet, fragmented */
 
 /**
  * struct host_config - what the command line says
@@ -68,7 +67,8 @@ struct host_config {
  * @raw6:	IPv6 injection batch (fd -1 without --address6)
  * @frag_raw:	injection of the fragments of one packet too large for its
  *		path (same socket)
- * @frag_buf:	storage of those fragments, or of the answer to it
+ * @frag_buf:	storage of those fragments, or of the answer to it,
+ *		PIECES_BUF_MAX bytes
  * @fit:	how a packet too large for its route goes on (fit.c)
  * @mtu_fd:	UDP socket, marked as injected packets are, connected to a
  *		destination to learn its path's MTU (IP_MTU)

@@ -50,6 +50,13 @@ static const struct pkt_own fuzz_own = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* @pc, emptied, over @buf (@cap bytes) */
+static struct pieces *fresh(struct pieces *pc, uint8_t *buf, size_t cap)
+{
+	pieces_init(pc, buf, cap);
+	return pc;
+}
+
 /* An ICMP error's type (IPv4: 3, 11, 12; ICMPv6: 1 to 4)? */
 static int fuzz_is_error(int v6, uint8_t type)
 {
@@ -164,14 +171,14 @@ static int fuzz_tcp_csum_ok(const uint8_t *p, size_t len, size_t ihl)
 static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
 {
 	static uint8_t out[160 << 10], fixed[65536];
-	uint8_t *segs[GSO_MAX_SEGS];
-	size_t lens[GSO_MAX_SEGS], hdrs, off = 0;
+	struct pieces pc;
+	size_t hdrs, off = 0;
 	uint8_t fl = data[ihl + 13], want;
 	struct pkt_info si;
 	int n, i;
 
-	n = gso_tcp_segment(data, size, FUZZ_MTU, GSO_VERIFY_CSUM, out,
-			    sizeof(out), segs, lens, GSO_MAX_SEGS);
+	n = gso_tcp_segment(data, size, FUZZ_MTU, GSO_VERIFY_CSUM,
+			    fresh(&pc, out, sizeof(out)));
 	if (n >= 0 && (!fuzz_tcp_csum_ok(data, size, ihl) || (fl & 0x26)))
 		abort();
 	if (size > sizeof(fixed))
@@ -179,8 +186,8 @@ static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
 	memcpy(fixed, data, size);
 	if (gso_fill_l4_csum(fixed, size))
 		abort(); /* pkt_parse_ipv4() found a whole TCP header */
-	n = gso_tcp_segment(fixed, size, FUZZ_MTU, GSO_VERIFY_CSUM, out,
-			    sizeof(out), segs, lens, GSO_MAX_SEGS);
+	n = gso_tcp_segment(fixed, size, FUZZ_MTU, GSO_VERIFY_CSUM,
+			    fresh(&pc, out, sizeof(out)));
 	if (n == -EBADMSG)
 		abort();
 	if (n < 0)
@@ -192,13 +199,13 @@ static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
 			want &= (uint8_t)~0x09; /* FIN, PSH: last only */
 		if (i)
 			want &= (uint8_t)~0x80; /* CWR: first only */
-		if (lens[i] > FUZZ_MTU || lens[i] < hdrs ||
-		    pkt_parse_ipv4(segs[i], lens[i], &si) != PKT_OK ||
-		    !fuzz_tcp_csum_ok(segs[i], lens[i], ihl) ||
-		    segs[i][ihl + 13] != want ||
-		    memcmp(segs[i] + hdrs, data + hdrs + off, lens[i] - hdrs))
+		if (pc.len[i] > FUZZ_MTU || pc.len[i] < hdrs ||
+		    pkt_parse_ipv4(pc.p[i], pc.len[i], &si) != PKT_OK ||
+		    !fuzz_tcp_csum_ok(pc.p[i], pc.len[i], ihl) ||
+		    pc.p[i][ihl + 13] != want ||
+		    memcmp(pc.p[i] + hdrs, data + hdrs + off, pc.len[i] - hdrs))
 			abort();
-		off += lens[i] - hdrs;
+		off += pc.len[i] - hdrs;
 	}
 	if (off != size - hdrs)
 		abort();
@@ -208,24 +215,23 @@ static void fuzz_segment(const uint8_t *data, size_t size, size_t ihl)
 static void fuzz_fragment(const uint8_t *data, size_t size, size_t ihl)
 {
 	static uint8_t out[160 << 10], joined[65536];
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], end = 0, fl, off;
+	struct pieces pc;
+	size_t end = 0, fl, off;
 	struct pkt_info fi;
 	int n, i;
 
-	n = pmtu_fragment(data, size, FUZZ_MTU, out, sizeof(out), frags, lens,
-			  PMTU_MAX_FRAGS);
+	n = pmtu_fragment(data, size, FUZZ_MTU, fresh(&pc, out, sizeof(out)));
 	if (n < 0)
 		return; /* DF, options malformed, or too many pieces */
 	for (i = 0; i < n; i++) {
-		fl = (size_t)(frags[i][0] & 0xf) * 4;
-		off = (size_t)(((frags[i][6] << 8) | frags[i][7]) & 0x1fff) * 8;
-		if (lens[i] > FUZZ_MTU || fl > ihl ||
-		    pkt_parse_ipv4(frags[i], lens[i], &fi) != PKT_FRAGMENT ||
-		    off != end || off + lens[i] - fl > sizeof(joined))
+		fl = (size_t)(pc.p[i][0] & 0xf) * 4;
+		off = (size_t)(((pc.p[i][6] << 8) | pc.p[i][7]) & 0x1fff) * 8;
+		if (pc.len[i] > FUZZ_MTU || fl > ihl ||
+		    pkt_parse_ipv4(pc.p[i], pc.len[i], &fi) != PKT_FRAGMENT ||
+		    off != end || off + pc.len[i] - fl > sizeof(joined))
 			abort();
-		memcpy(joined + off, frags[i] + fl, lens[i] - fl);
-		end = off + lens[i] - fl;
+		memcpy(joined + off, pc.p[i] + fl, pc.len[i] - fl);
+		end = off + pc.len[i] - fl;
 	}
 	if (end != size - ihl || memcmp(joined, data + ihl, end))
 		abort();
@@ -281,23 +287,22 @@ static void fuzz_fragment_check(const uint8_t *data, size_t size,
 static void fuzz_fragment6(const uint8_t *data, size_t size)
 {
 	static uint8_t out[160 << 10], joined[65536];
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], end = 0, off;
+	struct pieces pc;
+	size_t end = 0, off;
 	struct pkt_info fi;
 	int n, i;
 
-	n = pmtu_fragment6(data, size, 1280, 7, out, sizeof(out), frags, lens,
-			   PMTU_MAX_FRAGS);
+	n = pmtu_fragment6(data, size, 1280, 7, fresh(&pc, out, sizeof(out)));
 	if (n < 0)
 		return;
 	for (i = 0; i < n; i++) {
-		off = ((size_t)(frags[i][42] << 8) | frags[i][43]) & 0xfff8;
-		if (lens[i] > 1280 || lens[i] < 48 || off != end ||
-		    pkt_parse(frags[i], lens[i], &fi) != PKT_FRAGMENT ||
-		    off + lens[i] - 48 > sizeof(joined))
+		off = ((size_t)(pc.p[i][42] << 8) | pc.p[i][43]) & 0xfff8;
+		if (pc.len[i] > 1280 || pc.len[i] < 48 || off != end ||
+		    pkt_parse(pc.p[i], pc.len[i], &fi) != PKT_FRAGMENT ||
+		    off + pc.len[i] - 48 > sizeof(joined))
 			abort();
-		memcpy(joined + off, frags[i] + 48, lens[i] - 48);
-		end = off + lens[i] - 48;
+		memcpy(joined + off, pc.p[i] + 48, pc.len[i] - 48);
+		end = off + pc.len[i] - 48;
 	}
 	if (end != size - 40 || memcmp(joined, data + 40, end))
 		abort();

@@ -181,7 +181,14 @@ static void fit_table(void **state)
 	}
 }
 
-static uint8_t pkt[65536], buf[FIT_BUF_MAX];
+static uint8_t pkt[65536], buf[PIECES_BUF_MAX];
+
+/* @out, emptied, over @cap bytes of buf */
+static struct pieces *fresh(struct pieces *out, size_t cap)
+{
+	pieces_init(out, buf, cap);
+	return out;
+}
 
 /* An IPv4 TCP packet of @data bytes (32-byte header), checksums right;
  * parsed into @pi */
@@ -216,27 +223,28 @@ static size_t make_tcp(size_t data, uint8_t flags, struct pkt_info *pi)
 static void fit_apply_segment_from_peer(void **state)
 {
 	struct fit_env env = enclave_link;
-	struct fit_pieces out;
+	struct pieces out;
+	enum pkt_verdict why;
 	struct fit_plan plan;
 	struct pkt_info pi;
 
 	(void)state;
 	make_tcp(30000, 0x18, &pi);
 	plan = fit_decide(&env, &pi, 0);
-	assert_int_equal(
-		fit_apply(&env, &plan, pkt, &pi, 0, buf, sizeof(buf), &out),
-		FIT_SEGMENT);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, 0,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_SEGMENT);
 	assert_int_equal(out.n, 4); /* 8949 bytes of data per 9001 */
 	pkt[100] ^= 1;
-	assert_int_equal(
-		fit_apply(&env, &plan, pkt, &pi, 0, buf, sizeof(buf), &out),
-		FIT_REFUSE);
-	assert_int_equal(out.verdict, PKT_L4_CHECKSUM);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, 0,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_REFUSE);
+	assert_int_equal(why, PKT_L4_CHECKSUM);
 	make_tcp(30000, 0x02, &pi);
-	assert_int_equal(
-		fit_apply(&env, &plan, pkt, &pi, 0, buf, sizeof(buf), &out),
-		FIT_REFUSE);
-	assert_int_equal(out.verdict, PKT_TCP_FLAGS);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, 0,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_REFUSE);
+	assert_int_equal(why, PKT_TCP_FLAGS);
 }
 
 /* The enclave's own aggregate: cut without verifying (its checksum is
@@ -245,7 +253,8 @@ static void fit_apply_segment_from_peer(void **state)
 static void fit_apply_segment_at_source(void **state)
 {
 	struct fit_env env = enclave_queue;
-	struct fit_pieces out;
+	struct pieces out;
+	enum pkt_verdict why;
 	struct fit_plan plan;
 	struct pkt_info pi;
 
@@ -256,19 +265,19 @@ static void fit_apply_segment_at_source(void **state)
 	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
 	assert_int_equal(plan.how, FIT_SEGMENT);
 	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
-				   FIT_AGGREGATE | FIT_CSUM_PART, buf,
-				   sizeof(buf), &out),
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
 			 FIT_SEGMENT);
 	assert_int_equal(out.n, 21);
 	make_tcp(30000, 0x30, &pi);
-	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE, buf,
-				   sizeof(buf), &out),
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
 			 FIT_KERNEL);
 	make_tcp(60000, 0x10, &pi);
 	seg_answer = 100;
 	plan = fit_decide(&env, &pi, FIT_AGGREGATE);
-	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE, buf,
-				   sizeof(buf), &out),
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
 			 FIT_KERNEL);
 	assert_int_equal(out.n, 0);
 }
@@ -277,7 +286,8 @@ static void fit_apply_segment_at_source(void **state)
 static void fit_apply_whole_completes_checksum(void **state)
 {
 	struct fit_env env = host_queue;
-	struct fit_pieces out;
+	struct pieces out;
+	enum pkt_verdict why;
 	struct fit_plan plan;
 	struct pkt_info pi;
 	size_t len = make_tcp(3000, 0x10, &pi);
@@ -286,8 +296,8 @@ static void fit_apply_whole_completes_checksum(void **state)
 	pkt[36] = pkt[37] = 0;
 	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
 	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
-				   FIT_AGGREGATE | FIT_CSUM_PART, buf,
-				   sizeof(buf), &out),
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
 			 FIT_WHOLE);
 	assert_int_equal(csum_fold(csum_add(csum_pseudo(pkt, 6, len - 20),
 					    pkt + 20, len - 20)),
@@ -299,7 +309,8 @@ static void fit_apply_whole_completes_checksum(void **state)
 static void fit_apply_refused(void **state)
 {
 	struct fit_env env = host_link;
-	struct fit_pieces out;
+	struct pieces out;
+	enum pkt_verdict why;
 	struct fit_plan plan;
 	struct pkt_info pi, ai;
 
@@ -307,8 +318,8 @@ static void fit_apply_refused(void **state)
 	make_tcp(3000, 0x10, &pi);
 	mtu_answer = 1400;
 	plan = fit_decide(&env, &pi, FIT_REFUSED);
-	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED, buf,
-				   sizeof(buf), &out),
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED,
+				   fresh(&out, sizeof(buf)), &why),
 			 FIT_ANSWER);
 	assert_int_equal(out.n, 1);
 	assert_int_equal(pkt_parse(out.p[0], out.len[0], &ai), PKT_OK);
@@ -319,14 +330,14 @@ static void fit_apply_refused(void **state)
 	csum_ip4_header(pkt, 20);
 	assert_int_equal(pkt_parse(pkt, pi.len, &pi), PKT_OK);
 	plan = fit_decide(&env, &pi, FIT_REFUSED);
-	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED, buf,
-				   sizeof(buf), &out),
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED,
+				   fresh(&out, sizeof(buf)), &why),
 			 FIT_FRAGMENT);
 	assert_int_equal(out.n, 3);
 	/* no room for the pieces: the fallback, a drop */
-	assert_int_equal(
-		fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED, buf, 1000, &out),
-		FIT_DROP);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED,
+				   fresh(&out, 1000), &why),
+			 FIT_DROP);
 }
 
 int main(void)

@@ -15,6 +15,13 @@
 #include "remora/gso.h"
 #include "remora/pkt.h"
 
+/* @pc, emptied, over @buf (@cap bytes) */
+static struct pieces *fresh(struct pieces *pc, uint8_t *buf, size_t cap)
+{
+	pieces_init(pc, buf, cap);
+	return pc;
+}
+
 static uint8_t big[65535], out[96 << 10];
 
 /* Internet checksum of a buffer, unfolded sum in @sum */
@@ -150,36 +157,37 @@ static void test_fill_other_and_short(void **state)
 
 static void test_segment_to_mtu(void **state)
 {
-	size_t data = 60000, len = make_tcp(big, data, 0x19), lens[64];
+	size_t data = 60000, len = make_tcp(big, data, 0x19);
 	size_t total = 0, i;
-	uint8_t *segs[64], joined[65535];
+	struct pieces pc;
+	uint8_t joined[65535];
 	int n;
 
 	(void)state;
 	gso_fill_l4_csum(big, len);
-	n = gso_tcp_segment(big, len, 1500, 0, out, sizeof(out), segs, lens,
-			    64);
+	n = gso_tcp_segment(big, len, 1500, 0, fresh(&pc, out, sizeof(out)));
 	/* 1448 bytes of data per 1500-byte packet (52 bytes of headers) */
 	assert_int_equal(n, (int)((data + 1447) / 1448));
 	for (i = 0; i < (size_t)n; i++) {
 		struct pkt_info pi;
-		uint32_t seq = (uint32_t)segs[i][24] << 24 |
-			       (uint32_t)segs[i][25] << 16 |
-			       (uint32_t)segs[i][26] << 8 | segs[i][27];
+		uint32_t seq = (uint32_t)pc.p[i][24] << 24 |
+			       (uint32_t)pc.p[i][25] << 16 |
+			       (uint32_t)pc.p[i][26] << 8 | pc.p[i][27];
 
-		assert_true(lens[i] <= 1500);
-		assert_int_equal(pkt_parse_ipv4(segs[i], lens[i], &pi), PKT_OK);
-		assert_true(l4_csum_ok(segs[i], lens[i]));
+		assert_true(pc.len[i] <= 1500);
+		assert_int_equal(pkt_parse_ipv4(pc.p[i], pc.len[i], &pi),
+				 PKT_OK);
+		assert_true(l4_csum_ok(pc.p[i], pc.len[i]));
 		assert_int_equal(seq, 0x10000000U + total);
 		/* the IP id counts up; DF stays */
-		assert_int_equal(segs[i][4] << 8 | segs[i][5], 0x1234 + i);
-		assert_int_equal(segs[i][6], 0x40);
+		assert_int_equal(pc.p[i][4] << 8 | pc.p[i][5], 0x1234 + i);
+		assert_int_equal(pc.p[i][6], 0x40);
 		/* FIN (0x01) and PSH (0x08) on the last segment only */
-		assert_int_equal(segs[i][33], i + 1 == (size_t)n ? 0x19 : 0x10);
+		assert_int_equal(pc.p[i][33], i + 1 == (size_t)n ? 0x19 : 0x10);
 		/* the options are in every segment */
-		assert_memory_equal(segs[i] + 40, big + 40, 12);
-		memcpy(joined + total, segs[i] + 52, lens[i] - 52);
-		total += lens[i] - 52;
+		assert_memory_equal(pc.p[i] + 40, big + 40, 12);
+		memcpy(joined + total, pc.p[i] + 52, pc.len[i] - 52);
+		total += pc.len[i] - 52;
 	}
 	assert_int_equal(total, data);
 	assert_memory_equal(joined, big + 52, data);
@@ -187,39 +195,44 @@ static void test_segment_to_mtu(void **state)
 
 static void test_segment_cwr_first_only(void **state)
 {
-	size_t len = make_tcp(big, 5000, 0x90), lens[64];
-	uint8_t *segs[64];
+	size_t len = make_tcp(big, 5000, 0x90);
+	struct pieces pc;
 	int n, i;
 
 	(void)state;
-	n = gso_tcp_segment(big, len, 1500, 0, out, sizeof(out), segs, lens,
-			    64);
+	n = gso_tcp_segment(big, len, 1500, 0, fresh(&pc, out, sizeof(out)));
 	assert_int_equal(n, 4);
 	for (i = 0; i < n; i++)
-		assert_int_equal(segs[i][33], i == 0 ? 0x90 : 0x10);
+		assert_int_equal(pc.p[i][33], i == 0 ? 0x90 : 0x10);
 }
 
 static void test_segment_refusals(void **state)
 {
-	size_t len = make_tcp(big, 9000, 0x10), lens[64];
-	uint8_t *segs[64];
+	size_t len = make_tcp(big, 9000, 0x10);
+	struct pieces pc;
 
 	(void)state;
 	/* headers fill the MTU */
-	assert_int_equal(gso_tcp_segment(big, len, 56, 0, out, sizeof(out),
-					 segs, lens, 64),
-			 -EINVAL);
+	assert_int_equal(
+		gso_tcp_segment(big, len, 56, 0, fresh(&pc, out, sizeof(out))),
+		-EINVAL);
 	/* not enough room for the segments, or too many of them */
 	assert_int_equal(
-		gso_tcp_segment(big, len, 1500, 0, out, 4000, segs, lens, 64),
+		gso_tcp_segment(big, len, 1500, 0, fresh(&pc, out, 4000)),
 		-ENOSPC);
-	assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out, sizeof(out),
-					 segs, lens, 3),
-			 -ENOSPC);
+	/* PIECES_MAX segments of 100 bytes fit; one more does not */
+	len = make_tcp(big, PIECES_MAX * 100, 0x10);
+	assert_int_equal(
+		gso_tcp_segment(big, len, 152, 0, fresh(&pc, out, sizeof(out))),
+		PIECES_MAX);
+	len = make_tcp(big, PIECES_MAX * 100 + 1, 0x10);
+	assert_int_equal(
+		gso_tcp_segment(big, len, 152, 0, fresh(&pc, out, sizeof(out))),
+		-ENOSPC);
 	/* not TCP */
 	big[9] = 17;
-	assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out, sizeof(out),
-					 segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, 0,
+					 fresh(&pc, out, sizeof(out))),
 			 -EINVAL);
 }
 
@@ -229,8 +242,8 @@ static void test_segment_refusals(void **state)
 static void test_segment_verify_ok(void **state)
 {
 	static const size_t mtus[] = {576, 1499, 1500, 1501, 9001};
-	size_t data, len, lens[GSO_MAX_SEGS], m;
-	uint8_t *segs[GSO_MAX_SEGS];
+	size_t data, len, m;
+	struct pieces pc;
 	int n, i;
 
 	(void)state;
@@ -239,11 +252,10 @@ static void test_segment_verify_ok(void **state)
 			len = make_tcp(big, data, 0x18);
 			assert_int_equal(gso_fill_l4_csum(big, len), 0);
 			n = gso_tcp_segment(big, len, mtus[m], GSO_VERIFY_CSUM,
-					    out, sizeof(out), segs, lens,
-					    GSO_MAX_SEGS);
+					    fresh(&pc, out, sizeof(out)));
 			assert_true(n >= 1);
 			for (i = 0; i < n; i++)
-				assert_true(l4_csum_ok(segs[i], lens[i]));
+				assert_true(l4_csum_ok(pc.p[i], pc.len[i]));
 		}
 	}
 }
@@ -251,37 +263,37 @@ static void test_segment_verify_ok(void **state)
 /* A super-packet whose checksum is wrong is refused, not repaired */
 static void test_segment_verify_refuses(void **state)
 {
-	size_t len = make_tcp(big, 20000, 0x18), lens[64];
-	uint8_t *segs[64];
+	size_t len = make_tcp(big, 20000, 0x18);
+	struct pieces pc;
 
 	(void)state;
 	gso_fill_l4_csum(big, len);
 	big[52 + 10000] ^= 0x40; /* one data bit */
-	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
-					 sizeof(out), segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
+					 fresh(&pc, out, sizeof(out))),
 			 -EBADMSG);
 	/* unverified, it would be cut with right checksums: the repair */
-	assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out, sizeof(out),
-					 segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, 0,
+					 fresh(&pc, out, sizeof(out))),
 			 14);
-	assert_true(l4_csum_ok(segs[7], lens[7]));
+	assert_true(l4_csum_ok(pc.p[7], pc.len[7]));
 	big[52 + 10000] ^= 0x40;
-	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
-					 sizeof(out), segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
+					 fresh(&pc, out, sizeof(out))),
 			 14);
 	big[37] ^= 1; /* the checksum field itself */
-	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
-					 sizeof(out), segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
+					 fresh(&pc, out, sizeof(out))),
 			 -EBADMSG);
 	big[37] ^= 1;
 	big[45] ^= 0x10; /* a TCP option */
-	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
-					 sizeof(out), segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
+					 fresh(&pc, out, sizeof(out))),
 			 -EBADMSG);
 	big[45] ^= 0x10;
 	big[15] ^= 1; /* the pseudo-header: the source address */
-	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
-					 sizeof(out), segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
+					 fresh(&pc, out, sizeof(out))),
 			 -EBADMSG);
 }
 
@@ -292,8 +304,8 @@ static void test_segment_flags(void **state)
 	static const uint8_t never[] = {0x02, 0x04, 0x20, 0x06, 0x12,
 					0x14, 0x30, 0x3f, 0xff};
 	static const uint8_t cut[] = {0x10, 0x11, 0x18, 0x19, 0x50, 0xd9};
-	size_t len, lens[64], i;
-	uint8_t *segs[64];
+	size_t len, i;
+	struct pieces pc;
 	int n, k;
 
 	(void)state;
@@ -301,18 +313,18 @@ static void test_segment_flags(void **state)
 		len = make_tcp(big, 9000, never[i]);
 		gso_fill_l4_csum(big, len);
 		assert_int_equal(gso_tcp_segment(big, len, 1500,
-						 GSO_VERIFY_CSUM, out,
-						 sizeof(out), segs, lens, 64),
+						 GSO_VERIFY_CSUM,
+						 fresh(&pc, out, sizeof(out))),
 				 -EPROTO);
-		assert_int_equal(gso_tcp_segment(big, len, 1500, 0, out,
-						 sizeof(out), segs, lens, 64),
+		assert_int_equal(gso_tcp_segment(big, len, 1500, 0,
+						 fresh(&pc, out, sizeof(out))),
 				 -EPROTO);
 	}
 	for (i = 0; i < sizeof(cut); i++) {
 		len = make_tcp(big, 9000, cut[i]);
 		gso_fill_l4_csum(big, len);
-		n = gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM, out,
-				    sizeof(out), segs, lens, 64);
+		n = gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
+				    fresh(&pc, out, sizeof(out)));
 		assert_int_equal(n, 7);
 		for (k = 0; k < n; k++) {
 			uint8_t want = cut[i];
@@ -321,7 +333,7 @@ static void test_segment_flags(void **state)
 				want &= (uint8_t)~0x09; /* FIN, PSH */
 			if (k)
 				want &= (uint8_t)~0x80; /* CWR */
-			assert_int_equal(segs[k][33], want);
+			assert_int_equal(pc.p[k][33], want);
 		}
 	}
 }
@@ -329,8 +341,8 @@ static void test_segment_flags(void **state)
 /* An IPv6 super-packet: verified and cut as IPv4 is */
 static void test_segment_verify_ipv6(void **state)
 {
-	size_t data = 30000, len = 40 + 20 + data, lens[64], i;
-	uint8_t *segs[64];
+	size_t data = 30000, len = 40 + 20 + data, i;
+	struct pieces pc;
 	uint32_t sum;
 	int n;
 
@@ -353,19 +365,20 @@ static void test_segment_verify_ipv6(void **state)
 	for (i = 0; i < data; i++)
 		big[60 + i] = (uint8_t)(i * 13 + 1);
 	assert_int_equal(gso_fill_l4_csum(big, len), 0);
-	n = gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM, out, sizeof(out),
-			    segs, lens, 64);
+	n = gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM,
+			    fresh(&pc, out, sizeof(out)));
 	assert_int_equal(n, (int)((data + 1219) / 1220));
 	for (i = 0; i < (size_t)n; i++) {
-		sum = sum16(0, segs[i] + 8, 32) + 6 + (uint32_t)(lens[i] - 40);
-		sum = sum16(sum, segs[i] + 40, lens[i] - 40);
+		sum = sum16(0, pc.p[i] + 8, 32) + 6 +
+		      (uint32_t)(pc.len[i] - 40);
+		sum = sum16(sum, pc.p[i] + 40, pc.len[i] - 40);
 		while (sum >> 16)
 			sum = (sum & 0xffff) + (sum >> 16);
 		assert_int_equal(sum, 0xffff);
 	}
 	big[100] ^= 1;
-	assert_int_equal(gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM, out,
-					 sizeof(out), segs, lens, 64),
+	assert_int_equal(gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM,
+					 fresh(&pc, out, sizeof(out))),
 			 -EBADMSG);
 }
 

@@ -18,6 +18,14 @@
 #include "remora/pmtu.h"
 
 /* The checks' view of a side owning the IPv4 address @a (network order) */
+
+/* @pc, emptied, over @buf (@cap bytes) */
+static struct pieces *fresh(struct pieces *pc, uint8_t *buf, size_t cap)
+{
+	pieces_init(pc, buf, cap);
+	return pc;
+}
+
 static const struct pkt_own *own4(uint32_t a)
 {
 	static struct pkt_own o;
@@ -97,20 +105,20 @@ static void recsum(void)
 
 /* Put the fragments' payloads back where their offsets say; check every
  * header on the way. Return: the payload length covered */
-static size_t reassemble(uint8_t **frags, const size_t *lens, int n, size_t mtu,
-			 size_t first_ihl, size_t later_ihl)
+static size_t reassemble(const struct pieces *pc, size_t mtu, size_t first_ihl,
+			 size_t later_ihl)
 {
 	size_t end = 0;
-	int i;
+	int i, n = pc->n;
 
 	for (i = 0; i < n; i++) {
-		const uint8_t *f = frags[i];
+		const uint8_t *f = pc->p[i];
 		size_t ihl = (size_t)(f[0] & 0xf) * 4, off;
 		uint16_t fo = rd16(f + 6);
 		struct pkt_info pi;
 
-		assert_true(lens[i] <= mtu);
-		assert_int_equal(rd16(f + 2), lens[i]);
+		assert_true(pc->len[i] <= mtu);
+		assert_int_equal(rd16(f + 2), pc->len[i]);
 		assert_int_equal(csum(f, ihl), 0);
 		assert_int_equal(ihl, i ? later_ihl : first_ihl);
 		assert_int_equal(rd16(f + 4), 0xbeef); /* same id */
@@ -120,13 +128,15 @@ static size_t reassemble(uint8_t **frags, const size_t *lens, int n, size_t mtu,
 		off = (size_t)(fo & 0x1fff) * 8;
 		assert_int_equal(off, end);
 		if (i < n - 1)
-			assert_int_equal((lens[i] - ihl) % 8, 0);
-		memcpy(joined + off, f + ihl, lens[i] - ihl);
-		end = off + lens[i] - ihl;
+			assert_int_equal((pc->len[i] - ihl) % 8, 0);
+		memcpy(joined + off, f + ihl, pc->len[i] - ihl);
+		end = off + pc->len[i] - ihl;
 		/* the host accepts each: parse says fragment, then first or
 		 * later */
-		assert_int_equal(pkt_parse_ipv4(f, lens[i], &pi), PKT_FRAGMENT);
-		assert_int_equal(pkt_parse_fragment(f, lens[i], &pi), PKT_OK);
+		assert_int_equal(pkt_parse_ipv4(f, pc->len[i], &pi),
+				 PKT_FRAGMENT);
+		assert_int_equal(pkt_parse_fragment(f, pc->len[i], &pi),
+				 PKT_OK);
 		assert_int_equal(pi.frag, i ? PKT_FRAG_LATER : PKT_FRAG_FIRST);
 		if (!i) {
 			assert_int_equal(pi.sport, 40000);
@@ -140,8 +150,8 @@ static void test_fragment_reassembles(void **state)
 {
 	static const size_t mtus[] = {1400, 1280, 576, 68, 9001};
 	static const size_t sizes[] = {4000, 20000, 1500, 65535 - 28};
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], m, k, len;
+	struct pieces pc;
+	size_t m, k, len;
 	int n;
 
 	(void)state;
@@ -150,18 +160,17 @@ static void test_fragment_reassembles(void **state)
 			len = make_udp(sizes[k], 0, 0);
 			if (len <= mtus[m])
 				continue;
-			n = pmtu_fragment(pkt, len, mtus[m], out, sizeof(out),
-					  frags, lens, PMTU_MAX_FRAGS);
+			n = pmtu_fragment(pkt, len, mtus[m],
+					  fresh(&pc, out, sizeof(out)));
 			if ((len - 20 + (mtus[m] - 20) / 8 * 8 - 1) /
 				    ((mtus[m] - 20) / 8 * 8) >
-			    PMTU_MAX_FRAGS) {
+			    PIECES_MAX) {
 				assert_int_equal(n, -1); /* too many pieces */
 				continue;
 			}
 			assert_true(n > 1);
-			assert_int_equal(
-				reassemble(frags, lens, n, mtus[m], 20, 20),
-				len - 20);
+			assert_int_equal(reassemble(&pc, mtus[m], 20, 20),
+					 len - 20);
 			assert_memory_equal(joined, pkt + 20, len - 20);
 		}
 	}
@@ -170,71 +179,73 @@ static void test_fragment_reassembles(void **state)
 /* Only options with the "copied" bit go into later fragments */
 static void test_fragment_options(void **state)
 {
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], len = make_udp(3000, 12, 0);
+	struct pieces pc;
+	size_t len = make_udp(3000, 12, 0);
 	int n;
 
 	(void)state;
-	n = pmtu_fragment(pkt, len, 1000, out, sizeof(out), frags, lens,
-			  PMTU_MAX_FRAGS);
+	n = pmtu_fragment(pkt, len, 1000, fresh(&pc, out, sizeof(out)));
 	assert_true(n > 2);
-	assert_int_equal(reassemble(frags, lens, n, 1000, 32, 24), len - 32);
+	assert_int_equal(reassemble(&pc, 1000, 32, 24), len - 32);
 	assert_memory_equal(joined, pkt + 32, len - 32);
 	/* the first keeps both options, later ones the router alert only,
 	 * padded with a no-operation */
-	assert_memory_equal(frags[0] + 20, pkt + 20, 12);
-	assert_memory_equal(frags[1] + 20, "\x94\x04\x00\x00", 4);
+	assert_memory_equal(pc.p[0] + 20, pkt + 20, 12);
+	assert_memory_equal(pc.p[1] + 20, "\x94\x04\x00\x00", 4);
 }
 
 /* A fragment cut again keeps its offset, and its more-fragments flag on
  * its last piece */
 static void test_fragment_of_fragment(void **state)
 {
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], len = make_udp(3000, 0, 0x2000 | 100);
+	struct pieces pc;
+	size_t len = make_udp(3000, 0, 0x2000 | 100);
 	int n;
 
 	(void)state;
-	n = pmtu_fragment(pkt, len, 1000, out, sizeof(out), frags, lens,
-			  PMTU_MAX_FRAGS);
+	n = pmtu_fragment(pkt, len, 1000, fresh(&pc, out, sizeof(out)));
 	assert_true(n > 1);
-	assert_int_equal(rd16(frags[0] + 6), 0x2000 | 100);
-	assert_int_equal(rd16(frags[n - 1] + 6) & 0x2000, 0x2000);
+	assert_int_equal(rd16(pc.p[0] + 6), 0x2000 | 100);
+	assert_int_equal(rd16(pc.p[n - 1] + 6) & 0x2000, 0x2000);
 }
 
 static void test_fragment_refusals(void **state)
 {
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], len;
+	struct pieces pc;
+	size_t len;
 
 	(void)state;
 	/* don't fragment */
 	len = make_udp(3000, 0, 0x4000);
-	assert_int_equal(pmtu_fragment(pkt, len, 1400, out, sizeof(out), frags,
-				       lens, PMTU_MAX_FRAGS),
-			 -1);
+	assert_int_equal(
+		pmtu_fragment(pkt, len, 1400, fresh(&pc, out, sizeof(out))),
+		-1);
 	/* an MTU below IPv4's minimum, or one the header fills */
 	len = make_udp(3000, 0, 0);
-	assert_int_equal(pmtu_fragment(pkt, len, 60, out, sizeof(out), frags,
-				       lens, PMTU_MAX_FRAGS),
-			 -1);
-	/* no room for the pieces, or too many of them */
-	assert_int_equal(pmtu_fragment(pkt, len, 1400, out, 2000, frags, lens,
-				       PMTU_MAX_FRAGS),
-			 -1);
 	assert_int_equal(
-		pmtu_fragment(pkt, len, 1400, out, sizeof(out), frags, lens, 2),
-		-1);
-	/* a total length that is not the buffer's */
-	assert_int_equal(pmtu_fragment(pkt, len - 1, 1400, out, sizeof(out),
-				       frags, lens, PMTU_MAX_FRAGS),
+		pmtu_fragment(pkt, len, 60, fresh(&pc, out, sizeof(out))), -1);
+	/* no room for the pieces, or too many of them */
+	assert_int_equal(pmtu_fragment(pkt, len, 1400, fresh(&pc, out, 2000)),
 			 -1);
+	/* PIECES_MAX fragments of 48 bytes fit; one more does not */
+	len = make_udp(PIECES_MAX * 48 - 8, 0, 0);
+	assert_int_equal(
+		pmtu_fragment(pkt, len, 68, fresh(&pc, out, sizeof(out))),
+		PIECES_MAX);
+	len = make_udp(PIECES_MAX * 48 - 7, 0, 0);
+	assert_int_equal(
+		pmtu_fragment(pkt, len, 68, fresh(&pc, out, sizeof(out))), -1);
+	len = make_udp(3000, 0, 0);
+	/* a total length that is not the buffer's */
+	assert_int_equal(
+		pmtu_fragment(pkt, len - 1, 1400, fresh(&pc, out, sizeof(out))),
+		-1);
 	/* malformed options: a length running past the header */
 	len = make_udp(3000, 12, 0);
 	pkt[25] = 40;
-	assert_int_equal(pmtu_fragment(pkt, len, 1400, out, sizeof(out), frags,
-				       lens, PMTU_MAX_FRAGS),
-			 -1);
+	assert_int_equal(
+		pmtu_fragment(pkt, len, 1400, fresh(&pc, out, sizeof(out))),
+		-1);
 }
 
 static void test_frag_needed(void **state)
@@ -430,22 +441,22 @@ static void test_too_big6(void **state)
 static void test_fragment6(void **state)
 {
 	static uint8_t p6[4048], joined6[4048];
-	uint8_t *frags[PMTU_MAX_FRAGS];
-	size_t lens[PMTU_MAX_FRAGS], len = sizeof(p6), end = 0;
+	struct pieces pc;
+	size_t len = sizeof(p6), end = 0;
 	struct pkt_info pi;
 	int n, k;
 
 	(void)state;
 	make_udp6(p6, len, 53, 7);
-	n = pmtu_fragment6(p6, len, 1280, 0xabcdef01, out, sizeof(out), frags,
-			   lens, PMTU_MAX_FRAGS);
+	n = pmtu_fragment6(p6, len, 1280, 0xabcdef01,
+			   fresh(&pc, out, sizeof(out)));
 	assert_int_equal(n, 4);
 	for (k = 0; k < n; k++) {
-		const uint8_t *f = frags[k];
+		const uint8_t *f = pc.p[k];
 		size_t off = rd16(f + 42) & 0xfff8;
 
-		assert_true(lens[k] <= 1280);
-		assert_int_equal(rd16(f + 4) + 40, lens[k]);
+		assert_true(pc.len[k] <= 1280);
+		assert_int_equal(rd16(f + 4) + 40, pc.len[k]);
 		assert_int_equal(f[6], 44);
 		assert_int_equal(f[40], 17);
 		assert_int_equal((uint32_t)rd16(f + 44) << 16 | rd16(f + 46),
@@ -453,27 +464,26 @@ static void test_fragment6(void **state)
 		assert_int_equal(rd16(f + 42) & 1, k < n - 1);
 		assert_int_equal(off, end);
 		if (k < n - 1)
-			assert_int_equal((lens[k] - 48) % 8, 0);
-		memcpy(joined6 + off, f + 48, lens[k] - 48);
-		end = off + lens[k] - 48;
-		assert_int_equal(pkt_parse(f, lens[k], &pi), PKT_FRAGMENT);
-		assert_int_equal(pkt_parse_fragment(f, lens[k], &pi), PKT_OK);
+			assert_int_equal((pc.len[k] - 48) % 8, 0);
+		memcpy(joined6 + off, f + 48, pc.len[k] - 48);
+		end = off + pc.len[k] - 48;
+		assert_int_equal(pkt_parse(f, pc.len[k], &pi), PKT_FRAGMENT);
+		assert_int_equal(pkt_parse_fragment(f, pc.len[k], &pi), PKT_OK);
 		assert_int_equal(pi.frag, k ? PKT_FRAG_LATER : PKT_FRAG_FIRST);
 	}
 	assert_int_equal(end, len - 40);
 	assert_memory_equal(joined6, p6 + 40, len - 40);
 	/* extension headers, a small MTU, no room: refused */
 	p6[6] = 0;
-	assert_int_equal(pmtu_fragment6(p6, len, 1280, 1, out, sizeof(out),
-					frags, lens, PMTU_MAX_FRAGS),
-			 -1);
+	assert_int_equal(
+		pmtu_fragment6(p6, len, 1280, 1, fresh(&pc, out, sizeof(out))),
+		-1);
 	p6[6] = 17;
-	assert_int_equal(pmtu_fragment6(p6, len, 1000, 1, out, sizeof(out),
-					frags, lens, PMTU_MAX_FRAGS),
-			 -1);
-	assert_int_equal(pmtu_fragment6(p6, len, 1280, 1, out, 2000, frags,
-					lens, PMTU_MAX_FRAGS),
-			 -1);
+	assert_int_equal(
+		pmtu_fragment6(p6, len, 1000, 1, fresh(&pc, out, sizeof(out))),
+		-1);
+	assert_int_equal(
+		pmtu_fragment6(p6, len, 1280, 1, fresh(&pc, out, 2000)), -1);
 }
 
 int main(void)
