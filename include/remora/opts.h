@@ -71,6 +71,9 @@ void opts_common_init(struct opts_common *o, const char *prog);
 int opts_common_parse(struct opts_common *o, int c, const char *arg,
 		      const char *usage);
 void opts_common_check(const struct opts_common *o, int argc, char **argv);
+int opts_next(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, struct opts_common *o,
+	      const char *usage);
 struct transport_addr;
 void opts_link(const char *flag, const char *s, struct transport_addr *a);
 

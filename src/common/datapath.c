@@ -25,25 +25,21 @@
 void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 		   struct nfqueue *q, const struct opts_common *c, int gso)
 {
-	int fd, rc;
+	int fd = raw_open(AF_INET, mark), rc;
 
-	fd = raw_open(AF_INET, mark);
 	if (fd < 0)
 		die("cannot open the raw injection socket: %s (needs %s: run as root)",
 		    strerror(-fd),
 		    mark ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW");
 	raw_batch_init(raw, fd, AF_INET);
-	raw_batch_init(raw6, -1, AF_INET6);
-	if (c->have_addr6) {
-		fd = raw_open(AF_INET6, mark);
-		if (fd < 0)
-			die("cannot open the IPv6 raw injection socket: %s%s",
-			    strerror(-fd),
-			    fd == -EAFNOSUPPORT
-				    ? " (IPv6 is off in this kernel: drop --address6, or enable it)"
-				    : "");
-		raw_batch_init(raw6, fd, AF_INET6);
-	}
+	fd = c->have_addr6 ? raw_open(AF_INET6, mark) : -1;
+	if (c->have_addr6 && fd < 0)
+		die("cannot open the IPv6 raw injection socket: %s%s",
+		    strerror(-fd),
+		    fd == -EAFNOSUPPORT
+			    ? " (IPv6 is off in this kernel: drop --address6, or enable it)"
+			    : "");
+	raw_batch_init(raw6, fd, AF_INET6);
 
 	rc = nfqueue_open(q, c->queue, c->queue_maxlen, gso);
 	if (rc)

@@ -299,3 +299,29 @@ void opts_own(const struct opts_common *o, struct pkt_own *own)
 	if (o->have_addr6)
 		memcpy(own->addr6, o->addr6, sizeof(own->addr6));
 }
+
+/**
+ * opts_next() - the next option on the command line that is the daemon's
+ *		 own; the common ones are taken on the way
+ * @argc:	argument count
+ * @argv:	arguments
+ * @shortopts:	getopt_long()'s, ':' first (a missing value is reported)
+ * @longopts:	getopt_long()'s, OPTS_COMMON_LONG among them
+ * @o:		the common options, filled as they come
+ * @usage:	the daemon's help text, for --help
+ *
+ * Return: the option's getopt_long() code (optarg holds its value), or -1
+ *	   at the end of the options
+ */
+int opts_next(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, struct opts_common *o,
+	      const char *usage)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (!opts_common_parse(o, c, optarg, usage))
+			return c;
+	return -1;
+}

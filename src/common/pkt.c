@@ -109,6 +109,13 @@ void pkt_parse_quote(struct view q, struct pkt_quote *pq)
 	pq->state = PKT_QUOTE_OK;
 }
 
+/* The ports of a TCP or UDP header, at its start (4 bytes there) */
+static void pkt_ports(struct pkt_info *pi, const uint8_t *th)
+{
+	pi->sport = get_be16(th);
+	pi->dport = get_be16(th + 2);
+}
+
 /**
  * pkt_parse_l4() - check the transport header is present and whole
  * @l4:	the bytes from the transport header to the end of the packet
@@ -132,16 +139,14 @@ enum pkt_verdict pkt_parse_l4(struct view l4, struct pkt_info *pi)
 		if (doff < sizeof(struct tcphdr) || !view_get(l4, 0, doff))
 			return PKT_MALFORMED;
 		pi->thlen = (uint16_t)doff;
-		pi->sport = get_be16(h);
-		pi->dport = get_be16(h + 2);
+		pkt_ports(pi, h);
 		return PKT_OK;
 	case IPPROTO_UDP:
 		h = view_get(l4, 0, sizeof(struct udphdr));
 		if (!h || get_be16(h + 4) < sizeof(struct udphdr) ||
 		    get_be16(h + 4) > l4.len)
 			return PKT_MALFORMED;
-		pi->sport = get_be16(h);
-		pi->dport = get_be16(h + 2);
+		pkt_ports(pi, h);
 		return PKT_OK;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -256,8 +261,7 @@ enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,
 		ports = view_get(l4, 0, sizeof(struct udphdr));
 		if (!ports)
 			return PKT_MALFORMED;
-		pi->sport = get_be16(ports);
-		pi->dport = get_be16(ports + 2);
+		pkt_ports(pi, ports);
 		return PKT_OK;
 	}
 	return pkt_parse_l4(l4, pi);

@@ -43,20 +43,26 @@ static int parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* Copy the @n bytes at @s into @out (@cap bytes), NUL-terminated.
+ * Return: 0, or -EINVAL if they do not fit */
+static int transport_copy(char *out, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return -EINVAL;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
 static int transport_parse_vsock(const char *s, struct transport_addr *a)
 {
 	const char *colon = strrchr(s, ':');
 	char cid[16];
-	size_t n;
 	int rc;
 
-	if (!colon || colon == s)
+	if (!colon || colon == s ||
+	    transport_copy(cid, sizeof(cid), s, (size_t)(colon - s)))
 		return -EINVAL;
-	n = (size_t)(colon - s);
-	if (n >= sizeof(cid))
-		return -EINVAL;
-	memcpy(cid, s, n);
-	cid[n] = '\0';
 	if (!strcmp(cid, "any")) {
 		a->cid = TRANSPORT_CID_ANY;
 	} else {
@@ -104,22 +110,19 @@ static int transport_parse_tcp(const char *s, struct transport_addr *a)
 		if (!end || end[1] != ':')
 			return -EINVAL;
 		n = (size_t)(end - s - 1);
-		if (n >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s + 1, n);
 		port = end + 2;
+		rc = transport_copy(host, sizeof(host), s + 1, n);
 	} else {
 		const char *colon = strchr(s, ':');
 
 		if (!colon || strchr(colon + 1, ':'))
 			return -EINVAL;
 		n = (size_t)(colon - s);
-		if (n >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s, n);
 		port = colon + 1;
+		rc = transport_copy(host, sizeof(host), s, n);
 	}
-	host[n] = '\0';
+	if (rc)
+		return rc;
 	rc = parse_u32(port, 65535, &pnum);
 	if (rc)
 		return rc;

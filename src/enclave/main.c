@@ -174,13 +174,10 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	cfg->app_wait = 10;
 	cfg->fallback_queue = -1;
 
-	opterr = 0;
 	/* '+': options end at the first non-option, so a COMMAND's own
 	 * flags after "--" are never taken for ours */
-	while ((c = getopt_long(argc, argv, "+:" OPTS_COMMON_SHORT "l:r:",
-				enclave_options, NULL)) != -1) {
-		if (opts_common_parse(&cfg->c, c, optarg, enclave_usage))
-			continue;
+	while ((c = opts_next(argc, argv, "+:" OPTS_COMMON_SHORT "l:r:",
+			      enclave_options, &cfg->c, enclave_usage)) != -1) {
 		switch (c) {
 		case 'l':
 			link = optarg;

@@ -165,23 +165,43 @@ static void netsetup_fail(const char *what, int err)
 		    : "");
 }
 
+/* A request of @type to the kernel in @buf (MNL_SOCKET_BUFFER_SIZE
+ * bytes), with its fixed header of @hlen bytes, zeroed, at *@hdr */
+static struct nlmsghdr *netsetup_msg(char *buf, uint16_t type, uint16_t flags,
+				     size_t hlen, void **hdr)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hlen);
+	return nlh;
+}
+
+/* Send a request; if the kernel refuses it, exit saying what could not be
+ * done */
+static void netsetup_send(struct mnl_socket *nl, struct nlmsghdr *nlh,
+			  const char *what)
+{
+	int rc = netsetup_nl(nl, nlh);
+
+	if (rc)
+		netsetup_fail(what, rc);
+}
+
 static void netsetup_link(struct mnl_socket *nl, int ifindex, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
-	int rc;
+	struct nlmsghdr *nlh =
+		netsetup_msg(buf, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	rc = netsetup_nl(nl, nlh);
-	if (rc)
-		netsetup_fail("bring lo up with its MTU", rc);
+	netsetup_send(nl, nlh, "bring lo up with its MTU");
 }
 
 /* The address (@alen bytes: 4 or 16) on lo, as a host route (/32, /128);
@@ -190,13 +210,11 @@ static void netsetup_addr(struct mnl_socket *nl, int ifindex, int family,
 			  const void *addr, size_t alen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
-	int rc;
+	struct nlmsghdr *nlh =
+		netsetup_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE,
+			     sizeof(*ifa), (void **)&ifa);
 
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (unsigned char)family;
 	ifa->ifa_prefixlen = (unsigned char)(alen * 8);
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
@@ -205,24 +223,21 @@ static void netsetup_addr(struct mnl_socket *nl, int ifindex, int family,
 		ifa->ifa_flags = IFA_F_NODAD;
 	mnl_attr_put(nlh, IFA_LOCAL, alen, addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, addr);
-	rc = netsetup_nl(nl, nlh);
-	if (rc)
-		netsetup_fail(family == AF_INET6 ? "put the IPv6 address on lo"
-						 : "put the address on lo",
-			      rc);
+	netsetup_send(nl, nlh,
+		      family == AF_INET6 ? "put the IPv6 address on lo"
+					 : "put the address on lo");
 }
 
+/* The default route out of lo, from @src */
 static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
 			   const void *src, size_t alen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	int rc;
+	struct nlmsghdr *nlh =
+		netsetup_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
+			     sizeof(*rtm), (void **)&rtm);
 
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (unsigned char)family;
 	rtm->rtm_dst_len = 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
@@ -231,12 +246,10 @@ static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	mnl_attr_put(nlh, RTA_PREFSRC, alen, src);
-	rc = netsetup_nl(nl, nlh);
-	if (rc)
-		netsetup_fail(family == AF_INET6
-				      ? "add the IPv6 default route out of lo"
-				      : "add the default route out of lo",
-			      rc);
+	netsetup_send(nl, nlh,
+		      family == AF_INET6
+			      ? "add the IPv6 default route out of lo"
+			      : "add the default route out of lo");
 }
 
 static void netsetup_ports(uint16_t lo, uint16_t hi)

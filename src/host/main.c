@@ -146,11 +146,8 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	portset_parse(&cfg->ports, HOST_DEFAULT_ENCLAVE_PORTS);
 	portset_parse(&host_ports, HOST_DEFAULT_HOST_PORTS);
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" OPTS_COMMON_SHORT "l:c:p:P:m:",
-				host_options, NULL)) != -1) {
-		if (opts_common_parse(&cfg->c, c, optarg, host_usage))
-			continue;
+	while ((c = opts_next(argc, argv, ":" OPTS_COMMON_SHORT "l:c:p:P:m:",
+			      host_options, &cfg->c, host_usage)) != -1) {
 		switch (c) {
 		case 'l':
 			listen = optarg;
