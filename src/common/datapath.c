@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "remora/datapath.h"
 #include "remora/log.h"
@@ -45,4 +46,20 @@ void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 	if (rc)
 		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
 		    nfqueue_hint(rc));
+}
+
+/**
+ * datapath_close() - close what datapath_open() opened
+ * @raw:	injection batch
+ * @raw6:	IPv6 injection batch (fd -1 if none)
+ * @q:		queue
+ */
+void datapath_close(struct raw_batch *raw, struct raw_batch *raw6,
+		    struct nfqueue *q)
+{
+	nfqueue_close(q);
+	close(raw->fd);
+	if (raw6->fd >= 0)
+		close(raw6->fd);
+	raw->fd = raw6->fd = -1;
 }

@@ -483,16 +483,13 @@ int enclave_run(struct enclave *e)
 	ev_timer_stop(e->loop, &e->app_timer);
 	status_log(enclave_report, e);
 	ctl_close(&e->ctl);
-	nfqueue_close(&e->nfq);
+	datapath_close(&e->raw, &e->raw6, &e->nfq);
 	if (e->gso)
 		nfqueue_close(&e->nfq_cut);
 	mss_close(&e->mss);
 	if (e->mtu6_fd >= 0)
 		close(e->mtu6_fd);
 	free(e->cut);
-	close(e->raw.fd);
-	if (e->raw6.fd >= 0)
-		close(e->raw6.fd);
 	link_free(&e->link);
 	free(e->seg);
 	info("stopped");

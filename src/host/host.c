@@ -395,10 +395,7 @@ int host_run(struct host *h)
 	ctl_close(&h->ctl);
 	close(h->lfd);
 	transport_unlink(&h->cfg.listen);
-	nfqueue_close(&h->nfq);
-	close(h->raw.fd);
-	if (h->raw6.fd >= 0)
-		close(h->raw6.fd);
+	datapath_close(&h->raw, &h->raw6, &h->nfq);
 	if (h->mtu_fd >= 0)
 		close(h->mtu_fd);
 	if (h->mtu6_fd >= 0)
