@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* remora - opening a daemon's packet path at start-up */
+/* remora - opening a daemon's packet path at start-up, closing it at exit */
 #ifndef REMORA_DATAPATH_H
 #define REMORA_DATAPATH_H
 
@@ -11,5 +11,7 @@ struct raw_batch;
 
 void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 		   struct nfqueue *q, const struct opts_common *c, int gso);
+void datapath_close(struct raw_batch *raw, struct raw_batch *raw6,
+		    struct nfqueue *q);
 
 #endif /* REMORA_DATAPATH_H */
