@@ -407,9 +407,11 @@ static void handshake_and_packets(void **state)
 	for (i = 0; i < sizeof(p2); i++)
 		p2[i] = (uint8_t)(255 - i);
 
-	/* not up yet */
+	/* not up yet: refused and counted as a drop with the link down */
 	end_init(f, &f->a, FRAME_ROLE_HOST, KA_LONG, TIMEOUT_LONG, &ops);
 	assert_int_equal(link_send_packet(&f->a.l, p1, sizeof(p1)), -ENOTCONN);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_LINK_DOWN], 1);
+	stats.c[STAT_Q2L_DROP_LINK_DOWN] = 0;
 	end_done(&f->a);
 	memset(&f->a, 0, sizeof(f->a));
 
@@ -457,6 +459,8 @@ static void handshake_and_packets(void **state)
 	assert_int_equal(link_send_packet(&f->a.l, big, 0), 0);
 	assert_int_equal(link_send_packet(&f->a.l, big, FRAME_MAX_PAYLOAD + 1),
 			 -EMSGSIZE);
+	/* what cannot be framed is counted as such */
+	assert_int_equal(stats.c[STAT_Q2L_DROP_MALFORMED], 1);
 	link_flush(&f->a.l);
 	run_a_little(f);
 	assert_int_equal(f->b.packets, 4);
@@ -590,6 +594,8 @@ static void send_queue_full(void **state)
 
 	pair_up(f, KA_LONG, TIMEOUT_LONG, &seq_ops);
 	assert_int_equal(fill_queue(f, pkt, sizeof(pkt), &sent), -ENOBUFS);
+	/* the packet that found the queue full is counted as dropped */
+	assert_int_equal(stats.c[STAT_Q2L_DROP_LINK_FULL], 1);
 	/* the socket took some whole frames, the queue holds the rest */
 	assert_true(stats.c[STAT_Q2L_SENT_PACKETS] >= 1);
 	assert_true(stats.c[STAT_Q2L_SENT_PACKETS] < sent);
