@@ -63,6 +63,26 @@ static void copy_text(char *dst, const uint8_t *src, size_t len, size_t max)
 	dst[len] = '\0';
 }
 
+/* A frame of @type whose payload is @fixed bytes then @text, cut at @max
+ * bytes: the header and the text written into @buf (@cap bytes).
+ * Return: the payload's fixed part, for the caller to fill, and *@len the
+ * frame's length; NULL if @cap is too small */
+static uint8_t *frame_put(uint8_t *buf, size_t cap, uint8_t type, size_t fixed,
+			  const char *text, size_t max, size_t *len)
+{
+	size_t tlen = text ? strlen(text) : 0;
+
+	if (tlen > max)
+		tlen = max;
+	*len = FRAME_HDR_LEN + fixed + tlen;
+	if (cap < *len)
+		return NULL;
+	frame_encode_hdr(buf, type, (uint32_t)(fixed + tlen));
+	if (tlen)
+		memcpy(buf + FRAME_HDR_LEN + fixed, text, tlen);
+	return buf + FRAME_HDR_LEN;
+}
+
 /**
  * frame_encode_hello() - build a whole HELLO frame (header included)
  * @buf:	output buffer
@@ -78,23 +98,17 @@ size_t frame_encode_hello(uint8_t *buf, size_t cap, uint16_t role,
 			  uint32_t caps, uint32_t max_payload,
 			  const char *software)
 {
-	size_t slen = software ? strlen(software) : 0;
-	size_t plen;
+	size_t len;
+	uint8_t *p = frame_put(buf, cap, FRAME_HELLO, FRAME_HELLO_FIXED_LEN,
+			       software, FRAME_HELLO_SOFTWARE_MAX, &len);
 
-	if (slen > FRAME_HELLO_SOFTWARE_MAX)
-		slen = FRAME_HELLO_SOFTWARE_MAX;
-	plen = FRAME_HELLO_FIXED_LEN + slen;
-	if (cap < FRAME_HDR_LEN + plen)
+	if (!p)
 		return 0;
-	frame_encode_hdr(buf, FRAME_HELLO, (uint32_t)plen);
-	put_be16(buf + FRAME_HDR_LEN, REMORA_PROTO_VERSION);
-	put_be16(buf + FRAME_HDR_LEN + 2, role);
-	put_be32(buf + FRAME_HDR_LEN + 4, caps);
-	put_be32(buf + FRAME_HDR_LEN + 8, max_payload);
-	if (slen)
-		memcpy(buf + FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN, software,
-		       slen);
-	return FRAME_HDR_LEN + plen;
+	put_be16(p, REMORA_PROTO_VERSION);
+	put_be16(p + 2, role);
+	put_be32(p + 4, caps);
+	put_be32(p + 8, max_payload);
+	return len;
 }
 
 /**
@@ -130,19 +144,14 @@ int frame_decode_hello(const uint8_t *p, size_t len, struct frame_hello *h)
 size_t frame_encode_bye(uint8_t *buf, size_t cap, uint32_t code,
 			const char *text)
 {
-	size_t tlen = text ? strlen(text) : 0;
-	size_t plen;
+	size_t len;
+	uint8_t *p = frame_put(buf, cap, FRAME_BYE, FRAME_BYE_FIXED_LEN, text,
+			       FRAME_BYE_TEXT_MAX, &len);
 
-	if (tlen > FRAME_BYE_TEXT_MAX)
-		tlen = FRAME_BYE_TEXT_MAX;
-	plen = FRAME_BYE_FIXED_LEN + tlen;
-	if (cap < FRAME_HDR_LEN + plen)
+	if (!p)
 		return 0;
-	frame_encode_hdr(buf, FRAME_BYE, (uint32_t)plen);
-	put_be32(buf + FRAME_HDR_LEN, code);
-	if (tlen)
-		memcpy(buf + FRAME_HDR_LEN + FRAME_BYE_FIXED_LEN, text, tlen);
-	return FRAME_HDR_LEN + plen;
+	put_be32(p, code);
+	return len;
 }
 
 /**

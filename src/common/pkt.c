@@ -350,6 +350,23 @@ static int pkt_icmp_carried(const struct pkt_info *pi)
 	}
 }
 
+/* What an ICMP (or ICMPv6) packet is to the checks */
+enum pkt_icmp_kind {
+	PKT_ICMP_NONE = 0, /* not ICMP */
+	PKT_ICMP_REFUSED,  /* a type not carried */
+	PKT_ICMP_INFO,	   /* echo request or reply */
+	PKT_ICMP_ERROR,	   /* an error: it quotes a packet */
+};
+
+static enum pkt_icmp_kind pkt_icmp_kind(const struct pkt_info *pi)
+{
+	if (pi->proto != IPPROTO_ICMP && pi->proto != IPPROTO_ICMPV6)
+		return PKT_ICMP_NONE;
+	if (!pkt_icmp_carried(pi))
+		return PKT_ICMP_REFUSED;
+	return pkt_icmp_error(pi) ? PKT_ICMP_ERROR : PKT_ICMP_INFO;
+}
+
 /* The addresses of a packet and of its quote as bytes, in network order,
  * of the packet's version: the checks below are written once for both */
 static const uint8_t *pkt_src(const struct pkt_info *pi)
@@ -434,12 +451,14 @@ enum pkt_verdict pkt_check_inbound(const struct pkt_info *pi,
 		return PKT_DST;
 	if (pkt_martian(pi, pkt_src(pi)) || pkt_same(pi, pkt_src(pi), me))
 		return PKT_SRC;
-	if (pi->proto != IPPROTO_ICMP && pi->proto != IPPROTO_ICMPV6)
-		return PKT_OK;
-	if (!pkt_icmp_carried(pi))
+	switch (pkt_icmp_kind(pi)) {
+	case PKT_ICMP_REFUSED:
 		return PKT_PROTO;
-	if (!pkt_icmp_error(pi))
+	case PKT_ICMP_ERROR:
+		break;
+	default:
 		return PKT_OK;
+	}
 	if (q->state != PKT_QUOTE_OK || q->later)
 		return PKT_QUOTE;
 	if (!pkt_same(pi, pkt_qsrc(pi), me))
@@ -511,12 +530,15 @@ enum pkt_verdict pkt_check_outbound(const struct pkt_info *pi,
 		return PKT_DST;
 	if (pi->frag == PKT_FRAG_LATER)
 		return PKT_OK; /* no transport header: the first one was seen */
-	if (pi->proto == IPPROTO_ICMP || pi->proto == IPPROTO_ICMPV6) {
-		if (!pkt_icmp_carried(pi))
-			return PKT_PROTO;
-		if (!pkt_icmp_error(pi))
-			return PKT_OK;
+	switch (pkt_icmp_kind(pi)) {
+	case PKT_ICMP_REFUSED:
+		return PKT_PROTO;
+	case PKT_ICMP_ERROR:
 		return pkt_check_quote_out(pi, me, enclave_ports);
+	case PKT_ICMP_INFO:
+		return PKT_OK;
+	default:
+		break;
 	}
 	if (!portset_has(enclave_ports, pi->sport))
 		return PKT_PORT;

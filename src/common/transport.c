@@ -219,6 +219,19 @@ static void transport_tune(int fd, const struct transport_addr *a)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+/* A non-blocking stream socket of @a's family, and @a as a socket address
+ * in @ss (*@sl bytes). Return: the socket, or -errno */
+static int transport_socket(const struct transport_addr *a,
+			    struct sockaddr_storage *ss, socklen_t *sl)
+{
+	int fd;
+
+	*sl = transport_sockaddr(a, ss);
+	fd = socket(transport_family(a),
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 /**
  * transport_listen() - bind and listen on a link address
  * @a:	parsed address
@@ -232,13 +245,11 @@ static void transport_tune(int fd, const struct transport_addr *a)
 int transport_listen(const struct transport_addr *a)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = transport_sockaddr(a, &ss);
-	int fd, one = 1, rc;
+	socklen_t sl;
+	int fd = transport_socket(a, &ss, &sl), one = 1, rc;
 
-	fd = socket(transport_family(a),
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (a->kind == TRANSPORT_TCP)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (a->kind == TRANSPORT_UNIX) {
@@ -419,13 +430,11 @@ static int transport_bind_privileged(int fd, const struct transport_addr *a)
 int transport_connect(const struct transport_addr *a)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = transport_sockaddr(a, &ss);
-	int fd, rc;
+	socklen_t sl;
+	int fd = transport_socket(a, &ss, &sl), rc;
 
-	fd = socket(transport_family(a),
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	transport_tune(fd, a);
 	if (a->kind != TRANSPORT_UNIX) {
 		rc = transport_bind_privileged(fd, a);
