@@ -329,35 +329,33 @@ void ctl_close(struct ctl *c)
 }
 
 /**
- * ctl_open_configured() - open the control socket (and metrics listener)
- * @ctl:	control state, initialised
- * @c:		common options: --control
+ * ctl_open_configured() - open the control socket the options name
+ * @c:		control state, initialised
+ * @o:		common options: --control
  * @prog:	"remora-host" or "remora-enclave"
  *
  * A control socket the operator named must open, or the daemon exits 1.
  * The default one is a convenience: if another daemon holds it (a second
  * instance in another network namespace), say so and go on without it.
  */
-void ctl_open_configured(struct ctl *ctl, const struct opts_common *c,
+void ctl_open_configured(struct ctl *c, const struct opts_common *o,
 			 const char *prog)
 {
+	const char *why;
 	int rc;
 
-	if (!c->control[0])
+	if (!o->control[0])
 		return;
-	if (!c->have_control)
+	if (!o->have_control)
 		mkdir(CTL_RUN_DIR,
 		      0755); /* EEXIST is fine; bind says the rest */
-	rc = ctl_open_control(ctl, c->control);
+	rc = ctl_open_control(c, o->control);
 	if (!rc)
 		return;
-	if (c->have_control)
-		die("cannot open the control socket %s: %s", c->control,
-		    rc == -EADDRINUSE ? "another daemon is answering on it"
-				      : strerror(-rc));
+	why = rc == -EADDRINUSE ? "another daemon is answering on it"
+				: strerror(-rc);
+	if (o->have_control)
+		die("cannot open the control socket %s: %s", o->control, why);
 	warn("no control socket: %s: %s; %s --stats will not reach this daemon (use --control PATH)",
-	     c->control,
-	     rc == -EADDRINUSE ? "another daemon is answering on it"
-			       : strerror(-rc),
-	     prog);
+	     o->control, why, prog);
 }

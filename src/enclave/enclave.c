@@ -185,8 +185,8 @@ static size_t enclave_path_mtu6(void *ctx, const struct pkt_info *pi)
 /* fit's flags for what the queue says of a packet */
 static unsigned enclave_fit_flags(uint32_t skbinfo)
 {
-	return (skbinfo & NFQA_SKB_GSO ? FIT_AGGREGATE : 0) |
-	       (skbinfo & NFQA_SKB_CSUMNOTREADY ? FIT_CSUM_PART : 0);
+	return ((skbinfo & NFQA_SKB_GSO) ? FIT_AGGREGATE : 0) |
+	       ((skbinfo & NFQA_SKB_CSUMNOTREADY) ? FIT_CSUM_PART : 0);
 }
 
 /* One of the enclave's packets from its queue: parsed once, held to the

@@ -161,8 +161,9 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 	(void)revents;
 	while ((qp = nfqueue_next(&h->nfq))) {
 		static const struct fit_plan whole = {.how = FIT_WHOLE};
-		unsigned flags =
-			qp->skbinfo & NFQA_SKB_CSUMNOTREADY ? FIT_CSUM_PART : 0;
+		unsigned flags = (qp->skbinfo & NFQA_SKB_CSUMNOTREADY)
+					 ? FIT_CSUM_PART
+					 : 0;
 
 		pi = (struct pkt_info){.len = (uint32_t)qp->len};
 		if (log_level >= LOG_LVL_TRACE)
