@@ -327,7 +327,7 @@ static void raw_drain(struct fix *f)
  * raw_find() - find the first frame of a type in what the raw peer read
  * @f:		fixture
  * @type:	frame type
- * @payload:	set to its payload
+ * @payload:	set to its payload, or to NULL if there is none
  *
  * Return: its payload length, or -1 if there is none
  */
@@ -335,6 +335,8 @@ static long raw_find(struct fix *f, uint8_t type, const uint8_t **payload)
 {
 	struct frame_hdr h;
 	size_t off = 0;
+
+	*payload = NULL;
 
 	while (frame_decode_hdr(f->raw + off, f->raw_len - off, &h) == 0 &&
 	       off + FRAME_HDR_LEN + h.len <= f->raw_len) {

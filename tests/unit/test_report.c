@@ -305,7 +305,8 @@ static void test_notify_without_manager(void **state)
 static void test_notify_sends_datagram(void **state)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	char buf[64];
+	/* room for "@" and any name sun_path can hold */
+	char buf[sizeof(sun.sun_path) + 1];
 	ssize_t n;
 	int fd;
 
