@@ -19,6 +19,7 @@
 #include "host.h"
 #include "remora/datapath.h"
 #include "remora/fit.h"
+#include "remora/gso.h"
 #include "remora/log.h"
 #include "remora/metrics.h"
 #include "remora/notify.h"
@@ -146,35 +147,29 @@ static void host_from_enclave_end(void *ctx)
 }
 
 /* Packets for the enclave, from the queue to the link: they go whole, as
- * the kernel aggregated them, their checksums completed (the enclave
- * checks them; they are not parsed here but to be traced) */
+ * the kernel aggregated them (fit.c: the enclave cuts what its lo does not
+ * take), with the checksum the kernel may have left to compute (the
+ * enclave checks them; they are not parsed here but to be traced) */
 static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct host *h = w->data;
 	struct link *l = link_handover_active(&h->links);
 	struct nfqueue_pkt *qp;
-	struct pieces none;
-	enum pkt_verdict why;
 	struct pkt_info pi;
 
 	(void)loop;
 	(void)revents;
 	while ((qp = nfqueue_next(&h->nfq))) {
-		static const struct fit_plan whole = {.how = FIT_WHOLE};
-		unsigned flags = (qp->skbinfo & NFQA_SKB_CSUMNOTREADY)
-					 ? FIT_CSUM_PART
-					 : 0;
-
-		pi = (struct pkt_info){.len = (uint32_t)qp->len};
-		if (log_level >= LOG_LVL_TRACE)
-			pkt_parse(qp->data, qp->len, &pi);
-		if (fit_apply(&h->fit, &whole, qp->data, &pi, flags, &none,
-			      &why) != FIT_WHOLE) {
+		if ((qp->skbinfo & NFQA_SKB_CSUMNOTREADY) &&
+		    gso_fill_l4_csum(qp->data, qp->len)) {
 			stat_inc(STAT_Q2L_DROP_MALFORMED);
 			continue;
 		}
-		if (!link_send_packet(l, qp->data, qp->len))
-			trace_pkt("queue -> link", &pi);
+		if (link_send_packet(l, qp->data, qp->len) ||
+		    log_level < LOG_LVL_TRACE)
+			continue;
+		pkt_parse(qp->data, qp->len, &pi);
+		trace_pkt("queue -> link", &pi);
 	}
 	nfqueue_commit(&h->nfq);
 	link_flush(l);
