@@ -32,6 +32,12 @@
 #include "remora/nfqueue.h"
 #include "remora/stats.h"
 
+#define NFQUEUE_PROC "/proc/net/netfilter/nfnetlink_queue"
+
+/* NFQUEUE_PROC, open from the first nfqueue_open() on (-1: not yet, or
+ * not there) */
+static int nfqueue_proc_fd = -1;
+
 /* Send a config message and wait for the kernel's answer to it (start-up
  * only). Once bound, the queue may deliver packets before the answer:
  * those are counted and left to the first batch verdict, which drops them
@@ -154,6 +160,9 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 		rc = -errno;
 		goto fail;
 	}
+	/* this network namespace's queues, read by nfqueue_kernel_stats() */
+	if (nfqueue_proc_fd < 0)
+		nfqueue_proc_fd = open(NFQUEUE_PROC, O_RDONLY | O_CLOEXEC);
 	return 0;
 fail:
 	nfqueue_close(q);
@@ -362,32 +371,45 @@ const char *nfqueue_hint(int err)
  * @user_dropped: packets dropped because our socket buffer was full
  *
  * Read from /proc/net/netfilter/nfnetlink_queue, so drops that happen
- * before remora sees a packet are visible too.
+ * before remora sees a packet are visible too. The file is opened once,
+ * by nfqueue_open() (once set up, the daemon's seccomp filter lets it open
+ * no file), and read from its start each time.
  *
- * Return: 0, or -ENOENT if the queue is not listed
+ * Return: 0, -ENOENT if the queue is not listed, or another -errno
  */
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
 			 uint64_t *queue_dropped, uint64_t *user_dropped)
 {
-	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "re");
 	unsigned long long qn, portid, total, mode, range, qd, ud;
-	char line[256];
-	int rc = -ENOENT;
+	char buf[1024], *line, *nl;
+	size_t have = 0;
+	off_t off = 0;
+	ssize_t n;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu", &qn,
-			   &portid, &total, &mode, &range, &qd, &ud) != 7)
-			continue;
-		if (qn != num)
-			continue;
-		*queue_total = total;
-		*queue_dropped = qd;
-		*user_dropped = ud;
-		rc = 0;
-		break;
+	if (nfqueue_proc_fd < 0)
+		return -ENOENT;
+	/* line by line, a line cut by the buffer's end completed next */
+	while ((n = pread(nfqueue_proc_fd, buf + have, sizeof(buf) - 1 - have,
+			  off)) > 0) {
+		off += n;
+		have += (size_t)n;
+		buf[have] = '\0';
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = '\0';
+			if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu",
+				   &qn, &portid, &total, &mode, &range, &qd,
+				   &ud) != 7 ||
+			    qn != num)
+				continue;
+			*queue_total = total;
+			*queue_dropped = qd;
+			*user_dropped = ud;
+			return 0;
+		}
+		have = strlen(line);
+		if (have == sizeof(buf) - 1)
+			have = 0; /* no line is that long: skip it */
+		memmove(buf, line, have);
 	}
-	fclose(f);
-	return rc;
+	return n < 0 ? -errno : -ENOENT;
 }

@@ -25,6 +25,7 @@
 #include "remora/prefault.h"
 #include "remora/fwd.h"
 #include "remora/gso.h"
+#include "remora/isolation.h"
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
@@ -540,6 +541,7 @@ int enclave_run(struct enclave *e)
 		e->app_timer.data = e;
 	}
 	daemon_drop_capabilities();
+	isolation_enclave(&e->cfg.link, e->app.pid);
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
 	     REMORA_VERSION,

@@ -15,6 +15,7 @@
 
 #include "host.h"
 #include "remora/fwd.h"
+#include "remora/isolation.h"
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
@@ -346,6 +347,7 @@ int host_run(struct host *h)
 		 h->cfg.listen.text, h->cfg.c.queue);
 	notify_ready(h->loop, status);
 	daemon_drop_capabilities();
+	isolation_host();
 
 	ev_run(h->loop, 0);
 
