@@ -190,15 +190,16 @@ e2e_start_enclave() {
 		$([ "${E2E_IPV6:-0}" = 1 ] && echo "--address6 $E2E_HOST_IP6") ${E2E_ENCLAVE_ARGS:-} "$@"
 }
 
-# e2e_check_seccomp NAME [PID]: the running daemon NAME (or process PID)
-# confines itself with its seccomp filter: the kernel says it is filtered
-# (Seccomp: 2) and the daemon logged its filter. A check, counted.
+# e2e_check_seccomp NAME [PID [LOG]]: the running daemon NAME (process PID,
+# logging to LOG) confines itself with its seccomp filter: the kernel says
+# it is filtered (Seccomp: 2) and the daemon logged its filter. Checks,
+# counted.
 e2e_check_seccomp() {
-	local name=$1 pid=${2:-$(e2e_pid "$1")} mode
+	local name=$1 pid=${2:-$(e2e_pid "$1")} log=${3:-$E2E_TMP/$1.log} mode
 	mode=$(awk '/^Seccomp:/ {print $2}' /proc/"$pid"/status 2>/dev/null)
 	check_eq "$name runs under its seccomp filter (Seccomp: 2)" 2 "$mode"
 	check "$name says its filter is in place" \
-		grep -q "seccomp: [0-9]* system calls allowed" "$E2E_TMP/$name.log"
+		grep -q "seccomp: [0-9]* system calls allowed" "$log"
 }
 
 # e2e_daemons: start both and wait until the link is up on both sides;
