@@ -65,6 +65,8 @@ int nfqueue_fd(const struct nfqueue *q);
 int nfqueue_drain(struct nfqueue *q, nfqueue_packet_fn fn, void *ctx);
 void nfqueue_close(struct nfqueue *q);
 const char *nfqueue_hint(int err);
+int nfqueue_stats_read(int fd, uint16_t num, uint64_t *queue_total,
+		       uint64_t *queue_dropped, uint64_t *user_dropped);
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
 			 uint64_t *queue_dropped, uint64_t *user_dropped);
 

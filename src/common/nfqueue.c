@@ -363,6 +363,76 @@ const char *nfqueue_hint(int err)
 	}
 }
 
+/* One line of the kernel's queue counters: is it queue @num's? */
+static int nfqueue_stats_line(const char *line, uint16_t num,
+			      uint64_t *queue_total, uint64_t *queue_dropped,
+			      uint64_t *user_dropped)
+{
+	unsigned long long qn, portid, total, mode, range, qd, ud;
+
+	if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu", &qn, &portid,
+		   &total, &mode, &range, &qd, &ud) != 7 ||
+	    qn != num)
+		return 0;
+	*queue_total = total;
+	*queue_dropped = qd;
+	*user_dropped = ud;
+	return 1;
+}
+
+/**
+ * nfqueue_stats_read() - one queue's line of the kernel's queue counters
+ * @fd:		/proc/net/netfilter/nfnetlink_queue (or a file like it), read
+ *		from its start with pread(), whatever its offset
+ * @num:	queue number
+ * @queue_total: packets waiting in the queue now
+ * @queue_dropped: packets dropped because the queue was full
+ * @user_dropped: packets dropped because the daemon's socket was full
+ *
+ * Read in pieces into a buffer on the stack; a line cut by a piece's end is
+ * completed by the next, and a line longer than the buffer (none is in the
+ * kernel's file) is skipped whole.
+ *
+ * Return: 0, -ENOENT if the queue is not listed, or another -errno
+ */
+int nfqueue_stats_read(int fd, uint16_t num, uint64_t *queue_total,
+		       uint64_t *queue_dropped, uint64_t *user_dropped)
+{
+	char buf[1024], *line, *nl;
+	size_t have = 0;
+	int skip = 0;
+	off_t off = 0;
+	ssize_t n;
+
+	while ((n = pread(fd, buf + have, sizeof(buf) - 1 - have, off)) > 0) {
+		off += n;
+		have += (size_t)n;
+		buf[have] = '\0';
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = '\0';
+			if (!skip &&
+			    nfqueue_stats_line(line, num, queue_total,
+					       queue_dropped, user_dropped))
+				return 0;
+			skip = 0; /* past the end of an overlong line */
+		}
+		have = strlen(line);
+		if (have == sizeof(buf) - 1) {
+			have = 0;
+			skip = 1;
+		}
+		memmove(buf, line, have);
+	}
+	if (n < 0)
+		return -errno;
+	/* the last line, if the file does not end with a newline */
+	buf[have] = '\0';
+	if (!skip && nfqueue_stats_line(buf, num, queue_total, queue_dropped,
+					user_dropped))
+		return 0;
+	return -ENOENT;
+}
+
 /**
  * nfqueue_kernel_stats() - the kernel's own counters for a queue
  * @num:	queue number
@@ -380,36 +450,8 @@ const char *nfqueue_hint(int err)
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
 			 uint64_t *queue_dropped, uint64_t *user_dropped)
 {
-	unsigned long long qn, portid, total, mode, range, qd, ud;
-	char buf[1024], *line, *nl;
-	size_t have = 0;
-	off_t off = 0;
-	ssize_t n;
-
 	if (nfqueue_proc_fd < 0)
 		return -ENOENT;
-	/* line by line, a line cut by the buffer's end completed next */
-	while ((n = pread(nfqueue_proc_fd, buf + have, sizeof(buf) - 1 - have,
-			  off)) > 0) {
-		off += n;
-		have += (size_t)n;
-		buf[have] = '\0';
-		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
-			*nl = '\0';
-			if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu",
-				   &qn, &portid, &total, &mode, &range, &qd,
-				   &ud) != 7 ||
-			    qn != num)
-				continue;
-			*queue_total = total;
-			*queue_dropped = qd;
-			*user_dropped = ud;
-			return 0;
-		}
-		have = strlen(line);
-		if (have == sizeof(buf) - 1)
-			have = 0; /* no line is that long: skip it */
-		memmove(buf, line, have);
-	}
-	return n < 0 ? -errno : -ENOENT;
+	return nfqueue_stats_read(nfqueue_proc_fd, num, queue_total,
+				  queue_dropped, user_dropped);
 }
