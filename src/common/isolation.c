@@ -29,8 +29,10 @@
  * use. libseccomp2 is in every Debian base image (apt depends on it).
  *
  * remora-host also runs under its unit's SystemCallFilter: filters stack,
- * and a call passes only if both allow it. The unit's filter has no
- * seccomp(), so libseccomp loads this one with prctl(PR_SET_SECCOMP).
+ * and a call passes only if both allow it (when both refuse one, the
+ * kernel takes the stricter action: this filter's stop). The unit allows
+ * seccomp(); under a filter that does not, libseccomp loads this one with
+ * prctl(PR_SET_SECCOMP).
  */
 
 #include <errno.h>
@@ -344,6 +346,12 @@ static void isolation_begin(struct isolation_filter *f)
 	/* the kernel's own errors (EINVAL: no seccomp here), not ECANCELED */
 	seccomp_attr_set(f->ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
+	/* Kernels before 5.16 force the speculative store bypass and
+	 * indirect branch mitigations on every filtered task (meant for
+	 * untrusted code running inside it; remora runs none), at a cost on
+	 * every packet; later ones leave them to prctl, as this asks. Not
+	 * possible where seccomp() is refused (prctl() takes no flags). */
+	seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_SSB, 1);
 	isolation_allow_common(f);
 }
 

@@ -48,7 +48,7 @@ check "systemd-analyze security: exposure level at most 3.0 (got '$sec')" \
 for key in "Type=notify" "WatchdogSec=" "DynamicUser=yes" "NoNewPrivileges=yes" \
 	"ProtectSystem=strict" "ProtectHome=yes" "PrivateTmp=yes" "MemoryMax=" \
 	"CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW" "SystemCallFilter=@system-service" \
-	"SystemCallFilter=capset" \
+	"SystemCallFilter=capset seccomp" \
 	"RestrictAddressFamilies=AF_NETLINK AF_INET AF_INET6 AF_VSOCK AF_UNIX" \
 	"After=network-online.target" "Restart=on-failure"; do
 	check "unit sets $key" grep -q "^$key" "$UNIT"
