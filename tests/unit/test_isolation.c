@@ -66,6 +66,7 @@ enum which { HOST, ENCLAVE_VSOCK, ENCLAVE_UNIX, ENCLAVE_TCP6 };
 static int test_want_app; /* the next child forks an "application" */
 static pid_t test_app;	  /* the enclave's "application", if any */
 static pid_t test_parent; /* the process that runs the cases */
+static int test_journal;  /* the next child logs to the journal */
 
 /* The "application" of the enclave cases, as app.c forks it: before the
  * filter. It waits for SIGUSR1, then execs a program (allowed: it is not
@@ -91,10 +92,11 @@ static void fork_app(void)
 
 static int test_unit_filter; /* the next child runs under a unit's filter */
 
-/* What remora-host's unit does before the daemon runs
- * (SystemCallFilter=@system-service, SystemCallErrorNumber=EPERM): a
- * filter in which seccomp() is not allowed. Loaded as the service manager
- * does, before anything in this process asked libseccomp about seccomp(). */
+/* What a unit with SystemCallFilter=@system-service and
+ * SystemCallErrorNumber=EPERM, without remora-host's "seccomp", does
+ * before the daemon runs: a filter in which seccomp() fails with EPERM.
+ * Loaded as the service manager does, before anything in this process
+ * asked libseccomp about seccomp(). */
 static int install_unit_filter(void)
 {
 	struct sock_filter insns[] = {
@@ -152,7 +154,10 @@ static void run(enum which w, int (*fn)(void), struct child *c)
 	if (!pid) {
 		close(pfd[0]);
 		dup2(pfd[1], STDERR_FILENO);
-		unsetenv("JOURNAL_STREAM");
+		if (test_journal)
+			setenv("JOURNAL_STREAM", "8:1234", 1);
+		else
+			unsetenv("JOURNAL_STREAM");
 		if (test_want_app)
 			fork_app();
 		if (install(w) < 0)
@@ -360,16 +365,36 @@ static void test_execve_refused(void **state)
 	assert_refused(&c, "remora-enclave", "execve");
 }
 
-/* seccomp(): the unit's filter refuses it with EPERM, and so does this
- * one (a filter, once in, stays as it is) */
+/* seccomp(): such a unit's filter refuses it with EPERM, and so does
+ * this one (a filter, once in, stays as it is) */
 static int call_seccomp(void)
 {
 	syscall(SYS_seccomp, SECCOMP_SET_MODE_STRICT, 0, NULL);
 	return 1;
 }
 
-/* Under the unit's filter, which has no seccomp(), remora-host still
- * installs its own (libseccomp falls back to prctl): the two stack */
+/* Under systemd, the line goes to the journal with its priority: crit */
+static void test_journal_line(void **state)
+{
+	char want[128];
+	struct child c;
+
+	(void)state;
+	test_journal = 1;
+	run(HOST, call_execve, &c);
+	test_journal = 0;
+	assert_true(WIFEXITED(c.status));
+	assert_int_equal(WEXITSTATUS(c.status), ISOLATION_EXIT_STATUS);
+	snprintf(want, sizeof(want),
+		 "\n<2>forbidden system call %d (execve) refused by the "
+		 "seccomp filter (pid ",
+		 seccomp_syscall_resolve_name("execve"));
+	if (!strstr(c.err, want))
+		fail_msg("no '%s' in: %s", want + 1, c.err);
+}
+
+/* Under such a unit's filter, remora-host still installs its own
+ * (libseccomp falls back to prctl): the two stack */
 static void test_stacks_on_the_units_filter(void **state)
 {
 	struct child c;
@@ -645,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_enclave_allows_its_loop),
 		cmocka_unit_test(test_kernel_reports_the_filter),
 		cmocka_unit_test(test_execve_refused),
+		cmocka_unit_test(test_journal_line),
 		cmocka_unit_test(test_stacks_on_the_units_filter),
 		cmocka_unit_test(test_new_sockets_refused),
 		cmocka_unit_test(test_enclave_link_sockets_allowed),
