@@ -106,8 +106,9 @@ set(CPACK_COMPONENTS_ALL host enclave)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# Depends: the shared libraries the binaries link (dpkg-shlibdeps), plus
-# the programs the scripts run
+# Depends: the shared libraries the binaries link (dpkg-shlibdeps:
+# libnetfilter-queue1, libmnl0, libev4, libseccomp2 for the daemons' seccomp
+# filters, libc6), plus the programs the scripts run
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_HOST_PACKAGE_NAME remora-host)
 set(CPACK_DEBIAN_ENCLAVE_PACKAGE_NAME remora-enclave)

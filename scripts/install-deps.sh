@@ -3,7 +3,7 @@
 # Install what remora needs to build, test and run its demo (Debian 12).
 set -eu
 PKGS="build-essential cmake pkg-config
-libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libcmocka-dev
+libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libseccomp-dev libcmocka-dev
 iptables iproute2 procps util-linux kmod
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 iperf3 gnuplot-nox

@@ -38,6 +38,12 @@
 #include "remora/prefault.h"
 #include "remora/stats.h"
 
+#define NFQUEUE_PROC "/proc/net/netfilter/nfnetlink_queue"
+
+/* NFQUEUE_PROC, open from the first nfqueue_open() on (-1: not yet, or
+ * not there) */
+static int nfqueue_proc_fd = -1;
+
 /* Send a config message and wait for the kernel's answer to it (start-up
  * only). Once bound, the queue may deliver packets before the answer:
  * those are counted and left to the first batch verdict, which drops them
@@ -159,6 +165,9 @@ int nfqueue_open(struct nfqueue *q, uint16_t num, uint32_t maxlen, int gso)
 		rc = -errno;
 		goto fail;
 	}
+	/* this network namespace's queues, read by nfqueue_kernel_stats() */
+	if (nfqueue_proc_fd < 0)
+		nfqueue_proc_fd = open(NFQUEUE_PROC, O_RDONLY | O_CLOEXEC);
 	return 0;
 fail:
 	nfqueue_close(q);
@@ -404,6 +413,76 @@ const char *nfqueue_hint(int err)
 	}
 }
 
+/* One line of the kernel's queue counters: is it queue @num's? */
+static int nfqueue_stats_line(const char *line, uint16_t num,
+			      uint64_t *queue_total, uint64_t *queue_dropped,
+			      uint64_t *user_dropped)
+{
+	unsigned long long qn, portid, total, mode, range, qd, ud;
+
+	if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu", &qn, &portid,
+		   &total, &mode, &range, &qd, &ud) != 7 ||
+	    qn != num)
+		return 0;
+	*queue_total = total;
+	*queue_dropped = qd;
+	*user_dropped = ud;
+	return 1;
+}
+
+/**
+ * nfqueue_stats_read() - one queue's line of the kernel's queue counters
+ * @fd:		/proc/net/netfilter/nfnetlink_queue (or a file like it), read
+ *		from its start with pread(), whatever its offset
+ * @num:	queue number
+ * @queue_total: packets waiting in the queue now
+ * @queue_dropped: packets dropped because the queue was full
+ * @user_dropped: packets dropped because the daemon's socket was full
+ *
+ * Read in pieces into a buffer on the stack; a line cut by a piece's end is
+ * completed by the next, and a line longer than the buffer (none is in the
+ * kernel's file) is skipped whole.
+ *
+ * Return: 0, -ENOENT if the queue is not listed, or another -errno
+ */
+int nfqueue_stats_read(int fd, uint16_t num, uint64_t *queue_total,
+		       uint64_t *queue_dropped, uint64_t *user_dropped)
+{
+	char buf[1024], *line, *nl;
+	size_t have = 0;
+	int skip = 0;
+	off_t off = 0;
+	ssize_t n;
+
+	while ((n = pread(fd, buf + have, sizeof(buf) - 1 - have, off)) > 0) {
+		off += n;
+		have += (size_t)n;
+		buf[have] = '\0';
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = '\0';
+			if (!skip &&
+			    nfqueue_stats_line(line, num, queue_total,
+					       queue_dropped, user_dropped))
+				return 0;
+			skip = 0; /* past the end of an overlong line */
+		}
+		have = strlen(line);
+		if (have == sizeof(buf) - 1) {
+			have = 0;
+			skip = 1;
+		}
+		memmove(buf, line, have);
+	}
+	if (n < 0)
+		return -errno;
+	/* the last line, if the file does not end with a newline */
+	buf[have] = '\0';
+	if (!skip && nfqueue_stats_line(buf, num, queue_total, queue_dropped,
+					user_dropped))
+		return 0;
+	return -ENOENT;
+}
+
 /**
  * nfqueue_kernel_stats() - the kernel's own counters for a queue
  * @num:	queue number
@@ -412,32 +491,17 @@ const char *nfqueue_hint(int err)
  * @user_dropped: packets dropped because our socket buffer was full
  *
  * Read from /proc/net/netfilter/nfnetlink_queue, so drops that happen
- * before remora sees a packet are visible too.
+ * before remora sees a packet are visible too. The file is opened once,
+ * by nfqueue_open() (once set up, the daemon's seccomp filter lets it open
+ * no file), and read from its start each time.
  *
- * Return: 0, or -ENOENT if the queue is not listed
+ * Return: 0, -ENOENT if the queue is not listed, or another -errno
  */
 int nfqueue_kernel_stats(uint16_t num, uint64_t *queue_total,
 			 uint64_t *queue_dropped, uint64_t *user_dropped)
 {
-	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "re");
-	unsigned long long qn, portid, total, mode, range, qd, ud;
-	char line[256];
-	int rc = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu", &qn,
-			   &portid, &total, &mode, &range, &qd, &ud) != 7)
-			continue;
-		if (qn != num)
-			continue;
-		*queue_total = total;
-		*queue_dropped = qd;
-		*user_dropped = ud;
-		rc = 0;
-		break;
-	}
-	fclose(f);
-	return rc;
+	if (nfqueue_proc_fd < 0)
+		return -ENOENT;
+	return nfqueue_stats_read(nfqueue_proc_fd, num, queue_total,
+				  queue_dropped, user_dropped);
 }

@@ -30,6 +30,7 @@
 #include "reconnect.h"
 #include "remora/datapath.h"
 #include "remora/fit.h"
+#include "remora/isolation.h"
 #include "remora/log.h"
 #include "remora/notify.h"
 #include "remora/pkt.h"
@@ -453,6 +454,7 @@ int enclave_run(struct enclave *e)
 				 (e->cfg.link.kind != TRANSPORT_UNIX
 					  ? DAEMON_CAP(CAP_NET_BIND_SERVICE)
 					  : 0));
+	isolation_enclave(&e->cfg.link, e->app.pid);
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",
 	     REMORA_VERSION,

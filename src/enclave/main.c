@@ -129,8 +129,10 @@ static const char enclave_usage[] =
 	"Signals: SIGTERM/SIGINT stop cleanly (with a COMMAND: passed on to it);\n"
 	"SIGUSR1 logs every counter.\n"
 	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could\n"
-	"not reach the daemon), 2 bad usage; with a COMMAND, its exit status\n"
-	"(128 + N if killed by signal N; 127 if it cannot be started).\n";
+	"not reach the daemon), 2 bad usage, 159 a system call its seccomp\n"
+	"filter refuses (the line before names it); with a COMMAND, its exit\n"
+	"status (128 + N if killed by signal N; 127 if it cannot be "
+	"started).\n";
 
 static const struct option enclave_options[] = {
 	OPTS_COMMON_LONG,

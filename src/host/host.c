@@ -20,6 +20,7 @@
 #include "remora/datapath.h"
 #include "remora/fit.h"
 #include "remora/gso.h"
+#include "remora/isolation.h"
 #include "remora/log.h"
 #include "remora/metrics.h"
 #include "remora/notify.h"
@@ -377,8 +378,9 @@ int host_run(struct host *h)
 	snprintf(status, sizeof(status),
 		 "listening on %s, queue %u; enclave not connected yet",
 		 h->cfg.listen.text, h->cfg.c.queue);
-	/* ready means set up: only CAP_NET_ADMIN left */
+	/* ready means set up: only CAP_NET_ADMIN left, and confined */
 	daemon_drop_capabilities(DAEMON_CAP(CAP_NET_ADMIN));
+	isolation_host();
 	notify_ready(h->loop, status);
 
 	ev_run(h->loop, 0);

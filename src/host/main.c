@@ -84,7 +84,8 @@ static const char host_usage[] =
 	"\n"
 	"Signals: SIGTERM/SIGINT stop cleanly; SIGUSR1 logs every counter.\n"
 	"Exit status: 0 stopped cleanly, 1 start-up failed (or --stats could not\n"
-	"reach the daemon), 2 bad usage.\n";
+	"reach the daemon), 2 bad usage, 159 a system call its seccomp filter\n"
+	"refuses (the line before names it).\n";
 
 static const struct option host_options[] = {
 	OPTS_COMMON_LONG,

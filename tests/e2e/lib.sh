@@ -190,7 +190,20 @@ e2e_start_enclave() {
 		$([ "${E2E_IPV6:-0}" = 1 ] && echo "--address6 $E2E_HOST_IP6") ${E2E_ENCLAVE_ARGS:-} "$@"
 }
 
-# e2e_daemons: start both and wait until the link is up on both sides
+# e2e_check_seccomp NAME [PID [LOG]]: the running daemon NAME (process PID,
+# logging to LOG) confines itself with its seccomp filter: the kernel says
+# it is filtered (Seccomp: 2) and the daemon logged its filter. Checks,
+# counted.
+e2e_check_seccomp() {
+	local name=$1 pid=${2:-$(e2e_pid "$1")} log=${3:-$E2E_TMP/$1.log} mode
+	mode=$(awk '/^Seccomp:/ {print $2}' /proc/"$pid"/status 2>/dev/null)
+	check_eq "$name runs under its seccomp filter (Seccomp: 2)" 2 "$mode"
+	check "$name says its filter is in place" \
+		grep -q "seccomp: [0-9]* system calls allowed" "$log"
+}
+
+# e2e_daemons: start both and wait until the link is up on both sides;
+# each must be confined by its seccomp filter by then
 e2e_daemons() {
 	e2e_start_host
 	e2e_wait_log "$E2E_TMP/remora-host.log" "listening on" 10 || {
@@ -203,6 +216,8 @@ e2e_daemons() {
 		e2e_log "the link did not come up"
 		exit 1
 	}
+	e2e_check_seccomp remora-host
+	e2e_check_seccomp remora-enclave
 }
 
 # e2e_stats NAME: a running daemon's counters and state, "name value" lines,

@@ -39,6 +39,7 @@ play() {
 e2e_start_enclave
 # its control socket is open once it says where it connects
 e2e_wait_log "$E2E_TMP/remora-enclave.log" "connecting to" 10
+e2e_check_seccomp remora-enclave
 good0=$(grep -c GOOD "$E2E_TMP/sink.txt")
 s0=$(stats)
 play good 5

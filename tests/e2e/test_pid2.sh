@@ -96,6 +96,9 @@ check_eq "the application inherits no socket of remora-enclave (only its own lis
 	"$(find /proc/"$app"/fd -lname 'socket:*' | wc -l)"
 check "the application keeps the image's privileges" \
 	test "$(awk '/^CapEff:/ {print $2}' /proc/"$app"/status)" != 0000000000001000
+e2e_check_seccomp remora-enclave "$pid" "$E2E_TMP/main.log"
+check_eq "the application is not confined by remora-enclave's filter (forked before it)" 0 \
+	"$(awk '/^Seccomp:/ {print $2}' /proc/"$app"/status)"
 st=$("$E2E_BUILD/remora-enclave" --stats --control "$E2E_TMP/main/ctl" | awk '$1 == "link_state" {print $2}')
 check_eq "--stats answers from the enclave" up "$st"
 

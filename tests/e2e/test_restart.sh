@@ -42,6 +42,7 @@ restart() {
 	sleep 0.5
 	if [ "$d" = remora-host ]; then e2e_start_host; else e2e_start_enclave; fi
 	e2e_wait_log "$E2E_TMP/$d.log" "link up" 15 || e2e_log "$d: link did not come back"
+	e2e_check_seccomp "$d"
 }
 
 # transfer WHERE URL DAEMON COUNTER NAME: a rate-limited download by WHERE

@@ -52,6 +52,7 @@ check "systemd-analyze security: exposure level at most 3.0 (got '$sec')" \
 for key in "Type=notify" "WatchdogSec=" "DynamicUser=yes" "NoNewPrivileges=yes" \
 	"ProtectSystem=strict" "ProtectHome=yes" "PrivateTmp=yes" "MemoryMax=" \
 	"CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW" "SystemCallFilter=@system-service" \
+	"SystemCallFilter=capset seccomp" \
 	"RestrictAddressFamilies=AF_NETLINK AF_INET AF_INET6 AF_VSOCK AF_UNIX" \
 	"After=network-online.target" "Restart=on-failure"; do
 	check "unit sets $key" grep -q "^$key" "$UNIT"
@@ -143,6 +144,7 @@ check_eq "the bounding set is the unit's two" \
 	0000000000003000 "$(awk '/^CapBnd:/ {print $2}' /proc/"$pid"/status)"
 check_eq "no ambient capability is left" 0000000000000000 "$(awk '/^CapAmb:/ {print $2}' /proc/"$pid"/status)"
 check_eq "no new privileges" 1 "$(awk '/^NoNewPrivs:/ {print $2}' /proc/"$pid"/status)"
+e2e_check_seccomp remora-host
 
 # the enclave daemon as another unprivileged user: once set up it keeps
 # no capability that would let it open the host daemon's 0600 socket
@@ -152,6 +154,7 @@ e2e_bg remora-enclave encl setpriv --reuid=$NOBODY --regid=$NOBODY --clear-group
 	--control "$RUN/enclave.ctl"
 e2e_wait_log "$E2E_TMP/remora-host.log" "link up" 10
 e2e_wait_log "$E2E_TMP/notify.log" "STATUS=enclave connected" 5
+e2e_check_seccomp remora-enclave
 check "STATUS says the enclave connected" grep -q "STATUS=enclave connected (remora " "$E2E_TMP/notify.log"
 
 # traffic through the daemon running as the unit runs it

@@ -138,7 +138,7 @@ for p in "$HOST" "$ENCL"; do
 	check_eq "$n: Section" net "$(field "$p" Section)"
 	check_match "$n: Maintainer" '^remora developers' "$(field "$p" Maintainer)"
 	deps=$(field "$p" Depends | tr ',' '\n' | sed 's/^ *//')
-	for dep in libnetfilter-queue1 'libmnl[01]' libev4 libc6 iptables; do
+	for dep in libnetfilter-queue1 'libmnl[01]' libev4 libseccomp2 libc6 iptables; do
 		check_match "$n depends on $dep" "^$dep( |$)" "$deps"
 	done
 	control=$(dpkg-deb -I "$p" control)
