@@ -50,6 +50,7 @@
 
 #include "remora/isolation.h"
 #include "remora/log.h"
+#include "remora/sigsafe.h"
 #include "remora/transport.h"
 
 /* Sanitizer builds (REMORA_SANITIZE, scripts/build.sh --asan): the ASan,
@@ -142,31 +143,6 @@ static uint16_t isolation_name_at[ISOLATION_NR_MAX]; /* offset + 1; 0: none */
 static uint32_t isolation_arch;
 static char isolation_prefix[64];
 
-/* Append @s to @buf at @n; async-signal-safe */
-static size_t isolation_put_str(char *buf, size_t n, size_t cap, const char *s)
-{
-	while (*s && n < cap)
-		buf[n++] = *s++;
-	return n;
-}
-
-/* Append the decimal digits of @v to @buf at @n; async-signal-safe */
-static size_t isolation_put_num(char *buf, size_t n, size_t cap, long v)
-{
-	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-	char d[24];
-	size_t k = 0;
-
-	if (v < 0 && n < cap)
-		buf[n++] = '-';
-	do
-		d[k++] = (char)('0' + u % 10);
-	while ((u /= 10) && k < sizeof(d));
-	while (k && n < cap)
-		buf[n++] = d[--k];
-	return n;
-}
-
 /**
  * isolation_trap_text() - the line a daemon prints when its filter stops it
  * @prefix:	"remora-host: FATAL: ", or "<2>" for the journal
@@ -185,20 +161,20 @@ size_t isolation_trap_text(const char *prefix, long nr, const char *name,
 {
 	size_t n = 0;
 
-	n = isolation_put_str(buf, n, cap, prefix);
-	n = isolation_put_str(buf, n, cap, "forbidden system call ");
-	n = isolation_put_num(buf, n, cap, nr);
+	n = sigsafe_put_str(buf, n, cap, prefix);
+	n = sigsafe_put_str(buf, n, cap, "forbidden system call ");
+	n = sigsafe_put_num(buf, n, cap, nr);
 	if (name) {
-		n = isolation_put_str(buf, n, cap, " (");
-		n = isolation_put_str(buf, n, cap, name);
-		n = isolation_put_str(buf, n, cap, ")");
+		n = sigsafe_put_str(buf, n, cap, " (");
+		n = sigsafe_put_str(buf, n, cap, name);
+		n = sigsafe_put_str(buf, n, cap, ")");
 	}
-	n = isolation_put_str(buf, n, cap,
-			      " refused by the seccomp filter (pid ");
-	n = isolation_put_num(buf, n, cap, pid);
-	n = isolation_put_str(buf, n, cap, "): exiting with status ");
-	n = isolation_put_num(buf, n, cap, ISOLATION_EXIT_STATUS);
-	return isolation_put_str(buf, n, cap, "\n");
+	n = sigsafe_put_str(buf, n, cap,
+			    " refused by the seccomp filter (pid ");
+	n = sigsafe_put_num(buf, n, cap, pid);
+	n = sigsafe_put_str(buf, n, cap, "): exiting with status ");
+	n = sigsafe_put_num(buf, n, cap, ISOLATION_EXIT_STATUS);
+	return sigsafe_put_str(buf, n, cap, "\n");
 }
 
 /* SIGSYS from the filter: say which call, and stop. Async-signal-safe

@@ -11,30 +11,9 @@
 #include <unistd.h>
 
 #include "crash.h"
+#include "remora/sigsafe.h"
 
 static struct sigaction crash_saved[32];
-
-/* Append the decimal digits of @v to @buf at @n; async-signal-safe */
-static size_t crash_put_num(char *buf, size_t n, size_t cap, unsigned long v)
-{
-	char d[20];
-	size_t k = 0;
-
-	do
-		d[k++] = (char)('0' + v % 10);
-	while ((v /= 10) && k < sizeof(d));
-	while (k && n < cap)
-		buf[n++] = d[--k];
-	return n;
-}
-
-/* Append the text @s to @buf at @n; async-signal-safe */
-static size_t crash_put_str(char *buf, size_t n, size_t cap, const char *s)
-{
-	while (*s && n < cap)
-		buf[n++] = *s++;
-	return n;
-}
 
 /**
  * crash_text() - the line remora-enclave prints when it crashes
@@ -51,12 +30,12 @@ size_t crash_text(int sig, long pid, char *buf, size_t cap)
 {
 	size_t n = 0;
 
-	n = crash_put_str(buf, n, cap,
-			  "remora-enclave: FATAL: crashed with signal ");
-	n = crash_put_num(buf, n, cap, sig > 0 ? (unsigned long)sig : 0);
-	n = crash_put_str(buf, n, cap, " (pid ");
-	n = crash_put_num(buf, n, cap, pid > 0 ? (unsigned long)pid : 0);
-	return crash_put_str(buf, n, cap, "); the enclave has no network\n");
+	n = sigsafe_put_str(buf, n, cap,
+			    "remora-enclave: FATAL: crashed with signal ");
+	n = sigsafe_put_num(buf, n, cap, sig > 0 ? sig : 0);
+	n = sigsafe_put_str(buf, n, cap, " (pid ");
+	n = sigsafe_put_num(buf, n, cap, pid > 0 ? pid : 0);
+	return sigsafe_put_str(buf, n, cap, "); the enclave has no network\n");
 }
 
 /* Say loudly that remora-enclave crashed, then let the signal do what it
