@@ -15,7 +15,6 @@
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
 #include "remora/pkt.h"
-#include "remora/pkt.h"
 #include "remora/transport.h"
 
 static const char *opts_prog = "remora";

@@ -450,10 +450,10 @@ int enclave_run(struct enclave *e)
 	/* on vsock and tcp, each connection binds a port below 1024:
 	 * remora-host's proof that remora-enclave, not any process of the
 	 * enclave, is its peer */
-	daemon_drop_capabilities(DAEMON_CAP(CAP_NET_ADMIN) |
-				 (e->cfg.link.kind != TRANSPORT_UNIX
-					  ? DAEMON_CAP(CAP_NET_BIND_SERVICE)
-					  : 0));
+	caps_drop(CAPS_BIT(CAP_NET_ADMIN) |
+		  (e->cfg.link.kind != TRANSPORT_UNIX
+			   ? CAPS_BIT(CAP_NET_BIND_SERVICE)
+			   : 0));
 	isolation_enclave(&e->cfg.link, e->app.pid);
 
 	info("remora-enclave %s: address %s, queue %u, connecting to %s",

@@ -7,15 +7,15 @@
 
 #include <ev.h>
 
+#include "remora/caps.h"
 #include "remora/ctl.h"
-#include "remora/daemon.h"
-#include "remora/signals.h"
 #include "remora/fit.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
 #include "remora/pkt.h"
 #include "remora/policy.h"
+#include "remora/signals.h"
 #include "app.h"
 #include "mss.h"
 #include "netsetup.h"

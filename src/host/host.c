@@ -379,7 +379,7 @@ int host_run(struct host *h)
 		 "listening on %s, queue %u; enclave not connected yet",
 		 h->cfg.listen.text, h->cfg.c.queue);
 	/* ready means set up: only CAP_NET_ADMIN left, and confined */
-	daemon_drop_capabilities(DAEMON_CAP(CAP_NET_ADMIN));
+	caps_drop(CAPS_BIT(CAP_NET_ADMIN));
 	isolation_host();
 	notify_ready(h->loop, status);
 

@@ -7,9 +7,8 @@
 
 #include <ev.h>
 
+#include "remora/caps.h"
 #include "remora/ctl.h"
-#include "remora/daemon.h"
-#include "remora/signals.h"
 #include "remora/fit.h"
 #include "remora/link.h"
 #include "remora/nfqueue.h"
@@ -17,6 +16,7 @@
 #include "remora/pkt.h"
 #include "remora/portset.h"
 #include "remora/raw.h"
+#include "remora/signals.h"
 #include "remora/transport.h"
 
 #define HOST_DEFAULT_LISTEN	   "vsock:any:5000"

@@ -9,22 +9,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "remora/daemon.h"
+#include "remora/caps.h"
 #include "remora/log.h"
 
 /* Names of the capabilities a daemon may keep, for its log */
 static const struct {
 	int cap;
 	const char *name;
-} daemon_cap_names[] = {
+} caps_names[] = {
 	{CAP_NET_ADMIN, "CAP_NET_ADMIN"},
 	{CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE"},
 	{CAP_NET_RAW, "CAP_NET_RAW"},
 };
 
 /**
- * daemon_drop_capabilities() - keep only the capabilities still needed
- * @keep:	DAEMON_CAP() of each capability to keep
+ * caps_drop() - keep only the capabilities still needed
+ * @keep:	CAPS_BIT() of each capability to keep
  *
  * Everything else privileged is done at start-up: the raw socket is open
  * with its mark, the listener and control socket are bound. What is left
@@ -39,7 +39,7 @@ static const struct {
  *
  * Return: 0, or a negative errno (the daemon goes on, with a warning)
  */
-int daemon_drop_capabilities(uint64_t keep)
+int caps_drop(uint64_t keep)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3};
@@ -57,7 +57,7 @@ int daemon_drop_capabilities(uint64_t keep)
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* the bounding set needs CAP_SETPCAP, which may already be gone */
 	for (cap = 0; cap <= 63; cap++) {
-		if (keep & DAEMON_CAP(cap))
+		if (keep & CAPS_BIT(cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno == EINVAL)
 			break;
@@ -67,12 +67,11 @@ int daemon_drop_capabilities(uint64_t keep)
 	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
 	if (syscall(SYS_capset, &hdr, data))
 		rc = -errno;
-	for (i = 0; i < sizeof(daemon_cap_names) / sizeof(daemon_cap_names[0]);
-	     i++)
-		if (keep & DAEMON_CAP(daemon_cap_names[i].cap))
+	for (i = 0; i < sizeof(caps_names) / sizeof(caps_names[0]); i++)
+		if (keep & CAPS_BIT(caps_names[i].cap))
 			snprintf(kept + strlen(kept),
 				 sizeof(kept) - strlen(kept), "%s%s",
-				 *kept ? " " : "", daemon_cap_names[i].name);
+				 *kept ? " " : "", caps_names[i].name);
 	if (rc)
 		warn("cannot drop capabilities: %s; running with them",
 		     strerror(-rc));
