@@ -60,7 +60,7 @@ done
 # the daemon gives up CAP_NET_RAW with capset, which ~@privileged denies: an
 # allow line after the deny list lets it through again
 deny=$(grep -n '^SystemCallFilter=~' "$UNIT" | tail -n 1 | cut -d: -f1)
-allow=$(grep -n '^SystemCallFilter=capset$' "$UNIT" | tail -n 1 | cut -d: -f1)
+allow=$(grep -nE '^SystemCallFilter=([^~].* )?capset( |$)' "$UNIT" | tail -n 1 | cut -d: -f1)
 deny=${deny:-0}
 allow=${allow:-0}
 check "unit allows capset after its deny list (line $allow > line $deny)" \
