@@ -17,6 +17,13 @@
 #define FIT_PEER \
 	0x2 /* the link: what is cut gets new checksums, so its
 			* own must verify first */
+#define FIT_PEER_CUTS \
+	0x4 /* the peer takes aggregates whole (OFFLOAD frames),
+			* and completes checksums: nothing is cut here */
+#define FIT_FORWARD \
+	0x8 /* the kernel forwards what goes on whole, cutting
+			* aggregates itself (tun): only the path MTU is
+			* checked here */
 
 /* struct fit_pkt flags: what is known of the packet */
 #define FIT_AGGREGATE 0x1 /* an aggregate still to be cut (NFQA_SKB_GSO) */
@@ -30,6 +37,9 @@
 /**
  * enum fit_how - what becomes of a packet
  * @FIT_WHOLE:	it goes on as it is (its checksum completed if it must be)
+ * @FIT_OFFLOAD: it goes on as it is, its segmentation (@size: the payload
+ *		of a segment, 0 for one packet) and its checksum left for
+ *		the next hop to finish: the peer, or the forwarding kernel
  * @FIT_SEGMENT: TCP, cut into segments of at most @size bytes
  * @FIT_FRAGMENT: cut into fragments of at most @size bytes (IPv4 without
  *		DF, or IPv6 at its source)
@@ -48,6 +58,7 @@ enum fit_how {
 	FIT_KERNEL,
 	FIT_DROP,
 	FIT_REFUSE,
+	FIT_OFFLOAD,
 };
 
 /**

@@ -38,6 +38,9 @@
  *			that is not the enclave's
  * @PKT_L4_CHECKSUM:	a TCP super-packet to cut whose checksum is wrong
  * @PKT_TCP_FLAGS:	a TCP super-packet to cut with SYN, RST or URG
+ * @PKT_OFFLOAD:	an offload header that does not suit its packet (a
+ *			TCP segment size on a packet that is not TCP, one
+ *			too small, a checksum left on a fragment)
  */
 enum pkt_verdict {
 	PKT_OK = 0,
@@ -55,6 +58,7 @@ enum pkt_verdict {
 	PKT_QUOTE_PORT,
 	PKT_L4_CHECKSUM,
 	PKT_TCP_FLAGS,
+	PKT_OFFLOAD,
 };
 
 /**

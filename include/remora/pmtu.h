@@ -22,6 +22,41 @@ size_t pmtu_frag_needed(const uint8_t *pkt, size_t len, size_t mtu,
 size_t pmtu_too_big6(const uint8_t *pkt, size_t len, size_t mtu, uint8_t *out,
 		     size_t cap);
 size_t pmtu_route_mtu(int fd, int family, const void *dst);
+
+#define PMTU_CACHE_SLOTS 256 /* destinations remembered */
+#define PMTU_CACHE_TTL	 1.0 /* seconds an MTU is trusted */
+
+/**
+ * struct pmtu_cache_slot - the route MTU of one destination, for a while
+ * @addr:	the destination: 4 bytes (IPv4) or 16
+ * @family:	AF_INET or AF_INET6; 0 if the slot is empty
+ * @mtu:	its MTU (0: unknown)
+ * @expires:	event-loop time after which it is asked again
+ */
+struct pmtu_cache_slot {
+	uint8_t addr[16];
+	uint8_t family;
+	uint32_t mtu;
+	double expires;
+};
+
+/**
+ * struct pmtu_cache - route MTUs of recent destinations, so that a packet
+ *		       is checked against its path without a system call
+ * @fd:		UDP socket for IPv4 lookups (pmtu_route_mtu()), or -1
+ * @fd6:	for IPv6, or -1
+ * @lookups:	lookups made (misses and expiries), for tests
+ * @slot:	one per hash of a destination; a collision replaces
+ */
+struct pmtu_cache {
+	int fd;
+	int fd6;
+	unsigned long lookups;
+	struct pmtu_cache_slot slot[PMTU_CACHE_SLOTS];
+};
+
+size_t pmtu_cache_mtu(struct pmtu_cache *c, int family, const void *dst,
+		      double now);
 int pmtu_fragment6(const uint8_t *pkt, size_t len, size_t mtu, uint32_t ident,
 		   struct pieces *out);
 

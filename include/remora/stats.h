@@ -16,6 +16,9 @@
 	X(Q2L_SENT_BYTES, "q2l_sent_bytes", "packet bytes framed to the peer") \
 	X(Q2L_SEGMENTED, "q2l_segmented",                                      \
 	  "aggregated TCP packets cut at their connection's MSS")              \
+	X(Q2L_OFFLOADED, "q2l_offloaded",                                      \
+	  "aggregated TCP packets sent whole, with their segment size, to a "  \
+	  "peer that cuts them")                                               \
 	X(Q2L_FRAGMENTED, "q2l_fragmented",                                    \
 	  "IPv6 packets larger than their path's MTU, fragmented in the "      \
 	  "kernel's stead")                                                    \
@@ -35,6 +38,9 @@
 	  "packets injected into the local kernel")                            \
 	X(L2I_INJECTED_BYTES, "l2i_injected_bytes",                            \
 	  "bytes injected into the local kernel")                              \
+	X(L2I_INJECT_CALLS, "l2i_inject_calls",                                \
+	  "system calls that injected packets (sendmmsg on the raw socket, "   \
+	  "writev on the tun)")                                                \
 	X(L2I_SEGMENTED, "l2i_segmented",                                      \
 	  "aggregated TCP packets cut to the local MTU before injection")      \
 	X(L2I_FRAGMENTED, "l2i_fragmented",                                    \
@@ -87,6 +93,7 @@
 	  "frames of unknown type skipped")                                    \
 	X(LINK_RX_BYTES, "link_rx_bytes", "bytes read from the link")          \
 	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")         \
+	X(LINK_WRITES, "link_writes", "writes to the link that moved bytes")   \
 	X(METRICS_RENDERED, "metrics_rendered",                                \
 	  "metrics reports built (at most one a second: scrapes in between "   \
 	  "get the same copy)")                                                \

@@ -11,10 +11,15 @@
  *   route (remora-host injecting the enclave's)  at the path MTU; with DF,
  *                                                or IPv6: ANSWER with it;
  *                                                MTU unknown: DROP
+ *   any packet remora-host writes into its tun   OFFLOAD; its segments
+ *   (FIT_FORWARD)                                larger than the path MTU
+ *                                                with DF, or IPv6: ANSWER
  *   an aggregate from the queue, no source of    WHOLE (the peer cuts it,
  *   segment sizes (remora-host)                  or injects it whole)
  *   an aggregate from the queue (remora-         TCP: SEGMENT at its
  *   enclave)                                     connection's segment size,
+ *                                                or OFFLOAD at it if the
+ *                                                peer cuts (FIT_PEER_CUTS);
  *                                                WHOLE if it fits one,
  *                                                KERNEL if the size is
  *                                                unknown; anything else:
@@ -27,6 +32,8 @@
  *   IPv6 from the local queue, not TCP, larger   FRAGMENT at that MTU (the
  *   than the path MTU its kernel holds           kernel would, after the
  *                                                hook that queued it)
+ *   its checksum still to compute, and the       OFFLOAD (the peer's
+ *   peer completes checksums (FIT_PEER_CUTS)     kernel computes it)
  *   anything else                                WHOLE
  *
  * fit_apply() carries a decision out with the cutters (gso.c, pmtu.c),
@@ -48,6 +55,15 @@ static struct fit_plan fit_plan(enum fit_how how, size_t size,
 		.how = how, .size = size, .fallback = fallback};
 }
 
+/* A packet that fits: whole, its checksum left to the peer's kernel if it
+ * completes checksums */
+static struct fit_plan fit_whole(const struct fit_env *env, unsigned flags)
+{
+	if ((env->flags & FIT_PEER_CUTS) && (flags & FIT_CSUM_PART))
+		return fit_plan(FIT_OFFLOAD, 0, FIT_WHOLE);
+	return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+}
+
 /**
  * fit_decide() - what becomes of a packet (the table above)
  * @env:	where the daemon's packets come from, and what it knows
@@ -62,6 +78,17 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 	int tcp = pi->proto == IPPROTO_TCP && pi->frag == PKT_FRAG_NONE;
 	size_t len = pi->len, m, seg;
 
+	if (env->flags & FIT_FORWARD) {
+		/* the kernel cuts, but its "fragmentation needed" would go
+		 * to the source, the shared address: this host's own */
+		seg = len;
+		if ((flags & FIT_AGGREGATE) && env->seg_size)
+			seg = pi->hlen + pi->thlen + env->seg_size(env->ctx, pi);
+		m = env->path_mtu ? env->path_mtu(env->ctx, pi) : 0;
+		if (m && seg > m && (pi->version == 6 || pi->df))
+			return fit_plan(FIT_ANSWER, m, FIT_DROP);
+		return fit_plan(FIT_OFFLOAD, 0, FIT_DROP);
+	}
 	if (flags & FIT_REFUSED) {
 		m = env->path_mtu ? env->path_mtu(env->ctx, pi) : 0;
 		if (!m || m >= len)
@@ -81,7 +108,9 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 		if (!seg)
 			return fit_plan(FIT_KERNEL, 0, FIT_KERNEL);
 		if (len - pi->hlen - pi->thlen <= seg)
-			return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+			return fit_whole(env, flags);
+		if (env->flags & FIT_PEER_CUTS)
+			return fit_plan(FIT_OFFLOAD, seg, FIT_KERNEL);
 		return fit_plan(FIT_SEGMENT, pi->hlen + pi->thlen + seg,
 				FIT_KERNEL);
 	}
@@ -100,14 +129,14 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 		if (m && len > m)
 			return fit_plan(FIT_FRAGMENT, m, FIT_WHOLE);
 	}
-	return fit_plan(FIT_WHOLE, 0, FIT_WHOLE);
+	return fit_whole(env, flags);
 }
 
 /* The pieces of @plan, added to @out. Return: their number, -EBADMSG or
  * -EPROTO for a super-packet from the peer that must not be cut, or
  * another negative value if they cannot be made */
 static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
-		   const uint8_t *pkt, const struct pkt_info *pi,
+		   const uint8_t *pkt, const struct pkt_info *pi, unsigned flags,
 		   struct pieces *out)
 {
 	uint8_t *icmp = out->buf + out->used;
@@ -115,9 +144,14 @@ static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
 
 	switch (plan->how) {
 	case FIT_SEGMENT:
-		return gso_tcp_segment(
-			pkt, pi->len, plan->size,
-			env->flags & FIT_PEER ? GSO_VERIFY_CSUM : 0, out);
+		/* a checksum still to compute has nothing to verify: the
+		 * cut computes each segment's */
+		return gso_tcp_segment(pkt, pi->len, plan->size,
+				       (env->flags & FIT_PEER) &&
+						       !(flags & FIT_CSUM_PART)
+					       ? GSO_VERIFY_CSUM
+					       : 0,
+				       out);
 	case FIT_FRAGMENT:
 		if (pi->version == 6)
 			return pmtu_fragment6(pkt, pi->len, plan->size,
@@ -165,14 +199,15 @@ enum fit_how fit_apply(struct fit_env *env, const struct fit_plan *plan,
 	size_t used = out->used;
 	int n = out->n, r;
 
-	if (plan->how == FIT_KERNEL || plan->how == FIT_DROP)
+	if (plan->how == FIT_KERNEL || plan->how == FIT_DROP ||
+	    plan->how == FIT_OFFLOAD)
 		return plan->how;
 	if ((plan->how == FIT_WHOLE || plan->how == FIT_FRAGMENT) &&
 	    (flags & FIT_CSUM_PART) && gso_fill_l4_csum(pkt, pi->len))
 		return FIT_DROP;
 	if (plan->how == FIT_WHOLE)
 		return FIT_WHOLE;
-	r = fit_cut(env, plan, pkt, pi, out);
+	r = fit_cut(env, plan, pkt, pi, flags, out);
 	if (r >= 0)
 		return plan->how;
 	/* what a cut that failed wrote is taken back */
@@ -200,7 +235,7 @@ const char *fit_how_str(enum fit_how how)
 		[FIT_WHOLE] = "whole",	     [FIT_SEGMENT] = "segment",
 		[FIT_FRAGMENT] = "fragment", [FIT_ANSWER] = "answer",
 		[FIT_KERNEL] = "kernel",     [FIT_DROP] = "drop",
-		[FIT_REFUSE] = "refuse",
+		[FIT_REFUSE] = "refuse",     [FIT_OFFLOAD] = "offload",
 	};
 
 	if ((unsigned)how >= sizeof(names) / sizeof(names[0]))

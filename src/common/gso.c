@@ -191,3 +191,43 @@ int gso_tcp_segment(const uint8_t *pkt, size_t len, size_t mtu, unsigned flags,
 		return -EBADMSG;
 	return count;
 }
+
+/**
+ * gso_offload_check() - does an offload header from the peer suit its
+ *			 packet?
+ * @pkt:	the packet, checked as any other (pkt_check_*)
+ * @pi:		the packet, parsed
+ * @off:	its offload header, decoded (frame_decode_offload())
+ *
+ * What the kernel would otherwise be asked to do with it: a checksum left
+ * to compute needs a whole TCP or UDP packet; a TCP super-packet needs a
+ * whole TCP packet of the kind the kernel's own GSO builds (IPv6 without
+ * extension headers), no SYN, RST or URG (copied onto every segment, they
+ * would be connections, resets or urgent data nobody sent) and a segment
+ * size of at least GSO_MIN_SEG. No other kind is accepted.
+ *
+ * Return: PKT_OK, PKT_TCP_FLAGS or PKT_OFFLOAD
+ */
+enum pkt_verdict gso_offload_check(const uint8_t *pkt,
+				   const struct pkt_info *pi,
+				   const struct frame_offload *off)
+{
+	int whole = pi->frag == PKT_FRAG_NONE;
+
+	if (off->gso_type == FRAME_GSO_NONE) {
+		if (!(off->flags & FRAME_OFFLOAD_CSUM_PARTIAL))
+			return PKT_OK;
+		return whole && (pi->proto == IPPROTO_TCP ||
+				 pi->proto == IPPROTO_UDP)
+			       ? PKT_OK
+			       : PKT_OFFLOAD;
+	}
+	if (off->gso_type != FRAME_GSO_TCP || !whole ||
+	    pi->proto != IPPROTO_TCP ||
+	    (pi->version == 6 && pi->hlen != PKT_IPV6_HDR) ||
+	    off->gso_size < GSO_MIN_SEG)
+		return PKT_OFFLOAD;
+	if (pkt[pi->hlen + 13] & (TH_SYN | TH_RST | TH_URG))
+		return PKT_TCP_FLAGS;
+	return PKT_OK;
+}

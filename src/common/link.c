@@ -275,6 +275,7 @@ void link_flush(struct link *l)
 		l->tx_head += (size_t)n;
 		l->last_tx = ev_now(l->loop);
 		stat_add(STAT_LINK_TX_BYTES, (uint64_t)n);
+		stat_inc(STAT_LINK_WRITES);
 	}
 	link_tx_advance(l);
 	if (l->tx_head == l->tx_tail) {

@@ -569,6 +569,7 @@ const char *pkt_verdict_str(enum pkt_verdict v)
 		[PKT_QUOTE_PORT] = "quoted port",
 		[PKT_L4_CHECKSUM] = "TCP checksum",
 		[PKT_TCP_FLAGS] = "TCP flags",
+		[PKT_OFFLOAD] = "offload header",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))

@@ -332,3 +332,39 @@ size_t pmtu_route_mtu(int fd, int family, const void *dst)
 	}
 	return rc || mtu <= 0 ? 0 : (size_t)mtu;
 }
+
+/**
+ * pmtu_cache_mtu() - a destination's route MTU, asked of the kernel at
+ *		      most once a PMTU_CACHE_TTL per destination
+ * @c:		cache (its sockets opened by the caller, slots zeroed)
+ * @family:	AF_INET or AF_INET6
+ * @dst:	the destination: 4 bytes (network order) or 16
+ * @now:	event-loop time
+ *
+ * An MTU the kernel learns (path MTU discovery, a route changed) is seen
+ * within PMTU_CACHE_TTL; meanwhile a packet too large for it is dropped by
+ * the kernel that forwards it, and its sender retransmits.
+ *
+ * Return: the MTU, or 0 if unknown
+ */
+size_t pmtu_cache_mtu(struct pmtu_cache *c, int family, const void *dst,
+		      double now)
+{
+	size_t alen = family == AF_INET6 ? 16 : 4, i;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	struct pmtu_cache_slot *s;
+
+	for (i = 0; i < alen; i++)
+		h = (h ^ ((const uint8_t *)dst)[i]) * 16777619u;
+	s = &c->slot[h % PMTU_CACHE_SLOTS];
+	if (s->family == family && now < s->expires &&
+	    !memcmp(s->addr, dst, alen))
+		return s->mtu;
+	c->lookups++;
+	s->family = (uint8_t)family;
+	memcpy(s->addr, dst, alen);
+	s->mtu = (uint32_t)pmtu_route_mtu(family == AF_INET6 ? c->fd6 : c->fd,
+					  family, dst);
+	s->expires = now + PMTU_CACHE_TTL;
+	return s->mtu;
+}

@@ -131,6 +131,7 @@ unsigned raw_batch_flush(struct raw_batch *b, struct raw_too_big *big,
 
 	while (i < b->n) {
 		r = sendmmsg(b->fd, b->msgs + i, b->n - i, MSG_DONTWAIT);
+		stat_inc(STAT_L2I_INJECT_CALLS);
 		if (r > 0) {
 			for (k = i; k < i + (unsigned)r; k++)
 				stat_add(STAT_L2I_INJECTED_BYTES,

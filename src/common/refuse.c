@@ -38,6 +38,7 @@ void refuse_count(enum pkt_verdict v, const struct pkt_info *pi)
 		[PKT_QUOTE_PORT] = STAT_L2I_DROP_QUOTE_PORT,
 		[PKT_L4_CHECKSUM] = STAT_L2I_DROP_L4_CHECKSUM,
 		[PKT_TCP_FLAGS] = STAT_L2I_DROP_TCP_FLAGS,
+		[PKT_OFFLOAD] = STAT_L2I_DROP_OFFLOAD,
 	};
 	static struct log_ratelimit rl;
 	unsigned long sup;
@@ -47,11 +48,13 @@ void refuse_count(enum pkt_verdict v, const struct pkt_info *pi)
 		stat_inc(ids[v]);
 	else
 		stat_inc(STAT_L2I_DROP_MALFORMED);
-	if (v >= PKT_QUOTE && v <= PKT_TCP_FLAGS && log_ratelimit_ok(&rl, &sup))
+	if (v >= PKT_QUOTE && v <= PKT_OFFLOAD && log_ratelimit_ok(&rl, &sup))
 		warn("refused a packet from the peer: %s (%s; %lu more not shown)",
 		     pkt_verdict_str(v),
 		     v <= PKT_QUOTE_PORT
 			     ? "an ICMP error about a flow that is not the enclave's"
+		     : v == PKT_OFFLOAD
+			     ? "a super-packet its offload header does not describe"
 			     : "a super-packet that must not be cut",
 		     sup);
 	if (log_level >= LOG_LVL_TRACE) {

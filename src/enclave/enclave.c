@@ -71,7 +71,8 @@ static enum pkt_verdict enclave_from_host_check(const struct enclave *e,
 
 /* A packet from the host, hostile until checked: parsed, checked, made to
  * fit lo, injected */
-static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
+static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len,
+			      const struct frame_offload *off)
 {
 	struct enclave *e = ctx;
 	struct pieces pieces;
@@ -80,6 +81,9 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len)
 	enum pkt_verdict v;
 	int i;
 
+	/* remora-enclave announces no offload: a link that delivers an
+	 * OFFLOAD frame has already closed with a framing error */
+	(void)off;
 	v = pkt_parse(pkt, len, &pi);
 	if (v == PKT_OK)
 		v = enclave_from_host_check(e, &pi);
@@ -147,6 +151,12 @@ static void enclave_link_state(void *ctx, int up)
 {
 	struct enclave *e = ctx;
 
+	/* a host that injects super-packets whole takes them uncut, their
+	 * checksums left for its kernel to complete */
+	if (up && link_peer_offload(&e->link))
+		e->fit_out.flags |= FIT_PEER_CUTS;
+	else
+		e->fit_out.flags &= ~(unsigned)FIT_PEER_CUTS;
 	if (up) {
 		reconnect_up(&e->reconnect);
 		enclave_app_start(e, 1);
@@ -190,6 +200,29 @@ static unsigned enclave_fit_flags(uint32_t skbinfo)
 	       ((skbinfo & NFQA_SKB_CSUMNOTREADY) ? FIT_CSUM_PART : 0);
 }
 
+/* A packet the host takes whole (FIT_OFFLOAD): a super-packet with its
+ * connection's segment size, or one packet whose checksum the host's
+ * kernel completes */
+static void enclave_send_offload(struct enclave *e,
+				 const struct nfqueue_pkt *qp,
+				 const struct pkt_info *pi,
+				 const struct fit_plan *plan, unsigned flags)
+{
+	struct frame_offload off = {
+		.gso_type = plan->size ? FRAME_GSO_TCP : FRAME_GSO_NONE,
+		.flags = flags & FIT_CSUM_PART ? FRAME_OFFLOAD_CSUM_PARTIAL : 0,
+		.gso_size = (uint16_t)plan->size,
+	};
+
+	if (link_send_offload(&e->link, &off, qp->data, qp->len))
+		return;
+	if (plan->size)
+		stat_inc(STAT_Q2L_OFFLOADED);
+	trace_pkt(plan->size ? "queue -> link, whole super-packet"
+			     : "queue -> link, checksum left to the host",
+		  pi);
+}
+
 /* One of the enclave's packets from its queue: parsed once, held to the
  * image's policy, cut as the enclave's kernel would have (at its
  * connection's segment size, or in fragments of its path MTU), framed.
@@ -228,6 +261,9 @@ static enum fit_how enclave_to_host_one(struct enclave *e,
 	case FIT_WHOLE:
 		if (!link_send_packet(&e->link, qp->data, qp->len))
 			trace_pkt("queue -> link", &pi);
+		return how;
+	case FIT_OFFLOAD:
+		enclave_send_offload(e, qp, &pi, &plan, flags);
 		return how;
 	case FIT_SEGMENT:
 		stat_inc(STAT_Q2L_SEGMENTED);

@@ -29,6 +29,7 @@
 
 #include "netsetup.h"
 #include "remora/log.h"
+#include "remora/rtnl.h"
 
 #define NETSETUP_RULES_MAX (64 << 10) /* bytes of a rules file */
 
@@ -126,37 +127,6 @@ int netsetup_rules_text(const char *in, uint16_t queue, char *out, size_t cap)
 	return (int)(o + n);
 }
 
-/* One rtnetlink request, waiting for its acknowledgement */
-static int netsetup_nl(struct mnl_socket *nl, struct nlmsghdr *nlh)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	const struct nlmsgerr *e;
-	static unsigned seq;
-	ssize_t n;
-	int len;
-
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR ||
-			    nlh->nlmsg_seq != seq)
-				continue;
-			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
-				return -EPROTO;
-			e = mnl_nlmsg_get_payload(nlh);
-			return e->error;
-		}
-	}
-}
-
 static void netsetup_fail(const char *what, int err)
 {
 	die("--setup-net: cannot %s: %s%s", what, strerror(-err),
@@ -165,67 +135,27 @@ static void netsetup_fail(const char *what, int err)
 		    : "");
 }
 
-/* A request of @type to the kernel in @buf (MNL_SOCKET_BUFFER_SIZE
- * bytes), with its fixed header of @hlen bytes, zeroed, at *@hdr */
-static struct nlmsghdr *netsetup_msg(char *buf, uint16_t type, uint16_t flags,
-				     size_t hlen, void **hdr)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	*hdr = mnl_nlmsg_put_extra_header(nlh, hlen);
-	return nlh;
-}
-
 /* Send a request; if the kernel refuses it, exit saying what could not be
  * done */
 static void netsetup_send(struct mnl_socket *nl, struct nlmsghdr *nlh,
 			  const char *what)
 {
-	int rc = netsetup_nl(nl, nlh);
+	int rc = rtnl_request(nl, nlh);
 
 	if (rc)
 		netsetup_fail(what, rc);
 }
 
-static void netsetup_link(struct mnl_socket *nl, int ifindex, uint32_t mtu)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh =
-		netsetup_msg(buf, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
-
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	netsetup_send(nl, nlh, "bring lo up with its MTU");
-}
-
-/* The address (@alen bytes: 4 or 16) on lo, as a host route (/32, /128);
- * an IPv6 one without duplicate address detection (lo has no neighbour) */
+/* The address (@alen bytes: 4 or 16) on lo, as a host route (/32, /128) */
 static void netsetup_addr(struct mnl_socket *nl, int ifindex, int family,
 			  const void *addr, size_t alen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct ifaddrmsg *ifa;
-	struct nlmsghdr *nlh =
-		netsetup_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE,
-			     sizeof(*ifa), (void **)&ifa);
+	int rc = rtnl_addr(nl, ifindex, family, addr, alen, RT_SCOPE_UNIVERSE);
 
-	ifa->ifa_family = (unsigned char)family;
-	ifa->ifa_prefixlen = (unsigned char)(alen * 8);
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = (unsigned)ifindex;
-	if (family == AF_INET6)
-		ifa->ifa_flags = IFA_F_NODAD;
-	mnl_attr_put(nlh, IFA_LOCAL, alen, addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, addr);
-	netsetup_send(nl, nlh,
-		      family == AF_INET6 ? "put the IPv6 address on lo"
-					 : "put the address on lo");
+	if (rc)
+		netsetup_fail(family == AF_INET6 ? "put the IPv6 address on lo"
+						 : "put the address on lo",
+			      rc);
 }
 
 /* The default route out of lo, from @src */
@@ -235,7 +165,7 @@ static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct rtmsg *rtm;
 	struct nlmsghdr *nlh =
-		netsetup_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
+		rtnl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
 			     sizeof(*rtm), (void **)&rtm);
 
 	rtm->rtm_family = (unsigned char)family;
@@ -377,17 +307,19 @@ void netsetup_run(const struct netsetup *ns)
 {
 	char addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
 	struct mnl_socket *nl;
-	int lo;
+	int lo, rc;
 
 	/* as PID 2 there may be no PATH: iptables lives in one of these */
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 0);
 	lo = (int)if_nametoindex("lo");
 	if (!lo)
 		die("--setup-net: no lo interface here: %s", strerror(errno));
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	nl = rtnl_open();
+	if (!nl)
 		netsetup_fail("open a netlink socket", -errno);
-	netsetup_link(nl, lo, ns->mtu);
+	rc = rtnl_link_up(nl, lo, ns->mtu);
+	if (rc)
+		netsetup_fail("bring lo up with its MTU", rc);
 	netsetup_addr(nl, lo, AF_INET, &ns->addr, 4);
 	netsetup_route(nl, lo, AF_INET, &ns->addr, 4);
 	if (ns->have_addr6) {

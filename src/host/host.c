@@ -2,7 +2,8 @@
 /* remora-host - wiring: listener, queue, link, injection
  *
  *   NFQUEUE (packets for the enclave) --> link --> remora-enclave
- *   remora-enclave --> link --> checks --> raw socket (marked) --> NIC
+ *   remora-enclave --> link --> checks --> tun (forwarded whole) --> NIC
+ *                                      \-> raw socket (marked), without
  */
 
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 
 #include "host.h"
+#include "remora/csum.h"
 #include "remora/datapath.h"
 #include "remora/fit.h"
 #include "remora/gso.h"
@@ -31,6 +33,7 @@
 #include "remora/stats.h"
 #include "remora/status.h"
 #include "remora/trace.h"
+#include "remora/tun.h"
 
 /* fit's source of path MTUs: the route's, as the kernel holds it for the
  * packet's destination (with the injection's mark) */
@@ -41,6 +44,26 @@ static size_t host_path_mtu(void *ctx, const struct pkt_info *pi)
 	if (pi->version == 6)
 		return pmtu_route_mtu(h->mtu6_fd, AF_INET6, pi->dst6);
 	return pmtu_route_mtu(h->mtu_fd, AF_INET, &pi->dst);
+}
+
+/* fit's source of path MTUs for the tun: the route's, remembered a while,
+ * since every packet is checked */
+static size_t host_path_mtu_cached(void *ctx, const struct pkt_info *pi)
+{
+	struct host *h = ctx;
+
+	if (pi->version == 6)
+		return pmtu_cache_mtu(&h->mtus, AF_INET6, pi->dst6,
+				      ev_now(h->loop));
+	return pmtu_cache_mtu(&h->mtus, AF_INET, &pi->dst, ev_now(h->loop));
+}
+
+/* fit's source of segment sizes: the offload header's, for the
+ * super-packet at hand */
+static size_t host_seg_size(void *ctx, const struct pkt_info *pi)
+{
+	(void)pi;
+	return ((struct host *)ctx)->seg;
 }
 
 /* Parse and check one of the enclave's packets. Return: PKT_OK, or why it
@@ -58,6 +81,17 @@ static enum pkt_verdict host_from_enclave_check(const struct host *h,
 	if (v != PKT_OK)
 		return v;
 	return pkt_check_outbound(pi, &h->own, &h->cfg.ports, h->cfg.out_flags);
+}
+
+/* Tell the enclave its packet was too big: the answer fit_apply() wrote */
+static void host_answer(struct host *h, const struct pieces *answer,
+			const struct pkt_info *pi)
+{
+	if (!link_send_packet(link_handover_active(&h->links), answer->p[0],
+			      answer->len[0])) {
+		stat_inc(STAT_L2I_FRAG_NEEDED);
+		trace_pkt("too big: answered with the MTU", pi);
+	}
 }
 
 /* A packet from the enclave the kernel refused as larger than its route:
@@ -92,11 +126,7 @@ static void host_too_big(struct host *h, const struct raw_too_big *big)
 		stat_inc(STAT_L2I_FRAGMENTED);
 		return;
 	case FIT_ANSWER:
-		if (!link_send_packet(link_handover_active(&h->links),
-				      pieces.p[0], pieces.len[0])) {
-			stat_inc(STAT_L2I_FRAG_NEEDED);
-			trace_pkt("too big: answered with the MTU", &pi);
-		}
+		host_answer(h, &pieces, &pi);
 		return;
 	default:
 		stat_inc(STAT_L2I_DROP_INJECT);
@@ -117,8 +147,120 @@ static void host_inject(struct host *h, struct raw_batch *b)
 		host_too_big(h, &big[i]);
 }
 
-/* A packet from the enclave: parsed, checked, sent as the host's own */
-static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len)
+/* The host is not a hop: forwarding from the tun takes one off the TTL
+ * (hop limit), so the packet gets one more first and leaves with the TTL
+ * the enclave sent it with, as from the raw socket. At 255 it cannot:
+ * such a packet leaves with 254. */
+static void host_not_a_hop(uint8_t *pkt, const struct pkt_info *pi)
+{
+	if (pi->version == 6) {
+		if (pkt[7] < 255)
+			pkt[7]++;
+		return;
+	}
+	if (pkt[8] == 255)
+		return;
+	pkt[8]++;
+	csum_ip4_header(pkt, pi->hlen);
+}
+
+/* Write one checked packet into the tun, whole: its segments checked
+ * against its path's MTU (fit.c), its offload state in its
+ * virtio_net_hdr, for the kernel or the NIC to finish */
+static void host_to_tun(struct host *h, uint8_t *pkt,
+			const struct pkt_info *pi,
+			const struct frame_offload *off)
+{
+	static struct log_ratelimit rl;
+	struct virtio_net_hdr vh;
+	struct pieces pieces;
+	enum pkt_verdict why;
+	struct fit_plan plan;
+	unsigned long sup;
+	unsigned gso = VIRTIO_NET_HDR_GSO_NONE;
+	int rc;
+
+	h->seg = off && off->gso_type == FRAME_GSO_TCP ? off->gso_size : 0;
+	plan = fit_decide(&h->fit_tun, pi, h->seg ? FIT_AGGREGATE : 0);
+	if (plan.how == FIT_ANSWER) {
+		pieces_init(&pieces, h->frag_buf, PIECES_BUF_MAX);
+		if (fit_apply(&h->fit_tun, &plan, pkt, pi, 0, &pieces, &why) ==
+		    FIT_ANSWER)
+			host_answer(h, &pieces, pi);
+		else
+			stat_inc(STAT_L2I_DROP_INJECT);
+		return;
+	}
+	if (h->seg)
+		gso = pi->version == 6 ? VIRTIO_NET_HDR_GSO_TCPV6
+				       : VIRTIO_NET_HDR_GSO_TCPV4;
+	host_not_a_hop(pkt, pi);
+	tun_vnet_hdr(&vh, pkt, pi, gso, (uint16_t)h->seg,
+		     off && (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL));
+	rc = tun_write(&h->tun, &vh, pkt, pi->len);
+	stat_inc(STAT_L2I_INJECT_CALLS);
+	if (!rc) {
+		stat_inc(STAT_L2I_INJECTED_PACKETS);
+		stat_add(STAT_L2I_INJECTED_BYTES, pi->len);
+		return;
+	}
+	stat_inc(STAT_L2I_DROP_INJECT);
+	if (log_ratelimit_ok(&rl, &sup))
+		warn("injection of a %u-byte packet into %s failed: %s (%lu more failures not shown)",
+		     pi->len, h->tun.name, strerror(-rc), sup);
+}
+
+/* A super-packet, or a packet with its checksum still to compute, that
+ * the raw socket must send (IPv6 where the tun forwards IPv4 only): cut
+ * at its segment size and completed here, as remora-enclave would have */
+static void host_offload_raw(struct host *h, uint8_t *pkt,
+			     const struct pkt_info *pi,
+			     const struct frame_offload *off)
+{
+	unsigned flags = off->flags & FRAME_OFFLOAD_CSUM_PARTIAL ? FIT_CSUM_PART
+								: 0;
+	struct raw_batch *b = pi->version == 6 ? &h->raw6 : &h->raw;
+	struct pieces pieces;
+	enum pkt_verdict why;
+	struct fit_plan plan;
+	int i;
+
+	h->seg = off->gso_type == FRAME_GSO_TCP ? off->gso_size : 0;
+	if (h->seg)
+		flags |= FIT_AGGREGATE;
+	plan = fit_decide(&h->fit, pi, flags);
+	pieces_init(&pieces, h->cut_buf, PIECES_BUF_MAX);
+	switch (fit_apply(&h->fit, &plan, pkt, pi, flags, &pieces, &why)) {
+	case FIT_WHOLE:
+		if (pi->version == 6 ? raw_batch_add6(b, pkt, pi->len, pi->dst6)
+				     : raw_batch_add(b, pkt, pi->len, pi->dst))
+			host_inject(h, b);
+		return;
+	case FIT_SEGMENT:
+		/* the pieces live in cut_buf until sent: send them now */
+		host_inject(h, b);
+		for (i = 0; i < pieces.n; i++)
+			if (pi->version == 6
+				    ? raw_batch_add6(b, pieces.p[i],
+						     pieces.len[i], pi->dst6)
+				    : raw_batch_add(b, pieces.p[i],
+						    pieces.len[i], pi->dst))
+				host_inject(h, b);
+		host_inject(h, b);
+		stat_inc(STAT_L2I_SEGMENTED);
+		return;
+	case FIT_REFUSE:
+		refuse_count(why, pi);
+		return;
+	default:
+		stat_inc(STAT_L2I_DROP_INJECT);
+	}
+}
+
+/* A packet from the enclave: parsed, checked, sent as the host's own:
+ * through the tun, whole, or the raw socket */
+static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
+			      const struct frame_offload *off)
 {
 	struct host *h = ctx;
 	struct raw_batch *b;
@@ -126,11 +268,22 @@ static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len)
 	enum pkt_verdict v;
 
 	v = host_from_enclave_check(h, pkt, len, &pi);
+	if (v == PKT_OK && off)
+		v = gso_offload_check(pkt, &pi, off);
 	if (v != PKT_OK) {
 		refuse_count(v, &pi);
 		return;
 	}
 	trace_pkt("link -> injection", &pi);
+	if (h->tun.fd >= 0 && (pi.version == 4 || h->tun.v6)) {
+		host_to_tun(h, pkt, &pi, off);
+		return;
+	}
+	if (off && (off->gso_type != FRAME_GSO_NONE ||
+		    (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL))) {
+		host_offload_raw(h, pkt, &pi, off);
+		return;
+	}
 	b = pi.version == 6 ? &h->raw6 : &h->raw;
 	if (pi.version == 6 ? raw_batch_add6(b, pkt, len, pi.dst6)
 			    : raw_batch_add(b, pkt, len, pi.dst))
@@ -295,6 +448,71 @@ static void host_report(void *ctx, struct report *r)
 	report_text(r, "link_listen",
 		    "where remora-host listens for the enclave",
 		    h->cfg.listen.text);
+	report_text(r, "injection",
+		    "how the enclave's packets are sent: the tun device's "
+		    "name, or raw",
+		    h->tun.fd >= 0 ? h->tun.name : "raw");
+}
+
+/* Why the tun cannot be used, for a person */
+static const char *host_tun_why(int rc)
+{
+	switch (rc) {
+	case TUN_RP_STRICT:
+		return "net.ipv4.conf.all.rp_filter is 1 (strict): the kernel would drop every packet of the enclave's arriving on the tun, since their source is this host's own address; set it to 2 (loose) or 0";
+	case -ENOENT:
+	case -ENODEV:
+		return "there is no /dev/net/tun (load the tun module; under systemd, the unit must allow the device)";
+	case -EPERM:
+	case -EACCES:
+		return "creating a tun device needs CAP_NET_ADMIN";
+	case -EBUSY:
+	case -EINVAL:
+		return "another device has that name (--tun NAME)";
+	case -EOPNOTSUPP:
+		return "this kernel's tun takes no TCP segmentation offload";
+	default:
+		return strerror(-rc);
+	}
+}
+
+/* The tun device, if --inject allows it and the host can: the enclave's
+ * super-packets are then written whole, and the peer is told it may send
+ * them (FRAME_CAP_OFFLOAD). Start-up only. */
+static void host_open_tun(struct host *h)
+{
+	const char *why6 = NULL;
+	int rc;
+
+	h->tun.fd = -1;
+	if (h->cfg.inject == HOST_INJECT_RAW)
+		return;
+	rc = tun_open(&h->tun, h->cfg.tun_name);
+	if (!rc) {
+		rc = tun_setup(&h->tun, h->cfg.c.have_addr6, &why6);
+		if (rc)
+			tun_close(&h->tun);
+	}
+	if (rc && h->cfg.inject == HOST_INJECT_TUN)
+		die("--inject tun: cannot use the tun device %s: %s",
+		    h->cfg.tun_name, host_tun_why(rc));
+	if (rc) {
+		warn("cannot use the tun device %s: %s; the enclave's packets are sent with the raw socket, one segment at a time (slower)",
+		     h->cfg.tun_name, host_tun_why(rc));
+		return;
+	}
+	if (h->cfg.c.have_addr6 && !h->tun.v6)
+		warn("IPv6 from the enclave goes through the raw socket, not %s: %s",
+		     h->tun.name, why6);
+	h->mtus.fd = h->mtu_fd;
+	h->mtus.fd6 = h->mtu6_fd;
+	h->fit_tun = (struct fit_env){.flags = FIT_PEER | FIT_FORWARD,
+				      .path_mtu = host_path_mtu_cached,
+				      .seg_size = host_seg_size,
+				      .ctx = h};
+	link_handover_set_caps(&h->links, FRAME_CAP_OFFLOAD);
+	info("injecting through %s: super-packets whole, forwarded with their offloads (forwarding, accept_local on %s only)%s",
+	     h->tun.name, h->tun.name, h->tun.v6 ? "; IPv6 too" : "");
 }
 
 /**
@@ -319,13 +537,17 @@ int host_run(struct host *h)
 	host_check_address(h->cfg.c.addr);
 	datapath_open(&h->raw, &h->raw6, h->cfg.mark, &h->nfq, &h->cfg.c,
 		      !h->cfg.no_gso);
-	h->fit = (struct fit_env){
-		.flags = FIT_PEER, .path_mtu = host_path_mtu, .ctx = h};
+	h->fit = (struct fit_env){.flags = FIT_PEER,
+				  .path_mtu = host_path_mtu,
+				  .seg_size = host_seg_size,
+				  .ctx = h};
 	raw_batch_init(&h->frag_raw, h->raw.fd, AF_INET);
 	h->frag_buf = malloc(PIECES_BUF_MAX);
-	if (!h->frag_buf)
+	h->cut_buf = malloc(PIECES_BUF_MAX);
+	if (!h->frag_buf || !h->cut_buf)
 		die("out of memory for fragment buffers");
 	prefault(h->frag_buf, PIECES_BUF_MAX);
+	prefault(h->cut_buf, PIECES_BUF_MAX);
 	h->mtu_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (h->mtu_fd >= 0 && setsockopt(h->mtu_fd, SOL_SOCKET, SO_MARK,
 					 &h->cfg.mark, sizeof(h->cfg.mark)))
@@ -344,6 +566,7 @@ int host_run(struct host *h)
 			       h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
 			       &host_link_ops, h))
 		die("out of memory for link buffers");
+	host_open_tun(h);
 
 	h->lfd = transport_listen(&h->cfg.listen);
 	if (h->lfd < 0)
@@ -398,7 +621,9 @@ int host_run(struct host *h)
 		close(h->mtu_fd);
 	if (h->mtu6_fd >= 0)
 		close(h->mtu6_fd);
+	tun_close(&h->tun);
 	free(h->frag_buf);
+	free(h->cut_buf);
 	link_handover_free(&h->links);
 	info("stopped");
 	return 0;

@@ -14,16 +14,31 @@
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
 #include "remora/pkt.h"
+#include "remora/pmtu.h"
 #include "remora/portset.h"
 #include "remora/raw.h"
 #include "remora/signals.h"
 #include "remora/transport.h"
+#include "remora/tun.h"
 
 #define HOST_DEFAULT_LISTEN	   "vsock:any:5000"
 #define HOST_DEFAULT_ENCLAVE_PORTS "80,443,1024-61439"
 #define HOST_DEFAULT_HOST_PORTS	   "22"
 #define HOST_DEFAULT_MARK	   0x52
 #define HOST_NO_CID		   0xffffffffU
+
+/**
+ * enum host_inject - how the enclave's packets are sent (--inject)
+ * @HOST_INJECT_AUTO:	through the tun device if this host allows it,
+ *			else the raw socket, saying why
+ * @HOST_INJECT_TUN:	through the tun device, or not start
+ * @HOST_INJECT_RAW:	through the raw socket, one segment at a time
+ */
+enum host_inject {
+	HOST_INJECT_AUTO = 0,
+	HOST_INJECT_TUN,
+	HOST_INJECT_RAW,
+};
 
 /**
  * struct host_config - what the command line says
@@ -38,6 +53,8 @@
  * @no_gso:	--no-gso: take packets for the enclave one by one
  * @out_flags:	PKT_OUT_* flags of the check of the enclave's packets
  *		(--allow-metadata)
+ * @inject:	enum host_inject
+ * @tun_name:	name of the tun device (--tun)
  */
 struct host_config {
 	struct opts_common c;
@@ -49,6 +66,8 @@ struct host_config {
 	const char *metrics;
 	int no_gso;
 	unsigned out_flags;
+	enum host_inject inject;
+	const char *tun_name;
 };
 
 /**
@@ -69,7 +88,16 @@ struct host_config {
  *		path (same socket)
  * @frag_buf:	storage of those fragments, or of the answer to it,
  *		PIECES_BUF_MAX bytes
+ * @cut_buf:	storage of the segments of a super-packet the raw socket
+ *		sends, PIECES_BUF_MAX bytes
  * @fit:	how a packet too large for its route goes on (fit.c)
+ * @fit_tun:	how a packet written into the tun goes on: whole, or
+ *		answered if its segments exceed its path's MTU
+ * @tun:	the tun device (fd -1: the raw sockets inject everything)
+ * @mtus:	route MTUs of recent destinations, for @fit_tun
+ * @seg:	payload size of the segments of the super-packet at hand
+ *		(its offload header's gso_size), for @fit's and @fit_tun's
+ *		source of segment sizes
  * @mtu_fd:	UDP socket, marked as injected packets are, connected to a
  *		destination to learn its path's MTU (IP_MTU)
  * @mtu6_fd:	the same for IPv6 (IPV6_MTU), -1 without --address6
@@ -91,7 +119,12 @@ struct host {
 	struct raw_batch raw6;
 	struct raw_batch frag_raw;
 	uint8_t *frag_buf;
+	uint8_t *cut_buf;
 	struct fit_env fit;
+	struct fit_env fit_tun;
+	struct tun tun;
+	struct pmtu_cache mtus;
+	size_t seg;
 	int mtu_fd;
 	int mtu6_fd;
 	struct signals sigs;

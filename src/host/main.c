@@ -20,6 +20,8 @@ enum {
 	HOST_OPT_NO_GSO,
 	HOST_OPT_ALLOW_METADATA,
 	HOST_OPT_ENCLAVE_UID,
+	HOST_OPT_INJECT,
+	HOST_OPT_TUN,
 };
 
 static const char host_usage[] =
@@ -70,6 +72,14 @@ static const char host_usage[] =
 	"                            (169.254.169.254, 169.254.170.2, 169.254.170.23,\n"
 	"                            fd00:ec2::254, fd00:ec2::23): it then gets the\n"
 	"                            instance role's credentials (default: refused)\n"
+	"      --inject HOW          how the enclave's packets are sent: tun (whole,\n"
+	"                            through a tun device with offloads: the NIC\n"
+	"                            or the kernel cuts super-packets), raw (a raw\n"
+	"                            socket, one segment at a time), or auto: tun\n"
+	"                            where this host allows it, else raw, saying\n"
+	"                            why (default auto)\n"
+	"      --tun NAME            the tun device's name (default " TUN_DEFAULT_NAME
+	")\n"
 	"      --no-gso              take packets for the enclave one by one, not as\n"
 	"                            the kernel aggregated them (GSO/GRO): slower;\n"
 	"                            for comparison and troubleshooting\n"
@@ -98,6 +108,8 @@ static const struct option host_options[] = {
 	{"metrics", required_argument, NULL, HOST_OPT_METRICS},
 	{"no-gso", no_argument, NULL, HOST_OPT_NO_GSO},
 	{"allow-metadata", no_argument, NULL, HOST_OPT_ALLOW_METADATA},
+	{"inject", required_argument, NULL, HOST_OPT_INJECT},
+	{"tun", required_argument, NULL, HOST_OPT_TUN},
 	{NULL, 0, NULL, 0},
 };
 
@@ -126,6 +138,33 @@ static void host_metrics_arg(const char *s)
 			s);
 }
 
+/* --inject auto|tun|raw, or exit 2 */
+static enum host_inject host_inject_arg(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return HOST_INJECT_AUTO;
+	if (!strcmp(s, "tun"))
+		return HOST_INJECT_TUN;
+	if (!strcmp(s, "raw"))
+		return HOST_INJECT_RAW;
+	opts_usage_error("--inject: '%s' is not auto, tun or raw", s);
+}
+
+/* --tun: an interface name, or exit 2 */
+static void host_tun_arg(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] == '/' || s[i] == ':' || s[i] > '~')
+			break;
+	if (!n || n >= IFNAMSIZ || i < n || !strcmp(s, ".") ||
+	    !strcmp(s, ".."))
+		opts_usage_error(
+			"--tun: '%s' is not an interface name (1 to %d characters, no spaces, '/' or ':')",
+			s, IFNAMSIZ - 1);
+}
+
 /**
  * host_config_parse() - fill @cfg from the command line, or exit 2
  * @cfg:	configuration
@@ -144,6 +183,7 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	cfg->enclave_cid = HOST_NO_CID;
 	cfg->enclave_uid = TRANSPORT_UID_NONE;
 	cfg->mark = HOST_DEFAULT_MARK;
+	cfg->tun_name = TUN_DEFAULT_NAME;
 	portset_parse(&cfg->ports, HOST_DEFAULT_ENCLAVE_PORTS);
 	portset_parse(&host_ports, HOST_DEFAULT_HOST_PORTS);
 
@@ -175,6 +215,13 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			break;
 		case HOST_OPT_ALLOW_METADATA:
 			cfg->out_flags |= PKT_OUT_ALLOW_METADATA;
+			break;
+		case HOST_OPT_INJECT:
+			cfg->inject = host_inject_arg(optarg);
+			break;
+		case HOST_OPT_TUN:
+			host_tun_arg(optarg);
+			cfg->tun_name = optarg;
 			break;
 		case HOST_OPT_METRICS:
 			host_metrics_arg(optarg);

@@ -26,6 +26,12 @@ E2E_NET_IP=198.18.0.2   # a machine on the internet
 E2E_HOST_IP6=2001:db8:1::1
 E2E_NET_IP6=2001:db8:1::2
 E2E_MTU=${E2E_MTU:-1500}
+# how remora-host sends the enclave's packets: tun (the default, whole,
+# with offloads) or raw (E2E_INJECT=raw: every test runs both ways)
+if [ -z "${E2E_INJECT:-}" ]; then
+	E2E_INJECT=tun
+	[ -c /dev/net/tun ] || E2E_INJECT=raw
+fi
 E2E_NS_NET=rmr$$-net
 E2E_NS_HOST=rmr$$-host
 E2E_NS_ENCL=rmr$$-encl
@@ -181,6 +187,7 @@ e2e_wait_listen() {
 e2e_start_host() {
 	e2e_bg remora-host host "$E2E_BUILD/remora-host" --address "$E2E_HOST_IP" \
 		--listen "unix:$E2E_TMP/link.sock" --control "$E2E_TMP/remora-host.ctl" \
+		--inject "$E2E_INJECT" \
 		$([ "${E2E_IPV6:-0}" = 1 ] && echo "--address6 $E2E_HOST_IP6") ${E2E_HOST_ARGS:-} "$@"
 }
 
