@@ -117,14 +117,18 @@ static void host_inject(struct host *h, struct raw_batch *b)
 		host_too_big(h, &big[i]);
 }
 
-/* A packet from the enclave: parsed, checked, sent as the host's own */
-static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len)
+/* A packet from the enclave: parsed, checked, sent as the host's own.
+ * @off is not read: remora-host announces no capability yet, so its link
+ * refuses OFFLOAD frames and @off is NULL. */
+static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
+			      const struct frame_offload *off)
 {
 	struct host *h = ctx;
 	struct raw_batch *b;
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
+	(void)off;
 	v = host_from_enclave_check(h, pkt, len, &pi);
 	if (v != PKT_OK) {
 		refuse_count(v, &pi);
