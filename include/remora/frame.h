@@ -21,11 +21,20 @@
 #define REMORA_PROTO_VERSION	 1U
 #define FRAME_HDR_LEN		 8     /* bytes */
 #define FRAME_MAX_PAYLOAD	 65535 /* bytes: largest IPv4 datagram */
-#define FRAME_MAX_LEN		 (FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
+#define FRAME_MAX_LEN		 (FRAME_HDR_LEN + FRAME_OFFLOAD_MAX_PAYLOAD)
 #define FRAME_HELLO_FIXED_LEN	 12  /* bytes before the software string */
 #define FRAME_HELLO_SOFTWARE_MAX 64  /* bytes of software version text */
 #define FRAME_BYE_FIXED_LEN	 4   /* bytes before the reason text */
 #define FRAME_BYE_TEXT_MAX	 128 /* bytes of reason text */
+
+/* An OFFLOAD payload is a 4-byte offload header, then a packet of up to
+ * FRAME_MAX_PAYLOAD bytes: the only payload that may be longer, so the
+ * largest frame (FRAME_MAX_LEN) is an OFFLOAD frame */
+#define FRAME_OFFLOAD_LEN	  4 /* bytes */
+#define FRAME_OFFLOAD_MAX_PAYLOAD (FRAME_OFFLOAD_LEN + FRAME_MAX_PAYLOAD)
+
+/* HELLO capability bits */
+#define FRAME_CAP_OFFLOAD 0x1U /* the sender accepts OFFLOAD frames */
 
 /**
  * enum frame_type - type byte of a frame
@@ -33,12 +42,16 @@
  * @FRAME_PACKET:	one IP packet, the whole payload
  * @FRAME_KEEPALIVE:	empty; proves the sender is alive
  * @FRAME_BYE:		sender is closing the link, with a reason
+ * @FRAME_OFFLOAD:	an offload header, then one IP packet (a super-packet,
+ *			or a checksum left to finish); only to a peer that
+ *			announced FRAME_CAP_OFFLOAD
  */
 enum frame_type {
 	FRAME_HELLO = 1,
 	FRAME_PACKET = 2,
 	FRAME_KEEPALIVE = 3,
 	FRAME_BYE = 4,
+	FRAME_OFFLOAD = 5,
 };
 
 /**
@@ -77,7 +90,7 @@ struct frame_hdr {
  * struct frame_hello - decoded HELLO payload
  * @version:	protocol version the sender speaks
  * @role:	enum frame_role
- * @caps:	capability bits (none defined in version 1)
+ * @caps:	capability bits (FRAME_CAP_*); unknown ones are ignored
  * @max_payload: largest packet payload the sender accepts
  * @software:	sender's software version, NUL-terminated, sanitised
  */
@@ -99,6 +112,36 @@ struct frame_bye {
 	char text[FRAME_BYE_TEXT_MAX + 1];
 };
 
+/**
+ * enum frame_gso_type - how an OFFLOAD frame's packet is to be segmented
+ * @FRAME_GSO_NONE:	one packet, not to be cut
+ * @FRAME_GSO_TCP:	TCP segmentation at gso_size bytes of payload
+ * @FRAME_GSO_UDP:	UDP L4 segmentation: datagrams of gso_size bytes of
+ *			payload, the last one shorter
+ */
+enum frame_gso_type {
+	FRAME_GSO_NONE = 0,
+	FRAME_GSO_TCP = 1,
+	FRAME_GSO_UDP = 2,
+};
+
+/* Offload header flags: bit 0; the others are reserved, sent as 0 */
+#define FRAME_OFFLOAD_CSUM_PARTIAL 0x1U /* L4 checksum: pseudo-header sum */
+
+/**
+ * struct frame_offload - decoded offload header of an OFFLOAD frame
+ * @gso_type:	enum frame_gso_type
+ * @flags:	FRAME_OFFLOAD_CSUM_PARTIAL or 0: the TCP or UDP checksum field
+ *		holds only the folded, not complemented, sum of the
+ *		pseudo-header, for the receiver (or its kernel) to complete
+ * @gso_size:	payload bytes per segment: 0 with FRAME_GSO_NONE, else not 0
+ */
+struct frame_offload {
+	uint8_t gso_type;
+	uint8_t flags;
+	uint16_t gso_size;
+};
+
 /* Result codes of frame_decode_hdr() */
 #define FRAME_NEED_MORE 1 /* not enough bytes for a header yet */
 
@@ -111,6 +154,8 @@ int frame_decode_hello(const uint8_t *p, size_t len, struct frame_hello *h);
 size_t frame_encode_bye(uint8_t *buf, size_t cap, uint32_t code,
 			const char *text);
 int frame_decode_bye(const uint8_t *p, size_t len, struct frame_bye *b);
+void frame_encode_offload(uint8_t *buf, const struct frame_offload *o);
+int frame_decode_offload(const uint8_t *p, size_t len, struct frame_offload *o);
 const char *frame_type_str(uint8_t type);
 const char *frame_role_str(uint16_t role);
 

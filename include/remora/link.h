@@ -29,13 +29,16 @@ struct link;
 
 /**
  * struct link_ops - what a daemon does with link events
- * @packet:	a PACKET frame's payload, in the link's receive buffer: the
- *		daemon's to read and change until @batch_end returns
+ * @packet:	a packet from the peer, in the link's receive buffer: the
+ *		daemon's to read and change until @batch_end returns; @off is
+ *		NULL for a PACKET frame, the decoded offload header for an
+ *		OFFLOAD frame (then @pkt and @len are the packet after it)
  * @batch_end:	all frames of one read were delivered
  * @state:	the link went up (1) or down (0)
  */
 struct link_ops {
-	void (*packet)(void *ctx, uint8_t *pkt, size_t len);
+	void (*packet)(void *ctx, uint8_t *pkt, size_t len,
+		       const struct frame_offload *off);
 	void (*batch_end)(void *ctx);
 	void (*state)(void *ctx, int up);
 };
@@ -46,6 +49,7 @@ struct link_ops {
  * @fd:		connected socket, -1 when down
  * @state:	enum link_state
  * @role:	our enum frame_role
+ * @caps:	FRAME_CAP_* bits we announce in our HELLO
  * @rio:	read watcher
  * @wio:	write watcher, active only while the send queue is not empty
  * @timer:	keepalive and peer-timeout timer
@@ -69,6 +73,7 @@ struct link {
 	int fd;
 	enum link_state state;
 	uint16_t role;
+	uint32_t caps;
 	ev_io rio;
 	ev_io wio;
 	ev_timer timer;
@@ -93,7 +98,10 @@ int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
 	      const struct link_ops *ops, void *ctx);
 void link_attach(struct link *l, int fd);
 void link_close(struct link *l, uint32_t bye_code, const char *why);
+void link_set_caps(struct link *l, uint32_t caps);
 int link_send_packet(struct link *l, const uint8_t *pkt, size_t len);
+int link_send_offload(struct link *l, const struct frame_offload *o,
+		      const uint8_t *pkt, size_t len);
 void link_flush(struct link *l);
 size_t link_feed(struct link *l, const uint8_t *data, size_t len);
 void link_free(struct link *l);
@@ -117,6 +125,7 @@ struct link_handover {
 int link_handover_init(struct link_handover *ho, struct ev_loop *loop,
 		       uint16_t role, double ka_interval, double peer_timeout,
 		       const struct link_ops *ops, void *ctx);
+void link_handover_set_caps(struct link_handover *ho, uint32_t caps);
 void link_handover_attach(struct link_handover *ho, int fd);
 void link_handover_close(struct link_handover *ho, uint32_t bye_code,
 			 const char *why);
@@ -142,6 +151,18 @@ static inline struct link *link_handover_active(struct link_handover *ho)
 static inline int link_is_up(const struct link *l)
 {
 	return l->state == LINK_UP;
+}
+
+/**
+ * link_peer_offload() - may OFFLOAD frames be sent?
+ * @l:	link
+ *
+ * Return: non-zero if the link is up and the peer announced
+ *	   FRAME_CAP_OFFLOAD in its HELLO; else packets go as PACKET frames
+ */
+static inline int link_peer_offload(const struct link *l)
+{
+	return l->state == LINK_UP && (l->peer.caps & FRAME_CAP_OFFLOAD);
 }
 
 #endif /* REMORA_LINK_H */

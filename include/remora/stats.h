@@ -75,6 +75,8 @@
 	X(L2I_DROP_TCP_FLAGS, "l2i_drop_tcp_flags",                            \
 	  "dropped: TCP super-packet to cut with SYN, RST or URG, which no "   \
 	  "aggregate carries")                                                 \
+	X(L2I_DROP_OFFLOAD, "l2i_drop_offload",                                \
+	  "dropped: packet from the peer whose offload header is malformed")   \
 	X(L2I_DROP_INJECT, "l2i_drop_inject",                                  \
 	  "dropped: the kernel refused the injection")                         \
 	X(LINK_UP, "link_up", "links established")                             \

@@ -17,9 +17,14 @@
  * what to do with a peer of another version (it must still read the HELLO
  * to say so clearly).
  *
+ * The length is bounded by type: an OFFLOAD frame carries its offload
+ * header besides a packet of up to FRAME_MAX_PAYLOAD bytes, every other
+ * type at most FRAME_MAX_PAYLOAD bytes, so a bad length is caught before
+ * any payload is waited for.
+ *
  * Return: 0 on success, FRAME_NEED_MORE if @len is shorter than a header,
  *	   -EPROTO on a bad magic, -EMSGSIZE if the length exceeds
- *	   FRAME_MAX_PAYLOAD
+ *	   FRAME_MAX_PAYLOAD (FRAME_OFFLOAD_MAX_PAYLOAD for FRAME_OFFLOAD)
  */
 int frame_decode_hdr(const uint8_t *buf, size_t len, struct frame_hdr *h)
 {
@@ -30,7 +35,8 @@ int frame_decode_hdr(const uint8_t *buf, size_t len, struct frame_hdr *h)
 	h->version = buf[2];
 	h->type = buf[3];
 	h->len = get_be32(buf + 4);
-	if (h->len > FRAME_MAX_PAYLOAD)
+	if (h->len > (h->type == FRAME_OFFLOAD ? FRAME_OFFLOAD_MAX_PAYLOAD
+					       : FRAME_MAX_PAYLOAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -39,7 +45,8 @@ int frame_decode_hdr(const uint8_t *buf, size_t len, struct frame_hdr *h)
  * frame_encode_hdr() - write a frame header
  * @buf:	at least FRAME_HDR_LEN bytes
  * @type:	enum frame_type
- * @len:	payload length, at most FRAME_MAX_PAYLOAD
+ * @len:	payload length, at most what frame_decode_hdr() accepts for
+ *		@type
  */
 void frame_encode_hdr(uint8_t *buf, uint8_t type, uint32_t len)
 {
@@ -173,6 +180,49 @@ int frame_decode_bye(const uint8_t *p, size_t len, struct frame_bye *b)
 }
 
 /**
+ * frame_encode_offload() - write an offload header
+ * @buf:	at least FRAME_OFFLOAD_LEN bytes
+ * @o:		the header; reserved flag bits are the caller's to leave 0
+ */
+void frame_encode_offload(uint8_t *buf, const struct frame_offload *o)
+{
+	buf[0] = o->gso_type;
+	buf[1] = o->flags;
+	put_be16(buf + 2, o->gso_size);
+}
+
+/**
+ * frame_decode_offload() - decode and validate an offload header
+ * @p:	OFFLOAD payload (after the frame header)
+ * @len:	payload length
+ * @o:	decoded header, filled on success
+ *
+ * Only the header is judged: whether the packet after it suits the gso
+ * type is for the receiver to check. Reserved flag bits are refused, not
+ * ignored, so that a later meaning for them is never silently dropped.
+ *
+ * Return: 0 on success, -EBADMSG if @len is shorter than the header, the
+ *	   gso type is unknown, a reserved flag is set, or gso_size is 0
+ *	   with a gso type or not 0 without one
+ */
+int frame_decode_offload(const uint8_t *p, size_t len, struct frame_offload *o)
+{
+	if (len < FRAME_OFFLOAD_LEN)
+		return -EBADMSG;
+	o->gso_type = p[0];
+	o->flags = p[1];
+	o->gso_size = get_be16(p + 2);
+	if (o->gso_type != FRAME_GSO_NONE && o->gso_type != FRAME_GSO_TCP &&
+	    o->gso_type != FRAME_GSO_UDP)
+		return -EBADMSG;
+	if (o->flags & ~FRAME_OFFLOAD_CSUM_PARTIAL)
+		return -EBADMSG;
+	if ((o->gso_type == FRAME_GSO_NONE) != (o->gso_size == 0))
+		return -EBADMSG;
+	return 0;
+}
+
+/**
  * frame_type_str() - name of a frame type, for logs
  * @type:	type byte
  *
@@ -189,6 +239,8 @@ const char *frame_type_str(uint8_t type)
 		return "keepalive";
 	case FRAME_BYE:
 		return "bye";
+	case FRAME_OFFLOAD:
+		return "offload";
 	default:
 		return "unknown";
 	}

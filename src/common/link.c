@@ -121,6 +121,11 @@ static void link_tx_advance(struct link *l)
 		if (h.type == FRAME_PACKET) {
 			stat_inc(STAT_Q2L_SENT_PACKETS);
 			stat_add(STAT_Q2L_SENT_BYTES, h.len);
+		} else if (h.type == FRAME_OFFLOAD) {
+			/* packet bytes: the offload header is framing */
+			stat_inc(STAT_Q2L_SENT_PACKETS);
+			stat_add(STAT_Q2L_SENT_BYTES,
+				 h.len - FRAME_OFFLOAD_LEN);
 		}
 		l->tx_frame = end;
 	}
@@ -133,7 +138,7 @@ static void link_tx_discard(struct link *l)
 	size_t off = l->tx_frame;
 
 	while (frame_decode_hdr(l->tx + off, l->tx_tail - off, &h) == 0) {
-		if (h.type == FRAME_PACKET)
+		if (h.type == FRAME_PACKET || h.type == FRAME_OFFLOAD)
 			stat_inc(STAT_Q2L_DROP_LINK_DOWN);
 		off += FRAME_HDR_LEN + h.len;
 	}
@@ -201,10 +206,62 @@ void link_attach(struct link *l, int fd)
 	ev_io_start(l->loop, &l->rio);
 	ev_timer_set(&l->timer, l->ka_interval / 2, l->ka_interval / 2);
 	ev_timer_start(l->loop, &l->timer);
-	n = frame_encode_hello(hello, sizeof(hello), l->role, 0,
+	n = frame_encode_hello(hello, sizeof(hello), l->role, l->caps,
 			       FRAME_MAX_PAYLOAD, "remora " REMORA_VERSION);
 	link_queue(l, hello, n, NULL, 0);
 	link_flush(l);
+}
+
+/**
+ * link_set_caps() - the capability bits our HELLO announces
+ * @l:	link
+ * @caps:	FRAME_CAP_* bits
+ *
+ * They go in the next HELLO, so set them before link_attach(): a peer
+ * learns them once per connection.
+ */
+void link_set_caps(struct link *l, uint32_t caps)
+{
+	l->caps = caps;
+}
+
+/* Queue one packet in a PACKET frame (@o NULL) or an OFFLOAD frame with
+ * the offload header @o: what both senders share, counting included */
+static int link_send(struct link *l, const struct frame_offload *o,
+		     const uint8_t *pkt, size_t len)
+{
+	uint8_t hdr[FRAME_HDR_LEN + FRAME_OFFLOAD_LEN];
+	struct frame_offload check;
+	size_t hlen = FRAME_HDR_LEN;
+	int rc;
+
+	if (l->state != LINK_UP) {
+		stat_inc(STAT_Q2L_DROP_LINK_DOWN);
+		return -ENOTCONN;
+	}
+	if (o && !link_peer_offload(l))
+		return -EOPNOTSUPP; /* the caller's mistake, not a drop */
+	if (len > FRAME_MAX_PAYLOAD) {
+		stat_inc(STAT_Q2L_DROP_MALFORMED);
+		return -EMSGSIZE;
+	}
+	if (o) {
+		/* what the peer would drop is never framed */
+		frame_encode_offload(hdr + FRAME_HDR_LEN, o);
+		if (frame_decode_offload(hdr + FRAME_HDR_LEN, FRAME_OFFLOAD_LEN,
+					 &check)) {
+			stat_inc(STAT_Q2L_DROP_MALFORMED);
+			return -EINVAL;
+		}
+		hlen += FRAME_OFFLOAD_LEN;
+	}
+	frame_encode_hdr(hdr, o ? FRAME_OFFLOAD : FRAME_PACKET,
+			 (uint32_t)(hlen - FRAME_HDR_LEN + len));
+	rc = link_queue(l, hdr, hlen, pkt, len);
+	if (rc)
+		stat_inc(rc == -ENOBUFS ? STAT_Q2L_DROP_LINK_FULL
+					: STAT_Q2L_DROP_LINK_DOWN);
+	return rc;
 }
 
 /**
@@ -223,23 +280,32 @@ void link_attach(struct link *l, int fd)
  */
 int link_send_packet(struct link *l, const uint8_t *pkt, size_t len)
 {
-	uint8_t hdr[FRAME_HDR_LEN];
-	int rc;
+	return link_send(l, NULL, pkt, len);
+}
 
-	if (l->state != LINK_UP) {
-		stat_inc(STAT_Q2L_DROP_LINK_DOWN);
-		return -ENOTCONN;
-	}
-	if (len > FRAME_MAX_PAYLOAD) {
-		stat_inc(STAT_Q2L_DROP_MALFORMED);
-		return -EMSGSIZE;
-	}
-	frame_encode_hdr(hdr, FRAME_PACKET, (uint32_t)len);
-	rc = link_queue(l, hdr, sizeof(hdr), pkt, len);
-	if (rc)
-		stat_inc(rc == -ENOBUFS ? STAT_Q2L_DROP_LINK_FULL
-					: STAT_Q2L_DROP_LINK_DOWN);
-	return rc;
+/**
+ * link_send_offload() - queue one packet with its offload state
+ * @l:	link
+ * @o:	its segmentation and checksum state
+ * @pkt:	IP packet
+ * @len:	its length, at most FRAME_MAX_PAYLOAD
+ *
+ * As link_send_packet(), in an OFFLOAD frame. Only a peer that announced
+ * FRAME_CAP_OFFLOAD (link_peer_offload()) takes one; the caller asks
+ * first and sends a PACKET otherwise, so a refusal here is a bug of the
+ * caller, not a drop, and is not counted. A header the peer would refuse
+ * (frame_decode_offload()) is not framed: it is counted in
+ * q2l_drop_malformed, as a packet too large is.
+ *
+ * Return: 0 if queued, -ENOTCONN if the link is not up, -EOPNOTSUPP if the
+ *	   peer did not announce FRAME_CAP_OFFLOAD, -EINVAL if @o is not a
+ *	   valid offload header, -ENOBUFS if the send queue is full,
+ *	   -EMSGSIZE if @len is too large
+ */
+int link_send_offload(struct link *l, const struct frame_offload *o,
+		      const uint8_t *pkt, size_t len)
+{
+	return link_send(l, o, pkt, len);
 }
 
 /**
@@ -367,6 +433,31 @@ static void link_on_bye(struct link *l, const struct frame_hdr *h,
 	link_close(l, LINK_NO_BYE, why);
 }
 
+/* An OFFLOAD frame, after the handshake. Return: packets handed on */
+static int link_on_offload(struct link *l, const struct frame_hdr *h,
+			   uint8_t *p)
+{
+	struct frame_offload off;
+
+	/* we did not say we take them: a peer that sends one anyway does
+	 * not follow the protocol, and nothing it sends can be trusted */
+	if (!(l->caps & FRAME_CAP_OFFLOAD)) {
+		link_protocol_error(l, "offload frame without the capability");
+		return 0;
+	}
+	stat_inc(STAT_L2I_PACKETS);
+	if (frame_decode_offload(p, h->len, &off)) {
+		/* the framing holds: only this packet is lost */
+		stat_inc(STAT_L2I_DROP_OFFLOAD);
+		trace("dropping a packet with a malformed offload header");
+		return 0;
+	}
+	stat_add(STAT_L2I_BYTES, h->len - FRAME_OFFLOAD_LEN);
+	l->ops->packet(l->ctx, p + FRAME_OFFLOAD_LEN,
+		       h->len - FRAME_OFFLOAD_LEN, &off);
+	return 1;
+}
+
 /* Handle one whole frame. Return: number of packets handed on (0 or 1) */
 static int link_dispatch(struct link *l, const struct frame_hdr *h, uint8_t *p)
 {
@@ -386,8 +477,10 @@ static int link_dispatch(struct link *l, const struct frame_hdr *h, uint8_t *p)
 	case FRAME_PACKET:
 		stat_inc(STAT_L2I_PACKETS);
 		stat_add(STAT_L2I_BYTES, h->len);
-		l->ops->packet(l->ctx, p, h->len);
+		l->ops->packet(l->ctx, p, h->len, NULL);
 		return 1;
+	case FRAME_OFFLOAD:
+		return link_on_offload(l, h, p);
 	case FRAME_KEEPALIVE:
 		return 0;
 	case FRAME_BYE:
@@ -534,11 +627,12 @@ static struct link_handover *link_handover_of(void *ctx)
 	return ctx;
 }
 
-static void link_handover_packet(void *ctx, uint8_t *pkt, size_t len)
+static void link_handover_packet(void *ctx, uint8_t *pkt, size_t len,
+				 const struct frame_offload *off)
 {
 	struct link_handover *ho = link_handover_of(ctx);
 
-	ho->ops->packet(ho->ctx, pkt, len);
+	ho->ops->packet(ho->ctx, pkt, len, off);
 }
 
 static void link_handover_batch_end(void *ctx)
@@ -611,6 +705,19 @@ int link_handover_init(struct link_handover *ho, struct ev_loop *loop,
 			      peer_timeout, &link_handover_ops, ho))
 			return -ENOMEM;
 	return 0;
+}
+
+/**
+ * link_handover_set_caps() - the capability bits both links announce
+ * @ho:		handover
+ * @caps:	FRAME_CAP_* bits
+ *
+ * Either link may become the active one, so both say the same.
+ */
+void link_handover_set_caps(struct link_handover *ho, uint32_t caps)
+{
+	link_set_caps(&ho->links[0], caps);
+	link_set_caps(&ho->links[1], caps);
 }
 
 /**

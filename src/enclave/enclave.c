@@ -70,7 +70,8 @@ static enum pkt_verdict enclave_from_host_check(const struct enclave *e,
 }
 
 /* A packet from the host, hostile until checked: parsed, checked, made to
- * fit lo, injected */
+ * fit lo, injected. @off is not read: remora-enclave announces no
+ * capability, so its link refuses OFFLOAD frames and @off is NULL. */
 static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len,
 			      const struct frame_offload *off)
 {
@@ -81,8 +82,6 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len,
 	enum pkt_verdict v;
 	int i;
 
-	/* remora-enclave announces no offload: a link that delivers an
-	 * OFFLOAD frame has already closed with a framing error */
 	(void)off;
 	v = pkt_parse(pkt, len, &pi);
 	if (v == PKT_OK)

@@ -267,6 +267,7 @@ static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
+	(void)off;
 	v = host_from_enclave_check(h, pkt, len, &pi);
 	if (v == PKT_OK && off)
 		v = gso_offload_check(pkt, &pi, off);

@@ -94,6 +94,107 @@ static void hdr_length_limit(void **state)
 	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EMSGSIZE);
 }
 
+/* An OFFLOAD frame holds its 4-byte header besides the largest packet;
+ * no other type gains those 4 bytes */
+static void hdr_length_limit_by_type(void **state)
+{
+	uint8_t buf[FRAME_HDR_LEN];
+	struct frame_hdr h;
+	unsigned type;
+
+	(void)state;
+	assert_int_equal(FRAME_OFFLOAD_MAX_PAYLOAD, 65539);
+	assert_int_equal(FRAME_MAX_LEN, 65547);
+	frame_encode_hdr(buf, FRAME_OFFLOAD, 65539);
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), 0);
+	assert_int_equal(h.type, FRAME_OFFLOAD);
+	assert_int_equal(h.len, 65539);
+	frame_encode_hdr(buf, FRAME_OFFLOAD, 65540);
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EMSGSIZE);
+	frame_encode_hdr(buf, FRAME_OFFLOAD, 0xffffffffU);
+	assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), -EMSGSIZE);
+
+	for (type = 0; type < 256; type++) {
+		if (type == FRAME_OFFLOAD)
+			continue;
+		frame_encode_hdr(buf, (uint8_t)type, 65535);
+		assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h), 0);
+		frame_encode_hdr(buf, (uint8_t)type, 65536);
+		assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h),
+				 -EMSGSIZE);
+		frame_encode_hdr(buf, (uint8_t)type, 65539);
+		assert_int_equal(frame_decode_hdr(buf, sizeof(buf), &h),
+				 -EMSGSIZE);
+	}
+}
+
+static void offload_round_trip(void **state)
+{
+	static const struct frame_offload good[] = {
+		{FRAME_GSO_NONE, 0, 0},
+		{FRAME_GSO_NONE, FRAME_OFFLOAD_CSUM_PARTIAL, 0},
+		{FRAME_GSO_TCP, FRAME_OFFLOAD_CSUM_PARTIAL, 1448},
+		{FRAME_GSO_TCP, 0, 1},
+		{FRAME_GSO_UDP, 0, 65535},
+		{FRAME_GSO_UDP, FRAME_OFFLOAD_CSUM_PARTIAL, 1472},
+	};
+	uint8_t buf[FRAME_OFFLOAD_LEN + 1];
+	struct frame_offload o;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(buf, 0xee, sizeof(buf));
+		frame_encode_offload(buf, &good[i]);
+		/* exactly 4 bytes written */
+		assert_int_equal(buf[FRAME_OFFLOAD_LEN], 0xee);
+		memset(&o, 0xaa, sizeof(o));
+		assert_int_equal(
+			frame_decode_offload(buf, FRAME_OFFLOAD_LEN, &o), 0);
+		assert_int_equal(o.gso_type, good[i].gso_type);
+		assert_int_equal(o.flags, good[i].flags);
+		assert_int_equal(o.gso_size, good[i].gso_size);
+		/* the packet after the header is not the codec's business */
+		assert_int_equal(frame_decode_offload(buf, sizeof(buf), &o), 0);
+	}
+	/* wire layout: type, flags, size big-endian */
+	frame_encode_offload(buf, &good[2]);
+	assert_int_equal(buf[0], 1);
+	assert_int_equal(buf[1], 1);
+	assert_int_equal(buf[2], 0x05);
+	assert_int_equal(buf[3], 0xa8);
+}
+
+static void offload_malformed_refused(void **state)
+{
+	static const uint8_t bad[][FRAME_OFFLOAD_LEN] = {
+		{3, 0, 0x05, 0xa8},		   /* unknown gso type */
+		{0x80, 0, 0x05, 0xa8},		   /* unknown gso type */
+		{0xff, 0, 0, 0},		   /* unknown gso type */
+		{FRAME_GSO_TCP, 0x02, 0x05, 0xa8}, /* reserved flag */
+		{FRAME_GSO_TCP, 0x80, 0x05, 0xa8}, /* reserved flag */
+		{FRAME_GSO_NONE, 0xfe, 0, 0},	   /* reserved flags */
+		{FRAME_GSO_NONE, 0xff, 0, 0},	   /* reserved flags */
+		{FRAME_GSO_NONE, 0, 0, 1},	   /* a size without gso */
+		{FRAME_GSO_NONE, 0, 0x80, 0},	   /* a size without gso */
+		{FRAME_GSO_TCP, 0, 0, 0},	   /* gso without a size */
+		{FRAME_GSO_UDP, 1, 0, 0},	   /* gso without a size */
+	};
+	const uint8_t good[FRAME_OFFLOAD_LEN] = {FRAME_GSO_TCP, 1, 0x05, 0xa8};
+	struct frame_offload o;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+			frame_decode_offload(bad[i], FRAME_OFFLOAD_LEN, &o),
+			-EBADMSG);
+	/* shorter than the header */
+	for (len = 0; len < FRAME_OFFLOAD_LEN; len++)
+		assert_int_equal(frame_decode_offload(good, len, &o), -EBADMSG);
+	assert_int_equal(frame_decode_offload(good, sizeof(good), &o), 0);
+}
+
 static void hello_round_trip(void **state)
 {
 	uint8_t buf[FRAME_HDR_LEN + FRAME_HELLO_FIXED_LEN +
@@ -306,8 +407,9 @@ static void type_and_role_names(void **state)
 	assert_string_equal(frame_type_str(FRAME_PACKET), "packet");
 	assert_string_equal(frame_type_str(FRAME_KEEPALIVE), "keepalive");
 	assert_string_equal(frame_type_str(FRAME_BYE), "bye");
+	assert_string_equal(frame_type_str(FRAME_OFFLOAD), "offload");
 	assert_string_equal(frame_type_str(0), "unknown");
-	assert_string_equal(frame_type_str(5), "unknown");
+	assert_string_equal(frame_type_str(6), "unknown");
 	assert_string_equal(frame_type_str(255), "unknown");
 
 	assert_string_equal(frame_role_str(FRAME_ROLE_HOST), "host");
@@ -325,6 +427,9 @@ int main(void)
 		cmocka_unit_test(hdr_need_more),
 		cmocka_unit_test(hdr_bad_magic),
 		cmocka_unit_test(hdr_length_limit),
+		cmocka_unit_test(hdr_length_limit_by_type),
+		cmocka_unit_test(offload_round_trip),
+		cmocka_unit_test(offload_malformed_refused),
 		cmocka_unit_test(hello_round_trip),
 		cmocka_unit_test(hello_no_software),
 		cmocka_unit_test(hello_too_short),

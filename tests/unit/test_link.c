@@ -40,6 +40,9 @@
  * @bytes:	bytes of all packets
  * @last:	copy of the last packet
  * @last_len:	its length
+ * @last_off:	the last packet's offload header, if it had one
+ * @last_has_off: whether it had one (an OFFLOAD frame's packet)
+ * @offloads:	packets that came in OFFLOAD frames
  * @seq_next:	next sequence number expected (sequenced packets)
  * @seq_bad:	sequenced packets with a wrong number or content
  * @in_batch:	packets delivered since the last batch_end
@@ -51,6 +54,9 @@ struct end {
 	size_t packets, bytes;
 	uint8_t last[FRAME_MAX_PAYLOAD];
 	size_t last_len;
+	struct frame_offload last_off;
+	int last_has_off;
+	size_t offloads;
 	uint32_t seq_next;
 	size_t seq_bad;
 	size_t in_batch, max_batch;
@@ -67,6 +73,8 @@ struct end {
  * @raw_len:	number of them
  * @raw_eof:	the raw peer saw the link end close
  * @mark:	a counter value a wait compares with
+ * @a_caps:	capability bits @a announces (set before it is attached)
+ * @b_caps:	capability bits @b announces
  */
 struct fix {
 	struct ev_loop *loop;
@@ -76,11 +84,13 @@ struct fix {
 	size_t raw_len;
 	int raw_eof;
 	uint64_t mark;
+	uint32_t a_caps, b_caps;
 };
 
 /* ---- callbacks ---- */
 
-static void on_packet(void *ctx, uint8_t *pkt, size_t len)
+static void on_packet(void *ctx, uint8_t *pkt, size_t len,
+		      const struct frame_offload *off)
 {
 	struct end *e = ctx;
 
@@ -89,6 +99,12 @@ static void on_packet(void *ctx, uint8_t *pkt, size_t len)
 	e->in_batch++;
 	memcpy(e->last, pkt, len);
 	e->last_len = len;
+	e->last_has_off = off != NULL;
+	memset(&e->last_off, 0xaa, sizeof(e->last_off));
+	if (off) {
+		e->last_off = *off;
+		e->offloads++;
+	}
 }
 
 static void on_batch_end(void *ctx)
@@ -127,12 +143,13 @@ static void seq_fill(uint8_t *p, size_t len, uint32_t seq)
 		p[i] = (uint8_t)(seq * 31 + i);
 }
 
-static void on_seq_packet(void *ctx, uint8_t *pkt, size_t len)
+static void on_seq_packet(void *ctx, uint8_t *pkt, size_t len,
+			  const struct frame_offload *off)
 {
 	struct end *e = ctx;
 	uint8_t want[FRAME_MAX_PAYLOAD];
 
-	on_packet(ctx, pkt, len);
+	on_packet(ctx, pkt, len, off);
 	seq_fill(want, len, e->seq_next);
 	if (len < 4 || memcmp(pkt, want, len))
 		e->seq_bad++;
@@ -263,6 +280,8 @@ static void pair_up(struct fix *f, double ka, double timeout,
 {
 	end_init(f, &f->a, FRAME_ROLE_HOST, ka, timeout, &ops);
 	end_init(f, &f->b, FRAME_ROLE_ENCLAVE, ka, timeout, bops);
+	link_set_caps(&f->a.l, f->a_caps);
+	link_set_caps(&f->b.l, f->b_caps);
 	attach(f, &f->a, 0);
 	attach(f, &f->b, 1);
 	assert_int_equal(f->a.l.state, LINK_HANDSHAKE);
@@ -292,19 +311,40 @@ static void raw_frame(struct fix *f, uint8_t version, uint8_t type,
 	raw_write(f, buf, FRAME_HDR_LEN + len);
 }
 
-/* A HELLO with a chosen version (in header and payload) and role */
-static void raw_hello(struct fix *f, uint8_t version, uint16_t role)
+/* A HELLO with a chosen version (in header and payload), role and
+ * capabilities */
+static void raw_hello_caps(struct fix *f, uint8_t version, uint16_t role,
+			   uint32_t caps)
 {
 	uint8_t buf[128];
 	size_t n;
 
-	n = frame_encode_hello(buf, sizeof(buf), role, 0, FRAME_MAX_PAYLOAD,
+	n = frame_encode_hello(buf, sizeof(buf), role, caps, FRAME_MAX_PAYLOAD,
 			       "rawpeer 9");
 	assert_true(n > 0);
 	buf[2] = version;
 	buf[FRAME_HDR_LEN] = 0;
 	buf[FRAME_HDR_LEN + 1] = version;
 	raw_write(f, buf, n);
+}
+
+/* A HELLO with a chosen version and role, announcing nothing */
+static void raw_hello(struct fix *f, uint8_t version, uint16_t role)
+{
+	raw_hello_caps(f, version, role, 0);
+}
+
+/* An OFFLOAD frame: the 4-byte header @oh as given (valid or not), then
+ * @len bytes of packet */
+static void raw_offload(struct fix *f, const uint8_t *oh, size_t ohlen,
+			const void *pkt, size_t len)
+{
+	static uint8_t p[FRAME_OFFLOAD_MAX_PAYLOAD];
+
+	memcpy(p, oh, ohlen);
+	if (len)
+		memcpy(p + ohlen, pkt, len);
+	raw_frame(f, REMORA_PROTO_VERSION, FRAME_OFFLOAD, p, ohlen + len);
 }
 
 /* Read what the link end sent, without blocking */
@@ -357,6 +397,8 @@ static void raw_start(struct fix *f, uint16_t role, double ka, double timeout)
 	long n;
 
 	end_init(f, &f->a, role, ka, timeout, &ops);
+	assert_int_equal(f->a.l.caps, 0); /* announces nothing unless told */
+	link_set_caps(&f->a.l, f->a_caps);
 	attach(f, &f->a, 0);
 	assert_int_equal(f->a.l.state, LINK_HANDSHAKE);
 	raw_drain(f);
@@ -365,6 +407,7 @@ static void raw_start(struct fix *f, uint16_t role, double ka, double timeout)
 	assert_int_equal(frame_decode_hello(p, (size_t)n, &hello), 0);
 	assert_int_equal(hello.version, REMORA_PROTO_VERSION);
 	assert_int_equal(hello.role, role);
+	assert_int_equal(hello.caps, f->a_caps);
 	assert_int_equal(hello.max_payload, FRAME_MAX_PAYLOAD);
 	assert_memory_equal(hello.software, "remora ", 7);
 }
@@ -662,6 +705,161 @@ static void queued_packets_dropped_on_close(void **state)
 	assert_int_equal(f->b.packets, 0);
 }
 
+/* OFFLOAD frames go only to a peer that announced FRAME_CAP_OFFLOAD, are
+ * counted as packets, and carry their header and packet whole */
+static void offload_needs_the_peers_capability(void **state)
+{
+	struct fix *f = *state;
+	static uint8_t big[FRAME_MAX_PAYLOAD];
+	const struct frame_offload tso = {FRAME_GSO_TCP,
+					  FRAME_OFFLOAD_CSUM_PARTIAL, 1448};
+	const struct frame_offload uso = {FRAME_GSO_UDP, 0, 1472};
+	const struct frame_offload bad[] = {
+		{FRAME_GSO_NONE, 0, 1},
+		{FRAME_GSO_TCP, 0, 0},
+		{3, 0, 1448},
+		{FRAME_GSO_TCP, 0x80, 1448},
+	};
+	uint8_t pkt[100];
+	size_t i;
+
+	memset(pkt, 0x5a, sizeof(pkt));
+	/* not up: a drop with the link down, as for a PACKET */
+	end_init(f, &f->a, FRAME_ROLE_HOST, KA_LONG, TIMEOUT_LONG, &ops);
+	assert_false(link_peer_offload(&f->a.l));
+	assert_int_equal(link_send_offload(&f->a.l, &tso, pkt, sizeof(pkt)),
+			 -ENOTCONN);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_LINK_DOWN], 1);
+	stats.c[STAT_Q2L_DROP_LINK_DOWN] = 0;
+	end_done(&f->a);
+	memset(&f->a, 0, sizeof(f->a));
+
+	/* a takes OFFLOAD frames, b does not */
+	f->a_caps = FRAME_CAP_OFFLOAD;
+	pair_up(f, KA_LONG, TIMEOUT_LONG, &ops);
+	assert_int_equal(f->b.l.peer.caps, FRAME_CAP_OFFLOAD);
+	assert_int_equal(f->a.l.peer.caps, 0);
+	assert_true(link_peer_offload(&f->b.l));
+	assert_false(link_peer_offload(&f->a.l));
+
+	/* so a sends b none, and the refusal is counted nowhere: the
+	 * caller sends a PACKET instead */
+	assert_int_equal(link_send_offload(&f->a.l, &tso, pkt, sizeof(pkt)),
+			 -EOPNOTSUPP);
+	link_flush(&f->a.l);
+	run_a_little(f);
+	assert_int_equal(f->b.packets, 0);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_LINK_DOWN], 0);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_LINK_FULL], 0);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_MALFORMED], 0);
+	assert_int_equal(stats.c[STAT_Q2L_SENT_PACKETS], 0);
+
+	/* b sends a a PACKET, then an OFFLOAD: packet bytes are counted,
+	 * not the offload header */
+	assert_int_equal(link_send_packet(&f->b.l, pkt, 60), 0);
+	assert_int_equal(link_send_offload(&f->b.l, &tso, pkt, sizeof(pkt)), 0);
+	link_flush(&f->b.l);
+	assert_int_equal(stats.c[STAT_Q2L_SENT_PACKETS], 2);
+	assert_int_equal(stats.c[STAT_Q2L_SENT_BYTES], 160);
+	run_a_little(f);
+	assert_int_equal(f->a.packets, 2);
+	assert_int_equal(f->a.offloads, 1);
+	assert_int_equal(f->a.batches, 1);
+	assert_true(f->a.last_has_off);
+	assert_int_equal(f->a.last_off.gso_type, FRAME_GSO_TCP);
+	assert_int_equal(f->a.last_off.flags, FRAME_OFFLOAD_CSUM_PARTIAL);
+	assert_int_equal(f->a.last_off.gso_size, 1448);
+	assert_int_equal(f->a.last_len, sizeof(pkt));
+	assert_memory_equal(f->a.last, pkt, sizeof(pkt));
+	assert_int_equal(stats.c[STAT_L2I_PACKETS], 2);
+	assert_int_equal(stats.c[STAT_L2I_BYTES], 160);
+	assert_int_equal(stats.c[STAT_LINK_TX_BYTES],
+			 stats.c[STAT_LINK_RX_BYTES]);
+
+	/* the largest packet: an OFFLOAD payload of 65539 bytes */
+	seq_fill(big, sizeof(big), 5);
+	assert_int_equal(link_send_offload(&f->b.l, &uso, big, sizeof(big)), 0);
+	assert_int_equal(
+		link_send_offload(&f->b.l, &uso, big, FRAME_MAX_PAYLOAD + 1),
+		-EMSGSIZE);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_MALFORMED], 1);
+	/* a header the peer would drop is not framed, and counted so */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+			link_send_offload(&f->b.l, &bad[i], pkt, sizeof(pkt)),
+			-EINVAL);
+	assert_int_equal(stats.c[STAT_Q2L_DROP_MALFORMED], 5);
+	link_flush(&f->b.l);
+	run_a_little(f);
+	assert_int_equal(f->a.packets, 3);
+	assert_int_equal(f->a.offloads, 2);
+	assert_int_equal(f->a.last_len, sizeof(big));
+	assert_memory_equal(f->a.last, big, sizeof(big));
+	assert_int_equal(f->a.last_off.gso_type, FRAME_GSO_UDP);
+	assert_int_equal(f->a.last_off.flags, 0);
+	assert_int_equal(f->a.last_off.gso_size, 1472);
+	assert_int_equal(stats.c[STAT_Q2L_SENT_BYTES], 160 + sizeof(big));
+
+	/* OFFLOAD frames still queued when the link closes are drops */
+	assert_int_equal(link_send_offload(&f->b.l, &tso, pkt, sizeof(pkt)), 0);
+	assert_int_equal(link_send_packet(&f->b.l, pkt, sizeof(pkt)), 0);
+	link_close(&f->b.l, 0xffffffffU, "no bye"); /* LINK_NO_BYE */
+	assert_int_equal(stats.c[STAT_Q2L_DROP_LINK_DOWN], 2);
+	assert_int_equal(stats.c[STAT_Q2L_SENT_PACKETS], 3);
+	assert_int_equal(stats.c[STAT_LINK_PROTOCOL_ERRORS], 0);
+	assert_int_equal(stats.c[STAT_L2I_DROP_OFFLOAD], 0);
+}
+
+/* The handover announces its capabilities on both links and hands the
+ * daemon an OFFLOAD frame's header with its packet */
+static int b_up(struct fix *f)
+{
+	return f->b.ups > 0;
+}
+
+static void handover_caps_and_offload(void **state)
+{
+	struct fix *f = *state;
+	struct link_handover ho;
+	const uint8_t oh[FRAME_OFFLOAD_LEN] = {FRAME_GSO_UDP, 0, 0x05, 0xc0};
+	struct frame_hello hello;
+	const uint8_t *p;
+	long n;
+
+	/* its callbacks report to b, which has no link of its own here */
+	assert_int_equal(link_handover_init(&ho, f->loop, FRAME_ROLE_HOST,
+					    KA_LONG, TIMEOUT_LONG, &ops, &f->b),
+			 0);
+	assert_int_equal(ho.links[0].caps, 0);
+	link_handover_set_caps(&ho, FRAME_CAP_OFFLOAD);
+	assert_int_equal(ho.links[0].caps, FRAME_CAP_OFFLOAD);
+	assert_int_equal(ho.links[1].caps, FRAME_CAP_OFFLOAD);
+	link_handover_attach(&ho, f->fd[0]);
+	f->fd[0] = -1;
+	raw_drain(f);
+	n = raw_find(f, FRAME_HELLO, &p);
+	assert_true(n >= FRAME_HELLO_FIXED_LEN);
+	assert_int_equal(frame_decode_hello(p, (size_t)n, &hello), 0);
+	assert_int_equal(hello.caps, FRAME_CAP_OFFLOAD);
+
+	raw_hello(f, REMORA_PROTO_VERSION, FRAME_ROLE_ENCLAVE);
+	assert_true(run_until(f, b_up));
+	raw_offload(f, oh, sizeof(oh), "datagrams", 9);
+	raw_frame(f, REMORA_PROTO_VERSION, FRAME_PACKET, "plain", 5);
+	raw_offload(f, oh, sizeof(oh), "more", 4);
+	run_a_little(f);
+	assert_int_equal(f->b.packets, 3);
+	assert_int_equal(f->b.offloads, 2);
+	assert_true(f->b.last_has_off);
+	assert_int_equal(f->b.last_off.gso_type, FRAME_GSO_UDP);
+	assert_int_equal(f->b.last_off.gso_size, 1472);
+	assert_int_equal(f->b.last_len, 4);
+	assert_memory_equal(f->b.last, "more", 4);
+	assert_true(link_is_up(link_handover_active(&ho)));
+	link_handover_close(&ho, FRAME_BYE_SHUTDOWN, "test over");
+	link_handover_free(&ho);
+}
+
 /* ---- a raw peer ---- */
 
 static void bad_magic_protocol_error(void **state)
@@ -874,6 +1072,143 @@ static void frame_split_across_reads(void **state)
 	assert_true(link_is_up(&f->a.l));
 }
 
+/* A link that announced FRAME_CAP_OFFLOAD takes OFFLOAD frames from the
+ * raw peer, and PACKET frames as before, without a header */
+static void offload_frame_delivered(void **state)
+{
+	struct fix *f = *state;
+	const uint8_t oh[FRAME_OFFLOAD_LEN] = {
+		FRAME_GSO_TCP, FRAME_OFFLOAD_CSUM_PARTIAL, 0x05, 0xa8};
+
+	f->a_caps = FRAME_CAP_OFFLOAD;
+	raw_up(f);
+	assert_false(link_peer_offload(&f->a.l)); /* the raw peer did not */
+	raw_offload(f, oh, sizeof(oh), "segments", 8);
+	run_a_little(f);
+	assert_int_equal(f->a.packets, 1);
+	assert_true(f->a.last_has_off);
+	assert_int_equal(f->a.last_off.gso_type, FRAME_GSO_TCP);
+	assert_int_equal(f->a.last_off.flags, FRAME_OFFLOAD_CSUM_PARTIAL);
+	assert_int_equal(f->a.last_off.gso_size, 1448);
+	assert_int_equal(f->a.last_len, 8);
+	assert_memory_equal(f->a.last, "segments", 8);
+
+	/* a PACKET: no offload header */
+	raw_frame(f, REMORA_PROTO_VERSION, FRAME_PACKET, "plain", 5);
+	run_a_little(f);
+	assert_int_equal(f->a.packets, 2);
+	assert_int_equal(f->a.offloads, 1);
+	assert_false(f->a.last_has_off);
+	assert_int_equal(f->a.last_len, 5);
+	assert_memory_equal(f->a.last, "plain", 5);
+	assert_int_equal(stats.c[STAT_L2I_PACKETS], 2);
+	assert_int_equal(stats.c[STAT_L2I_BYTES], 13);
+	assert_true(link_is_up(&f->a.l));
+}
+
+/* What the link sends a peer that announced FRAME_CAP_OFFLOAD: the
+ * offload header, big-endian, then the packet */
+static void offload_frame_on_the_wire(void **state)
+{
+	struct fix *f = *state;
+	const struct frame_offload tso = {FRAME_GSO_TCP,
+					  FRAME_OFFLOAD_CSUM_PARTIAL, 1448};
+	const uint8_t want[] = {1, 1, 0x05, 0xa8, 'p', 'k', 't'};
+	const uint8_t *p;
+
+	raw_start(f, FRAME_ROLE_HOST, KA_LONG, TIMEOUT_LONG);
+	raw_hello_caps(f, REMORA_PROTO_VERSION, FRAME_ROLE_ENCLAVE,
+		       FRAME_CAP_OFFLOAD | 0x80000000U); /* unknown bits too */
+	assert_true(run_until(f, a_up));
+	assert_true(link_peer_offload(&f->a.l));
+	assert_int_equal(
+		link_send_offload(&f->a.l, &tso, (const uint8_t *)"pkt", 3), 0);
+	link_flush(&f->a.l);
+	raw_drain(f);
+	assert_int_equal(raw_find(f, FRAME_OFFLOAD, &p), sizeof(want));
+	assert_memory_equal(p, want, sizeof(want));
+	assert_int_equal(stats.c[STAT_Q2L_SENT_PACKETS], 1);
+	assert_int_equal(stats.c[STAT_Q2L_SENT_BYTES], 3);
+}
+
+/* An OFFLOAD frame to a link that never announced the capability breaks
+ * the protocol: BYE code 3 */
+static void offload_without_capability_protocol_error(void **state)
+{
+	struct fix *f = *state;
+	const uint8_t oh[FRAME_OFFLOAD_LEN] = {FRAME_GSO_NONE, 0, 0, 0};
+	struct frame_bye bye;
+
+	raw_up(f);
+	raw_offload(f, oh, sizeof(oh), "pkt", 3);
+	assert_true(run_until(f, a_down));
+	assert_int_equal(stats.c[STAT_LINK_PROTOCOL_ERRORS], 1);
+	assert_int_equal(stats.c[STAT_L2I_PACKETS], 0);
+	assert_int_equal(f->a.packets, 0);
+	assert_int_equal(raw_bye_code(f, &bye), FRAME_BYE_PROTOCOL);
+	assert_string_equal(bye.text, "offload frame without the capability");
+}
+
+/* A malformed offload header costs its packet, not the link */
+static void malformed_offload_header_dropped(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		uint8_t oh[FRAME_OFFLOAD_LEN];
+		size_t len;
+	} bad[] = {
+		{{0}, 0},				/* no header */
+		{{FRAME_GSO_TCP}, 1},			/* cut short */
+		{{FRAME_GSO_TCP, 0, 0x05}, 3},		/* cut short */
+		{{3, 0, 0x05, 0xa8}, 4},		/* unknown gso type */
+		{{0xff, 0, 0x05, 0xa8}, 4},		/* unknown gso type */
+		{{FRAME_GSO_TCP, 0x02, 0x05, 0xa8}, 4}, /* reserved flag */
+		{{FRAME_GSO_NONE, 0x80, 0, 0}, 4},	/* reserved flag */
+		{{FRAME_GSO_NONE, 0, 0, 1}, 4},		/* size without gso */
+		{{FRAME_GSO_TCP, 0, 0, 0}, 4},		/* gso without size */
+		{{FRAME_GSO_UDP, 1, 0, 0}, 4},		/* gso without size */
+	};
+	const size_t nbad = sizeof(bad) / sizeof(bad[0]);
+	size_t i;
+
+	f->a_caps = FRAME_CAP_OFFLOAD;
+	raw_up(f);
+	/* a header cut short ends the frame: nothing follows it */
+	for (i = 0; i < nbad; i++)
+		raw_offload(f, bad[i].oh, bad[i].len, "dropped",
+			    bad[i].len < FRAME_OFFLOAD_LEN ? 0 : 7);
+	raw_frame(f, REMORA_PROTO_VERSION, FRAME_PACKET, "after", 5);
+	run_a_little(f);
+	assert_true(link_is_up(&f->a.l));
+	assert_int_equal(stats.c[STAT_LINK_PROTOCOL_ERRORS], 0);
+	assert_int_equal(stats.c[STAT_L2I_DROP_OFFLOAD], nbad);
+	/* each was a packet from the peer, dropped */
+	assert_int_equal(stats.c[STAT_L2I_PACKETS], nbad + 1);
+	/* the frame after them is read in step */
+	assert_int_equal(f->a.packets, 1);
+	assert_int_equal(f->a.offloads, 0);
+	assert_int_equal(f->a.last_len, 5);
+	assert_memory_equal(f->a.last, "after", 5);
+}
+
+/* An OFFLOAD frame may be 4 bytes longer than a PACKET, no more */
+static void oversized_offload_frame_protocol_error(void **state)
+{
+	struct fix *f = *state;
+	uint8_t hdr[FRAME_HDR_LEN];
+	struct frame_bye bye;
+
+	f->a_caps = FRAME_CAP_OFFLOAD;
+	raw_up(f);
+	frame_encode_hdr(hdr, FRAME_OFFLOAD, FRAME_OFFLOAD_MAX_PAYLOAD + 1);
+	raw_write(f, hdr, sizeof(hdr));
+	assert_true(run_until(f, a_down));
+	assert_int_equal(stats.c[STAT_LINK_PROTOCOL_ERRORS], 1);
+	assert_int_equal(f->a.packets, 0);
+	assert_int_equal(raw_bye_code(f, &bye), FRAME_BYE_PROTOCOL);
+	assert_string_equal(bye.text, "frame length over the limit");
+}
+
 /* The raw peer says BYE with @code; Return: STAT_LINK_REFUSED after */
 static uint64_t peer_bye(struct fix *f, uint32_t code)
 {
@@ -998,6 +1333,8 @@ int main(void)
 		T(keepalive_keeps_link_up),
 		T(send_queue_full),
 		T(queued_packets_dropped_on_close),
+		T(offload_needs_the_peers_capability),
+		T(handover_caps_and_offload),
 		T(bad_magic_protocol_error),
 		T(bad_magic_after_handshake),
 		T(oversized_frame_protocol_error),
@@ -1011,6 +1348,11 @@ int main(void)
 		T(unknown_frame_skipped),
 		T(many_frames_one_batch),
 		T(frame_split_across_reads),
+		T(offload_frame_delivered),
+		T(offload_frame_on_the_wire),
+		T(offload_without_capability_protocol_error),
+		T(malformed_offload_header_dropped),
+		T(oversized_offload_frame_protocol_error),
 		T(peer_bye_version_is_refusal),
 		T(peer_bye_role_is_refusal),
 		T(peer_bye_shutdown_is_not_refusal),

@@ -4,14 +4,16 @@
  * Every example in the protocol document is a block tagged hex followed by
  * a table of its fields (Bytes | Field | Value; see the document's section
  * 6). This test reads the document itself, decodes each example with
- * frame_decode_hdr(), frame_decode_hello(), frame_decode_bye() and
- * pkt_parse(), and checks that:
+ * frame_decode_hdr(), frame_decode_hello(), frame_decode_bye(),
+ * frame_decode_offload() and pkt_parse(), and checks that:
  *
  *  - the table's Bytes column, top to bottom, is the block's bytes, and
  *    each field sits where the format puts it;
  *  - each row's value is what the codec (or, for fields it does not
  *    expose, the bytes) says;
- *  - every checksum verifies (IPv4 header, TCP, UDP, ICMP, ICMPv6);
+ *  - every checksum verifies (IPv4 header, TCP, UDP, ICMP, ICMPv6), but a
+ *    TCP or UDP checksum an OFFLOAD frame leaves partial, which must be
+ *    the folded sum of the pseudo-header;
  *  - each sentence "`remora-host --address ADDR` accepts this packet" (or
  *    remora-enclave, --address6) holds for pkt_check_outbound() and
  *    pkt_check_inbound() and their IPv6 variants, with the defaults.
@@ -113,6 +115,8 @@ struct doc_example {
  * @bye:	a BYE
  * @tcp4:	a PACKET with an IPv4 TCP packet
  * @v6:		a PACKET with an IPv6 packet
+ * @hello_offload: a HELLO announcing FRAME_CAP_OFFLOAD
+ * @offload_tcp: an OFFLOAD with TCP segmentation and CSUM_PARTIAL
  */
 struct doc_seen {
 	int hello_host;
@@ -121,6 +125,8 @@ struct doc_seen {
 	int bye;
 	int tcp4;
 	int v6;
+	int hello_offload;
+	int offload_tcp;
 };
 
 static const char *doc_path = REMORA_PROTOCOL_DOC;
@@ -428,7 +434,9 @@ static unsigned long rd_be(const uint8_t *p, size_t n)
  * @h:		frame header (frame_decode_hdr())
  * @hello:	HELLO payload (frame_decode_hello())
  * @bye:	BYE payload (frame_decode_bye())
- * @pi:		PACKET payload (pkt_parse())
+ * @off:	OFFLOAD header (frame_decode_offload())
+ * @pi:		the packet of a PACKET or OFFLOAD (pkt_parse())
+ * @ip:		offset of the IP header
  * @l4:		offset of the transport header
  * @data:	offset of the transport payload
  * @msg:	the first disagreement found
@@ -439,7 +447,9 @@ struct doc_ctx {
 	struct frame_hdr h;
 	struct frame_hello hello;
 	struct frame_bye bye;
+	struct frame_offload off;
 	struct pkt_info pi;
+	size_t ip;
 	size_t l4;
 	size_t data;
 	char msg[DOC_MSG];
@@ -476,28 +486,58 @@ static int ref_verifies(uint32_t sum)
 	return sum == 0xffff;
 }
 
-/* Does the transport checksum of the PACKET verify? */
+/* Is the transport checksum left partial (an OFFLOAD's CSUM_PARTIAL)? */
+static int doc_l4_partial(const struct doc_ctx *c)
+{
+	return c->h.type == FRAME_OFFLOAD &&
+	       (c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL);
+}
+
+/* The packet's pseudo-header sum, not folded */
+static uint32_t doc_pseudo_sum(const struct doc_ctx *c)
+{
+	const uint8_t *ip = c->b + c->ip;
+	size_t len = c->n - c->l4;
+	uint8_t tail[4] = {0, 0, 0, c->pi.proto};
+	uint32_t sum = 0;
+
+	if (c->pi.version == 4) {
+		sum = ref_sum(sum, ip + 12, 8);
+		return sum + c->pi.proto + (uint32_t)len;
+	}
+	sum = ref_sum(sum, ip + 8, 32);
+	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
+	return ref_sum(sum, tail, sizeof(tail));
+}
+
+/* Where the TCP or UDP checksum field is, from the transport header */
+static size_t doc_l4_csum_off(const struct doc_ctx *c)
+{
+	return c->pi.proto == IPPROTO_TCP ? 16 : 6;
+}
+
+/* Does the transport checksum of the packet verify? Or, left partial,
+ * does it hold the folded pseudo-header sum? */
 static int doc_l4_csum_ok(const struct doc_ctx *c)
 {
-	const uint8_t *ip = c->b + FRAME_HDR_LEN, *l4 = c->b + c->l4;
+	const uint8_t *l4 = c->b + c->l4;
 	size_t len = c->n - c->l4;
-	uint32_t sum = 0;
-	uint8_t tail[4] = {0, 0, 0, c->pi.proto};
+	uint32_t sum;
 
+	if (doc_l4_partial(c)) {
+		if (c->pi.proto != IPPROTO_TCP && c->pi.proto != IPPROTO_UDP)
+			return 0; /* only TCP and UDP checksums are left so */
+		sum = doc_pseudo_sum(c);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		return rd_be(l4 + doc_l4_csum_off(c), 2) == sum;
+	}
 	if (c->pi.proto == IPPROTO_ICMP)
 		return ref_verifies(ref_sum(0, l4, len));
 	if (c->pi.proto == IPPROTO_UDP && c->pi.version == 4 && !l4[6] &&
 	    !l4[7])
 		return 0; /* no checksum: not what remora sends */
-	if (c->pi.version == 4) {
-		sum = ref_sum(sum, ip + 12, 8);
-		sum += c->pi.proto + (uint32_t)len;
-	} else {
-		sum = ref_sum(sum, ip + 8, 32);
-		sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
-		sum = ref_sum(sum, tail, sizeof(tail));
-	}
-	return ref_verifies(ref_sum(sum, l4, len));
+	return ref_verifies(ref_sum(doc_pseudo_sum(c), l4, len));
 }
 
 /* Where a field lives: in the frame header, the HELLO or BYE payload, the
@@ -506,6 +546,7 @@ enum doc_layer {
 	L_HDR,
 	L_HELLO,
 	L_BYE,
+	L_OFFLOAD,
 	L_IP4,
 	L_IP6,
 	L_TCP,
@@ -514,10 +555,16 @@ enum doc_layer {
 	L_ICMP6,
 };
 
+/* Does the example decoded in @c carry a packet? */
+static int doc_is_packet(const struct doc_ctx *c)
+{
+	return c->h.type == FRAME_PACKET || c->h.type == FRAME_OFFLOAD;
+}
+
 /* Is @layer part of the example decoded in @c? */
 static int doc_has_layer(const struct doc_ctx *c, enum doc_layer layer)
 {
-	int pkt = c->h.type == FRAME_PACKET;
+	int pkt = doc_is_packet(c);
 
 	switch (layer) {
 	case L_HDR:
@@ -526,6 +573,8 @@ static int doc_has_layer(const struct doc_ctx *c, enum doc_layer layer)
 		return c->h.type == FRAME_HELLO;
 	case L_BYE:
 		return c->h.type == FRAME_BYE;
+	case L_OFFLOAD:
+		return c->h.type == FRAME_OFFLOAD;
 	case L_IP4:
 		return pkt && c->pi.version == 4;
 	case L_IP6:
@@ -563,6 +612,9 @@ static int doc_place(const struct doc_ctx *c, const char *f, size_t *off,
 		{"software", L_HELLO, 12, 0},
 		{"code", L_BYE, 0, 4},
 		{"reason", L_BYE, 4, 0},
+		{"gso_type", L_OFFLOAD, 0, 1},
+		{"offload flags", L_OFFLOAD, 1, 1},
+		{"gso_size", L_OFFLOAD, 2, 2},
 		{"IP version, IHL", L_IP4, 0, 1},
 		{"DSCP/ECN", L_IP4, 1, 1},
 		{"total length", L_IP4, 2, 2},
@@ -601,7 +653,7 @@ static int doc_place(const struct doc_ctx *c, const char *f, size_t *off,
 	};
 	size_t i, base;
 
-	if (!strcmp(f, "data") && c->h.type == FRAME_PACKET) {
+	if (!strcmp(f, "data") && doc_is_packet(c)) {
 		*off = c->data;
 		*len = 0;
 		return 0;
@@ -610,9 +662,14 @@ static int doc_place(const struct doc_ctx *c, const char *f, size_t *off,
 		if (strcmp(f, fields[i].name) ||
 		    !doc_has_layer(c, fields[i].layer))
 			continue;
-		base = fields[i].layer == L_HDR	  ? 0
-		       : fields[i].layer >= L_TCP ? c->l4
-						  : FRAME_HDR_LEN;
+		if (fields[i].layer == L_HDR)
+			base = 0;
+		else if (fields[i].layer >= L_TCP)
+			base = c->l4;
+		else if (fields[i].layer >= L_IP4)
+			base = c->ip;
+		else
+			base = FRAME_HDR_LEN;
 		*off = base + fields[i].off;
 		*len = fields[i].len;
 		return 0;
@@ -711,15 +768,26 @@ static int doc_addr(struct doc_ctx *c, const struct doc_row *r,
 	return 0;
 }
 
-/* A checksum row: the value says it verifies, and it does */
-static int doc_csum(struct doc_ctx *c, const struct doc_row *r, int ok)
+/* A checksum row: the value says it verifies, and it does; or, left
+ * partial (@partial), it says so and names the field's value, which is
+ * the folded pseudo-header sum */
+static int doc_csum(struct doc_ctx *c, const struct doc_row *r, int ok,
+		    int partial)
 {
-	if (strncmp(r->value, "verifies", 8))
-		return doc_err(c, "line %u: %s: the value must be \"verifies\"",
-			       r->line, r->field);
+	const char *want = partial ? "partial" : "verifies";
+	unsigned long v;
+
+	if (strncmp(r->value, want, strlen(want)))
+		return doc_err(c, "line %u: %s: the value must be \"%s\"",
+			       r->line, r->field, want);
 	if (!ok)
-		return doc_err(c, "line %u: %s does not verify", r->line,
-			       r->field);
+		return doc_err(c, "line %u: %s %s", r->line, r->field,
+			       partial ? "is not the pseudo-header sum"
+				       : "does not verify");
+	if (partial &&
+	    (val_numbers(r->value, &v, 1) != 1 || v != rd_be(r->bytes, r->n)))
+		return doc_err(c, "line %u: %s: the value must name 0x%04lx",
+			       r->line, r->field, rd_be(r->bytes, r->n));
 	return 0;
 }
 
@@ -772,8 +840,37 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 				       frame_role_str(c->hello.role));
 		return doc_num(c, r, c->hello.role);
 	}
-	if (!strcmp(f, "capabilities"))
+	if (!strcmp(f, "capabilities")) {
+		if (!!(c->hello.caps & FRAME_CAP_OFFLOAD) !=
+		    val_word(r->value, "OFFLOAD"))
+			return doc_err(
+				c, "line %u: capabilities: OFFLOAD is %s",
+				r->line,
+				c->hello.caps & FRAME_CAP_OFFLOAD ? "set"
+								  : "clear");
 		return doc_num(c, r, c->hello.caps);
+	}
+	if (!strcmp(f, "gso_type")) {
+		static const char *const names[] = {"NONE", "TCP", "UDP"};
+
+		/* frame_decode_offload() let only these through */
+		if (!val_word(r->value, names[c->off.gso_type]))
+			return doc_err(c, "line %u: gso_type %u is %s", r->line,
+				       c->off.gso_type, names[c->off.gso_type]);
+		return doc_num(c, r, c->off.gso_type);
+	}
+	if (!strcmp(f, "offload flags")) {
+		if (!!(c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL) !=
+		    val_word(r->value, "CSUM_PARTIAL"))
+			return doc_err(c, "line %u: CSUM_PARTIAL is %s",
+				       r->line,
+				       c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL
+					       ? "set"
+					       : "clear");
+		return doc_num(c, r, c->off.flags);
+	}
+	if (!strcmp(f, "gso_size"))
+		return doc_num(c, r, c->off.gso_size);
 	if (!strcmp(f, "max_payload"))
 		return doc_num(c, r, c->hello.max_payload);
 	if (!strcmp(f, "software"))
@@ -827,8 +924,7 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 	if (!strcmp(f, "protocol"))
 		return doc_num(c, r, c->pi.proto);
 	if (!strcmp(f, "header checksum"))
-		return doc_csum(c, r,
-				csum(c->b + FRAME_HDR_LEN, c->pi.hlen) == 0);
+		return doc_csum(c, r, csum(c->b + c->ip, c->pi.hlen) == 0, 0);
 	if (!strcmp(f, "source"))
 		return doc_addr(c, r,
 				c->pi.version == 6
@@ -874,7 +970,7 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 	}
 	if (!strcmp(f, "TCP checksum") || !strcmp(f, "UDP checksum") ||
 	    !strcmp(f, "ICMP checksum") || !strcmp(f, "ICMPv6 checksum"))
-		return doc_csum(c, r, doc_l4_csum_ok(c));
+		return doc_csum(c, r, doc_l4_csum_ok(c), doc_l4_partial(c));
 	if (!strcmp(f, "data")) {
 		char t[DOC_VALUE];
 
@@ -966,6 +1062,15 @@ static int doc_check(const struct doc_example *ex, struct doc_seen *seen,
 		goto out;
 	}
 	pl = c.b + FRAME_HDR_LEN;
+	c.ip = FRAME_HDR_LEN;
+	if (c.h.type == FRAME_OFFLOAD) {
+		if (frame_decode_offload(pl, c.h.len, &c.off)) {
+			doc_err(&c, "line %u: malformed offload header",
+				ex->line);
+			goto out;
+		}
+		c.ip += FRAME_OFFLOAD_LEN;
+	}
 	switch (c.h.type) {
 	case FRAME_HELLO:
 		if (frame_decode_hello(pl, c.h.len, &c.hello)) {
@@ -982,18 +1087,19 @@ static int doc_check(const struct doc_example *ex, struct doc_seen *seen,
 	case FRAME_KEEPALIVE:
 		break;
 	case FRAME_PACKET:
-		v = pkt_parse(pl, c.h.len, &c.pi);
+	case FRAME_OFFLOAD:
+		v = pkt_parse(c.b + c.ip, c.n - c.ip, &c.pi);
 		if (v != PKT_OK) {
 			doc_err(&c, "line %u: pkt_parse(): %s", ex->line,
 				pkt_verdict_str(v));
 			goto out;
 		}
-		c.l4 = FRAME_HDR_LEN + c.pi.hlen;
+		c.l4 = c.ip + c.pi.hlen;
 		c.data = c.l4 + (c.pi.proto == IPPROTO_TCP
 					 ? (size_t)(c.b[c.l4 + 12] >> 4) * 4
 					 : 8);
 		/* whatever the table says: every example's sums are right */
-		if (c.pi.version == 4 && csum(pl, c.pi.hlen)) {
+		if (c.pi.version == 4 && csum(c.b + c.ip, c.pi.hlen)) {
 			doc_err(&c, "line %u: IPv4 header checksum", ex->line);
 			goto out;
 		}
@@ -1045,6 +1151,11 @@ static int doc_check(const struct doc_example *ex, struct doc_seen *seen,
 	seen->tcp4 |= c.h.type == FRAME_PACKET && c.pi.version == 4 &&
 		      c.pi.proto == IPPROTO_TCP;
 	seen->v6 |= c.h.type == FRAME_PACKET && c.pi.version == 6;
+	seen->hello_offload |=
+		c.h.type == FRAME_HELLO && (c.hello.caps & FRAME_CAP_OFFLOAD);
+	seen->offload_tcp |= c.h.type == FRAME_OFFLOAD &&
+			     c.off.gso_type == FRAME_GSO_TCP &&
+			     doc_l4_partial(&c) && c.pi.proto == IPPROTO_TCP;
 out:
 	snprintf(msg, DOC_MSG, "%s", c.msg);
 	return rc;
@@ -1059,7 +1170,7 @@ static void examples_agree_with_the_codec(void **state)
 	int i, bad = 0;
 
 	(void)state;
-	assert_true(nexamples >= 7);
+	assert_true(nexamples >= 9);
 	for (i = 0; i < nexamples; i++) {
 		if (doc_check(&examples[i], NULL, msg)) {
 			print_error("%s: example at line %u: %s\n", doc_path,
@@ -1070,7 +1181,8 @@ static void examples_agree_with_the_codec(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* A HELLO of each role, a KEEPALIVE, a BYE, IPv4 TCP and IPv6 */
+/* A HELLO of each role and one announcing OFFLOAD, a KEEPALIVE, a BYE,
+ * IPv4 TCP, IPv6, and an OFFLOAD of TCP with its checksum partial */
 static void examples_cover_every_frame_type(void **state)
 {
 	struct doc_seen seen = {0};
@@ -1086,6 +1198,8 @@ static void examples_cover_every_frame_type(void **state)
 	assert_true(seen.bye);
 	assert_true(seen.tcp4);
 	assert_true(seen.v6);
+	assert_true(seen.hello_offload);
+	assert_true(seen.offload_tcp);
 }
 
 /* Flip one bit of each byte, in the block and in the table alike: the
