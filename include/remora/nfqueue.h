@@ -26,12 +26,15 @@ struct nlmsghdr;
  *		checksum is still to be computed, NFQA_SKB_GSO that the
  *		packet is an aggregate still to be cut (GSO queues only)
  * @id:		the kernel's packet id, for verdicts
+ * @indev:	index of the interface it arrived on (0: none, it was sent
+ *		by this host)
  */
 struct nfqueue_pkt {
 	uint8_t *data;
 	size_t len;
 	uint32_t skbinfo;
 	uint32_t id;
+	uint32_t indev;
 };
 
 /**

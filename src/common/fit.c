@@ -13,7 +13,8 @@
  *                                                MTU unknown: DROP
  *   any packet remora-host writes into its tun   OFFLOAD; its segments
  *   (FIT_FORWARD)                                larger than the path MTU
- *                                                with DF, or IPv6: ANSWER
+ *                                                with DF, or IPv6: ANSWER;
+ *                                                no route: DROP
  *   an aggregate from the queue, no source of    WHOLE (the peer cuts it,
  *   segment sizes (remora-host)                  or injects it whole)
  *   an aggregate from the queue (remora-         TCP: SEGMENT at its
@@ -84,8 +85,11 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 		seg = len;
 		if ((flags & FIT_AGGREGATE) && env->seg_size)
 			seg = pi->hlen + pi->thlen + env->seg_size(env->ctx, pi);
+		/* no route: the kernel would drop it without a word */
 		m = env->path_mtu ? env->path_mtu(env->ctx, pi) : 0;
-		if (m && seg > m && (pi->version == 6 || pi->df))
+		if (!m)
+			return fit_plan(FIT_DROP, 0, FIT_DROP);
+		if (seg > m && (pi->version == 6 || pi->df))
 			return fit_plan(FIT_ANSWER, m, FIT_DROP);
 		return fit_plan(FIT_OFFLOAD, 0, FIT_DROP);
 	}

@@ -228,6 +228,11 @@ static int nfqueue_parse(const struct nlmsghdr *nlh, struct nfqueue_pkt *p)
 	if (attr[NFQA_SKB_INFO] &&
 	    mnl_attr_get_payload_len(attr[NFQA_SKB_INFO]) >= sizeof(uint32_t))
 		p->skbinfo = ntohl(mnl_attr_get_u32(attr[NFQA_SKB_INFO]));
+	p->indev = 0;
+	if (attr[NFQA_IFINDEX_INDEV] &&
+	    mnl_attr_get_payload_len(attr[NFQA_IFINDEX_INDEV]) >=
+		    sizeof(uint32_t))
+		p->indev = ntohl(mnl_attr_get_u32(attr[NFQA_IFINDEX_INDEV]));
 	return 1;
 }
 

@@ -185,10 +185,20 @@ static void host_to_tun(struct host *h, uint8_t *pkt,
 	if (plan.how == FIT_ANSWER) {
 		pieces_init(&pieces, h->frag_buf, PIECES_BUF_MAX);
 		if (fit_apply(&h->fit_tun, &plan, pkt, pi, 0, &pieces, &why) ==
-		    FIT_ANSWER)
+		    FIT_ANSWER) {
 			host_answer(h, &pieces, pi);
-		else
-			stat_inc(STAT_L2I_DROP_INJECT);
+			return;
+		}
+	}
+	if (plan.how != FIT_OFFLOAD) {
+		/* as the raw socket would have failed: counted, said */
+		stat_inc(STAT_L2I_DROP_INJECT);
+		if (log_ratelimit_ok(&rl, &sup))
+			warn("injection of a %u-byte packet failed: %s (%lu more failures not shown)",
+			     pi->len,
+			     plan.how == FIT_DROP ? "no route to its destination"
+						  : "too big for its path",
+			     sup);
 		return;
 	}
 	if (h->seg)
@@ -301,6 +311,26 @@ static void host_from_enclave_end(void *ctx)
 	link_flush(link_handover_active(&h->links));
 }
 
+/* One of the enclave's packets that the rules stopped on its way out of
+ * the tun (to an address of this host, joining a flow of the host's own:
+ * REMORA-TUN): queued rather than dropped there so that it is counted,
+ * as the raw socket's refused injections are. Dropped. */
+static void host_tun_refused(const struct nfqueue_pkt *qp)
+{
+	static struct log_ratelimit rl;
+	struct pkt_info pi;
+	unsigned long sup;
+
+	stat_inc(STAT_L2I_DROP_INJECT);
+	if (log_level >= LOG_LVL_TRACE) {
+		pkt_parse(qp->data, qp->len, &pi);
+		trace_pkt("refused by the rules on its way out", &pi);
+	}
+	if (log_ratelimit_ok(&rl, &sup))
+		warn("injection of a %zu-byte packet refused by the rules (REMORA-TUN: it was addressed to this host, or joined a flow of its own) (%lu more failures not shown)",
+		     qp->len, sup);
+}
+
 /* Packets for the enclave, from the queue to the link: they go whole, as
  * the kernel aggregated them (fit.c: the enclave cuts what its lo does not
  * take), with the checksum the kernel may have left to compute (the
@@ -315,6 +345,10 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	while ((qp = nfqueue_next(&h->nfq))) {
+		if (h->tun.fd >= 0 && qp->indev == (uint32_t)h->tun.ifindex) {
+			host_tun_refused(qp);
+			continue;
+		}
 		if ((qp->skbinfo & NFQA_SKB_CSUMNOTREADY) &&
 		    gso_fill_l4_csum(qp->data, qp->len)) {
 			stat_inc(STAT_Q2L_DROP_MALFORMED);
@@ -455,6 +489,26 @@ static void host_report(void *ctx, struct report *r)
 		    h->tun.fd >= 0 ? h->tun.name : "raw");
 }
 
+/* Path MTU lookups from the shared address, as the enclave's packets go:
+ * routing rules that choose by source (one table per interface, as EC2's
+ * network scripts make) then choose as for them. An address that is not
+ * this host's leaves the socket unbound (host_check_address() warns). */
+static void host_bind_shared(int fd, int family, const void *addr)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+
+	if (fd < 0)
+		return;
+	if (family == AF_INET6) {
+		memcpy(&sin6.sin6_addr, addr, 16);
+		(void)bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
+		return;
+	}
+	memcpy(&sin.sin_addr, addr, 4);
+	(void)bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+}
+
 /* Why the tun cannot be used, for a person */
 static const char *host_tun_why(int rc)
 {
@@ -502,6 +556,11 @@ static void host_open_tun(struct host *h)
 		     h->cfg.tun_name, host_tun_why(rc));
 		return;
 	}
+	if (h->mtu_fd < 0)
+		die("cannot open the socket that looks up routes for the tun: %s",
+		    strerror(errno));
+	if (h->tun.v6 && h->mtu6_fd < 0)
+		h->tun.v6 = 0;
 	if (h->cfg.c.have_addr6 && !h->tun.v6)
 		warn("IPv6 from the enclave goes through the raw socket, not %s: %s",
 		     h->tun.name, why6);
@@ -553,6 +612,7 @@ int host_run(struct host *h)
 	if (h->mtu_fd >= 0 && setsockopt(h->mtu_fd, SOL_SOCKET, SO_MARK,
 					 &h->cfg.mark, sizeof(h->cfg.mark)))
 		warn("cannot mark the path MTU socket: %s", strerror(errno));
+	host_bind_shared(h->mtu_fd, AF_INET, &h->cfg.c.addr);
 	h->mtu6_fd = -1;
 	if (h->raw6.fd >= 0) {
 		h->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -561,6 +621,7 @@ int host_run(struct host *h)
 			       sizeof(h->cfg.mark)))
 			warn("cannot mark the IPv6 path MTU socket: %s",
 			     strerror(errno));
+		host_bind_shared(h->mtu6_fd, AF_INET6, h->cfg.c.addr6);
 	}
 
 	if (link_handover_init(&h->links, h->loop, FRAME_ROLE_HOST,
