@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config
 libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libseccomp-dev libcmocka-dev
-iptables iproute2 procps util-linux kmod
+iptables iproute2 procps util-linux kmod ethtool
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 iperf3 gnuplot-nox
 clang-format cppcheck clang libclang-rt-14-dev

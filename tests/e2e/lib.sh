@@ -43,6 +43,10 @@ E2E_NAME=$(basename "$0" .sh)
 
 e2e_log() { echo "[$E2E_NAME] $*"; }
 
+# e2e_tun: does remora-host write the enclave's packets into its tun (the
+# default), rather than send them with its raw socket (E2E_INJECT=raw)?
+e2e_tun() { [ "$E2E_INJECT" = tun ]; }
+
 # e2e_skip REASON: report the test as skipped, not passed
 e2e_skip() {
 	echo "[$E2E_NAME] SKIP: $*"

@@ -1,17 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Outbound super-packets: remora-enclave takes the enclave's TCP
-# super-packets whole and cuts them at their connection's segment size, so
-# what leaves the host is what the enclave's kernel would have sent: a
-# server on the internet that advertises an MSS of 1000 gets segments of
-# exactly that size (less timestamps), never larger, and every byte. UDP
+# super-packets whole, with their connection's segment size; remora-host
+# writes them whole into its tun and the NIC cuts them (or, with
+# E2E_INJECT=raw, remora-enclave cuts them itself), so what leaves the host
+# is what the enclave's kernel would have sent: a server on the internet
+# that advertises an MSS of 1000 gets segments of exactly that size (less
+# timestamps), never larger, and every byte. UDP
 # sent with GSO goes back to the kernel through the fallback queue and
 # arrives as its datagrams. --no-gso takes packets one by one, as cut by
 # the kernel, and binds no fallback queue.
 . "$(dirname "$0")/lib.sh"
 e2e_require socat tcpdump python3 sha256sum
+e2e_tun && e2e_require ethtool
 E2E_ENCLAVE_MTU=9001
 e2e_topology
+# a veth passes super-packets on uncut, where a NIC sends segments: with
+# its segmentation offload off, the kernel cuts them, before the capture
+# (the cut a NIC would make in hardware)
+e2e_tun && in_host ethtool -K eth0 tso off >/dev/null
 e2e_daemons
 SIZE_MB=${GSO_SIZE_MB:-20}
 ADV_MSS=1000
@@ -48,6 +55,7 @@ upload() {
 	check_eq "$name: every byte arrives (sha256)" "$want" "$got"
 	read -r n top full < <(python3 "$E2E_ROOT/tests/e2e/pcap_tcp_sizes.py" "$E2E_TMP/$name.pcap")
 	e2e_log "$name: $n data segments on the host's NIC, largest $top bytes, $full of that size"
+	UPLOAD_SEGS=${n:-0}
 	check "$name: thousands of data segments captured ($n)" test "${n:-0}" -gt $((SIZE_MB * 500))
 	check_eq "$name: the largest segment is the connection's size, $seg bytes" "$seg" "$top"
 	check "$name: nearly all segments are full ($full of $n)" test "$((${full:-0} * 10))" -ge "$((${n:-0} * 9))"
@@ -55,10 +63,18 @@ upload() {
 
 check_eq "the enclave binds its queue and the fallback queue" "0 1 " "$(queues)"
 upload gso 7301
-check "remora-enclave cut super-packets itself (q2l_segmented $(e2e_stat remora-enclave q2l_segmented))" \
-	test "$(e2e_stat remora-enclave q2l_segmented)" -gt 0
-check "the enclave took fewer queue messages than segments were sent" \
-	test "$(e2e_stat remora-enclave q2l_packets)" -lt "$(e2e_stat remora-enclave q2l_sent_packets)"
+if e2e_tun; then
+	check "remora-enclave sent super-packets whole (q2l_offloaded $(e2e_stat remora-enclave q2l_offloaded))" \
+		test "$(e2e_stat remora-enclave q2l_offloaded)" -gt 0
+	check_eq "and cut none itself" 0 "$(e2e_stat remora-enclave q2l_segmented)"
+	check "remora-host wrote fewer packets into its tun than segments left its NIC ($(e2e_stat remora-host l2i_injected_packets) < $UPLOAD_SEGS)" \
+		test "$(e2e_stat remora-host l2i_injected_packets)" -lt "$UPLOAD_SEGS"
+else
+	check "remora-enclave cut super-packets itself (q2l_segmented $(e2e_stat remora-enclave q2l_segmented))" \
+		test "$(e2e_stat remora-enclave q2l_segmented)" -gt 0
+	check "the enclave took fewer queue messages than segments were sent" \
+		test "$(e2e_stat remora-enclave q2l_packets)" -lt "$(e2e_stat remora-enclave q2l_sent_packets)"
+fi
 check_eq "no TCP super-packet went back to the kernel" 0 "$(e2e_stat remora-enclave q2l_passed_on)"
 check_eq "the host injected every segment (l2i_drop_inject)" 0 "$(e2e_stat remora-host l2i_drop_inject)"
 

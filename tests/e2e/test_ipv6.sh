@@ -32,8 +32,15 @@ got=$(in_net curl -6 -s --max-time 60 "http://[$H6]:8443/" | sha256sum | cut -d'
 check_eq "a client on the internet downloads $SIZE_MB MB from the enclave over IPv6, whole" "$want" "$got"
 check "the host took IPv6 super-packets whole and the enclave cut them (l2i_segmented $(e2e_stat remora-enclave l2i_segmented))" \
 	test "$(e2e_stat remora-enclave l2i_segmented)" -gt 0
-check "the enclave cut its own IPv6 TCP super-packets at their MSS (q2l_segmented $(e2e_stat remora-enclave q2l_segmented))" \
-	test "$(e2e_stat remora-enclave q2l_segmented)" -gt 0
+if e2e_tun; then
+	check "the enclave sent its own IPv6 TCP super-packets whole, for the host's tun (q2l_offloaded $(e2e_stat remora-enclave q2l_offloaded))" \
+		test "$(e2e_stat remora-enclave q2l_offloaded)" -gt 0
+	check "remora-host forwards IPv6 from its tun (the log says so)" \
+		grep -q "injecting through remora0: .*IPv6 too" "$E2E_TMP/remora-host.log"
+else
+	check "the enclave cut its own IPv6 TCP super-packets at their MSS (q2l_segmented $(e2e_stat remora-enclave q2l_segmented))" \
+		test "$(e2e_stat remora-enclave q2l_segmented)" -gt 0
+fi
 check_eq "none went back to the kernel to be cut" 0 "$(e2e_stat remora-enclave q2l_passed_on)"
 
 # UDP both ways

@@ -21,6 +21,7 @@ in_host iptables -t mangle -A PREROUTING -p tcp --dport 5 -j ACCEPT
 in_host iptables -t mangle -A OUTPUT -p tcp --dport 6 -j ACCEPT
 in_encl iptables -A OUTPUT -p tcp --dport 7 -j ACCEPT
 host_before=$(in_host iptables-save -t mangle | grep -v '^#' | sed 's/\[[0-9:]*\]//')
+filter_before=$(in_host iptables-save -t filter | grep -v '^#' | sed 's/\[[0-9:]*\]//')
 encl_before=$(in_encl iptables-save -t filter | grep -v '^#' | sed 's/\[[0-9:]*\]//')
 
 in_host "$R/remora-host-rules" up --nic eth0 --host-ports 22,9100 --queue 3 --ephemeral keep >/dev/null
@@ -34,6 +35,21 @@ check_eq "host: the jump to REMORA-PRE is PREROUTING's first rule, ahead of the 
 	"-A PREROUTING -i eth0 -j REMORA-PRE" "$(in_host iptables -t mangle -S PREROUTING | sed -n 2p)"
 check_eq "host: the jump to REMORA-OUT is OUTPUT's first rule, ahead of the host's own" \
 	"-A OUTPUT -j REMORA-OUT" "$(in_host iptables -t mangle -S OUTPUT | sed -n 2p)"
+check_eq "host: one jump to REMORA-TUN, second in PREROUTING, ahead of the host's own" \
+	"-A PREROUTING -i remora0 -j REMORA-TUN" \
+	"$(in_host iptables -t mangle -S PREROUTING | sed -n 3p; in_host iptables -t mangle -S PREROUTING | grep -c -- '-j REMORA-TUN' | grep -v '^1$')"
+check_eq "host: one jump to REMORA-FWD, FORWARD's first rule" "-A FORWARD -i remora0 -j REMORA-FWD" \
+	"$(in_host iptables -t filter -S FORWARD | sed -n 2p; in_host iptables -t filter -S FORWARD | grep -c -- '-j REMORA-FWD' | grep -v '^1$')"
+check "host: what the tun forwards is accepted (a FORWARD policy of DROP does not stop it)" \
+	in_host iptables -t filter -C REMORA-FWD -j ACCEPT
+check "host: the tun's packets to the host's own addresses go back to the queue, to be counted" \
+	in_host iptables -t mangle -C REMORA-TUN -m addrtype --dst-type LOCAL -j NFQUEUE --queue-num 3
+check "host: the tun's packets may not join the host's own flows" \
+	in_host iptables -t mangle -C REMORA-TUN -m conntrack --ctstate ESTABLISHED,RELATED -m connmark ! --mark 0x52 -j NFQUEUE --queue-num 3
+check "host: the tun's flows are marked, so their replies are queued" \
+	in_host iptables -t mangle -C REMORA-TUN -j CONNMARK --set-xmark 0x52/0xffffffff
+check "host: the tun's own address (192.0.0.8) is not reachable from the NIC" \
+	in_host iptables -t mangle -C REMORA-PRE -d 192.0.0.8/32 -j DROP
 check "host: the host's own rules are still there, after remora's" \
 	in_host iptables -t mangle -C PREROUTING -p tcp --dport 5 -j ACCEPT
 check "host: replies of marked flows are queued to queue 3" \
@@ -47,7 +63,7 @@ check "host: new flows to enclave ports are queued" \
 check "host: injected packets may not join the host's own flows" \
 	in_host iptables -t mangle -C REMORA-OUT -m mark --mark 0x52 -m conntrack --ctstate ESTABLISHED,RELATED -m connmark ! --mark 0x52 -j DROP
 loaded=$(in_host iptables-save -t mangle | grep -v '^#' | sed 's/\[[0-9:]*\]//')
-for bad in "--mark 0x5g" "--ephemeral bogus" "--enclave-ports 1024-65535 --ephemeral 61440-65535" "--queue 70000"; do
+for bad in "--mark 0x5g" "--ephemeral bogus" "--enclave-ports 1024-65535 --ephemeral 61440-65535" "--queue 70000" "--tun a/b" "--tun eth0"; do
 	# shellcheck disable=SC2086
 	in_host "$R/remora-host-rules" up --nic eth0 $bad >/dev/null 2>&1
 	rc=$?
@@ -69,6 +85,8 @@ check "host: no --queue-bypass anywhere (fail closed)" \
 in_host "$R/remora-host-rules" down
 check_eq "host: down leaves the mangle table as it was" "$host_before" \
 	"$(in_host iptables-save -t mangle | grep -v '^#' | sed 's/\[[0-9:]*\]//')"
+check_eq "host: down leaves the filter table as it was" "$filter_before" \
+	"$(in_host iptables-save -t filter | grep -v '^#' | sed 's/\[[0-9:]*\]//')"
 
 in_encl "$R/remora-enclave-net" up --address 198.18.0.1 --mtu 1500 --queue 4 >/dev/null
 in_encl "$R/remora-enclave-net" up --address 198.18.0.1 --mtu 1500 --queue 4 >/dev/null
@@ -120,7 +138,8 @@ e2e_bg svc encl socat -T 20 TCP-LISTEN:8081,bind=$E2E_HOST_IP,reuseaddr,fork SYS
 e2e_wait_listen in_encl tcp 8081 || exit 1
 check_eq "a connection from the internet to an enclave port reaches the enclave" from-the-enclave \
 	"$(in_net timeout 10 socat -T 5 - TCP:$E2E_HOST_IP:8081 </dev/null 2>/dev/null)"
-# the guard of REMORA-OUT: the host's other local addresses stay out of reach
+# the guard of REMORA-OUT (REMORA-TUN from the tun): the host's other
+# local addresses stay out of reach
 in_host ip addr add 198.18.0.5/32 dev lo
 e2e_bg host-other host socat -u UDP4-RECV:7001,bind=198.18.0.5 OPEN:"$E2E_TMP/host-other.got",creat,append
 e2e_wait_listen in_host udp 7001 || exit 1
@@ -132,7 +151,7 @@ sleep 0.5
 after=$(e2e_stat remora-host l2i_drop_inject)
 check_eq "no datagram from the enclave reached the host's service on 198.18.0.5" "" \
 	"$(cat "$E2E_TMP/host-other.got" 2>/dev/null)"
-check_eq "the 3 injections were refused by REMORA-OUT and counted (l2i_drop_inject)" 3 $((after - before))
+check_eq "the 3 injections were refused by $(e2e_tun && echo REMORA-TUN || echo REMORA-OUT) and counted (l2i_drop_inject)" 3 $((after - before))
 in_host "$R/remora-host-rules" down
 check_eq "down: the operator's ACCEPTs stay, alone" \
 	"-P PREROUTING ACCEPT|-A PREROUTING -j ACCEPT|-P OUTPUT ACCEPT|-A OUTPUT -j ACCEPT" \
