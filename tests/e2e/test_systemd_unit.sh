@@ -301,6 +301,11 @@ started_logged() { journal | grep -q "^remora-host .*: listening on unix:$LINK";
 for ((i = 0; i < 50; i++)); do started_logged && break; sleep 0.1; done
 check "the journal has the daemon's start" started_logged
 check_eq "the journal has no 'cannot drop capabilities'" "" "$(journal | grep 'cannot drop capabilities')"
+# the unit lets it create its tun device and set it up (only /dev/net/tun
+# of the host's devices, its settings through rtnetlink)
+check "under the unit it injects through its tun device (journal: injecting through remora0)" \
+	grep -q 'injecting through remora0' <<<"$(journal)"
+check_eq "the journal has no 'cannot use the tun device'" "" "$(journal | grep 'cannot use the tun device')"
 
 # --- an enclave: a root process (outside) through the container's /run ------
 timeout 15 python3 "$E2E_ROOT/tests/e2e/fakepeer.py" connect "/proc/$INIT/root$LINK" 1 2 >"$UT/peer.log" 2>&1 &
