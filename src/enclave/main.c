@@ -19,6 +19,7 @@ enum {
 	ENCLAVE_OPT_DENY_OUT,
 	ENCLAVE_OPT_SETUP_NET,
 	ENCLAVE_OPT_MTU,
+	ENCLAVE_OPT_LO_MTU,
 	ENCLAVE_OPT_PORTS,
 	ENCLAVE_OPT_RULES,
 	ENCLAVE_OPT_APP_WAIT,
@@ -81,13 +82,17 @@ static const char enclave_usage[] =
 	"                            (default info)\n"
 	"\n"
 	"The enclave's network (PID 2):\n"
-	"      --setup-net           before forwarding: lo up with --mtu, the\n"
+	"      --setup-net           before forwarding: lo up with --lo-mtu, the\n"
 	"                            --address on lo, a default route out of lo\n"
-	"                            with that source, the --ports range, and the\n"
-	"                            --rules loaded with iptables-restore\n"
-	"      --mtu BYTES           MTU of lo: the largest packet the enclave\n"
-	"                            sends (default 9001, as EC2's NICs; 1280 to\n"
-	"                            65536)\n"
+	"                            with that source and --mtu, the --ports\n"
+	"                            range, and the --rules loaded with\n"
+	"                            iptables-restore\n"
+	"      --mtu BYTES           the largest packet the enclave sends: the MTU\n"
+	"                            of its default route (default 9001, as EC2's\n"
+	"                            NICs; 1280 to 65536)\n"
+	"      --lo-mtu BYTES        MTU of lo: the largest packet injected into\n"
+	"                            it (default 65536: the host's super-packets\n"
+	"                            go in whole; 1280 to 65536)\n"
 	"      --ports LO-HI         the enclave's ephemeral port range, inside\n"
 	"                            the ports the host gives it (default\n"
 	"                            32768-60999)\n"
@@ -143,6 +148,7 @@ static const struct option enclave_options[] = {
 	{"deny-out", required_argument, NULL, ENCLAVE_OPT_DENY_OUT},
 	{"setup-net", no_argument, NULL, ENCLAVE_OPT_SETUP_NET},
 	{"mtu", required_argument, NULL, ENCLAVE_OPT_MTU},
+	{"lo-mtu", required_argument, NULL, ENCLAVE_OPT_LO_MTU},
 	{"ports", required_argument, NULL, ENCLAVE_OPT_PORTS},
 	{"rules", required_argument, NULL, ENCLAVE_OPT_RULES},
 	{"app-wait", required_argument, NULL, ENCLAVE_OPT_APP_WAIT},
@@ -169,6 +175,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	cfg->reconnect_max = 5;
 	policy_init(&cfg->policy);
 	cfg->net.mtu = NETSETUP_DEFAULT_MTU;
+	cfg->net.lo_mtu = NETSETUP_DEFAULT_LO_MTU;
 	cfg->net.ports_lo = NETSETUP_DEFAULT_PORTS_LO;
 	cfg->net.ports_hi = NETSETUP_DEFAULT_PORTS_HI;
 	cfg->net.rules = REMORA_DATADIR "/remora/enclave.rules";
@@ -188,9 +195,14 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			cfg->setup_net = 1;
 			break;
 		case ENCLAVE_OPT_MTU:
-			if (netsetup_parse_mtu(optarg, &cfg->net.mtu))
+		case ENCLAVE_OPT_LO_MTU:
+			if (netsetup_parse_mtu(optarg, c == ENCLAVE_OPT_MTU
+							       ? &cfg->net.mtu
+							       : &cfg->net.lo_mtu))
 				opts_usage_error(
-					"--mtu: '%s' is not a number from %u to %u",
+					"%s: '%s' is not a number from %u to %u",
+					c == ENCLAVE_OPT_MTU ? "--mtu"
+							     : "--lo-mtu",
 					optarg, NETSETUP_MIN_MTU,
 					NETSETUP_MAX_MTU);
 			break;

@@ -2,8 +2,9 @@
 /* remora-enclave - bring the enclave's network up (PID 2 in the image)
  *
  * With --setup-net, before it forwards anything, remora-enclave does what an
- * init script would: lo up with the enclave's MTU, the shared address on
- * lo, a default route out of lo with that source, the ephemeral port range
+ * init script would: lo up with its MTU, the shared address on lo, a
+ * default route out of lo with that source and the enclave's MTU, the
+ * ephemeral port range
  * inside the ports the host gives the enclave, and the rules that send
  * outbound packets to its queue (iptables-restore). Each step is done the
  * same way every time, so a restart replaces rather than duplicates, and a
@@ -158,10 +159,13 @@ static void netsetup_addr(struct mnl_socket *nl, int ifindex, int family,
 			      rc);
 }
 
-/* The default route out of lo, from @src */
+/* The default route out of lo, from @src, with the enclave's MTU: what it
+ * sends is sized by the route (TCP's MSS, fragments), while lo itself
+ * takes the host's super-packets whole */
 static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
-			   const void *src, size_t alen)
+			   const void *src, size_t alen, uint32_t mtu)
 {
+	struct nlattr *metrics;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct rtmsg *rtm;
 	struct nlmsghdr *nlh =
@@ -176,6 +180,9 @@ static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	mnl_attr_put(nlh, RTA_PREFSRC, alen, src);
+	metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
+	mnl_attr_put_u32(nlh, RTAX_MTU, mtu);
+	mnl_attr_nest_end(nlh, metrics);
 	netsetup_send(nl, nlh,
 		      family == AF_INET6
 			      ? "add the IPv6 default route out of lo"
@@ -317,14 +324,14 @@ void netsetup_run(const struct netsetup *ns)
 	nl = rtnl_open();
 	if (!nl)
 		netsetup_fail("open a netlink socket", -errno);
-	rc = rtnl_link_up(nl, lo, ns->mtu);
+	rc = rtnl_link_up(nl, lo, ns->lo_mtu);
 	if (rc)
 		netsetup_fail("bring lo up with its MTU", rc);
 	netsetup_addr(nl, lo, AF_INET, &ns->addr, 4);
-	netsetup_route(nl, lo, AF_INET, &ns->addr, 4);
+	netsetup_route(nl, lo, AF_INET, &ns->addr, 4, ns->mtu);
 	if (ns->have_addr6) {
 		netsetup_addr(nl, lo, AF_INET6, ns->addr6, 16);
-		netsetup_route(nl, lo, AF_INET6, ns->addr6, 16);
+		netsetup_route(nl, lo, AF_INET6, ns->addr6, 16, ns->mtu);
 	}
 	mnl_socket_close(nl);
 	netsetup_ports(ns->ports_lo, ns->ports_hi);
@@ -332,8 +339,9 @@ void netsetup_run(const struct netsetup *ns)
 	if (ns->have_addr6)
 		netsetup_rules("ip6tables", ns->rules6, ns->queue);
 	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
-	info("network up: %s on lo (mtu %u), default route with that source, ephemeral ports %u-%u, rules from %s sending to queue %u",
-	     addr, ns->mtu, ns->ports_lo, ns->ports_hi, ns->rules, ns->queue);
+	info("network up: %s on lo (mtu %u), default route with that source and mtu %u, ephemeral ports %u-%u, rules from %s sending to queue %u",
+	     addr, ns->lo_mtu, ns->mtu, ns->ports_lo, ns->ports_hi, ns->rules,
+	     ns->queue);
 	if (ns->have_addr6) {
 		inet_ntop(AF_INET6, ns->addr6, addr6, sizeof(addr6));
 		info("IPv6 up: %s on lo, default route with that source, rules from %s",

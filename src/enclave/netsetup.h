@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define NETSETUP_DEFAULT_MTU	   9001
+#define NETSETUP_DEFAULT_LO_MTU	   65536
 #define NETSETUP_MIN_MTU	   1280
 #define NETSETUP_MAX_MTU	   65536
 #define NETSETUP_DEFAULT_PORTS_LO  32768
@@ -17,7 +18,9 @@
 /**
  * struct netsetup - what --setup-net does
  * @addr:	the shared address, network byte order
- * @mtu:	MTU of lo
+ * @mtu:	the largest packet the enclave sends: the MTU of its default
+ *		routes
+ * @lo_mtu:	MTU of lo: the largest packet injected into it
  * @ports_lo:	first port of the ephemeral range
  * @ports_hi:	last port of the ephemeral range
  * @queue:	NFQUEUE number put in the rules
@@ -29,6 +32,7 @@
 struct netsetup {
 	uint32_t addr;
 	uint32_t mtu;
+	uint32_t lo_mtu;
 	uint16_t ports_lo;
 	uint16_t ports_hi;
 	uint16_t queue;

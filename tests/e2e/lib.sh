@@ -153,7 +153,8 @@ e2e_topology() {
 	# address, no rules), for remora-enclave --setup-net
 	[ "${E2E_ENCLAVE_SETUP:-1}" = 0 ] ||
 		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" \
-			${v6rules:+--address6 $E2E_HOST_IP6} --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" >/dev/null
+			${v6rules:+--address6 $E2E_HOST_IP6} --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" \
+			${E2E_ENCLAVE_LO_MTU:+--lo-mtu $E2E_ENCLAVE_LO_MTU} >/dev/null
 }
 
 # e2e_wait_log FILE PATTERN [SECONDS]: wait for a line in a log

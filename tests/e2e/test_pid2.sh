@@ -52,9 +52,10 @@ boot main --mtu 9001 --ports 32768-60999 --address6 "$E2E_HOST_IP6" \
 	"$APPDIR" "http://$E2E_NET_IP:8080/" 8443
 e2e_wait_log "$E2E_TMP/main.log" "network ready: starting" 15
 check "remora-enclave runs as PID 2 under the init" grep -q "remora-enclave .* pid 2$" "$E2E_TMP/main.log"
-check "it brought the network up" grep -q "network up: $E2E_HOST_IP on lo (mtu 9001)" "$E2E_TMP/main.log"
+check "it brought the network up" grep -q "network up: $E2E_HOST_IP on lo (mtu 65536), default route with that source and mtu 9001" "$E2E_TMP/main.log"
 check "lo is up" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'UP'"
-check "lo has the MTU" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'mtu 9001'"
+check "lo has its MTU (65536: the host's super-packets go in whole)" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'mtu 65536'"
+check "the default route has the enclave's (9001)" sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'mtu 9001'"
 check "lo has the shared address" sh -c "ip netns exec $E2E_NS_ENCL ip -4 addr show dev lo | grep -q 'inet $E2E_HOST_IP/32'"
 check "the default route leaves by lo with the shared source" \
 	sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'default dev lo .*src $E2E_HOST_IP'"

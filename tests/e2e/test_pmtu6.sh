@@ -12,6 +12,9 @@ e2e_require curl socat tcpdump python3 sha256sum ping
 E2E_IPV6=1
 E2E_MTU=1280
 E2E_ENCLAVE_MTU=9001
+# lo as large: what the host's conntrack reassembled beyond it is
+# fragmented again by remora-enclave
+E2E_ENCLAVE_LO_MTU=9001
 e2e_topology
 e2e_daemons
 SIZE_MB=${PMTU_SIZE_MB:-100}

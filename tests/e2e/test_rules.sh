@@ -98,7 +98,9 @@ check_eq "enclave: address on lo" "198.18.0.1/32" \
 	"$(in_encl ip -o -4 addr show dev lo | awk '$4 != "127.0.0.1/8" {print $4}')"
 check "enclave: default route out of lo with the shared source" \
 	bash -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'dev lo .*src 198.18.0.1'"
-check_eq "enclave: lo MTU" 1500 "$(in_encl cat /sys/class/net/lo/mtu)"
+check_eq "enclave: lo MTU, the host's super-packets go in whole" 65536 "$(in_encl cat /sys/class/net/lo/mtu)"
+check "enclave: the default route carries the enclave's MTU" \
+	bash -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'mtu 1500'"
 check_eq "enclave: ephemeral ports" "32768	60999" "$(in_encl sysctl -n net.ipv4.ip_local_port_range)"
 in_encl "$R/remora-enclave-net" down
 check_eq "enclave: down leaves the filter table as it was" "$encl_before" \
