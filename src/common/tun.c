@@ -240,9 +240,8 @@ void tun_vnet_hdr(struct virtio_net_hdr *vh, uint8_t *pkt,
 		vh->gso_size = gso_size;
 		vh->hdr_len = (uint16_t)(pi->hlen + pi->thlen);
 		if (!csum_partial) {
-			put_be16(l4 + 16,
-				 (uint16_t)~csum_fold(csum_pseudo(
-					 pkt, IPPROTO_TCP, l4len)));
+			put_be16(l4 + 16, (uint16_t)~csum_fold(csum_pseudo(
+						  pkt, IPPROTO_TCP, l4len)));
 			csum_partial = 1;
 		}
 	}
