@@ -56,7 +56,9 @@
  *
  * The offloads asked for: checksums, TCP segmentation for IPv4 and IPv6,
  * with ECN. A kernel that refuses them is one remora-host cannot inject
- * super-packets into: -EOPNOTSUPP.
+ * super-packets into: -EOPNOTSUPP. The device is always a new one
+ * (IFF_TUN_EXCL): a tun of that name left persistent would otherwise be
+ * attached to, and outlive the daemon with forwarding on.
  *
  * Return: 0, or -errno (-ENOENT: no /dev/net/tun; -EPERM: no
  *	   CAP_NET_ADMIN; -EBUSY: the name is taken by another device)
@@ -76,7 +78,9 @@ int tun_open(struct tun *t, const char *name)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	strcpy(ifr.ifr_name, name);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
+	/* IFF_TUN_EXCL is the top bit of the short */
+	ifr.ifr_flags =
+		(short)(IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL);
 	if (ioctl(t->fd, TUNSETIFF, &ifr) ||
 	    ioctl(t->fd, TUNSETVNETHDRSZ, &hdr))
 		goto fail;
@@ -240,9 +244,8 @@ void tun_vnet_hdr(struct virtio_net_hdr *vh, uint8_t *pkt,
 		vh->gso_size = gso_size;
 		vh->hdr_len = (uint16_t)(pi->hlen + pi->thlen);
 		if (!csum_partial) {
-			put_be16(l4 + 16,
-				 (uint16_t)~csum_fold(csum_pseudo(
-					 pkt, IPPROTO_TCP, l4len)));
+			put_be16(l4 + 16, (uint16_t)~csum_fold(csum_pseudo(
+						  pkt, IPPROTO_TCP, l4len)));
 			csum_partial = 1;
 		}
 	}

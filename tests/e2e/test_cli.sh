@@ -90,6 +90,29 @@ expect 2 "--metrics: 'localhost:9810' is not IPV4:PORT" "remora-host rejects a m
 expect 2 "--metrics: '127.0.0.1' is not IPV4:PORT" "remora-host rejects a metrics address without port" \
 	"$B/remora-host" -a 198.18.0.1 --metrics 127.0.0.1
 expect 2 "--listen: 'udp:1:2' is not a link address" "remora-host rejects a bad link address" "$B/remora-host" -a 198.18.0.1 -l udp:1:2
+# --inject and --tun: a value the parser accepts goes on to the next
+# check (here the bad --listen after it)
+expect 0 "--inject HOW" "remora-host --help documents --inject" "$B/remora-host" --help
+expect 0 "--tun NAME" "remora-host --help documents --tun" "$B/remora-host" --help
+for how in auto tun raw; do
+	expect 2 "--listen: 'udp:1:2' is not a link address" "remora-host accepts --inject $how" \
+		"$B/remora-host" -a 198.18.0.1 --inject "$how" -l udp:1:2
+done
+for how in bogus TUN '' 'raw '; do
+	expect 2 "--inject: '$how' is not auto, tun or raw" "remora-host rejects --inject '$how'" \
+		"$B/remora-host" -a 198.18.0.1 --inject "$how" -l udp:1:2
+done
+for name in remora1 r abcdefghijklmno tun-0.x_y; do
+	expect 2 "--listen: 'udp:1:2' is not a link address" "remora-host accepts --tun $name" \
+		"$B/remora-host" -a 198.18.0.1 --tun "$name" -l udp:1:2
+done
+for name in '' abcdefghijklmnop a/b a:b 'a b' . ..; do
+	expect 2 "--tun: '$name' is not an interface name (1 to 15 characters, no spaces, '/' or ':')" \
+		"remora-host rejects --tun '$name'" "$B/remora-host" -a 198.18.0.1 --tun "$name" -l udp:1:2
+done
+printf 'address = 198.18.0.1\ninject = raw\ntun = a/b\n' >"$tmp/tun.conf"
+expect 2 "--tun: 'a/b' is not an interface name" "remora-host rejects a bad tun name in the settings file" \
+	"$B/remora-host" --config "$tmp/tun.conf"
 expect 2 "--enclave-cid is required with a vsock listen address" "remora-host requires the enclave CID on vsock" "$B/remora-host" -a 198.18.0.1
 expect 2 "--enclave-ports: '80,x' is not a port list" "remora-host rejects a bad port list" "$B/remora-host" -a 198.18.0.1 -l unix:/x -p 80,x
 expect 2 "no port is left to the enclave" "remora-host refuses an empty enclave port set" "$B/remora-host" -a 198.18.0.1 -l unix:/x -p 22 -P 22

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora - unit tests of the decision on packets that do not fit (fit.c):
  * the decision table, row by row, with sources that count how often they
- * are asked; and fit_apply(): the pieces, the fallbacks, the refusals */
+ * are asked; and fit_apply(): the pieces, the fallbacks, the refusals, and
+ * the packets it leaves alone (FIT_OFFLOAD: the peer or the tun's kernel
+ * finishes them) */
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,6 +48,18 @@ static const struct fit_env enclave_link = {.flags = FIT_PEER, .mtu = 9001};
 static const struct fit_env host_link = {.flags = FIT_PEER,
 					 .path_mtu = mtu_src};
 static const struct fit_env host_queue = {.flags = FIT_SOURCE};
+/* remora-enclave's queue when the host takes aggregates whole (OFFLOAD
+ * frames); remora-host's tun, and its raw socket for what the tun does
+ * not take (the enclave's super-packets, at their offload header's size) */
+static const struct fit_env enclave_queue_cuts = {.flags = FIT_SOURCE |
+							   FIT_PEER_CUTS,
+						  .seg_size = seg_src,
+						  .path_mtu = mtu_src};
+static const struct fit_env host_tun = {.flags = FIT_PEER | FIT_FORWARD,
+					.seg_size = seg_src,
+					.path_mtu = mtu_src};
+static const struct fit_env host_raw = {
+	.flags = FIT_PEER, .seg_size = seg_src, .path_mtu = mtu_src};
 
 /**
  * struct row - one row of the decision table
@@ -84,6 +98,7 @@ struct row {
 #define ICMP IPPROTO_ICMP
 #define AGG  FIT_AGGREGATE
 #define REF  FIT_REFUSED
+#define PART FIT_CSUM_PART
 
 static const struct row rows[] = {
 	/* remora-enclave's queue: its own packets */
@@ -144,6 +159,70 @@ static const struct row rows[] = {
 	 FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
 	{"host: UDP aggregate", &host_queue, 6, UDP, 60000, 0, 0, AGG, 0, 0,
 	 FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	/* remora-enclave's queue, the host cutting: aggregates go whole with
+	 * their segment size, checksums left partial */
+	{"cuts: TCP aggregate, MSS 1448", &enclave_queue_cuts, 4, TCP, 30052, 1,
+	 0, AGG, 1448, 0, FIT_OFFLOAD, 1448, FIT_KERNEL, 1, 0},
+	{"cuts: TCP aggregate, MSS 1448, partial", &enclave_queue_cuts, 4, TCP,
+	 30052, 1, 0, AGG | PART, 1448, 0, FIT_OFFLOAD, 1448, FIT_KERNEL, 1, 0},
+	{"cuts: IPv6 TCP aggregate", &enclave_queue_cuts, 6, TCP, 30072, 0, 0,
+	 AGG | PART, 1428, 0, FIT_OFFLOAD, 1428, FIT_KERNEL, 1, 0},
+	{"cuts: aggregate within one segment, partial", &enclave_queue_cuts, 4,
+	 TCP, 1000, 1, 0, AGG | PART, 1448, 0, FIT_OFFLOAD, 0, FIT_WHOLE, 1, 0},
+	{"cuts: aggregate of exactly one segment, partial", &enclave_queue_cuts,
+	 4, TCP, 20 + 32 + 1448, 1, 0, AGG | PART, 1448, 0, FIT_OFFLOAD, 0,
+	 FIT_WHOLE, 1, 0},
+	{"cuts: aggregate one byte over one segment", &enclave_queue_cuts, 4,
+	 TCP, 20 + 32 + 1449, 1, 0, AGG | PART, 1448, 0, FIT_OFFLOAD, 1448,
+	 FIT_KERNEL, 1, 0},
+	{"cuts: aggregate within one segment, checksum done",
+	 &enclave_queue_cuts, 4, TCP, 1000, 1, 0, AGG, 1448, 0, FIT_WHOLE, 0,
+	 FIT_WHOLE, 1, 0},
+	{"cuts: TCP aggregate, MSS unknown", &enclave_queue_cuts, 4, TCP, 30052,
+	 1, 0, AGG | PART, 0, 0, FIT_KERNEL, 0, FIT_KERNEL, 1, 0},
+	{"cuts: UDP aggregate", &enclave_queue_cuts, 4, UDP, 30000, 0, 0,
+	 AGG | PART, 1448, 0, FIT_KERNEL, 0, FIT_KERNEL, 0, 0},
+	{"cuts: IPv6 UDP aggregate", &enclave_queue_cuts, 6, UDP, 30000, 0, 0,
+	 AGG | PART, 1448, 0, FIT_KERNEL, 0, FIT_KERNEL, 0, 0},
+	{"cuts: one packet, partial", &enclave_queue_cuts, 4, UDP, 500, 0, 0,
+	 PART, 0, 0, FIT_OFFLOAD, 0, FIT_WHOLE, 0, 0},
+	{"cuts: one packet, checksum done", &enclave_queue_cuts, 4, TCP, 500, 1,
+	 0, 0, 0, 0, FIT_WHOLE, 0, FIT_WHOLE, 0, 0},
+	{"cuts: IPv6 UDP over its path MTU, partial", &enclave_queue_cuts, 6,
+	 UDP, 4000, 0, 0, PART, 0, 1400, FIT_FRAGMENT, 1400, FIT_WHOLE, 0, 1},
+	/* remora-host's tun: the path MTU, checked against a segment */
+	{"tun: fits its path", &host_tun, 4, TCP, 1500, 1, 0, 0, 0, 1500,
+	 FIT_OFFLOAD, 0, FIT_DROP, 0, 1},
+	{"tun: over its path, DF", &host_tun, 4, TCP, 1501, 1, 0, 0, 0, 1500,
+	 FIT_ANSWER, 1500, FIT_DROP, 0, 1},
+	{"tun: over its path, no DF: the kernel fragments", &host_tun, 4, UDP,
+	 4000, 0, 0, 0, 0, 1500, FIT_OFFLOAD, 0, FIT_DROP, 0, 1},
+	{"tun: IPv6 over its path", &host_tun, 6, UDP, 1501, 0, 0, 0, 0, 1500,
+	 FIT_ANSWER, 1500, FIT_DROP, 0, 1},
+	{"tun: IPv6 fits its path", &host_tun, 6, UDP, 1500, 0, 0, 0, 0, 1500,
+	 FIT_OFFLOAD, 0, FIT_DROP, 0, 1},
+	{"tun: no route", &host_tun, 4, TCP, 100, 1, 0, 0, 0, 0, FIT_DROP, 0,
+	 FIT_DROP, 0, 1},
+	{"tun: one packet: the segment size is not asked", &host_tun, 4, TCP,
+	 1400, 1, 0, 0, 9000, 1500, FIT_OFFLOAD, 0, FIT_DROP, 0, 1},
+	{"tun: aggregate, segments of its path MTU", &host_tun, 4, TCP, 60052,
+	 1, 0, AGG, 1448, 1500, FIT_OFFLOAD, 0, FIT_DROP, 1, 1},
+	{"tun: aggregate, segments a byte over, DF", &host_tun, 4, TCP, 60052,
+	 1, 0, AGG, 1449, 1500, FIT_ANSWER, 1500, FIT_DROP, 1, 1},
+	{"tun: aggregate, segments over, no DF", &host_tun, 4, TCP, 60052, 0, 0,
+	 AGG, 1449, 1500, FIT_OFFLOAD, 0, FIT_DROP, 1, 1},
+	{"tun: IPv6 aggregate, segments of its path MTU", &host_tun, 6, TCP,
+	 60072, 0, 0, AGG, 1428, 1500, FIT_OFFLOAD, 0, FIT_DROP, 1, 1},
+	{"tun: IPv6 aggregate, segments a byte over", &host_tun, 6, TCP, 60072,
+	 0, 0, AGG, 1429, 1500, FIT_ANSWER, 1500, FIT_DROP, 1, 1},
+	{"tun: aggregate, no route", &host_tun, 4, TCP, 60052, 1, 0, AGG, 1448,
+	 0, FIT_DROP, 0, FIT_DROP, 1, 1},
+	/* remora-host's raw socket: the enclave's super-packet, cut at its
+	 * offload header's segment size */
+	{"raw: super-packet, partial", &host_raw, 4, TCP, 30052, 1, 0,
+	 AGG | PART, 1448, 0, FIT_SEGMENT, 20 + 32 + 1448, FIT_KERNEL, 1, 0},
+	{"raw: super-packet within one segment, partial", &host_raw, 4, TCP,
+	 1000, 1, 0, AGG | PART, 1448, 0, FIT_WHOLE, 0, FIT_WHOLE, 1, 0},
 };
 
 static void fit_table(void **state)
@@ -340,6 +419,278 @@ static void fit_apply_refused(void **state)
 			 FIT_DROP);
 }
 
+/* The one's complement sum of @len bytes, first byte high, added to @sum */
+static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* The TCP pseudo-header's sum of the IPv4 packet @p for @l4len bytes,
+ * folded, not complemented: what a partial checksum field holds */
+static uint16_t pseudo4(const uint8_t *p, size_t l4len)
+{
+	return fold(sum16(0, p + 12, 8) + 6 + (uint32_t)l4len);
+}
+
+/* Does the TCP checksum of the IPv4 packet @p verify? */
+static int tcp4_ok(const uint8_t *p, size_t len)
+{
+	size_t ihl = (size_t)(p[0] & 0xf) * 4;
+
+	return fold(pseudo4(p, len - ihl) + sum16(0, p + ihl, len - ihl)) ==
+	       0xffff;
+}
+
+/* An IPv6 TCP packet (20-byte header) of @data bytes, flags ACK, checksum
+ * right; parsed into @pi */
+static size_t make_tcp6(size_t data, struct pkt_info *pi)
+{
+	size_t len = 60 + data, i;
+
+	memset(pkt, 0, 60);
+	pkt[0] = 0x60;
+	pkt[4] = (uint8_t)((20 + data) >> 8);
+	pkt[5] = (uint8_t)(20 + data);
+	pkt[6] = 6;
+	pkt[7] = 64;
+	memcpy(pkt + 8, "\x20\x01\x0d\xb8", 4);
+	pkt[23] = 2;
+	memcpy(pkt + 24, "\x20\x01\x0d\xb8\x00\x09", 6);
+	pkt[39] = 1;
+	pkt[40] = 0x01;
+	pkt[41] = 0xbb;
+	pkt[42] = 0x9c;
+	pkt[43] = 0x40;
+	pkt[52] = 0x50;
+	pkt[53] = 0x10;
+	for (i = 0; i < data; i++)
+		pkt[60 + i] = (uint8_t)(i * 5 + 1);
+	assert_int_equal(gso_fill_l4_csum(pkt, len), 0);
+	assert_int_equal(pkt_parse(pkt, len, pi), PKT_OK);
+	return len;
+}
+
+static uint8_t before[65536];
+
+/* Into the tun: what fits goes untouched (no pieces, not a byte changed,
+ * not even a partial checksum completed); segments over the path MTU
+ * with DF are answered with it, to the packet's source; without a route,
+ * dropped */
+static void fit_apply_forward(void **state)
+{
+	struct fit_env env = host_tun;
+	struct pieces out;
+	enum pkt_verdict why;
+	struct fit_plan plan;
+	struct pkt_info pi, ai;
+	size_t len = make_tcp(30000, 0x10, &pi);
+	uint16_t p = pseudo4(pkt, len - 20);
+
+	(void)state;
+	pkt[36] = (uint8_t)(p >> 8);
+	pkt[37] = (uint8_t)p;
+	memcpy(before, pkt, len);
+	seg_answer = 1448;
+	mtu_answer = 1500;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(plan.how, FIT_OFFLOAD);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_OFFLOAD);
+	assert_int_equal(out.n, 0);
+	assert_int_equal(out.used, 0);
+	assert_memory_equal(pkt, before, len);
+	/* one packet, its checksum partial: left so too */
+	make_tcp(1000, 0x18, &pi);
+	pkt[36] ^= 0x55;
+	memcpy(before, pkt, pi.len);
+	plan = fit_decide(&env, &pi, FIT_CSUM_PART);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_OFFLOAD);
+	assert_memory_equal(pkt, before, pi.len);
+	assert_int_equal(out.n, 0);
+	/* segments of 1449 bytes of data: 1501-byte packets */
+	len = make_tcp(30000, 0x10, &pi);
+	seg_answer = 1449;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE);
+	assert_int_equal(plan.how, FIT_ANSWER);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_ANSWER);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(pkt_parse(out.p[0], out.len[0], &ai), PKT_OK);
+	assert_int_equal(ai.icmp_type, 3);
+	assert_int_equal(ai.icmp_code, 4);
+	assert_int_equal(out.p[0][26] << 8 | out.p[0][27], 1500);
+	assert_int_equal(ai.dst, pi.src);
+	assert_memory_equal(out.p[0] + 28, pkt, 20 + 32);
+	/* no route */
+	mtu_answer = 0;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE);
+	memcpy(before, pkt, len);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_DROP);
+	assert_int_equal(out.n, 0);
+	assert_memory_equal(pkt, before, len);
+}
+
+/* IPv6 into the tun, larger than its path: "packet too big" with the MTU */
+static void fit_apply_forward6(void **state)
+{
+	struct fit_env env = host_tun;
+	struct pieces out;
+	enum pkt_verdict why;
+	struct fit_plan plan;
+	struct pkt_info pi, ai;
+
+	(void)state;
+	make_tcp6(1500, &pi);
+	mtu_answer = 1280;
+	plan = fit_decide(&env, &pi, 0);
+	assert_int_equal(plan.how, FIT_ANSWER);
+	assert_int_equal(plan.size, 1280);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, 0,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_ANSWER);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(pkt_parse(out.p[0], out.len[0], &ai), PKT_OK);
+	assert_int_equal(ai.proto, IPPROTO_ICMPV6);
+	assert_int_equal(ai.icmp_type, 2);
+	assert_int_equal(out.p[0][44] << 24 | out.p[0][45] << 16 |
+				 out.p[0][46] << 8 | out.p[0][47],
+			 1280);
+	assert_memory_equal(ai.dst6, pi.src6, 16);
+	/* within it: untouched */
+	mtu_answer = 1560;
+	memcpy(before, pkt, pi.len);
+	plan = fit_decide(&env, &pi, 0);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, 0,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_OFFLOAD);
+	assert_int_equal(out.n, 0);
+	assert_memory_equal(pkt, before, pi.len);
+}
+
+/* remora-enclave's aggregate for a host that cuts: sent as it is, its
+ * partial checksum too */
+static void fit_apply_peer_cuts(void **state)
+{
+	struct fit_env env = enclave_queue_cuts;
+	struct pieces out;
+	enum pkt_verdict why;
+	struct fit_plan plan;
+	struct pkt_info pi;
+	size_t len = make_tcp(30000, 0x10, &pi);
+
+	(void)state;
+	pkt[36] = 0x12; /* partial: the kernel's to compute */
+	memcpy(before, pkt, len);
+	seg_answer = 1448;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(plan.how, FIT_OFFLOAD);
+	assert_int_equal(plan.size, 1448);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_OFFLOAD);
+	assert_int_equal(out.n, 0);
+	assert_memory_equal(pkt, before, len);
+	/* within one segment: one packet, still partial */
+	len = make_tcp(1000, 0x18, &pi);
+	pkt[36] = 0x12;
+	memcpy(before, pkt, len);
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(plan.how, FIT_OFFLOAD);
+	assert_int_equal(plan.size, 0);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_OFFLOAD);
+	assert_memory_equal(pkt, before, len);
+}
+
+/* remora-host's raw socket, with a super-packet whose checksum the
+ * enclave left partial: cut, every segment's checksum computed (nothing
+ * to verify); one whose checksum is said complete and is wrong: refused */
+static void fit_apply_raw_partial(void **state)
+{
+	struct fit_env env = host_raw;
+	struct pieces out;
+	enum pkt_verdict why;
+	struct fit_plan plan;
+	struct pkt_info pi;
+	size_t len = make_tcp(30000, 0x18, &pi), data = 0;
+	uint16_t p = pseudo4(pkt, len - 20);
+	uint32_t seq;
+	int i;
+
+	(void)state;
+	pkt[36] = (uint8_t)(p >> 8);
+	pkt[37] = (uint8_t)p;
+	assert_false(tcp4_ok(pkt, len));
+	seg_answer = 1448;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_SEGMENT);
+	assert_int_equal(out.n, (30000 + 1447) / 1448);
+	for (i = 0; i < out.n; i++) {
+		assert_true(out.len[i] <= 20 + 32 + 1448);
+		assert_true(tcp4_ok(out.p[i], out.len[i]));
+		seq = (uint32_t)out.p[i][24] << 24 |
+		      (uint32_t)out.p[i][25] << 16 |
+		      (uint32_t)out.p[i][26] << 8 | out.p[i][27];
+		assert_int_equal(seq, data);
+		assert_memory_equal(out.p[i] + 52, pkt + 52 + data,
+				    out.len[i] - 52);
+		data += out.len[i] - 52;
+	}
+	assert_int_equal(data, 30000);
+	/* said complete: verified, and refused */
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_REFUSE);
+	assert_int_equal(why, PKT_L4_CHECKSUM);
+	/* right: cut */
+	make_tcp(30000, 0x18, &pi);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_SEGMENT);
+	pkt[3000] ^= 0x20;
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_AGGREGATE,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_REFUSE);
+	assert_int_equal(why, PKT_L4_CHECKSUM);
+	/* within one segment, partial: completed whole */
+	len = make_tcp(1000, 0x18, &pi);
+	p = pseudo4(pkt, len - 20);
+	pkt[36] = (uint8_t)(p >> 8);
+	pkt[37] = (uint8_t)p;
+	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
+	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
+				   FIT_AGGREGATE | FIT_CSUM_PART,
+				   fresh(&out, sizeof(buf)), &why),
+			 FIT_WHOLE);
+	assert_true(tcp4_ok(pkt, len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +699,10 @@ int main(void)
 		cmocka_unit_test(fit_apply_segment_at_source),
 		cmocka_unit_test(fit_apply_whole_completes_checksum),
 		cmocka_unit_test(fit_apply_refused),
+		cmocka_unit_test(fit_apply_forward),
+		cmocka_unit_test(fit_apply_forward6),
+		cmocka_unit_test(fit_apply_peer_cuts),
+		cmocka_unit_test(fit_apply_raw_partial),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora - unit tests of super-packet handling (gso.c): completing the
- * TCP/UDP checksum, and cutting an aggregated TCP packet to an MTU */
+ * TCP/UDP checksum, cutting an aggregated TCP packet to an MTU, and the
+ * check of the offload header the peer sent with a packet */
 
 #include <errno.h>
 #include <setjmp.h>
@@ -382,6 +383,262 @@ static void test_segment_verify_ipv6(void **state)
 			 -EBADMSG);
 }
 
+/* The packets an offload header is checked against */
+enum kind {
+	V4_TCP,
+	V4_UDP,
+	V4_ICMP,
+	V4_TCP_FIRST_FRAG, /* a first fragment: MF, the TCP header whole */
+	V4_UDP_LATER_FRAG, /* a later fragment */
+	V6_TCP,
+	V6_UDP,
+	V6_ICMP,
+	V6_TCP_DSTOPTS, /* TCP after a destination options header */
+	V6_TCP_FRAG,	/* TCP in a first fragment (fragment header) */
+};
+
+/* An IPv4 header for @l4len bytes of @proto, fragment field @fo */
+static void ip4(uint8_t *p, uint8_t proto, size_t l4len, uint16_t fo)
+{
+	size_t len = 20 + l4len;
+	uint16_t c;
+
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)len;
+	p[6] = (uint8_t)(fo >> 8);
+	p[7] = (uint8_t)fo;
+	p[8] = 64;
+	p[9] = proto;
+	memcpy(p + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
+	c = csum(p, 20);
+	p[10] = (uint8_t)(c >> 8);
+	p[11] = (uint8_t)c;
+}
+
+/* An IPv6 header (2001:db8::2 -> 2001:db8::1), @plen bytes after it, the
+ * first of them @nh */
+static void ip6(uint8_t *p, uint8_t nh, size_t plen)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	p[4] = (uint8_t)(plen >> 8);
+	p[5] = (uint8_t)plen;
+	p[6] = nh;
+	p[7] = 64;
+	memcpy(p + 8, "\x20\x01\x0d\xb8", 4);
+	p[23] = 2;
+	memcpy(p + 24, "\x20\x01\x0d\xb8", 4);
+	p[39] = 1;
+}
+
+/* A 20-byte TCP header with @flags at @th, 2000 bytes of data after it */
+static size_t tcp20(uint8_t *th, uint8_t flags)
+{
+	memset(th, 0, 20);
+	th[0] = 0x01;
+	th[1] = 0xbb;
+	th[2] = 0x9c;
+	th[3] = 0x40;
+	th[12] = 0x50;
+	th[13] = flags;
+	memset(th + 20, 0x5a, 2000);
+	return 20 + 2000;
+}
+
+/* A UDP header and 1000 bytes at @uh */
+static size_t udp8(uint8_t *uh)
+{
+	memset(uh, 0x3c, 8 + 1000);
+	uh[0] = 0x30;
+	uh[1] = 0x39;
+	uh[2] = 0x00;
+	uh[3] = 0x35;
+	uh[4] = (uint8_t)((8 + 1000) >> 8);
+	uh[5] = (uint8_t)(8 + 1000);
+	return 8 + 1000;
+}
+
+/* An ICMP or ICMPv6 echo request of @type at @ih */
+static size_t echo(uint8_t *ih, uint8_t type)
+{
+	memset(ih, 0x77, 64);
+	ih[0] = type;
+	ih[1] = 0;
+	return 64;
+}
+
+/* A packet of @k, TCP ones with @flags, in big; parsed into @pi as the
+ * host parses the enclave's (fragments by pkt_parse_fragment()) */
+static void make_kind(enum kind k, uint8_t flags, struct pkt_info *pi)
+{
+	size_t len = 0, n;
+	enum pkt_verdict v;
+
+	switch (k) {
+	case V4_TCP:
+		len = make_tcp(big, 2000, flags);
+		break;
+	case V4_UDP:
+		n = udp8(big + 20);
+		ip4(big, 17, n, 0);
+		len = 20 + n;
+		break;
+	case V4_ICMP:
+		n = echo(big + 20, 8);
+		ip4(big, 1, n, 0);
+		len = 20 + n;
+		break;
+	case V4_TCP_FIRST_FRAG:
+		n = tcp20(big + 20, flags);
+		ip4(big, 6, n, 0x2000);
+		len = 20 + n;
+		break;
+	case V4_UDP_LATER_FRAG:
+		n = udp8(big + 20);
+		ip4(big, 17, n, 185);
+		len = 20 + n;
+		break;
+	case V6_TCP:
+		n = tcp20(big + 40, flags);
+		ip6(big, 6, n);
+		len = 40 + n;
+		break;
+	case V6_UDP:
+		n = udp8(big + 40);
+		ip6(big, 17, n);
+		len = 40 + n;
+		break;
+	case V6_ICMP:
+		n = echo(big + 40, 128);
+		ip6(big, 58, n);
+		len = 40 + n;
+		break;
+	case V6_TCP_DSTOPTS:
+		n = tcp20(big + 48, flags);
+		ip6(big, 60, 8 + n);
+		/* TCP next, 8 bytes: a PadN option of 4 */
+		memcpy(big + 40, "\x06\x00\x01\x04\x00\x00\x00\x00", 8);
+		len = 48 + n;
+		break;
+	case V6_TCP_FRAG:
+		n = tcp20(big + 48, flags);
+		ip6(big, 44, 8 + n);
+		/* TCP next, offset 0, more fragments, identification 7 */
+		memcpy(big + 40, "\x06\x00\x00\x01\x00\x00\x00\x07", 8);
+		len = 48 + n;
+		break;
+	}
+	v = pkt_parse(big, len, pi);
+	if (v == PKT_FRAGMENT)
+		v = pkt_parse_fragment(big, len, pi);
+	assert_int_equal(v, PKT_OK);
+}
+
+/**
+ * struct offload_case - an offload header on a packet, and the verdict
+ * @name:	what it is about
+ * @k:		the packet
+ * @tflags:	its TCP flags (TCP packets)
+ * @gso_type:	FRAME_GSO_*
+ * @flags:	FRAME_OFFLOAD_CSUM_PARTIAL or 0
+ * @gso_size:	segment size
+ * @want:	gso_offload_check()'s verdict
+ */
+struct offload_case {
+	const char *name;
+	enum kind k;
+	uint8_t tflags;
+	uint8_t gso_type, flags;
+	uint16_t gso_size;
+	enum pkt_verdict want;
+};
+
+#define PART FRAME_OFFLOAD_CSUM_PARTIAL
+#define GTCP FRAME_GSO_TCP
+
+static const struct offload_case offload_cases[] = {
+	/* one packet, nothing left to do: anything */
+	{"none: TCP", V4_TCP, 0x18, 0, 0, 0, PKT_OK},
+	{"none: ICMP", V4_ICMP, 0, 0, 0, 0, PKT_OK},
+	{"none: ICMPv6", V6_ICMP, 0, 0, 0, 0, PKT_OK},
+	{"none: a first fragment", V4_TCP_FIRST_FRAG, 0x10, 0, 0, 0, PKT_OK},
+	{"none: a later fragment", V4_UDP_LATER_FRAG, 0, 0, 0, 0, PKT_OK},
+	{"none: SYN", V4_TCP, 0x02, 0, 0, 0, PKT_OK},
+	/* a checksum to complete: whole TCP or UDP only */
+	{"partial: TCP", V4_TCP, 0x18, 0, PART, 0, PKT_OK},
+	{"partial: UDP", V4_UDP, 0, 0, PART, 0, PKT_OK},
+	{"partial: IPv6 TCP", V6_TCP, 0x10, 0, PART, 0, PKT_OK},
+	{"partial: IPv6 UDP", V6_UDP, 0, 0, PART, 0, PKT_OK},
+	{"partial: IPv6 TCP after an extension header", V6_TCP_DSTOPTS, 0x10, 0,
+	 PART, 0, PKT_OK},
+	{"partial: SYN (one packet: its flags are its own)", V4_TCP, 0x02, 0,
+	 PART, 0, PKT_OK},
+	{"partial: ICMP", V4_ICMP, 0, 0, PART, 0, PKT_OFFLOAD},
+	{"partial: ICMPv6", V6_ICMP, 0, 0, PART, 0, PKT_OFFLOAD},
+	{"partial: a first fragment", V4_TCP_FIRST_FRAG, 0x10, 0, PART, 0,
+	 PKT_OFFLOAD},
+	{"partial: a later fragment", V4_UDP_LATER_FRAG, 0, 0, PART, 0,
+	 PKT_OFFLOAD},
+	{"partial: an IPv6 fragment", V6_TCP_FRAG, 0x10, 0, PART, 0,
+	 PKT_OFFLOAD},
+	/* TCP segmentation: whole TCP as the kernel's GSO builds it */
+	{"TCP gso: TCP", V4_TCP, 0x10, GTCP, 0, 1448, PKT_OK},
+	{"TCP gso: TCP, partial", V4_TCP, 0x10, GTCP, PART, 1448, PKT_OK},
+	{"TCP gso: IPv6 TCP", V6_TCP, 0x10, GTCP, PART, 1428, PKT_OK},
+	{"TCP gso: FIN|PSH", V4_TCP, 0x19, GTCP, 0, 1448, PKT_OK},
+	{"TCP gso: CWR|ECE", V4_TCP, 0xd0, GTCP, 0, 1448, PKT_OK},
+	{"TCP gso: the smallest size", V4_TCP, 0x10, GTCP, 0, GSO_MIN_SEG,
+	 PKT_OK},
+	{"TCP gso: one byte smaller", V4_TCP, 0x10, GTCP, 0, GSO_MIN_SEG - 1,
+	 PKT_OFFLOAD},
+	{"TCP gso: size 1", V6_TCP, 0x10, GTCP, PART, 1, PKT_OFFLOAD},
+	{"TCP gso: UDP", V4_UDP, 0, GTCP, PART, 1448, PKT_OFFLOAD},
+	{"TCP gso: IPv6 UDP", V6_UDP, 0, GTCP, 0, 1448, PKT_OFFLOAD},
+	{"TCP gso: ICMP", V4_ICMP, 0, GTCP, 0, 1448, PKT_OFFLOAD},
+	{"TCP gso: IPv6 extension header", V6_TCP_DSTOPTS, 0x10, GTCP, 0, 1428,
+	 PKT_OFFLOAD},
+	{"TCP gso: a first fragment", V4_TCP_FIRST_FRAG, 0x10, GTCP, 0, 1448,
+	 PKT_OFFLOAD},
+	{"TCP gso: an IPv6 fragment", V6_TCP_FRAG, 0x10, GTCP, 0, 1428,
+	 PKT_OFFLOAD},
+	{"TCP gso: SYN", V4_TCP, 0x02, GTCP, 0, 1448, PKT_TCP_FLAGS},
+	{"TCP gso: RST", V4_TCP, 0x04, GTCP, 0, 1448, PKT_TCP_FLAGS},
+	{"TCP gso: URG", V4_TCP, 0x20, GTCP, 0, 1448, PKT_TCP_FLAGS},
+	{"TCP gso: SYN|ACK", V4_TCP, 0x12, GTCP, PART, 1448, PKT_TCP_FLAGS},
+	{"TCP gso: RST|ACK over IPv6", V6_TCP, 0x14, GTCP, 0, 1428,
+	 PKT_TCP_FLAGS},
+	{"TCP gso: URG|ACK|PSH over IPv6", V6_TCP, 0x38, GTCP, PART, 1428,
+	 PKT_TCP_FLAGS},
+	/* UDP segmentation: never injected so */
+	{"UDP gso: UDP", V4_UDP, 0, FRAME_GSO_UDP, PART, 1000, PKT_OFFLOAD},
+	{"UDP gso: IPv6 UDP", V6_UDP, 0, FRAME_GSO_UDP, 0, 1000, PKT_OFFLOAD},
+	{"UDP gso: TCP", V4_TCP, 0x10, FRAME_GSO_UDP, 0, 1448, PKT_OFFLOAD},
+};
+
+static void test_offload_check(void **state)
+{
+	struct frame_offload off;
+	enum pkt_verdict v;
+	struct pkt_info pi;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(offload_cases) / sizeof(offload_cases[0]); i++) {
+		const struct offload_case *c = &offload_cases[i];
+
+		make_kind(c->k, c->tflags, &pi);
+		off = (struct frame_offload){.gso_type = c->gso_type,
+					     .flags = c->flags,
+					     .gso_size = c->gso_size};
+		v = gso_offload_check(big, &pi, &off);
+		if (v != c->want)
+			fail_msg("'%s': %s, want %s", c->name,
+				 pkt_verdict_str(v), pkt_verdict_str(c->want));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_segment_verify_refuses),
 		cmocka_unit_test(test_segment_flags),
 		cmocka_unit_test(test_segment_verify_ipv6),
+		cmocka_unit_test(test_offload_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,14 +2,19 @@
 /* remora - unit tests of what a router does with a packet too large for
  * its path (pmtu.c): fragments that reassemble to the packet, options
  * copied as RFC 791 says, refusals; the ICMP "fragmentation needed" and
- * when none is sent; the parse of fragments the host accepts (pkt.c) */
+ * when none is sent; the parse of fragments the host accepts (pkt.c); the
+ * cache of route MTUs, asked of the kernel for loopback destinations */
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -486,6 +491,134 @@ static void test_fragment6(void **state)
 		pmtu_fragment6(p6, len, 1280, 1, fresh(&pc, out, 2000)), -1);
 }
 
+/* The MTU of IPv4 routes through lo: the device's, as the kernel reports
+ * it, at most IP_MAX_MTU (65535) (lo must be up: 127.0.0.0/8 is routed
+ * through it) */
+static size_t lo_mtu(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+
+	assert_true(fd >= 0);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	assert_int_equal(ioctl(fd, SIOCGIFFLAGS, &ifr), 0);
+	if (!(ifr.ifr_flags & IFF_UP))
+		fail_msg("lo is down here: no route to 127.0.0.1 to ask");
+	assert_int_equal(ioctl(fd, SIOCGIFMTU, &ifr), 0);
+	close(fd);
+	assert_true(ifr.ifr_mtu > 0);
+	return ifr.ifr_mtu > 65535 ? 65535 : (size_t)ifr.ifr_mtu;
+}
+
+/* The cache's slot for an IPv4 destination: FNV-1a of its bytes, as
+ * pmtu.c spreads them (used to choose destinations, not results) */
+static unsigned slot_of(const uint8_t *a)
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return h % PMTU_CACHE_SLOTS;
+}
+
+/* A cache with a UDP socket for IPv4 lookups, none for IPv6 */
+static struct pmtu_cache *cache_open(void)
+{
+	static struct pmtu_cache c;
+
+	memset(&c, 0, sizeof(c));
+	c.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	c.fd6 = -1;
+	assert_true(c.fd >= 0);
+	return &c;
+}
+
+/* Asked once a PMTU_CACHE_TTL: within it, the kernel is not asked (even
+ * one that would answer otherwise: no socket), after it, it is */
+static void test_cache_ttl(void **state)
+{
+	static const uint8_t a[4] = {127, 0, 0, 1};
+	struct pmtu_cache *c = cache_open();
+	size_t mtu = lo_mtu();
+	int fd = c->fd;
+
+	(void)state;
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 100.0), mtu);
+	assert_int_equal(c->lookups, 1);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 100.5), mtu);
+	assert_int_equal(c->lookups, 1);
+	/* a lookup now would say 0: the answer is the cache's */
+	c->fd = -1;
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 100.0 + 0.999), mtu);
+	assert_int_equal(c->lookups, 1);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 100.0 + PMTU_CACHE_TTL),
+			 0);
+	assert_int_equal(c->lookups, 2);
+	/* an unknown MTU is kept as long */
+	c->fd = fd;
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 101.5), 0);
+	assert_int_equal(c->lookups, 2);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 102.0), mtu);
+	assert_int_equal(c->lookups, 3);
+	close(fd);
+}
+
+/* Two destinations in two slots are each kept; one in the slot of
+ * another replaces it */
+static void test_cache_slots(void **state)
+{
+	uint8_t a[4] = {127, 0, 0, 1}, b[4] = {127, 0, 0, 2}, x[4] = {127};
+	struct pmtu_cache *c = cache_open();
+	size_t mtu = lo_mtu();
+	unsigned i;
+	int k;
+
+	(void)state;
+	while (slot_of(b) == slot_of(a))
+		b[3]++;
+	/* another of 127.0.0.0/8 in a's slot (256 slots: one is near) */
+	for (i = 2; i < 65536 && slot_of(x) != slot_of(a); i++) {
+		x[2] = (uint8_t)(i >> 8);
+		x[3] = (uint8_t)i;
+	}
+	assert_int_equal(slot_of(x), slot_of(a));
+	assert_memory_not_equal(x, a, 4);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 10.0), mtu);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, b, 10.0), mtu);
+	assert_int_equal(c->lookups, 2);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 10.5), mtu);
+		assert_int_equal(pmtu_cache_mtu(c, AF_INET, b, 10.5), mtu);
+	}
+	assert_int_equal(c->lookups, 2);
+	/* x replaces a, then a replaces x; b stays */
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, x, 10.6), mtu);
+	assert_int_equal(c->lookups, 3);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, a, 10.7), mtu);
+	assert_int_equal(c->lookups, 4);
+	assert_int_equal(pmtu_cache_mtu(c, AF_INET, b, 10.8), mtu);
+	assert_int_equal(c->lookups, 4);
+	close(c->fd);
+}
+
+/* Without a socket, every MTU is unknown */
+static void test_cache_no_socket(void **state)
+{
+	static const uint8_t a[4] = {127, 0, 0, 1};
+	static const uint8_t a6[16] = {[15] = 1};
+	struct pmtu_cache c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.fd = c.fd6 = -1;
+	assert_int_equal(pmtu_cache_mtu(&c, AF_INET, a, 1.0), 0);
+	assert_int_equal(pmtu_cache_mtu(&c, AF_INET6, a6, 1.0), 0);
+	assert_int_equal(c.lookups, 2);
+	assert_int_equal(pmtu_route_mtu(-1, AF_INET, a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +631,9 @@ int main(void)
 		cmocka_unit_test(test_parse_fragment),
 		cmocka_unit_test(test_too_big6),
 		cmocka_unit_test(test_fragment6),
+		cmocka_unit_test(test_cache_ttl),
+		cmocka_unit_test(test_cache_slots),
+		cmocka_unit_test(test_cache_no_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
