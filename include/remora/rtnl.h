@@ -9,8 +9,8 @@
 #include <libmnl/libmnl.h>
 
 struct mnl_socket *rtnl_open(void);
-struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags,
-			  size_t hlen, void **hdr);
+struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags, size_t hlen,
+			  void **hdr);
 int rtnl_request(struct mnl_socket *nl, struct nlmsghdr *nlh);
 int rtnl_link_up(struct mnl_socket *nl, int ifindex, uint32_t mtu);
 int rtnl_addr(struct mnl_socket *nl, int ifindex, int family, const void *addr,

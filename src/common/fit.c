@@ -84,7 +84,8 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
 		 * to the source, the shared address: this host's own */
 		seg = len;
 		if ((flags & FIT_AGGREGATE) && env->seg_size)
-			seg = pi->hlen + pi->thlen + env->seg_size(env->ctx, pi);
+			seg = pi->hlen + pi->thlen +
+			      env->seg_size(env->ctx, pi);
 		/* no route: the kernel would drop it without a word */
 		m = env->path_mtu ? env->path_mtu(env->ctx, pi) : 0;
 		if (!m)
@@ -140,8 +141,8 @@ struct fit_plan fit_decide(const struct fit_env *env, const struct pkt_info *pi,
  * -EPROTO for a super-packet from the peer that must not be cut, or
  * another negative value if they cannot be made */
 static int fit_cut(struct fit_env *env, const struct fit_plan *plan,
-		   const uint8_t *pkt, const struct pkt_info *pi, unsigned flags,
-		   struct pieces *out)
+		   const uint8_t *pkt, const struct pkt_info *pi,
+		   unsigned flags, struct pieces *out)
 {
 	uint8_t *icmp = out->buf + out->used;
 	size_t n, room = out->cap - out->used;

@@ -43,8 +43,8 @@ struct mnl_socket *rtnl_open(void)
  *
  * Return: the message, for attributes to be added to
  */
-struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags,
-			  size_t hlen, void **hdr)
+struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags, size_t hlen,
+			  void **hdr)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 

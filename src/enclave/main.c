@@ -196,9 +196,10 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 			break;
 		case ENCLAVE_OPT_MTU:
 		case ENCLAVE_OPT_LO_MTU:
-			if (netsetup_parse_mtu(optarg, c == ENCLAVE_OPT_MTU
-							       ? &cfg->net.mtu
-							       : &cfg->net.lo_mtu))
+			if (netsetup_parse_mtu(optarg,
+					       c == ENCLAVE_OPT_MTU
+						       ? &cfg->net.mtu
+						       : &cfg->net.lo_mtu))
 				opts_usage_error(
 					"%s: '%s' is not a number from %u to %u",
 					c == ENCLAVE_OPT_MTU ? "--mtu"

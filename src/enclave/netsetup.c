@@ -170,7 +170,7 @@ static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
 	struct rtmsg *rtm;
 	struct nlmsghdr *nlh =
 		rtnl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
-			     sizeof(*rtm), (void **)&rtm);
+			 sizeof(*rtm), (void **)&rtm);
 
 	rtm->rtm_family = (unsigned char)family;
 	rtm->rtm_dst_len = 0;

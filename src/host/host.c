@@ -167,8 +167,7 @@ static void host_not_a_hop(uint8_t *pkt, const struct pkt_info *pi)
 /* Write one checked packet into the tun, whole: its segments checked
  * against its path's MTU (fit.c), its offload state in its
  * virtio_net_hdr, for the kernel or the NIC to finish */
-static void host_to_tun(struct host *h, uint8_t *pkt,
-			const struct pkt_info *pi,
+static void host_to_tun(struct host *h, uint8_t *pkt, const struct pkt_info *pi,
 			const struct frame_offload *off)
 {
 	static struct log_ratelimit rl;
@@ -196,8 +195,9 @@ static void host_to_tun(struct host *h, uint8_t *pkt,
 		if (log_ratelimit_ok(&rl, &sup))
 			warn("injection of a %u-byte packet failed: %s (%lu more failures not shown)",
 			     pi->len,
-			     plan.how == FIT_DROP ? "no route to its destination"
-						  : "too big for its path",
+			     plan.how == FIT_DROP
+				     ? "no route to its destination"
+				     : "too big for its path",
 			     sup);
 		return;
 	}
@@ -227,8 +227,8 @@ static void host_offload_raw(struct host *h, uint8_t *pkt,
 			     const struct pkt_info *pi,
 			     const struct frame_offload *off)
 {
-	unsigned flags = off->flags & FRAME_OFFLOAD_CSUM_PARTIAL ? FIT_CSUM_PART
-								: 0;
+	unsigned flags =
+		off->flags & FRAME_OFFLOAD_CSUM_PARTIAL ? FIT_CSUM_PART : 0;
 	struct raw_batch *b = pi->version == 6 ? &h->raw6 : &h->raw;
 	struct pieces pieces;
 	enum pkt_verdict why;

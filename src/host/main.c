@@ -158,8 +158,7 @@ static void host_tun_arg(const char *s)
 	for (i = 0; i < n; i++)
 		if (s[i] <= ' ' || s[i] == '/' || s[i] == ':' || s[i] > '~')
 			break;
-	if (!n || n >= IFNAMSIZ || i < n || !strcmp(s, ".") ||
-	    !strcmp(s, ".."))
+	if (!n || n >= IFNAMSIZ || i < n || !strcmp(s, ".") || !strcmp(s, ".."))
 		opts_usage_error(
 			"--tun: '%s' is not an interface name (1 to %d characters, no spaces, '/' or ':')",
 			s, IFNAMSIZ - 1);
