@@ -2,8 +2,11 @@
 /* remora-host - wiring: listener, queue, link, injection
  *
  *   NFQUEUE (packets for the enclave) --> link --> remora-enclave
- *   remora-enclave --> link --> checks --> tun (forwarded whole) --> NIC
- *                                      \-> raw socket (marked), without
+ *   remora-enclave --> link --> checks --> tun (super-packets, forwarded
+ *                                      |    whole) --> NIC
+ *                                      \-> raw socket (marked; single
+ *                                           packets, everything without
+ *                                           the tun)
  */
 
 #include <arpa/inet.h>
@@ -220,9 +223,9 @@ static void host_to_tun(struct host *h, uint8_t *pkt, const struct pkt_info *pi,
 		     pi->len, h->tun.name, strerror(-rc), sup);
 }
 
-/* A super-packet, or a packet with its checksum still to compute, that
- * the raw socket must send (IPv6 where the tun forwards IPv4 only): cut
- * at its segment size and completed here, as remora-enclave would have */
+/* A packet with its checksum still to compute, or a super-packet the
+ * raw socket must send (IPv6 where the tun forwards IPv4 only): completed
+ * here, or cut at its segment size, as remora-enclave would have */
 static void host_offload_raw(struct host *h, uint8_t *pkt,
 			     const struct pkt_info *pi,
 			     const struct frame_offload *off)
@@ -277,7 +280,6 @@ static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
-	(void)off;
 	v = host_from_enclave_check(h, pkt, len, &pi);
 	if (v == PKT_OK && off)
 		v = gso_offload_check(pkt, &pi, off);
@@ -286,7 +288,13 @@ static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
 		return;
 	}
 	trace_pkt("link -> injection", &pi);
-	if (h->tun.fd >= 0 && (pi.version == 4 || h->tun.v6)) {
+	/* super-packets go whole through the tun; single packets in batches
+	 * through the raw socket, 64 a call where the tun takes one. What
+	 * the raw socket holds goes first: both inject before they return,
+	 * so the enclave's order is kept. */
+	if (h->tun.fd >= 0 && (pi.version == 4 || h->tun.v6) && off &&
+	    off->gso_type == FRAME_GSO_TCP) {
+		host_inject(h, pi.version == 6 ? &h->raw6 : &h->raw);
 		host_to_tun(h, pkt, &pi, off);
 		return;
 	}
