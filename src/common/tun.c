@@ -14,11 +14,15 @@
  *  - forwarding is on (the global switches stay as the operator set them);
  *  - accept_local is on: a local source is otherwise a martian;
  *  - rp_filter is off. The kernel applies the larger of the device's value
- *    and net.ipv4.conf.all.rp_filter: with "all" at 2 (loose), the device
- *    must hold an address of its own to pass (192.0.0.8/32, RFC 7600's
- *    dummy address, scope host so nothing leaves from it); with "all" at
- *    1 (strict) no packet whose source is local passes: tun_setup() says
- *    so and remora-host injects with its raw socket instead.
+ *    and net.ipv4.conf.all.rp_filter: at 2 (loose), the device must hold
+ *    an address of its own to pass, so it always holds one (192.0.0.8/32,
+ *    RFC 7600's dummy address, scope host so nothing leaves from it): with
+ *    "all" at 2, and with the device's own value raised to 2 after it was
+ *    set here (systemd-udevd applies sysctl.d's net.ipv4.conf.*.rp_filter
+ *    to every new interface, 2 in systemd's own 50-default.conf); with
+ *    "all" at 1 (strict) no packet whose source is local passes:
+ *    tun_setup() says so and remora-host injects with its raw socket
+ *    instead.
  * IPv6 has no reverse-path filter in the kernel; per-device forwarding
  * needs force_forwarding (Linux 6.17), written to /proc/sys.
  *
@@ -182,7 +186,7 @@ int tun_setup(struct tun *t, int want6, const char **why6)
 	if (!nl)
 		return -errno;
 	rc = rtnl_inet_conf(nl, t->ifindex, conf, sizeof(conf) / 8);
-	if (!rc && rp == 2)
+	if (!rc)
 		rc = rtnl_addr(nl, t->ifindex, AF_INET, &dummy, 4,
 			       RT_SCOPE_HOST);
 	if (!rc && want6) {
