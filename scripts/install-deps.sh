@@ -6,7 +6,7 @@ PKGS="build-essential cmake pkg-config
 libnetfilter-queue-dev libmnl-dev libnfnetlink-dev libev-dev libseccomp-dev libcmocka-dev
 iptables iproute2 procps util-linux kmod ethtool
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
-iperf3 gnuplot-nox
+iperf3 gnuplot-nox nginx wrk apache2-utils
 clang-format cppcheck clang libclang-rt-14-dev
 systemd help2man dpkg-dev man-db
 mmdebstrap systemd-container"
