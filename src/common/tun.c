@@ -189,9 +189,10 @@ int tun_setup(struct tun *t, int want6, const char **why6)
 	if (!rc)
 		rc = rtnl_addr(nl, t->ifindex, AF_INET, &dummy, 4,
 			       RT_SCOPE_HOST);
-	if (!rc && want6) {
-		/* without IPv6 in the kernel there is nothing to turn off */
+	/* without IPv6 in the kernel there is nothing to turn off */
+	if (!rc)
 		tun_no_link_local(nl, t);
+	if (!rc && want6) {
 		rc = tun_forward6(t);
 		t->v6 = !rc;
 		if (rc && why6)

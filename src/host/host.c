@@ -548,6 +548,7 @@ static void host_open_tun(struct host *h)
 	int rc;
 
 	h->tun.fd = -1;
+	h->mtus.fd = h->mtus.fd6 = -1;
 	if (h->cfg.inject == HOST_INJECT_RAW)
 		return;
 	rc = tun_open(&h->tun, h->cfg.tun_name);
@@ -564,16 +565,25 @@ static void host_open_tun(struct host *h)
 		     h->cfg.tun_name, host_tun_why(rc));
 		return;
 	}
-	if (h->mtu_fd < 0)
+	/* the tun's packets carry no mark: their routes are looked up
+	 * without one, from the shared address */
+	h->mtus.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (h->mtus.fd < 0)
 		die("cannot open the socket that looks up routes for the tun: %s",
 		    strerror(errno));
-	if (h->tun.v6 && h->mtu6_fd < 0)
+	host_bind_shared(h->mtus.fd, AF_INET, &h->cfg.c.addr);
+	h->mtus.fd6 = -1;
+	if (h->tun.v6) {
+		h->mtus.fd6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		host_bind_shared(h->mtus.fd6, AF_INET6, h->cfg.c.addr6);
+	}
+	if (h->tun.v6 && h->mtus.fd6 < 0) {
 		h->tun.v6 = 0;
+		why6 = "no socket to look its routes up";
+	}
 	if (h->cfg.c.have_addr6 && !h->tun.v6)
 		warn("IPv6 from the enclave goes through the raw socket, not %s: %s",
 		     h->tun.name, why6);
-	h->mtus.fd = h->mtu_fd;
-	h->mtus.fd6 = h->mtu6_fd;
 	h->fit_tun = (struct fit_env){.flags = FIT_PEER | FIT_FORWARD,
 				      .path_mtu = host_path_mtu_cached,
 				      .seg_size = host_seg_size,
@@ -692,6 +702,10 @@ int host_run(struct host *h)
 	if (h->mtu6_fd >= 0)
 		close(h->mtu6_fd);
 	tun_close(&h->tun);
+	if (h->mtus.fd >= 0)
+		close(h->mtus.fd);
+	if (h->mtus.fd6 >= 0)
+		close(h->mtus.fd6);
 	free(h->frag_buf);
 	free(h->cut_buf);
 	link_handover_free(&h->links);

@@ -39,6 +39,8 @@ Options:
                     PACKET frame, UDP 40004 -> 7404 "AFTER-HOSTILE"
       offload       one valid OFFLOAD frame (UDP 40005 -> 7405, gso NONE,
                     complete checksum)
+      local         a valid TCP super-packet (gso TCP 1000, 3 segments) to
+                    198.18.0.5:7002, another address of the host's
 """
 import argparse
 import os
@@ -84,6 +86,12 @@ def scenario(name):
                 frame(PACKET, udp4(40004, 7404, b"AFTER-HOSTILE"))]
     if name == "offload":
         return [offload(udp4(40005, 7405, b"OFFLOAD-RAW"))]
+    if name == "local":
+        other = bytes([198, 18, 0, 5])
+        return [offload(ipv4(ENCL, other, 6,
+                             tcp(ENCL, other, 40006, 7002, 1000, 1, 0x18,
+                                 data, partial=True)),
+                        GSO_TCP, CSUM_PARTIAL, 1000)]
     raise SystemExit("unknown scenario %s" % name)
 
 

@@ -178,6 +178,22 @@ check_eq "only the PACKET frame after them was injected" 1 "$(d l2i_injected_pac
 check "which reached the internet" seen "$E2E_HOST_IP\.40004 > $E2E_NET_IP\.7404: \[udp sum ok\] UDP, length 13"
 check_eq "none of the refused ones reached the internet" "" "$(seen "$E2E_NET_IP\.7666:|ICMP echo request")"
 
+# a super-packet to another address of the host's: it goes into the tun
+# (single packets go through the raw socket, and REMORA-OUT), so REMORA-TUN
+# must stop it, and send it back to the queue to be counted
+in_host ip addr add 198.18.0.5/32 dev lo
+e2e_bg host-svc host socat -u TCP-LISTEN:7002,bind=198.18.0.5,reuseaddr OPEN:"$E2E_TMP/host-svc.got",creat,append
+e2e_wait_listen in_host tcp 7002 || exit 1
+fake_enclave local
+s4=$(e2e_stats remora-host)
+check_eq "a super-packet to another address of the host: written into the tun" 1 \
+	$(($(v "$s4" l2i_injected_packets) - $(v "$s3" l2i_injected_packets)))
+check_eq "REMORA-TUN sent it back to the queue, and remora-host counted it (l2i_drop_inject)" 1 \
+	$(($(v "$s4" l2i_drop_inject) - $(v "$s3" l2i_drop_inject)))
+check "and says why" grep -q "refused by the rules (REMORA-TUN" "$E2E_TMP/remora-host.log"
+check_eq "the host's service there received nothing" "" "$(cat "$E2E_TMP/host-svc.got" 2>/dev/null)"
+check_eq "and the link stays up" "timeout" "$(tail -n 1 "$E2E_TMP/fake-local.log")"
+
 # a host that did not announce OFFLOAD
 pid=$(e2e_pid remora-host)
 kill -TERM "$pid"
