@@ -527,8 +527,9 @@ static const char *host_tun_why(int rc)
 	case -ENODEV:
 		return "there is no /dev/net/tun (load the tun module; under systemd, the unit must allow the device)";
 	case -EPERM:
-	case -EACCES:
 		return "creating a tun device needs CAP_NET_ADMIN";
+	case -EACCES:
+		return "/dev/net/tun may not be opened by this user (distributions make it mode 0666; under systemd, the unit must allow the device)";
 	case -EBUSY:
 	case -EINVAL:
 		return "another device has that name (--tun NAME)";

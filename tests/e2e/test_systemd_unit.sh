@@ -254,6 +254,9 @@ check_eq "systemd knows the unit" loaded "$(prop LoadState)"
 check "the installed unit is this tree's systemd/remora-host.service (else rebuild: cmake --build $E2E_BUILD)" \
 	sh -c "sed 's|/usr/share/doc/remora/|/usr/share/doc/remora-host/|g' '$SRC_UNIT' | cmp -s - '$ROOTFS/usr/lib/systemd/system/$UNIT'"
 
+# /dev/net/tun as distributions make it (udev: mode 0666; the daemon runs
+# as a user of its own), whatever this machine's mode, which nspawn copies
+in_ct chmod 0666 /dev/net/tun
 in_ct ip link add rmr-nic type veth peer name rmr-peer &&
 	in_ct ip address add "$E2E_HOST_IP/24" dev rmr-nic &&
 	in_ct ip link set rmr-nic up && in_ct ip link set rmr-peer up
