@@ -15,6 +15,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# nginx is for the benchmark, which runs its own in namespaces: a service
+# the package starts on this machine's port 80 is not wanted
+had_nginx=0
+dpkg -s nginx >/dev/null 2>&1 && had_nginx=1
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $PKGS
+if [ "$had_nginx" = 0 ] && [ -d /run/systemd/system ]; then
+	systemctl disable --now nginx.service >/dev/null 2>&1 || true
+fi
