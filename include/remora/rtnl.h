@@ -11,6 +11,9 @@
 struct mnl_socket *rtnl_open(void);
 struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags, size_t hlen,
 			  void **hdr);
+struct nlmsghdr *rtnl_route_msg(char *buf, uint16_t flags, int family,
+				unsigned char dst_len, unsigned char protocol,
+				int ifindex);
 int rtnl_request(struct mnl_socket *nl, struct nlmsghdr *nlh);
 int rtnl_link_up(struct mnl_socket *nl, int ifindex, uint32_t mtu);
 int rtnl_addr(struct mnl_socket *nl, int ifindex, int family, const void *addr,

@@ -55,6 +55,38 @@ struct nlmsghdr *rtnl_msg(char *buf, uint16_t type, uint16_t flags, size_t hlen,
 }
 
 /**
+ * rtnl_route_msg() - start a request for a route out of an interface
+ * @buf:	MNL_SOCKET_BUFFER_SIZE bytes
+ * @flags:	NLM_F_* flags besides NLM_F_REQUEST and NLM_F_ACK
+ * @family:	AF_INET or AF_INET6
+ * @dst_len:	the destination's prefix length (0: the default route)
+ * @protocol:	RTPROT_* (who the route is from)
+ * @ifindex:	the interface
+ *
+ * A unicast route of link scope in the main table, out of @ifindex.
+ *
+ * Return: the message, for the rest (RTA_DST, RTA_PREFSRC, metrics) to be
+ *	   added to
+ */
+struct nlmsghdr *rtnl_route_msg(char *buf, uint16_t flags, int family,
+				unsigned char dst_len, unsigned char protocol,
+				int ifindex)
+{
+	struct rtmsg *rtm;
+	struct nlmsghdr *nlh =
+		rtnl_msg(buf, RTM_NEWROUTE, flags, sizeof(*rtm), (void **)&rtm);
+
+	rtm->rtm_family = (unsigned char)family;
+	rtm->rtm_dst_len = dst_len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = protocol;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nlh;
+}
+
+/**
  * rtnl_request() - send a request and wait for its acknowledgement
  * @nl:		socket from rtnl_open()
  * @nlh:	the request

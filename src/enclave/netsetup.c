@@ -167,18 +167,9 @@ static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
 {
 	struct nlattr *metrics;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct rtmsg *rtm;
-	struct nlmsghdr *nlh =
-		rtnl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
-			 sizeof(*rtm), (void **)&rtm);
+	struct nlmsghdr *nlh = rtnl_route_msg(buf, NLM_F_CREATE | NLM_F_REPLACE,
+					      family, 0, RTPROT_BOOT, ifindex);
 
-	rtm->rtm_family = (unsigned char)family;
-	rtm->rtm_dst_len = 0;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	mnl_attr_put(nlh, RTA_PREFSRC, alen, src);
 	metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
 	mnl_attr_put_u32(nlh, RTAX_MTU, mtu);

@@ -283,21 +283,13 @@ static int route_add(int ifindex)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = rtnl_open();
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
 	int rc;
 
 	if (!nl)
 		return -errno;
-	nlh = rtnl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
-		       sizeof(*rtm), (void **)&rtm);
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 24;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
+	nlh = rtnl_route_msg(buf, NLM_F_CREATE | NLM_F_EXCL, AF_INET, 24,
+			     RTPROT_STATIC, ifindex);
 	mnl_attr_put_u32(nlh, RTA_DST, REMOTE_ADDR & htonl(0xffffff00));
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	rc = rtnl_request(nl, nlh);
 	mnl_socket_close(nl);
 	return rc;
