@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "remora/csum.h"
 #include "remora/fit.h"
 #include "remora/gso.h"
+#include "testpkt.h"
 
 /* What the sources answer, and how often they were asked */
 static size_t seg_answer, mtu_answer;
@@ -269,29 +269,23 @@ static struct pieces *fresh(struct pieces *out, size_t cap)
 	return out;
 }
 
-/* An IPv4 TCP packet of @data bytes (32-byte header), checksums right;
- * parsed into @pi */
+/* An IPv4 TCP packet (198.18.0.2:443 -> 198.18.0.1:40000, DF) of @data
+ * bytes (32-byte header), checksums right; parsed into @pi */
 static size_t make_tcp(size_t data, uint8_t flags, struct pkt_info *pi)
 {
-	size_t len = 52 + data, i;
+	size_t len = 52 + data;
 
-	memset(pkt, 0, 52);
-	pkt[0] = 0x45;
-	pkt[2] = (uint8_t)(len >> 8);
-	pkt[3] = (uint8_t)len;
-	pkt[6] = 0x40;
-	pkt[8] = 64;
-	pkt[9] = 6;
-	memcpy(pkt + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
-	csum_ip4_header(pkt, 20);
-	pkt[20] = 0x01;
-	pkt[21] = 0xbb;
-	pkt[22] = 0x9c;
-	pkt[23] = 0x40;
-	pkt[32] = 0x80;
-	pkt[33] = flags;
-	for (i = 0; i < data; i++)
-		pkt[52 + i] = (uint8_t)(i * 7 + 3);
+	tp_ip4(pkt,
+	       &(struct tp_ip4){.src = "198.18.0.2",
+				.dst = "198.18.0.1",
+				.proto = 6,
+				.frag = TP_DF},
+	       32 + data);
+	tp_tcp(pkt + 20, &(struct tp_tcp){.sport = 443,
+					  .dport = 40000,
+					  .flags = flags,
+					  .optlen = 12});
+	tp_pattern(pkt + 52, 0, data, 7, 3);
 	assert_int_equal(gso_fill_l4_csum(pkt, len), 0);
 	assert_int_equal(pkt_parse(pkt, len, pi), PKT_OK);
 	return len;
@@ -378,9 +372,7 @@ static void fit_apply_whole_completes_checksum(void **state)
 				   FIT_AGGREGATE | FIT_CSUM_PART,
 				   fresh(&out, sizeof(buf)), &why),
 			 FIT_WHOLE);
-	assert_int_equal(csum_fold(csum_add(csum_pseudo(pkt, 6, len - 20),
-					    pkt + 20, len - 20)),
-			 0);
+	assert_true(ref_l4_ok(pkt, len, 20, 6));
 }
 
 /* Refused by its route: fragments without DF, an answer with it, whose
@@ -406,7 +398,7 @@ static void fit_apply_refused(void **state)
 	assert_int_equal(ai.icmp_code, 4);
 	assert_int_equal(ai.dst, pi.src);
 	pkt[6] = 0; /* no DF */
-	csum_ip4_header(pkt, 20);
+	ref_ip4_fill(pkt);
 	assert_int_equal(pkt_parse(pkt, pi.len, &pi), PKT_OK);
 	plan = fit_decide(&env, &pi, FIT_REFUSED);
 	assert_int_equal(fit_apply(&env, &plan, pkt, &pi, FIT_REFUSED,
@@ -419,65 +411,16 @@ static void fit_apply_refused(void **state)
 			 FIT_DROP);
 }
 
-/* The one's complement sum of @len bytes, first byte high, added to @sum */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* The TCP pseudo-header's sum of the IPv4 packet @p for @l4len bytes,
- * folded, not complemented: what a partial checksum field holds */
-static uint16_t pseudo4(const uint8_t *p, size_t l4len)
-{
-	return fold(sum16(0, p + 12, 8) + 6 + (uint32_t)l4len);
-}
-
-/* Does the TCP checksum of the IPv4 packet @p verify? */
-static int tcp4_ok(const uint8_t *p, size_t len)
-{
-	size_t ihl = (size_t)(p[0] & 0xf) * 4;
-
-	return fold(pseudo4(p, len - ihl) + sum16(0, p + ihl, len - ihl)) ==
-	       0xffff;
-}
-
-/* An IPv6 TCP packet (20-byte header) of @data bytes, flags ACK, checksum
- * right; parsed into @pi */
+/* An IPv6 TCP packet (2001:db8::2 -> 2001:db8:9::1, 20-byte header) of
+ * @data bytes, flags ACK, checksum right; parsed into @pi */
 static size_t make_tcp6(size_t data, struct pkt_info *pi)
 {
-	size_t len = 60 + data, i;
+	size_t len = 60 + data;
 
-	memset(pkt, 0, 60);
-	pkt[0] = 0x60;
-	pkt[4] = (uint8_t)((20 + data) >> 8);
-	pkt[5] = (uint8_t)(20 + data);
-	pkt[6] = 6;
-	pkt[7] = 64;
-	memcpy(pkt + 8, "\x20\x01\x0d\xb8", 4);
-	pkt[23] = 2;
-	memcpy(pkt + 24, "\x20\x01\x0d\xb8\x00\x09", 6);
-	pkt[39] = 1;
-	pkt[40] = 0x01;
-	pkt[41] = 0xbb;
-	pkt[42] = 0x9c;
-	pkt[43] = 0x40;
-	pkt[52] = 0x50;
-	pkt[53] = 0x10;
-	for (i = 0; i < data; i++)
-		pkt[60 + i] = (uint8_t)(i * 5 + 1);
+	tp_ip6(pkt, "2001:db8::2", "2001:db8:9::1", 6, 20 + data);
+	tp_tcp(pkt + 40,
+	       &(struct tp_tcp){.sport = 443, .dport = 40000, .flags = 0x10});
+	tp_pattern(pkt + 60, 0, data, 5, 1);
 	assert_int_equal(gso_fill_l4_csum(pkt, len), 0);
 	assert_int_equal(pkt_parse(pkt, len, pi), PKT_OK);
 	return len;
@@ -497,11 +440,9 @@ static void fit_apply_forward(void **state)
 	struct fit_plan plan;
 	struct pkt_info pi, ai;
 	size_t len = make_tcp(30000, 0x10, &pi);
-	uint16_t p = pseudo4(pkt, len - 20);
 
 	(void)state;
-	pkt[36] = (uint8_t)(p >> 8);
-	pkt[37] = (uint8_t)p;
+	ref_l4_partial(pkt, len, 20, 6, 16);
 	memcpy(before, pkt, len);
 	seg_answer = 1448;
 	mtu_answer = 1500;
@@ -636,14 +577,12 @@ static void fit_apply_raw_partial(void **state)
 	struct fit_plan plan;
 	struct pkt_info pi;
 	size_t len = make_tcp(30000, 0x18, &pi), data = 0;
-	uint16_t p = pseudo4(pkt, len - 20);
 	uint32_t seq;
 	int i;
 
 	(void)state;
-	pkt[36] = (uint8_t)(p >> 8);
-	pkt[37] = (uint8_t)p;
-	assert_false(tcp4_ok(pkt, len));
+	ref_l4_partial(pkt, len, 20, 6, 16);
+	assert_false(ref_ip4_l4_ok(pkt, len));
 	seg_answer = 1448;
 	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
 	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
@@ -653,7 +592,7 @@ static void fit_apply_raw_partial(void **state)
 	assert_int_equal(out.n, (30000 + 1447) / 1448);
 	for (i = 0; i < out.n; i++) {
 		assert_true(out.len[i] <= 20 + 32 + 1448);
-		assert_true(tcp4_ok(out.p[i], out.len[i]));
+		assert_true(ref_ip4_l4_ok(out.p[i], out.len[i]));
 		seq = (uint32_t)out.p[i][24] << 24 |
 		      (uint32_t)out.p[i][25] << 16 |
 		      (uint32_t)out.p[i][26] << 8 | out.p[i][27];
@@ -680,15 +619,13 @@ static void fit_apply_raw_partial(void **state)
 	assert_int_equal(why, PKT_L4_CHECKSUM);
 	/* within one segment, partial: completed whole */
 	len = make_tcp(1000, 0x18, &pi);
-	p = pseudo4(pkt, len - 20);
-	pkt[36] = (uint8_t)(p >> 8);
-	pkt[37] = (uint8_t)p;
+	ref_l4_partial(pkt, len, 20, 6, 16);
 	plan = fit_decide(&env, &pi, FIT_AGGREGATE | FIT_CSUM_PART);
 	assert_int_equal(fit_apply(&env, &plan, pkt, &pi,
 				   FIT_AGGREGATE | FIT_CSUM_PART,
 				   fresh(&out, sizeof(buf)), &why),
 			 FIT_WHOLE);
-	assert_true(tcp4_ok(pkt, len));
+	assert_true(ref_ip4_l4_ok(pkt, len));
 }
 
 int main(void)

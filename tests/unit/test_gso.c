@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "remora/csum.h"
 #include "remora/gso.h"
 #include "remora/pkt.h"
+#include "testpkt.h"
 
 /* @pc, emptied, over @buf (@cap bytes) */
 static struct pieces *fresh(struct pieces *pc, uint8_t *buf, size_t cap)
@@ -25,66 +25,21 @@ static struct pieces *fresh(struct pieces *pc, uint8_t *buf, size_t cap)
 
 static uint8_t big[65535], out[96 << 10];
 
-/* Internet checksum of a buffer, unfolded sum in @sum */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-/* Is the TCP/UDP checksum of @pkt right? (the sum with it folds to 0) */
-static int l4_csum_ok(const uint8_t *pkt, size_t len)
-{
-	size_t ihl = (size_t)(pkt[0] & 0xf) * 4;
-	uint32_t sum = 0;
-
-	sum = sum16(sum, pkt + 12, 8);
-	sum += pkt[9];
-	sum += (uint32_t)(len - ihl);
-	sum = sum16(sum, pkt + ihl, len - ihl);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
-
-/* A TCP/IPv4 packet of @data bytes of payload, with a 12-byte option, the
- * IP header checksum right and the TCP checksum left undone */
+/* A TCP/IPv4 packet (198.18.0.2:443 -> 198.18.0.1:40000, DF) of @data
+ * bytes of payload, with a 12-byte option, the IP header checksum right
+ * and the TCP checksum left undone */
 static size_t make_tcp(uint8_t *p, size_t data, uint8_t flags)
 {
-	size_t i, len = 20 + 32 + data;
-	uint16_t c;
-
-	memset(p, 0, 52);
-	p[0] = 0x45;
-	p[2] = (uint8_t)(len >> 8);
-	p[3] = (uint8_t)len;
-	p[4] = 0x12;
-	p[5] = 0x34;
-	p[6] = 0x40; /* DF */
-	p[8] = 64;
-	p[9] = 6;
-	memcpy(p + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
-	c = csum(p, 20);
-	p[10] = (uint8_t)(c >> 8);
-	p[11] = (uint8_t)c;
-	p[20] = 0x01; /* sport 443 */
-	p[21] = 0xbb;
-	p[22] = 0x9c; /* dport 40000 */
-	p[23] = 0x40;
-	memcpy(p + 24, "\x10\x00\x00\x00", 4); /* seq 0x10000000 */
-	p[32] = 0x80;			       /* doff 8: 32-byte header */
-	p[33] = flags;
-	p[34] = 0xff;
-	p[35] = 0xff;
-	memcpy(p + 40, "\x01\x01\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02", 12);
-	for (i = 0; i < data; i++)
-		p[52 + i] = (uint8_t)(i * 7 + 3);
-	return len;
+	tp_ip4(p,
+	       &(struct tp_ip4){.src = "198.18.0.2",
+				.dst = "198.18.0.1",
+				.proto = 6,
+				.id = 0x1234,
+				.frag = TP_DF},
+	       32 + data);
+	tp_tcp_ts(p + 20, flags);
+	tp_pattern(p + 52, 0, data, 7, 3);
+	return 20 + 32 + data;
 }
 
 static void test_fill_tcp_checksum(void **state)
@@ -92,15 +47,15 @@ static void test_fill_tcp_checksum(void **state)
 	size_t len = make_tcp(big, 1001, 0x18);
 
 	(void)state;
-	assert_false(l4_csum_ok(big, len));
+	assert_false(ref_ip4_l4_ok(big, len));
 	assert_int_equal(gso_fill_l4_csum(big, len), 0);
-	assert_true(l4_csum_ok(big, len));
+	assert_true(ref_ip4_l4_ok(big, len));
 	/* a partial sum left in the field (as the kernel leaves it) is
 	 * replaced, not added to */
 	big[36] = 0x12;
 	big[37] = 0x34;
 	assert_int_equal(gso_fill_l4_csum(big, len), 0);
-	assert_true(l4_csum_ok(big, len));
+	assert_true(ref_ip4_l4_ok(big, len));
 }
 
 /* Every payload length modulo 4 (the sum reads 32 bits at a time), small
@@ -122,7 +77,7 @@ static void test_checksum_every_length(void **state)
 				big[52 + i] = k ? 0xff : (uint8_t)(seed >> 16);
 			}
 			assert_int_equal(gso_fill_l4_csum(big, len), 0);
-			assert_true(l4_csum_ok(big, len));
+			assert_true(ref_ip4_l4_ok(big, len));
 		}
 	}
 }
@@ -142,7 +97,7 @@ static void test_fill_udp_checksum(void **state)
 	p[25] = 20; /* UDP length */
 	memcpy(p + 28, "twelve bytes", 12);
 	assert_int_equal(gso_fill_l4_csum(p, len), 0);
-	assert_true(l4_csum_ok(p, len));
+	assert_true(ref_ip4_l4_ok(p, len));
 	assert_false(p[26] == 0 && p[27] == 0);
 }
 
@@ -178,7 +133,7 @@ static void test_segment_to_mtu(void **state)
 		assert_true(pc.len[i] <= 1500);
 		assert_int_equal(pkt_parse_ipv4(pc.p[i], pc.len[i], &pi),
 				 PKT_OK);
-		assert_true(l4_csum_ok(pc.p[i], pc.len[i]));
+		assert_true(ref_ip4_l4_ok(pc.p[i], pc.len[i]));
 		assert_int_equal(seq, 0x10000000U + total);
 		/* the IP id counts up; DF stays */
 		assert_int_equal(pc.p[i][4] << 8 | pc.p[i][5], 0x1234 + i);
@@ -256,7 +211,7 @@ static void test_segment_verify_ok(void **state)
 					    fresh(&pc, out, sizeof(out)));
 			assert_true(n >= 1);
 			for (i = 0; i < n; i++)
-				assert_true(l4_csum_ok(pc.p[i], pc.len[i]));
+				assert_true(ref_ip4_l4_ok(pc.p[i], pc.len[i]));
 		}
 	}
 }
@@ -277,7 +232,7 @@ static void test_segment_verify_refuses(void **state)
 	assert_int_equal(gso_tcp_segment(big, len, 1500, 0,
 					 fresh(&pc, out, sizeof(out))),
 			 14);
-	assert_true(l4_csum_ok(pc.p[7], pc.len[7]));
+	assert_true(ref_ip4_l4_ok(pc.p[7], pc.len[7]));
 	big[52 + 10000] ^= 0x40;
 	assert_int_equal(gso_tcp_segment(big, len, 1500, GSO_VERIFY_CSUM,
 					 fresh(&pc, out, sizeof(out))),
@@ -344,39 +299,18 @@ static void test_segment_verify_ipv6(void **state)
 {
 	size_t data = 30000, len = 40 + 20 + data, i;
 	struct pieces pc;
-	uint32_t sum;
 	int n;
 
 	(void)state;
-	memset(big, 0, 60);
-	big[0] = 0x60;
-	big[4] = (uint8_t)((20 + data) >> 8);
-	big[5] = (uint8_t)(20 + data);
-	big[6] = 6;
-	big[7] = 64;
-	big[8] = 0x20; /* 2001:db8::2 -> 2001:db8::1 */
-	big[9] = 0x01;
-	big[10] = 0x0d;
-	big[11] = 0xb8;
-	big[23] = 2;
-	memcpy(big + 24, big + 8, 15);
-	big[39] = 1;
-	big[40 + 12] = 0x50;
-	big[40 + 13] = 0x18;
-	for (i = 0; i < data; i++)
-		big[60 + i] = (uint8_t)(i * 13 + 1);
+	tp_ip6(big, "2001:db8::2", "2001:db8::1", 6, 20 + data);
+	tp_tcp(big + 40, &(struct tp_tcp){.flags = 0x18});
+	tp_pattern(big + 60, 0, data, 13, 1);
 	assert_int_equal(gso_fill_l4_csum(big, len), 0);
 	n = gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM,
 			    fresh(&pc, out, sizeof(out)));
 	assert_int_equal(n, (int)((data + 1219) / 1220));
-	for (i = 0; i < (size_t)n; i++) {
-		sum = sum16(0, pc.p[i] + 8, 32) + 6 +
-		      (uint32_t)(pc.len[i] - 40);
-		sum = sum16(sum, pc.p[i] + 40, pc.len[i] - 40);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		assert_int_equal(sum, 0xffff);
-	}
+	for (i = 0; i < (size_t)n; i++)
+		assert_true(ref_l4_ok(pc.p[i], pc.len[i], 40, 6));
 	big[100] ^= 1;
 	assert_int_equal(gso_tcp_segment(big, len, 1280, GSO_VERIFY_CSUM,
 					 fresh(&pc, out, sizeof(out))),
@@ -400,49 +334,27 @@ enum kind {
 /* An IPv4 header for @l4len bytes of @proto, fragment field @fo */
 static void ip4(uint8_t *p, uint8_t proto, size_t l4len, uint16_t fo)
 {
-	size_t len = 20 + l4len;
-	uint16_t c;
-
-	memset(p, 0, 20);
-	p[0] = 0x45;
-	p[2] = (uint8_t)(len >> 8);
-	p[3] = (uint8_t)len;
-	p[6] = (uint8_t)(fo >> 8);
-	p[7] = (uint8_t)fo;
-	p[8] = 64;
-	p[9] = proto;
-	memcpy(p + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
-	c = csum(p, 20);
-	p[10] = (uint8_t)(c >> 8);
-	p[11] = (uint8_t)c;
+	tp_ip4(p,
+	       &(struct tp_ip4){.src = "198.18.0.2",
+				.dst = "198.18.0.1",
+				.proto = proto,
+				.frag = fo},
+	       l4len);
 }
 
 /* An IPv6 header (2001:db8::2 -> 2001:db8::1), @plen bytes after it, the
  * first of them @nh */
 static void ip6(uint8_t *p, uint8_t nh, size_t plen)
 {
-	memset(p, 0, 40);
-	p[0] = 0x60;
-	p[4] = (uint8_t)(plen >> 8);
-	p[5] = (uint8_t)plen;
-	p[6] = nh;
-	p[7] = 64;
-	memcpy(p + 8, "\x20\x01\x0d\xb8", 4);
-	p[23] = 2;
-	memcpy(p + 24, "\x20\x01\x0d\xb8", 4);
-	p[39] = 1;
+	tp_ip6(p, "2001:db8::2", "2001:db8::1", nh, plen);
 }
 
-/* A 20-byte TCP header with @flags at @th, 2000 bytes of data after it */
+/* A 20-byte TCP header (443 -> 40000) with @flags at @th, 2000 bytes of
+ * data after it */
 static size_t tcp20(uint8_t *th, uint8_t flags)
 {
-	memset(th, 0, 20);
-	th[0] = 0x01;
-	th[1] = 0xbb;
-	th[2] = 0x9c;
-	th[3] = 0x40;
-	th[12] = 0x50;
-	th[13] = flags;
+	tp_tcp(th,
+	       &(struct tp_tcp){.sport = 443, .dport = 40000, .flags = flags});
 	memset(th + 20, 0x5a, 2000);
 	return 20 + 2000;
 }

@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "remora/csum.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
+#include "testpkt.h"
 
 /* The checks' view of a side owning the IPv4 address @a (network order) */
 
@@ -59,53 +59,31 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* A UDP/IPv4 datagram of @data payload bytes with @opts bytes of IP
- * options (a copied one, then an uncopied one), flags @fo */
+/* A UDP/IPv4 datagram (198.18.0.1:40000 -> 198.19.0.2:7417) of @data
+ * payload bytes with @opts bytes of IP options (a copied one, then an
+ * uncopied one), flags @fo */
 static size_t make_udp(size_t data, size_t opts, uint16_t fo)
 {
-	size_t ihl = 20 + opts, len = ihl + 8 + data, i;
-	uint16_t c;
+	/* copied: 0x94 router alert (4 bytes); not copied: 0x07 record
+	 * route (7 bytes); end of options */
+	static const uint8_t twelve[] = {0x94, 0x04, 0x00, 0x00, 0x07, 0x07,
+					 0x04, 0x00, 0x00, 0x00, 0x00, 0x00};
+	size_t ihl = tp_ip4(pkt,
+			    &(struct tp_ip4){.src = "198.18.0.1",
+					     .dst = "198.19.0.2",
+					     .proto = 17,
+					     .id = 0xbeef,
+					     .frag = fo,
+					     .opts = opts == 12 ? twelve : NULL,
+					     .optlen = opts},
+			    8 + data);
 
-	memset(pkt, 0, ihl + 8);
-	pkt[0] = (uint8_t)(0x40 | ihl / 4);
-	pkt[2] = (uint8_t)(len >> 8);
-	pkt[3] = (uint8_t)len;
-	pkt[4] = 0xbe;
-	pkt[5] = 0xef;
-	pkt[6] = (uint8_t)(fo >> 8);
-	pkt[7] = (uint8_t)fo;
-	pkt[8] = 64;
-	pkt[9] = 17;
-	memcpy(pkt + 12, "\xc6\x12\x00\x01\xc6\x13\x00\x02", 8);
-	if (opts == 12) {
-		/* copied: 0x94 router alert (4 bytes); not copied: 0x07
-		 * record route (7 bytes); end of options */
-		memcpy(pkt + 20,
-		       "\x94\x04\x00\x00\x07\x07\x04\x00\x00\x00\x00\x00", 12);
-	}
-	c = csum(pkt, ihl);
-	pkt[10] = (uint8_t)(c >> 8);
-	pkt[11] = (uint8_t)c;
-	pkt[ihl] = 0x9c;
-	pkt[ihl + 1] = 0x40;
-	pkt[ihl + 2] = 0x1c;
-	pkt[ihl + 3] = 0xf9;
-	pkt[ihl + 4] = (uint8_t)((8 + data) >> 8);
-	pkt[ihl + 5] = (uint8_t)(8 + data);
-	for (i = 0; i < data; i++)
-		pkt[ihl + 8 + i] = (uint8_t)(i * 13 + 1);
-	return len;
-}
-
-/* The header checksum of pkt, after a field was changed */
-static void recsum(void)
-{
-	uint16_t c;
-
-	pkt[10] = pkt[11] = 0;
-	c = csum(pkt, 20);
-	pkt[10] = (uint8_t)(c >> 8);
-	pkt[11] = (uint8_t)c;
+	memset(pkt + ihl, 0, 8);
+	tp_put16(pkt + ihl, 40000);
+	tp_put16(pkt + ihl + 2, 7417);
+	tp_put16(pkt + ihl + 4, (uint16_t)(8 + data));
+	tp_pattern(pkt + ihl + 8, 0, data, 13, 1);
+	return ihl + 8 + data;
 }
 
 /* Put the fragments' payloads back where their offsets say; check every
@@ -124,7 +102,7 @@ static size_t reassemble(const struct pieces *pc, size_t mtu, size_t first_ihl,
 
 		assert_true(pc->len[i] <= mtu);
 		assert_int_equal(rd16(f + 2), pc->len[i]);
-		assert_int_equal(csum(f, ihl), 0);
+		assert_true(ref_verifies(ref_sum(0, f, ihl)));
 		assert_int_equal(ihl, i ? later_ihl : first_ihl);
 		assert_int_equal(rd16(f + 4), 0xbeef); /* same id */
 		assert_int_equal(fo & 0x4000, 0);
@@ -272,7 +250,7 @@ static void test_frag_needed(void **state)
 	assert_memory_equal(&pi.dst, pkt + 12, 4);
 	assert_int_equal(pkt_check_inbound(&pi, own4(pi.dst)), PKT_OK);
 	assert_int_equal(rd16(icmp + 26), 1400);
-	assert_int_equal(csum(icmp + 20, n - 20), 0);
+	assert_true(ref_verifies(ref_sum(0, icmp + 20, n - 20)));
 	/* it quotes the packet's header and the start of its payload */
 	assert_memory_equal(icmp + 28, pkt, n - 28);
 
@@ -281,7 +259,7 @@ static void test_frag_needed(void **state)
 	n = pmtu_frag_needed(pkt, len, 1400, htonl(PMTU_ICMP_SRC), icmp,
 			     sizeof(icmp));
 	assert_int_equal(n, 28 + len);
-	assert_int_equal(csum(icmp + 20, n - 20), 0);
+	assert_true(ref_verifies(ref_sum(0, icmp + 20, n - 20)));
 	assert_memory_equal(icmp + 28, pkt, len);
 }
 
@@ -343,21 +321,21 @@ static void test_parse_fragment(void **state)
 	pkt[9] = 6; /* TCP at offset 8 */
 	pkt[6] = 0;
 	pkt[7] = 1;
-	recsum();
+	ref_ip4_fill(pkt);
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_MALFORMED);
 
 	/* a first TCP fragment of 12 bytes: its header is cut */
 	len = make_udp(4, 0, 0x2000);
 	pkt[9] = 6;
-	recsum();
+	ref_ip4_fill(pkt);
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_MALFORMED);
 
 	/* another protocol */
 	len = make_udp(100, 0, 0x2000);
 	pkt[9] = 47;
-	recsum();
+	ref_ip4_fill(pkt);
 	assert_int_equal(pkt_parse_ipv4(pkt, len, &pi), PKT_FRAGMENT);
 	assert_int_equal(pkt_parse_fragment(pkt, len, &pi), PKT_PROTO);
 }
@@ -366,23 +344,12 @@ static void test_parse_fragment(void **state)
  * 2001:db8:2::2 port @dport, payload byte i being i * @mul */
 static void make_udp6(uint8_t *p6, size_t len, uint16_t dport, unsigned mul)
 {
-	size_t i;
-
-	memset(p6, 0, 48);
-	p6[0] = 0x60;
-	p6[4] = (uint8_t)((len - 40) >> 8);
-	p6[5] = (uint8_t)(len - 40);
-	p6[6] = 17;
-	p6[7] = 64;
-	inet_pton(AF_INET6, "2001:db8:1::1", p6 + 8);
-	inet_pton(AF_INET6, "2001:db8:2::2", p6 + 24);
-	p6[40] = 0x9c;
-	p6[42] = (uint8_t)(dport >> 8);
-	p6[43] = (uint8_t)dport;
-	p6[44] = (uint8_t)((len - 40) >> 8);
-	p6[45] = (uint8_t)(len - 40);
-	for (i = 48; i < len; i++)
-		p6[i] = (uint8_t)(i * mul);
+	tp_ip6(p6, "2001:db8:1::1", "2001:db8:2::2", 17, len - 40);
+	memset(p6 + 40, 0, 8);
+	tp_put16(p6 + 40, 39936);
+	tp_put16(p6 + 42, dport);
+	tp_put16(p6 + 44, (uint16_t)(len - 40));
+	tp_pattern(p6, 48, len, mul, 0);
 }
 
 /* "Packet too big" for IPv6: to the source, from the destination, the
@@ -411,20 +378,8 @@ static void test_too_big6(void **state)
 	assert_int_equal((uint32_t)rd16(icmp + 44) << 16 | rd16(icmp + 46),
 			 1280);
 	assert_memory_equal(icmp + 48, p6, n - 48);
-	{
-		/* the checksum over the pseudo-header and the message */
-		uint32_t sum = 0;
-		size_t k;
-
-		for (k = 8; k < 40; k += 2)
-			sum += rd16(icmp + k);
-		sum += (uint32_t)(n - 40) + 58;
-		for (k = 40; k + 1 < n; k += 2)
-			sum += rd16(icmp + k);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		assert_int_equal(sum, 0xffff);
-	}
+	/* the checksum over the pseudo-header and the message */
+	assert_true(ref_l4_ok(icmp, n, 40, 58));
 	/* a small packet is quoted whole */
 	n = pmtu_too_big6(p6, 100, 1280, icmp, sizeof(icmp));
 	assert_int_equal(n, 148);

@@ -45,6 +45,7 @@
 #include "remora/frame.h"
 #include "remora/pkt.h"
 #include "remora/portset.h"
+#include "testpkt.h"
 
 #ifndef REMORA_PROTOCOL_DOC
 #define REMORA_PROTOCOL_DOC "docs/protocol.md"
@@ -466,48 +467,11 @@ static int doc_err(struct doc_ctx *c, const char *fmt, ...)
 	return 1;
 }
 
-/* One's complement sum of @len bytes, added to @sum, not folded; an odd
- * last byte is padded with a zero. Independent of remora's checksums. */
-static uint32_t ref_sum(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static int ref_verifies(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
-
 /* Is the transport checksum left partial (an OFFLOAD's CSUM_PARTIAL)? */
 static int doc_l4_partial(const struct doc_ctx *c)
 {
 	return c->h.type == FRAME_OFFLOAD &&
 	       (c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL);
-}
-
-/* The packet's pseudo-header sum, not folded */
-static uint32_t doc_pseudo_sum(const struct doc_ctx *c)
-{
-	const uint8_t *ip = c->b + c->ip;
-	size_t len = c->n - c->l4;
-	uint8_t tail[4] = {0, 0, 0, c->pi.proto};
-	uint32_t sum = 0;
-
-	if (c->pi.version == 4) {
-		sum = ref_sum(sum, ip + 12, 8);
-		return sum + c->pi.proto + (uint32_t)len;
-	}
-	sum = ref_sum(sum, ip + 8, 32);
-	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
-	return ref_sum(sum, tail, sizeof(tail));
 }
 
 /* Where the TCP or UDP checksum field is, from the transport header */
@@ -520,24 +484,21 @@ static size_t doc_l4_csum_off(const struct doc_ctx *c)
  * does it hold the folded pseudo-header sum? */
 static int doc_l4_csum_ok(const struct doc_ctx *c)
 {
-	const uint8_t *l4 = c->b + c->l4;
+	const uint8_t *ip = c->b + c->ip, *l4 = c->b + c->l4;
 	size_t len = c->n - c->l4;
-	uint32_t sum;
 
 	if (doc_l4_partial(c)) {
 		if (c->pi.proto != IPPROTO_TCP && c->pi.proto != IPPROTO_UDP)
 			return 0; /* only TCP and UDP checksums are left so */
-		sum = doc_pseudo_sum(c);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		return rd_be(l4 + doc_l4_csum_off(c), 2) == sum;
+		return rd_be(l4 + doc_l4_csum_off(c), 2) ==
+		       ref_pseudo(ip, c->pi.proto, len);
 	}
 	if (c->pi.proto == IPPROTO_ICMP)
 		return ref_verifies(ref_sum(0, l4, len));
 	if (c->pi.proto == IPPROTO_UDP && c->pi.version == 4 && !l4[6] &&
 	    !l4[7])
 		return 0; /* no checksum: not what remora sends */
-	return ref_verifies(ref_sum(doc_pseudo_sum(c), l4, len));
+	return ref_l4_ok(ip, c->n - c->ip, c->l4 - c->ip, c->pi.proto);
 }
 
 /* Where a field lives: in the frame header, the HELLO or BYE payload, the

@@ -9,6 +9,7 @@
  * /dev/net/tun; a case that needs veth, or a kernel that forwards IPv6
  * per device, is skipped where there is none. */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -38,6 +39,7 @@
 #include "remora/pmtu.h"
 #include "remora/rtnl.h"
 #include "remora/tun.h"
+#include "testpkt.h"
 
 #define NAME	   "rmrtest0"
 #define OTHER	   "rmrtest1"
@@ -48,10 +50,11 @@
 #define CONF4 "/proc/sys/net/ipv4/conf/"
 #define CONF6 "/proc/sys/net/ipv6/conf/"
 
-/* 198.18.0.1 (on lo: the host's own address), 203.0.113.7 (beyond the
- * second tun), network order */
-#define LOCAL_ADDR  htonl(0xc6120001)
-#define REMOTE_ADDR htonl(0xcb007107)
+/* The host's own address (on lo); one beyond the second tun, and its
+ * network (a /24) */
+#define LOCAL_ADDR  "198.18.0.1"
+#define REMOTE_ADDR "203.0.113.7"
+#define REMOTE_NET  "203.0.113.0"
 
 static char why[WHY_MAX]; /* in a child: why its case failed or skipped */
 
@@ -283,13 +286,15 @@ static int route_add(int ifindex)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = rtnl_open();
 	struct nlmsghdr *nlh;
+	struct in_addr dst;
 	int rc;
 
 	if (!nl)
 		return -errno;
+	inet_pton(AF_INET, REMOTE_NET, &dst);
 	nlh = rtnl_route_msg(buf, NLM_F_CREATE | NLM_F_EXCL, AF_INET, 24,
 			     RTPROT_STATIC, ifindex);
-	mnl_attr_put_u32(nlh, RTA_DST, REMOTE_ADDR & htonl(0xffffff00));
+	mnl_attr_put_u32(nlh, RTA_DST, dst.s_addr);
 	rc = rtnl_request(nl, nlh);
 	mnl_socket_close(nl);
 	return rc;
@@ -299,10 +304,11 @@ static int route_add(int ifindex)
  * the enclave's come from the host's own. Return: 0, or a child status */
 static int local_addr(void)
 {
-	const uint32_t a = LOCAL_ADDR;
 	struct mnl_socket *nl;
+	struct in_addr a;
 	int rc;
 
+	inet_pton(AF_INET, LOCAL_ADDR, &a);
 	if (dev_up("lo"))
 		return child_says(CHILD_FAIL, __LINE__, "lo: %s",
 				  strerror(errno));
@@ -378,67 +384,27 @@ static long long snmp_stat(const char *proto, const char *key)
 	return r;
 }
 
-/* The one's complement sum of @len bytes, first byte high, added to @sum */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* The TCP pseudo-header sum of the IPv4 packet @p, folded */
-static uint16_t pseudo4(const uint8_t *p, size_t len)
-{
-	return fold(sum16(0, p + 12, 8) + 6 + (uint32_t)(len - 20));
-}
-
 /* An IPv4 TCP packet, 198.18.0.1:40000 -> @dst:@dport, DF, TTL 64, a
  * 20-byte TCP header with @flags, sequence 1000, @data bytes of a
  * pattern; both checksums right. Return: its length */
-static size_t make_tcp(uint8_t *p, uint32_t dst, uint16_t dport, uint8_t flags,
-		       size_t data)
+static size_t make_tcp(uint8_t *p, const char *dst, uint16_t dport,
+		       uint8_t flags, size_t data)
 {
-	size_t len = 40 + data, i;
-	uint32_t src = LOCAL_ADDR;
-	uint16_t c;
+	size_t len = 40 + data;
 
-	memset(p, 0, 40);
-	p[0] = 0x45;
-	p[2] = (uint8_t)(len >> 8);
-	p[3] = (uint8_t)len;
-	p[6] = 0x40;
-	p[8] = 64;
-	p[9] = 6;
-	memcpy(p + 12, &src, 4);
-	memcpy(p + 16, &dst, 4);
-	c = (uint16_t)~fold(sum16(0, p, 20));
-	p[10] = (uint8_t)(c >> 8);
-	p[11] = (uint8_t)c;
-	p[20] = 0x9c;
-	p[21] = 0x40;
-	p[22] = (uint8_t)(dport >> 8);
-	p[23] = (uint8_t)dport;
-	p[26] = 0x03;
-	p[27] = 0xe8;
-	p[32] = 0x50;
-	p[33] = flags;
-	p[34] = 0x20;
-	for (i = 0; i < data; i++)
-		p[40 + i] = (uint8_t)(i * 7 + 3);
-	c = (uint16_t)~fold(pseudo4(p, len) + sum16(0, p + 20, len - 20));
-	p[36] = (uint8_t)(c >> 8);
-	p[37] = (uint8_t)c;
+	tp_ip4(p,
+	       &(struct tp_ip4){.src = LOCAL_ADDR,
+				.dst = dst,
+				.proto = 6,
+				.frag = TP_DF},
+	       20 + data);
+	tp_tcp(p + 20, &(struct tp_tcp){.sport = 40000,
+					.dport = dport,
+					.seq = 1000,
+					.flags = flags,
+					.win = 0x2000});
+	tp_pattern(p + 40, 0, data, 7, 3);
+	ref_l4_fill(p, len, 20, 6, 16);
 	return len;
 }
 
@@ -675,7 +641,6 @@ static int write_syn(void)
 	long long rx, in, segs, rsts;
 	struct tun t;
 	size_t len;
-	uint16_t c;
 	int rc;
 
 	rc = start4("0");
@@ -701,9 +666,7 @@ static int write_syn(void)
 	CHECK_EQ(snmp_stat("Tcp", "InCsumErrors"), 0);
 	/* its checksum left to the kernel: the field holds the
 	 * pseudo-header's sum */
-	c = pseudo4(p, len);
-	p[36] = (uint8_t)(c >> 8);
-	p[37] = (uint8_t)c;
+	ref_l4_partial(p, len, 20, 6, 16);
 	tun_vnet_hdr(&vh, p, &pi, VIRTIO_NET_HDR_GSO_NONE, 0, 1);
 	CHECK_EQ(tun_write(&t, &vh, p, len), 0);
 	CHECK_EQ(netdev_stat(NAME, 1), rx + 2);
@@ -772,11 +735,9 @@ static int forward_super(void)
 			continue;
 		CHECK_EQ(seg[2] << 8 | seg[3], n);
 		CHECK((size_t)n <= 40 + mss);
-		CHECK_EQ(fold(sum16(0, seg, 20)), 0xffff);
+		CHECK_EQ(ref_fold(ref_sum(0, seg, 20)), 0xffff);
 		CHECK_EQ(seg[8], 63);
-		CHECK_EQ(fold(pseudo4(seg, (size_t)n) +
-			      sum16(0, seg + 20, (size_t)n - 20)),
-			 0xffff);
+		CHECK_EQ(ref_l4_ok(seg, (size_t)n, 20, 6), 1);
 		seq = (uint32_t)seg[24] << 24 | (uint32_t)seg[25] << 16 |
 		      (uint32_t)seg[26] << 8 | seg[27];
 		CHECK_EQ(seq, 1000 + got);
