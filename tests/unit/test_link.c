@@ -890,19 +890,27 @@ static void bad_magic_after_handshake(void **state)
 	assert_int_equal(f->a.downs, 1);
 }
 
-static void oversized_frame_protocol_error(void **state)
+/* The raw peer, once up, announces a frame of @type @len bytes long:
+ * a protocol error, nothing delivered, its BYE (into @bye) says so */
+static void raw_oversized(struct fix *f, uint8_t type, uint32_t len,
+			  struct frame_bye *bye)
 {
-	struct fix *f = *state;
 	uint8_t hdr[FRAME_HDR_LEN];
-	struct frame_bye bye;
 
 	raw_up(f);
-	frame_encode_hdr(hdr, FRAME_PACKET, FRAME_MAX_PAYLOAD + 1);
+	frame_encode_hdr(hdr, type, len);
 	raw_write(f, hdr, sizeof(hdr));
 	assert_true(run_until(f, a_down));
 	assert_int_equal(stats.c[STAT_LINK_PROTOCOL_ERRORS], 1);
 	assert_int_equal(f->a.packets, 0);
-	assert_int_equal(raw_bye_code(f, &bye), FRAME_BYE_PROTOCOL);
+	assert_int_equal(raw_bye_code(f, bye), FRAME_BYE_PROTOCOL);
+}
+
+static void oversized_frame_protocol_error(void **state)
+{
+	struct frame_bye bye;
+
+	raw_oversized(*state, FRAME_PACKET, FRAME_MAX_PAYLOAD + 1, &bye);
 }
 
 static void version_2_refused(void **state)
@@ -1195,17 +1203,10 @@ static void malformed_offload_header_dropped(void **state)
 static void oversized_offload_frame_protocol_error(void **state)
 {
 	struct fix *f = *state;
-	uint8_t hdr[FRAME_HDR_LEN];
 	struct frame_bye bye;
 
 	f->a_caps = FRAME_CAP_OFFLOAD;
-	raw_up(f);
-	frame_encode_hdr(hdr, FRAME_OFFLOAD, FRAME_OFFLOAD_MAX_PAYLOAD + 1);
-	raw_write(f, hdr, sizeof(hdr));
-	assert_true(run_until(f, a_down));
-	assert_int_equal(stats.c[STAT_LINK_PROTOCOL_ERRORS], 1);
-	assert_int_equal(f->a.packets, 0);
-	assert_int_equal(raw_bye_code(f, &bye), FRAME_BYE_PROTOCOL);
+	raw_oversized(f, FRAME_OFFLOAD, FRAME_OFFLOAD_MAX_PAYLOAD + 1, &bye);
 	assert_string_equal(bye.text, "frame length over the limit");
 }
 
