@@ -140,20 +140,9 @@ e2e_bg svc encl socat -T 20 TCP-LISTEN:8081,bind=$E2E_HOST_IP,reuseaddr,fork SYS
 e2e_wait_listen in_encl tcp 8081 || exit 1
 check_eq "a connection from the internet to an enclave port reaches the enclave" from-the-enclave \
 	"$(in_net timeout 10 socat -T 5 - TCP:$E2E_HOST_IP:8081 </dev/null 2>/dev/null)"
-# the guard of REMORA-OUT (REMORA-TUN from the tun): the host's other
-# local addresses stay out of reach
-in_host ip addr add 198.18.0.5/32 dev lo
-e2e_bg host-other host socat -u UDP4-RECV:7001,bind=198.18.0.5 OPEN:"$E2E_TMP/host-other.got",creat,append
-e2e_wait_listen in_host udp 7001 || exit 1
-before=$(e2e_stat remora-host l2i_drop_inject)
-for _ in 1 2 3; do
-	echo from-enclave | in_encl socat -u - UDP4-SENDTO:198.18.0.5:7001
-done
-sleep 0.5
-after=$(e2e_stat remora-host l2i_drop_inject)
-check_eq "no datagram from the enclave reached the host's service on 198.18.0.5" "" \
-	"$(cat "$E2E_TMP/host-other.got" 2>/dev/null)"
-check_eq "the 3 injections were refused by $(e2e_tun && echo REMORA-TUN || echo REMORA-OUT) and counted (l2i_drop_inject)" 3 $((after - before))
+# the guard of REMORA-OUT: the host's other local addresses stay out of
+# reach
+e2e_check_host_other
 in_host "$R/remora-host-rules" down
 check_eq "down: the operator's ACCEPTs stay, alone" \
 	"-P PREROUTING ACCEPT|-A PREROUTING -j ACCEPT|-P OUTPUT ACCEPT|-A OUTPUT -j ACCEPT" \
