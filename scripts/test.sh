@@ -10,6 +10,21 @@ cd "$(dirname "$0")/.."
 status=0
 step() { printf '\n=== %s\n' "$*"; }
 
+# The tests' namespaces are named rmr<PID of the test>-...; one whose test
+# is no longer running was left by a run that was killed (its teardown never
+# ran): removed here, said, and not counted against this run. Those of a
+# test still running (another run) are left alone.
+rmr_netns() { ip netns list 2>/dev/null | sed -n 's/^\(rmr[0-9]*-[a-z]*\).*/\1/p'; }
+for ns in $(rmr_netns); do
+	pid=${ns#rmr}
+	pid=${pid%%-*}
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && continue
+	echo "test.sh: removing $ns, left by an earlier run that was killed"
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+done
+before=$(rmr_netns)
+
 step "build: build/ and build-asan/"
 scripts/build.sh --asan || exit 1
 
@@ -86,9 +101,9 @@ step "fuzzing: ${FUZZ_SECONDS:-60} s per target (scripts/fuzz.sh)"
 scripts/fuzz.sh || status=1
 
 # leave nothing behind, even after a failure
-left=$(ip netns list 2>/dev/null | grep -c '^rmr' || true)
+left=$(comm -13 <(echo "$before" | sort) <(rmr_netns | sort) | grep -c . || true)
 if [ "${left:-0}" != 0 ]; then
-	echo "test.sh: $left test namespaces were left behind"
+	echo "test.sh: $left test namespaces were left behind:" $(comm -13 <(echo "$before" | sort) <(rmr_netns | sort))
 	status=1
 fi
 exit $status
