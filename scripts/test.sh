@@ -15,10 +15,14 @@ step() { printf '\n=== %s\n' "$*"; }
 # ran): removed here, said, and not counted against this run. Those of a
 # test still running (another run) are left alone.
 rmr_netns() { ip netns list 2>/dev/null | sed -n 's/^\(rmr[0-9]*-[a-z]*\).*/\1/p'; }
-for ns in $(rmr_netns); do
-	pid=${ns#rmr}
+# rmr_owner_alive NS: is the test that made NS still running?
+rmr_owner_alive() {
+	local pid=${1#rmr}
 	pid=${pid%%-*}
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && continue
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+for ns in $(rmr_netns); do
+	rmr_owner_alive "$ns" && continue
 	echo "test.sh: removing $ns, left by an earlier run that was killed"
 	ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
@@ -101,9 +105,13 @@ step "fuzzing: ${FUZZ_SECONDS:-60} s per target (scripts/fuzz.sh)"
 scripts/fuzz.sh || status=1
 
 # leave nothing behind, even after a failure
-left=$(comm -13 <(echo "$before" | sort) <(rmr_netns | sort) | grep -c . || true)
-if [ "${left:-0}" != 0 ]; then
-	echo "test.sh: $left test namespaces were left behind:" $(comm -13 <(echo "$before" | sort) <(rmr_netns | sort))
+# every test of this run has ended: a namespace whose test still runs is
+# another run's
+left=$(for ns in $(comm -13 <(echo "$before" | sort) <(rmr_netns | sort)); do
+	rmr_owner_alive "$ns" || echo "$ns"
+done)
+if [ -n "$left" ]; then
+	echo "test.sh: $(echo "$left" | wc -l) test namespaces were left behind:" $left
 	status=1
 fi
 exit $status
