@@ -9,7 +9,8 @@ curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 iperf3 gnuplot-nox nginx wrk apache2-utils
 clang-format cppcheck clang libclang-rt-14-dev
 systemd help2man dpkg-dev man-db
-mmdebstrap systemd-container"
+mmdebstrap systemd-container
+linux-source flex bison bc xz-utils"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: run as root (or with sudo) to install: $(echo $PKGS)" >&2
 	exit 1

@@ -13,7 +13,7 @@ struct transport_addr;
 #define ISOLATION_EXIT_STATUS 159
 
 int isolation_host(void);
-int isolation_enclave(const struct transport_addr *link, pid_t app);
+int isolation_enclave(const struct transport_addr *link, pid_t app, int tun);
 size_t isolation_trap_text(const char *prefix, long nr, const char *name,
 			   long pid, char *buf, size_t cap);
 

@@ -88,4 +88,6 @@ void opts_ipv6(const char *flag, const char *s, uint8_t *out);
 struct pkt_own;
 void opts_own(const struct opts_common *o, struct pkt_own *own);
 
+const char *opts_ifname(const char *flag, const char *s);
+
 #endif /* REMORA_OPTS_H */

@@ -30,6 +30,9 @@
 	  "dropped: link send buffer full")                                    \
 	X(Q2L_DROP_MALFORMED, "q2l_drop_malformed",                            \
 	  "dropped: queue message without a usable packet")                    \
+	X(Q2L_DROP_UNCUT, "q2l_drop_uncut",                                    \
+	  "dropped: super-packets from the tun that cannot be cut here "       \
+	  "and have no kernel to go back to")                                  \
 	X(Q2L_DROP_POLICY, "q2l_drop_policy",                                  \
 	  "dropped: the enclave's outbound policy refuses it")                 \
 	X(L2I_PACKETS, "l2i_packets", "packet frames received from the peer")  \

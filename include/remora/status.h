@@ -13,7 +13,7 @@ struct link;
 struct report;
 
 void status_fill(struct report *r, const char *prog, ev_tstamp started,
-		 ev_tstamp now, const struct link *l, uint16_t queue);
+		 ev_tstamp now, const struct link *l, int queue);
 void status_log(ctl_report_fn report, void *ctx);
 
 #endif /* REMORA_STATUS_H */

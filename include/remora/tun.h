@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <linux/virtio_net.h>
 
@@ -35,11 +36,18 @@ struct tun {
 
 int tun_open(struct tun *t, const char *name);
 int tun_setup(struct tun *t, int want6, const char **why6);
+int tun_up_local(struct tun *t, uint32_t mtu);
 void tun_close(struct tun *t);
 void tun_vnet_hdr(struct virtio_net_hdr *vh, uint8_t *pkt,
 		  const struct pkt_info *pi, unsigned gso_type,
 		  uint16_t gso_size, int csum_partial);
 int tun_write(const struct tun *t, const struct virtio_net_hdr *vh,
 	      const uint8_t *pkt, size_t len);
+int tun_inject(const struct tun *t, const struct virtio_net_hdr *vh,
+	       const uint8_t *pkt, size_t len);
+int tun_drops_open(const struct tun *t);
+int tun_drops(int fd, uint64_t *n);
+ssize_t tun_read(const struct tun *t, struct virtio_net_hdr *vh, uint8_t *buf,
+		 size_t cap);
 
 #endif /* REMORA_TUN_H */

@@ -26,7 +26,28 @@
 void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 		   struct nfqueue *q, const struct opts_common *c, int gso)
 {
-	int fd = raw_open(AF_INET, mark), rc;
+	int rc;
+
+	datapath_open_raw(raw, raw6, mark, c);
+	rc = nfqueue_open(q, c->queue, c->queue_maxlen, gso);
+	if (rc)
+		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
+		    nfqueue_hint(rc));
+}
+
+/**
+ * datapath_open_raw() - open the injection sockets, or die saying why;
+ *			 start-up only
+ * @raw:	injection batch, initialised on the new socket
+ * @raw6:	IPv6 injection batch, initialised on its socket with
+ *		--address6, on none (fd -1) without
+ * @mark:	SO_MARK of injected packets, 0 for none
+ * @c:		common options: --address6
+ */
+void datapath_open_raw(struct raw_batch *raw, struct raw_batch *raw6,
+		       uint32_t mark, const struct opts_common *c)
+{
+	int fd = raw_open(AF_INET, mark);
 
 	if (fd < 0)
 		die("cannot open the raw injection socket: %s (needs %s: run as root)",
@@ -41,11 +62,6 @@ void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
 			    ? " (IPv6 is off in this kernel: drop --address6, or enable it)"
 			    : "");
 	raw_batch_init(raw6, fd, AF_INET6);
-
-	rc = nfqueue_open(q, c->queue, c->queue_maxlen, gso);
-	if (rc)
-		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
-		    nfqueue_hint(rc));
 }
 
 /**

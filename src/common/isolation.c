@@ -399,6 +399,8 @@ int isolation_host(void)
  * @link:	the link's address: reconnections open sockets of its family
  * @app:	the application's process (forked before, so it is not
  *		confined), which remora-enclave signals and reaps; 0 if none
+ * @tun:	packets are captured with a tun device: readv() and writev(),
+ *		each packet behind its virtio_net_hdr
  *
  * On top of what both daemons make: sockets of the link's family (and
  * AF_UNIX, sd_notify), bind() (a chosen source port), kill() of the
@@ -408,7 +410,7 @@ int isolation_host(void)
  * Return: number of system calls allowed, or -errno if this kernel cannot
  *	   filter (the daemon goes on without)
  */
-int isolation_enclave(const struct transport_addr *link, pid_t app)
+int isolation_enclave(const struct transport_addr *link, pid_t app, int tun)
 {
 	struct isolation_filter f;
 	int family = AF_UNIX;
@@ -431,5 +433,9 @@ int isolation_enclave(const struct transport_addr *link, pid_t app)
 	isolation_allow_any(&f, "bind");
 	if (app > 0)
 		isolation_allow_eq(&f, "kill", 0, (uint32_t)app);
+	if (tun) {
+		isolation_allow_any(&f, "readv");
+		isolation_allow_any(&f, "writev");
+	}
 	return isolation_finish(&f, "remora-enclave");
 }

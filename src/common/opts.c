@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "remora/ctl.h"
@@ -323,4 +324,25 @@ int opts_next(int argc, char **argv, const char *shortopts,
 		if (!opts_common_parse(o, c, optarg, usage))
 			return c;
 	return -1;
+}
+
+/**
+ * opts_ifname() - an interface name, or exit 2 saying why not
+ * @flag:	the option, for the message
+ * @s:		its argument
+ *
+ * Return: @s
+ */
+const char *opts_ifname(const char *flag, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] == '/' || s[i] == ':' || s[i] > '~')
+			break;
+	if (!n || n >= IFNAMSIZ || i < n || !strcmp(s, ".") || !strcmp(s, ".."))
+		opts_usage_error(
+			"%s: '%s' is not an interface name (1 to %d characters, no spaces, '/' or ':')",
+			flag, s, IFNAMSIZ - 1);
+	return s;
 }

@@ -23,10 +23,10 @@
  * @started:	event-loop time the daemon started
  * @now:	event-loop time now
  * @l:		the link packets go to
- * @queue:	queue number
+ * @queue:	queue number, -1 for none (remora-enclave's tun capture)
  */
 void status_fill(struct report *r, const char *prog, ev_tstamp started,
-		 ev_tstamp now, const struct link *l, uint16_t queue)
+		 ev_tstamp now, const struct link *l, int queue)
 {
 	static const char *const states[] = {"down", "handshake", "up"};
 	uint64_t total, qdrop, udrop, ups;
@@ -55,7 +55,8 @@ void status_fill(struct report *r, const char *prog, ev_tstamp started,
 		       "links established after the first", ups ? ups - 1 : 0);
 	for (i = 0; i < STAT_COUNT; i++)
 		report_counter(r, stats_name(i), stats_desc(i), stats.c[i]);
-	if (nfqueue_kernel_stats(queue, &total, &qdrop, &udrop))
+	if (queue < 0 ||
+	    nfqueue_kernel_stats((uint16_t)queue, &total, &qdrop, &udrop))
 		return;
 	report_gauge(r, "kernel_queue_waiting",
 		     "packets in the kernel's queue, waiting for remora",

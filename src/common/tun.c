@@ -47,6 +47,7 @@
 #include "remora/csum.h"
 #include "remora/pmtu.h"
 #include "remora/rtnl.h"
+#include "remora/stats.h"
 #include "remora/tun.h"
 
 #define TUN_DEV	       "/dev/net/tun"
@@ -155,6 +156,30 @@ static int tun_no_link_local(struct mnl_socket *nl, const struct tun *t)
 	mnl_attr_nest_end(nlh, inet6);
 	mnl_attr_nest_end(nlh, spec);
 	return rtnl_request(nl, nlh);
+}
+
+/**
+ * tun_up_local() - bring the device up as an end of the path, not a hop
+ * @t:		from tun_open()
+ * @mtu:	its MTU: the largest packet the kernel sends into it
+ *
+ * remora-enclave's capture device: nothing is forwarded, and no address of
+ * its own (no IPv6 link-local address either, so the kernel never sends
+ * router solicitations or MLD reports into it).
+ *
+ * Return: 0, or -errno of the step that failed
+ */
+int tun_up_local(struct tun *t, uint32_t mtu)
+{
+	struct mnl_socket *nl = rtnl_open();
+	int rc;
+
+	if (!nl)
+		return -errno;
+	tun_no_link_local(nl, t); /* fails only without IPv6 in the kernel */
+	rc = rtnl_link_up(nl, t->ifindex, mtu);
+	mnl_socket_close(nl);
+	return rc;
 }
 
 /**
@@ -286,4 +311,102 @@ int tun_write(const struct tun *t, const struct virtio_net_hdr *vh,
 		n = writev(t->fd, iov, 2);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : 0;
+}
+
+/**
+ * tun_read() - take one packet the kernel sent into the device
+ * @t:		device
+ * @vh:		filled: its virtio_net_hdr (segmentation, checksum state)
+ * @buf:	the packet, from its IP header
+ * @cap:	room in @buf (TUN_MTU takes any packet)
+ *
+ * Return: its length, 0 if none is waiting, or -errno (-EINVAL: a read
+ *	   too short for the header)
+ */
+ssize_t tun_read(const struct tun *t, struct virtio_net_hdr *vh, uint8_t *buf,
+		 size_t cap)
+{
+	struct iovec iov[2] = {
+		{.iov_base = vh, .iov_len = sizeof(*vh)},
+		{.iov_base = buf, .iov_len = cap},
+	};
+	ssize_t n;
+
+	do
+		n = readv(t->fd, iov, 2);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if ((size_t)n < sizeof(*vh))
+		return -EINVAL;
+	return n - (ssize_t)sizeof(*vh);
+}
+
+/**
+ * tun_inject() - inject one packet, counted as every injection is
+ * @t:		device
+ * @vh:		its virtio_net_hdr
+ * @pkt:	the packet
+ * @len:	its length
+ *
+ * One call (l2i_inject_calls); the packet is injected (l2i_injected_packets,
+ * l2i_injected_bytes) or refused (l2i_drop_inject): the caller says why.
+ *
+ * Return: tun_write()'s
+ */
+int tun_inject(const struct tun *t, const struct virtio_net_hdr *vh,
+	       const uint8_t *pkt, size_t len)
+{
+	int rc = tun_write(t, vh, pkt, len);
+
+	stat_inc(STAT_L2I_INJECT_CALLS);
+	if (rc) {
+		stat_inc(STAT_L2I_DROP_INJECT);
+		return rc;
+	}
+	stat_inc(STAT_L2I_INJECTED_PACKETS);
+	stat_add(STAT_L2I_INJECTED_BYTES, len);
+	return 0;
+}
+
+/**
+ * tun_drops_open() - open the device's count of packets the kernel could
+ *		      not hand over (its queue full: the reader is behind)
+ * @t:	device
+ *
+ * Start-up only; the file is read with tun_drops() later, under seccomp.
+ *
+ * Return: a descriptor, or -errno (no sysfs)
+ */
+int tun_drops_open(const struct tun *t)
+{
+	char path[80];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_dropped",
+		 t->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/**
+ * tun_drops() - read the count tun_drops_open() opened
+ * @fd:		its descriptor
+ * @n:		the count
+ *
+ * Return: 0, or -1 if it cannot be read
+ */
+int tun_drops(int fd, uint64_t *n)
+{
+	char text[32];
+	ssize_t r = fd < 0 ? -1 : pread(fd, text, sizeof(text) - 1, 0);
+	unsigned long long v;
+
+	if (r <= 0)
+		return -1;
+	text[r] = '\0';
+	if (sscanf(text, "%llu", &v) != 1)
+		return -1;
+	*n = v;
+	return 0;
 }

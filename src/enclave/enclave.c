@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* remora-enclave - wiring: queue, link with reconnection, injection
  *
- *   enclave apps --> NFQUEUE --> link --> remora-host
- *   remora-host --> link --> checks (hostile input) --> raw socket --> apps
+ *   enclave apps --> NFQUEUE or tun --> link --> remora-host
+ *   remora-host --> link --> checks (hostile input) --> raw socket or tun
+ *   --> apps
  *
  * Everything that arrives on the link is treated as hostile: it is parsed
  * with bounds checks and must be addressed to the enclave from a source
@@ -42,10 +43,24 @@
 #include "remora/trace.h"
 
 /* Hold a packet for injection, in the batch of its version; a full batch
- * is sent at once */
+ * is sent at once. Into the tun, each is written at once, whole, its
+ * checksum taken as it is (as lo takes what the raw socket sends) */
 static void enclave_inject(struct enclave *e, const uint8_t *pkt, size_t len,
 			   const struct pkt_info *pi)
 {
+	static const struct virtio_net_hdr valid = {
+		.flags = VIRTIO_NET_HDR_F_DATA_VALID};
+	static struct log_ratelimit rl;
+	unsigned long sup;
+	int rc;
+
+	if (e->capture == CAPTURE_TUN) {
+		rc = tun_inject(&e->tun, &valid, pkt, len);
+		if (rc && log_ratelimit_ok(&rl, &sup))
+			warn("injection of a %zu-byte packet into %s failed: %s (%lu more failures not shown)",
+			     len, e->tun.name, strerror(-rc), sup);
+		return;
+	}
 	if (pi->version == 6 ? raw_batch_add6(&e->raw6, pkt, len, pi->dst6)
 			     : raw_batch_add(&e->raw, pkt, len, pi->dst))
 		raw_batch_flush(pi->version == 6 ? &e->raw6 : &e->raw, NULL, 0);
@@ -70,7 +85,7 @@ static enum pkt_verdict enclave_from_host_check(const struct enclave *e,
 }
 
 /* A packet from the host, hostile until checked: parsed, checked, made to
- * fit lo, injected. @off is not read: remora-enclave announces no
+ * fit lo (or the tun), injected. @off is not read: remora-enclave announces no
  * capability, so its link refuses OFFLOAD frames and @off is NULL. */
 static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len,
 			      const struct frame_offload *off)
@@ -183,6 +198,16 @@ static size_t enclave_seg_size(void *ctx, const struct pkt_info *pi)
 				pi->dport, pi->thlen, ev_now(e->loop));
 }
 
+/* fit's source of segment sizes in tun capture: the kernel's own, read
+ * with the packet */
+static size_t enclave_tun_seg_size(void *ctx, const struct pkt_info *pi)
+{
+	const struct enclave *e = ctx;
+
+	(void)pi;
+	return e->tun_gso;
+}
+
 /* fit's source of path MTUs: what the enclave's kernel holds for an IPv6
  * destination */
 static size_t enclave_path_mtu6(void *ctx, const struct pkt_info *pi)
@@ -202,9 +227,8 @@ static unsigned enclave_fit_flags(uint32_t skbinfo)
 /* A packet the host takes whole (FIT_OFFLOAD): a super-packet with its
  * connection's segment size, or one packet whose checksum the host's
  * kernel completes */
-static void enclave_send_offload(struct enclave *e,
-				 const struct nfqueue_pkt *qp,
-				 const struct pkt_info *pi,
+static void enclave_send_offload(struct enclave *e, const uint8_t *pkt,
+				 size_t len, const struct pkt_info *pi,
 				 const struct fit_plan *plan, unsigned flags)
 {
 	struct frame_offload off = {
@@ -213,7 +237,7 @@ static void enclave_send_offload(struct enclave *e,
 		.gso_size = (uint16_t)plan->size,
 	};
 
-	if (link_send_offload(&e->link, &off, qp->data, qp->len))
+	if (link_send_offload(&e->link, &off, pkt, len))
 		return;
 	if (plan->size)
 		stat_inc(STAT_Q2L_OFFLOADED);
@@ -222,16 +246,16 @@ static void enclave_send_offload(struct enclave *e,
 		  pi);
 }
 
-/* One of the enclave's packets from its queue: parsed once, held to the
- * image's policy, cut as the enclave's kernel would have (at its
- * connection's segment size, or in fragments of its path MTU), framed.
- * A packet remora cannot read goes whole (the host refuses what it must),
- * unless a policy is in force: what it cannot read, it cannot allow.
+/* One of the enclave's packets from its queue or its tun (@flags: what
+ * the kernel said of it): parsed once, held to the image's policy, cut as
+ * the enclave's kernel would have (at its connection's segment size, or
+ * in fragments of its path MTU), framed. A packet remora cannot read goes
+ * whole (the host refuses what it must), unless a policy is in force:
+ * what it cannot read, it cannot allow.
  * Return: what became of it (FIT_KERNEL: requeue it) */
-static enum fit_how enclave_to_host_one(struct enclave *e,
-					struct nfqueue_pkt *qp)
+static enum fit_how enclave_to_host_one(struct enclave *e, uint8_t *data,
+					size_t len, unsigned flags)
 {
-	unsigned flags = enclave_fit_flags(qp->skbinfo);
 	struct pieces pieces;
 	struct fit_plan plan;
 	struct pkt_info pi;
@@ -239,9 +263,9 @@ static enum fit_how enclave_to_host_one(struct enclave *e,
 	enum fit_how how;
 	int i;
 
-	v = pkt_parse(qp->data, qp->len, &pi);
+	v = pkt_parse(data, len, &pi);
 	if (v == PKT_FRAGMENT) /* cut by this kernel to a learnt path MTU */
-		v = pkt_parse_fragment(qp->data, qp->len, &pi);
+		v = pkt_parse_fragment(data, len, &pi);
 	if (policy_active(&e->cfg.policy) &&
 	    (v != PKT_OK || policy_check_out(&e->cfg.policy, &pi) != PKT_OK)) {
 		stat_inc(STAT_Q2L_DROP_POLICY);
@@ -251,18 +275,18 @@ static enum fit_how enclave_to_host_one(struct enclave *e,
 	if (v == PKT_OK) {
 		plan = fit_decide(&e->fit_out, &pi, flags);
 	} else {
-		pi.len = (uint32_t)qp->len;
+		pi.len = (uint32_t)len;
 		plan = (struct fit_plan){.how = FIT_WHOLE};
 	}
 	pieces_init(&pieces, e->cut, PIECES_BUF_MAX);
-	how = fit_apply(&e->fit_out, &plan, qp->data, &pi, flags, &pieces, &v);
+	how = fit_apply(&e->fit_out, &plan, data, &pi, flags, &pieces, &v);
 	switch (how) {
 	case FIT_WHOLE:
-		if (!link_send_packet(&e->link, qp->data, qp->len))
+		if (!link_send_packet(&e->link, data, len))
 			trace_pkt("queue -> link", &pi);
 		return how;
 	case FIT_OFFLOAD:
-		enclave_send_offload(e, qp, &pi, &plan, flags);
+		enclave_send_offload(e, data, len, &pi, &plan, flags);
 		return how;
 	case FIT_SEGMENT:
 		stat_inc(STAT_Q2L_SEGMENTED);
@@ -271,6 +295,13 @@ static enum fit_how enclave_to_host_one(struct enclave *e,
 		stat_inc(STAT_Q2L_FRAGMENTED);
 		break;
 	case FIT_KERNEL:
+		if (e->capture == CAPTURE_TUN) {
+			stat_inc(STAT_Q2L_DROP_UNCUT);
+			trace_pkt(
+				"dropped, a super-packet that cannot be cut here",
+				&pi);
+			return FIT_DROP;
+		}
 		stat_inc(STAT_Q2L_PASSED_ON);
 		trace_pkt("requeued for the kernel to cut", &pi);
 		return how;
@@ -295,17 +326,49 @@ static void enclave_to_host(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	while ((qp = nfqueue_next(q)))
-		if (enclave_to_host_one(e, qp) == FIT_KERNEL)
+		if (enclave_to_host_one(e, qp->data, qp->len,
+					enclave_fit_flags(qp->skbinfo)) ==
+		    FIT_KERNEL)
 			nfqueue_pass_on(q, qp);
 	nfqueue_commit(q);
+	link_flush(&e->link);
+}
+
+/* A drain of the tun onto the link: at most ENCLAVE_TUN_BATCH packets,
+ * each with what its virtio_net_hdr says, one write */
+static void enclave_tun_to_host(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct enclave *e = w->data;
+	struct virtio_net_hdr vh;
+	unsigned flags;
+	ssize_t n;
+	int i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < ENCLAVE_TUN_BATCH; i++) {
+		n = tun_read(&e->tun, &vh, e->tun_buf, TUN_MTU);
+		if (n <= 0) {
+			if (n < 0)
+				stat_inc(STAT_Q2L_DROP_MALFORMED);
+			if (n == 0 || n != -EINVAL)
+				break;
+			continue;
+		}
+		stat_inc(STAT_Q2L_PACKETS);
+		flags = capture_tun_flags(&vh, (size_t)n, &e->tun_gso);
+		enclave_to_host_one(e, e->tun_buf, (size_t)n, flags);
+	}
 	link_flush(&e->link);
 }
 
 /* With --no-gso, or a kernel that cannot tell a connection's MSS, the
  * kernel cuts every super-packet before queueing it. Otherwise TCP ones
  * come whole, and a second queue without NFQA_CFG_F_GSO takes back those
- * remora-enclave cannot cut. Start-up only. */
-static void enclave_open_queues(struct enclave *e)
+ * remora-enclave cannot cut. Start-up only.
+ * Return: binding the queue's result, 0 or -errno (nothing is left open
+ * on failure) */
+static int enclave_open_queues(struct enclave *e)
 {
 	int fallback = e->cfg.fallback_queue, rc;
 
@@ -314,6 +377,7 @@ static void enclave_open_queues(struct enclave *e)
 		warn("--queue 65535 leaves no --fallback-queue: outbound packets are taken one by one");
 		e->gso = 0;
 	}
+	e->mss.fd = -1;
 	if (e->gso) {
 		rc = mss_open(&e->mss);
 		if (rc) {
@@ -321,12 +385,16 @@ static void enclave_open_queues(struct enclave *e)
 			     strerror(-rc));
 			e->gso = 0;
 		}
-	} else {
-		e->mss.fd = -1;
 	}
-	datapath_open(&e->raw, &e->raw6, 0, &e->nfq, &e->cfg.c, e->gso);
+	rc = nfqueue_open(&e->nfq, e->cfg.c.queue, e->cfg.c.queue_maxlen,
+			  e->gso);
+	if (rc) {
+		mss_close(&e->mss);
+		e->gso = 0;
+		return rc;
+	}
 	if (!e->gso)
-		return;
+		return 0;
 	if (fallback < 0)
 		fallback = e->cfg.c.queue + 1;
 	rc = nfqueue_open(&e->nfq_cut, (uint16_t)fallback,
@@ -339,6 +407,70 @@ static void enclave_open_queues(struct enclave *e)
 		   EV_READ);
 	e->nfq_cut_io.data = e;
 	ev_io_start(e->loop, &e->nfq_cut_io);
+	return 0;
+}
+
+/* The tun the enclave's default routes go into, and the routes; its
+ * packets come with their segment size, so nothing is asked of sock_diag.
+ * Start-up only. */
+static void enclave_open_tun(struct enclave *e)
+{
+	int rc = capture_tun_open(&e->tun, e->cfg.tun_name, e->cfg.net.mtu);
+
+	if (rc)
+		die("--capture tun: cannot open the tun device %s: %s%s",
+		    e->cfg.tun_name, strerror(-rc),
+		    rc == -ENOENT ? " (no /dev/net/tun: CONFIG_TUN)"
+		    : rc == -EBUSY
+			    ? " (another device has that name: --tun NAME)"
+		    : rc == -EPERM ? " (needs CAP_NET_ADMIN: run as root)"
+				   : "");
+	netsetup_default_routes(&e->cfg.net, e->tun.ifindex, e->tun.name, 0);
+	e->tun_drops_fd = tun_drops_open(&e->tun);
+	e->tun_buf = malloc(TUN_MTU);
+	if (!e->tun_buf)
+		die("out of memory for the tun's buffer");
+	prefault(e->tun_buf, TUN_MTU);
+	e->gso = 0;
+	e->mss.fd = -1;
+	ev_io_init(&e->tun_io, enclave_tun_to_host, e->tun.fd, EV_READ);
+	e->tun_io.data = e;
+	ev_io_start(e->loop, &e->tun_io);
+}
+
+/* Where the enclave's packets are taken from (--capture; in auto, the
+ * queue where the kernel has one), with one line saying which and why;
+ * injection goes with it: the raw socket into lo, or the tun. With
+ * --setup-net, the network is brought up for that mode. Start-up only. */
+static void enclave_open_capture(struct enclave *e)
+{
+	const char *why;
+	int rc = 0;
+
+	e->tun.fd = e->tun_drops_fd = -1;
+	e->raw.fd = e->raw6.fd = -1;
+	if (e->cfg.capture != CAPTURE_TUN)
+		rc = enclave_open_queues(e);
+	e->capture = capture_choose(e->cfg.capture, rc, &why);
+	if (e->capture == CAPTURE_AUTO)
+		die("cannot bind NFQUEUE %u: %s: %s%s", e->cfg.c.queue,
+		    strerror(-rc), nfqueue_hint(rc),
+		    capture_queue_missing(rc) ? "; or --capture tun" : "");
+	if (e->capture == CAPTURE_NFQUEUE) {
+		info("capture: nfqueue, queue %u (%s)", e->cfg.c.queue, why);
+		if (e->cfg.setup_net)
+			netsetup_run(&e->cfg.net, 0);
+		datapath_open_raw(&e->raw, &e->raw6, 0, &e->cfg.c);
+		return;
+	}
+	if (e->cfg.capture == CAPTURE_AUTO)
+		info("capture: tun %s (%s: binding NFQUEUE %u said %s)",
+		     e->cfg.tun_name, why, e->cfg.c.queue, strerror(-rc));
+	else
+		info("capture: tun %s (%s)", e->cfg.tun_name, why);
+	if (e->cfg.setup_net)
+		netsetup_run(&e->cfg.net, 1);
+	enclave_open_tun(e);
 }
 
 /* MTU of lo, the enclave's only interface: the largest packet injected */
@@ -361,9 +493,18 @@ static size_t enclave_lo_mtu(void)
 static void enclave_report(void *ctx, struct report *r)
 {
 	struct enclave *e = ctx;
+	uint64_t drops;
 
 	status_fill(r, "remora-enclave", e->started, ev_now(e->loop), &e->link,
-		    e->cfg.c.queue);
+		    e->capture == CAPTURE_NFQUEUE ? e->cfg.c.queue : -1);
+	report_text(r, "capture",
+		    "where outbound packets are taken from: nfqueue or tun",
+		    capture_name(e->capture));
+	if (e->capture == CAPTURE_TUN && !tun_drops(e->tun_drops_fd, &drops))
+		report_counter(
+			r, "kernel_tun_dropped",
+			"packets the kernel dropped: the tun's queue full",
+			drops);
 	report_text(r, "link_address", "where remora-host is reached",
 		    e->cfg.link.text);
 	report_gauge(r, "policy_outbound_rules",
@@ -429,9 +570,7 @@ int enclave_run(struct enclave *e)
 	if (ctl_init(&e->ctl, e->loop, "enclave", enclave_report, e))
 		die("out of memory for the control socket");
 
-	if (e->cfg.setup_net)
-		netsetup_run(&e->cfg.net);
-	enclave_open_queues(e);
+	enclave_open_capture(e);
 	e->cut = malloc(PIECES_BUF_MAX);
 	if (!e->cut)
 		die("out of memory for segment buffers");
@@ -441,11 +580,14 @@ int enclave_run(struct enclave *e)
 		e->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	/* the host's packets go into lo, at its MTU; the enclave's own are
 	 * cut at their connection's segment size, and IPv6 at its path MTU */
-	e->fit_in =
-		(struct fit_env){.flags = FIT_PEER, .mtu = enclave_lo_mtu()};
+	e->fit_in = (struct fit_env){
+		.flags = FIT_PEER,
+		.mtu = e->capture == CAPTURE_TUN ? TUN_MTU : enclave_lo_mtu()};
 	e->fit_out = (struct fit_env){
 		.flags = FIT_SOURCE,
-		.seg_size = e->gso ? enclave_seg_size : NULL,
+		.seg_size = e->capture == CAPTURE_TUN ? enclave_tun_seg_size
+			    : e->gso		      ? enclave_seg_size
+						      : NULL,
 		.path_mtu = e->cfg.c.have_addr6 ? enclave_path_mtu6 : NULL,
 		.ctx = e};
 	e->fit_in.ident6 = e->fit_out.ident6 =
@@ -460,9 +602,12 @@ int enclave_run(struct enclave *e)
 		      &enclave_link_ops, e))
 		die("out of memory for link buffers");
 
-	ev_io_init(&e->nfq_io, enclave_to_host, nfqueue_fd(&e->nfq), EV_READ);
-	e->nfq_io.data = e;
-	ev_io_start(e->loop, &e->nfq_io);
+	if (e->capture == CAPTURE_NFQUEUE) {
+		ev_io_init(&e->nfq_io, enclave_to_host, nfqueue_fd(&e->nfq),
+			   EV_READ);
+		e->nfq_io.data = e;
+		ev_io_start(e->loop, &e->nfq_io);
+	}
 	reconnect_init(&e->reconnect, e->loop, &e->cfg.link,
 		       e->cfg.reconnect_max, &e->link);
 	signals_start(e->loop, &e->sigs, enclave_report, e);
@@ -489,12 +634,18 @@ int enclave_run(struct enclave *e)
 		  (e->cfg.link.kind != TRANSPORT_UNIX
 			   ? CAPS_BIT(CAP_NET_BIND_SERVICE)
 			   : 0));
-	isolation_enclave(&e->cfg.link, e->app.pid);
+	isolation_enclave(&e->cfg.link, e->app.pid, e->capture == CAPTURE_TUN);
 
-	info("remora-enclave %s: address %s, queue %u, connecting to %s",
-	     REMORA_VERSION,
-	     inet_ntoa((struct in_addr){.s_addr = e->cfg.c.addr}),
-	     e->cfg.c.queue, e->cfg.link.text);
+	if (e->capture == CAPTURE_TUN)
+		info("remora-enclave %s: address %s, capture tun %s, connecting to %s",
+		     REMORA_VERSION,
+		     inet_ntoa((struct in_addr){.s_addr = e->cfg.c.addr}),
+		     e->tun.name, e->cfg.link.text);
+	else
+		info("remora-enclave %s: address %s, queue %u, connecting to %s",
+		     REMORA_VERSION,
+		     inet_ntoa((struct in_addr){.s_addr = e->cfg.c.addr}),
+		     e->cfg.c.queue, e->cfg.link.text);
 	if (e->cfg.policy.have_in &&
 	    portset_format(&e->cfg.policy.in_ports, e->policy_in_text,
 			   sizeof(e->policy_in_text)))
@@ -520,7 +671,12 @@ int enclave_run(struct enclave *e)
 	ev_timer_stop(e->loop, &e->app_timer);
 	status_log(enclave_report, e);
 	ctl_close(&e->ctl);
-	datapath_close(&e->raw, &e->raw6, &e->nfq);
+	if (e->capture == CAPTURE_NFQUEUE)
+		datapath_close(&e->raw, &e->raw6, &e->nfq);
+	tun_close(&e->tun);
+	if (e->tun_drops_fd >= 0)
+		close(e->tun_drops_fd);
+	free(e->tun_buf);
 	if (e->gso)
 		nfqueue_close(&e->nfq_cut);
 	mss_close(&e->mss);

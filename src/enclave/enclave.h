@@ -17,6 +17,7 @@
 #include "remora/policy.h"
 #include "remora/signals.h"
 #include "app.h"
+#include "capture.h"
 #include "mss.h"
 #include "netsetup.h"
 #include "reconnect.h"
@@ -25,6 +26,7 @@
 
 #define ENCLAVE_DEFAULT_LINK "vsock:3:5000" /* CID 3: the parent instance */
 #define ENCLAVE_SEG_BUF	     (256 << 10) /* bytes of pieces per injection batch */
+#define ENCLAVE_TUN_BATCH    64 /* packets read from the tun per wake-up */
 
 /**
  * struct enclave_config - what the command line says
@@ -39,6 +41,8 @@
  * @no_gso:	--no-gso: take outbound packets one by one
  * @fallback_queue: --fallback-queue: queue super-packets remora-enclave
  *		cannot cut go to, for the kernel to cut (-1: --queue + 1)
+ * @capture:	--capture: where outbound packets are taken from
+ * @tun_name:	--tun: the capture device's name
  */
 struct enclave_config {
 	struct opts_common c;
@@ -51,6 +55,8 @@ struct enclave_config {
 	double app_wait;
 	int no_gso;
 	int fallback_queue;
+	enum capture_mode capture;
+	const char *tun_name;
 };
 
 /**
@@ -58,8 +64,14 @@ struct enclave_config {
  * @cfg:	configuration
  * @loop:	event loop
  * @own:	the enclave's addresses, as the checks take them
- * @nfq:	queue of outbound packets
+ * @capture:	the mode in use: CAPTURE_NFQUEUE or CAPTURE_TUN
+ * @nfq:	queue of outbound packets (CAPTURE_NFQUEUE)
  * @nfq_io:	watcher on the queue's socket
+ * @tun:	device the default routes go into (CAPTURE_TUN; fd -1 if none)
+ * @tun_io:	watcher on it
+ * @tun_buf:	one packet read from it, TUN_MTU bytes
+ * @tun_gso:	the segment size of the packet read, from its header
+ * @tun_drops_fd: the device's count of packets the kernel dropped (-1)
  * @gso:	@nfq takes TCP super-packets whole, cut here at their MSS
  * @nfq_cut:	queue without NFQA_CFG_F_GSO that super-packets remora-enclave
  *		cannot cut are requeued to (the kernel cuts them), if @gso
@@ -89,8 +101,14 @@ struct enclave {
 	struct enclave_config cfg;
 	struct ev_loop *loop;
 	struct pkt_own own;
+	enum capture_mode capture;
 	struct nfqueue nfq;
 	ev_io nfq_io;
+	struct tun tun;
+	ev_io tun_io;
+	uint8_t *tun_buf;
+	uint16_t tun_gso;
+	int tun_drops_fd;
 	int gso;
 	struct nfqueue nfq_cut;
 	ev_io nfq_cut_io;

@@ -26,6 +26,8 @@ enum {
 	ENCLAVE_OPT_NO_GSO,
 	ENCLAVE_OPT_FALLBACK_QUEUE,
 	ENCLAVE_OPT_RULES6,
+	ENCLAVE_OPT_CAPTURE,
+	ENCLAVE_OPT_TUN,
 };
 
 /* --allow-out/--deny-out: one rule more, or exit 2 */
@@ -47,8 +49,9 @@ static const char enclave_usage[] =
 	"Usage: remora-enclave --address IPV4 [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	"\n"
 	"Give this enclave a real IP interface: packets the enclave sends are\n"
-	"taken from NFQUEUE and sent to remora-host over the link; packets\n"
-	"from the host are checked and injected into the enclave's stack.\n"
+	"taken from NFQUEUE (or a tun device) and sent to remora-host over the\n"
+	"link; packets from the host are checked and injected into the\n"
+	"enclave's stack.\n"
 	"Runs in the foreground, as PID 2 of the enclave image: with\n"
 	"--setup-net it brings the enclave's network up itself (otherwise\n"
 	"run remora-enclave-net up first), and given a COMMAND it starts it\n"
@@ -63,6 +66,14 @@ static const char enclave_usage[] =
 	"  -l, --link ADDR           where remora-host listens: vsock:CID:PORT,\n"
 	"                            unix:PATH or tcp:HOST:PORT\n"
 	"                            (default " ENCLAVE_DEFAULT_LINK ")\n"
+	"      --capture MODE        where outbound packets are taken from:\n"
+	"                            nfqueue (the rules send them to --queue),\n"
+	"                            tun (the default routes go into a tun device\n"
+	"                            remora-enclave opens: kernels without\n"
+	"                            NFQUEUE, as AWS's enclave kernel) or auto:\n"
+	"                            nfqueue where the kernel has it (default)\n"
+	"      --tun NAME            the tun device of --capture tun (default\n"
+	"                            " TUN_DEFAULT_NAME ")\n"
 	"  -q, --queue N             NFQUEUE number of outbound packets\n"
 	"                            (default 0; as --queue-num in the rules)\n"
 	"      --queue-maxlen N      packets the kernel may hold (default 4096)\n"
@@ -83,13 +94,15 @@ static const char enclave_usage[] =
 	"\n"
 	"The enclave's network (PID 2):\n"
 	"      --setup-net           before forwarding: lo up with --lo-mtu, the\n"
-	"                            --address on lo, a default route out of lo\n"
-	"                            with that source and --mtu, the --ports\n"
-	"                            range, and the --rules loaded with\n"
-	"                            iptables-restore\n"
+	"                            --address on lo, the --ports range; with\n"
+	"                            nfqueue, a default route out of lo with that\n"
+	"                            source and --mtu, and the --rules loaded with\n"
+	"                            iptables-restore (with tun, the default\n"
+	"                            routes go into the tun, always, and no rule\n"
+	"                            is needed)\n"
 	"      --mtu BYTES           the largest packet the enclave sends: the MTU\n"
-	"                            of its default route (default 9001, as EC2's\n"
-	"                            NICs; 1280 to 65536)\n"
+	"                            of its default route, or of the tun (default\n"
+	"                            9001, as EC2's NICs; 1280 to 65536)\n"
 	"      --lo-mtu BYTES        MTU of lo: the largest packet injected into\n"
 	"                            it (default 65536: the host's super-packets\n"
 	"                            go in whole; 1280 to 65536)\n"
@@ -155,6 +168,8 @@ static const struct option enclave_options[] = {
 	{"no-gso", no_argument, NULL, ENCLAVE_OPT_NO_GSO},
 	{"fallback-queue", required_argument, NULL, ENCLAVE_OPT_FALLBACK_QUEUE},
 	{"rules6", required_argument, NULL, ENCLAVE_OPT_RULES6},
+	{"capture", required_argument, NULL, ENCLAVE_OPT_CAPTURE},
+	{"tun", required_argument, NULL, ENCLAVE_OPT_TUN},
 	{NULL, 0, NULL, 0},
 };
 
@@ -182,6 +197,8 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	cfg->net.rules6 = REMORA_DATADIR "/remora/enclave6.rules";
 	cfg->app_wait = 10;
 	cfg->fallback_queue = -1;
+	cfg->capture = CAPTURE_AUTO;
+	cfg->tun_name = TUN_DEFAULT_NAME;
 
 	/* '+': options end at the first non-option, so a COMMAND's own
 	 * flags after "--" are never taken for ours */
@@ -223,6 +240,15 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		case ENCLAVE_OPT_APP_WAIT:
 			cfg->app_wait =
 				opts_seconds("--app-wait", optarg, 0, 3600);
+			break;
+		case ENCLAVE_OPT_CAPTURE:
+			if (capture_parse(optarg, &cfg->capture))
+				opts_usage_error(
+					"--capture: '%s' is not auto, nfqueue or tun",
+					optarg);
+			break;
+		case ENCLAVE_OPT_TUN:
+			cfg->tun_name = opts_ifname("--tun", optarg);
 			break;
 		case ENCLAVE_OPT_NO_GSO:
 			cfg->no_gso = 1;

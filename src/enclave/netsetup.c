@@ -159,25 +159,50 @@ static void netsetup_addr(struct mnl_socket *nl, int ifindex, int family,
 			      rc);
 }
 
-/* The default route out of lo, from @src, with the enclave's MTU: what it
- * sends is sized by the route (TCP's MSS, fragments), while lo itself
- * takes the host's super-packets whole */
-static void netsetup_route(struct mnl_socket *nl, int ifindex, int family,
-			   const void *src, size_t alen, uint32_t mtu)
+/* The default route out of @dev, from @src; with @mtu (not 0) the
+ * enclave's MTU on it: what it sends is sized by the route (TCP's MSS,
+ * fragments), while lo itself takes the host's super-packets whole. A
+ * default route already there (another mode's) is replaced. */
+static void netsetup_route(struct mnl_socket *nl, int ifindex, const char *dev,
+			   int family, const void *src, size_t alen,
+			   uint32_t mtu)
 {
 	struct nlattr *metrics;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
 	struct nlmsghdr *nlh = rtnl_route_msg(buf, NLM_F_CREATE | NLM_F_REPLACE,
 					      family, 0, RTPROT_BOOT, ifindex);
 
 	mnl_attr_put(nlh, RTA_PREFSRC, alen, src);
-	metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
-	mnl_attr_put_u32(nlh, RTAX_MTU, mtu);
-	mnl_attr_nest_end(nlh, metrics);
-	netsetup_send(nl, nlh,
-		      family == AF_INET6
-			      ? "add the IPv6 default route out of lo"
-			      : "add the default route out of lo");
+	if (mtu) {
+		metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
+		mnl_attr_put_u32(nlh, RTAX_MTU, mtu);
+		mnl_attr_nest_end(nlh, metrics);
+	}
+	snprintf(what, sizeof(what), "add the %sdefault route out of %s",
+		 family == AF_INET6 ? "IPv6 " : "", dev);
+	netsetup_send(nl, nlh, what);
+}
+
+/**
+ * netsetup_default_routes() - the enclave's default routes out of a device
+ * @ns:		the addresses (their sources)
+ * @ifindex:	the device: lo (nfqueue capture) or the tun
+ * @dev:	its name, for messages
+ * @mtu:	MTU put on the routes, 0 for the device's own
+ *
+ * Start-up only: exits 1 saying why if the kernel refuses.
+ */
+void netsetup_default_routes(const struct netsetup *ns, int ifindex,
+			     const char *dev, uint32_t mtu)
+{
+	struct mnl_socket *nl = rtnl_open();
+
+	if (!nl)
+		netsetup_fail("open a netlink socket", -errno);
+	netsetup_route(nl, ifindex, dev, AF_INET, &ns->addr, 4, mtu);
+	if (ns->have_addr6)
+		netsetup_route(nl, ifindex, dev, AF_INET6, ns->addr6, 16, mtu);
+	mnl_socket_close(nl);
 }
 
 static void netsetup_ports(uint16_t lo, uint16_t hi)
@@ -291,17 +316,19 @@ static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 		die("--setup-net: cannot run %s: is %s in the image (PATH=%s)?",
 		    restore_cmd, tool, getenv("PATH"));
 	if (rc)
-		die("--setup-net: %s refused %s (exit %d; see its message above: is the NFQUEUE target in this kernel?)",
+		die("--setup-net: %s refused %s (exit %d; see its message above: is the NFQUEUE target in this kernel? else --capture tun)",
 		    restore_cmd, path, rc);
 }
 
 /**
  * netsetup_run() - bring the enclave's network up, or exit 1 saying why
- * @ns:	what to set up
+ * @ns:		what to set up
+ * @tun:	capture with a tun: no default route out of lo (the tun's
+ *		come with it, netsetup_default_routes()) and no rules
  *
  * Start-up only: it blocks (netlink acknowledgements, iptables-restore).
  */
-void netsetup_run(const struct netsetup *ns)
+void netsetup_run(const struct netsetup *ns, int tun)
 {
 	char addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
 	struct mnl_socket *nl;
@@ -319,22 +346,28 @@ void netsetup_run(const struct netsetup *ns)
 	if (rc)
 		netsetup_fail("bring lo up with its MTU", rc);
 	netsetup_addr(nl, lo, AF_INET, &ns->addr, 4);
-	netsetup_route(nl, lo, AF_INET, &ns->addr, 4, ns->mtu);
-	if (ns->have_addr6) {
+	if (ns->have_addr6)
 		netsetup_addr(nl, lo, AF_INET6, ns->addr6, 16);
-		netsetup_route(nl, lo, AF_INET6, ns->addr6, 16, ns->mtu);
-	}
 	mnl_socket_close(nl);
 	netsetup_ports(ns->ports_lo, ns->ports_hi);
+	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
+	if (ns->have_addr6)
+		inet_ntop(AF_INET6, ns->addr6, addr6, sizeof(addr6));
+	if (tun) {
+		info("network up: %s%s%s on lo (mtu %u), ephemeral ports %u-%u; the default routes go into the tun (mtu %u), no rules",
+		     addr, ns->have_addr6 ? " and " : "",
+		     ns->have_addr6 ? addr6 : "", ns->lo_mtu, ns->ports_lo,
+		     ns->ports_hi, ns->mtu);
+		return;
+	}
+	netsetup_default_routes(ns, lo, "lo", ns->mtu);
 	netsetup_rules("iptables", ns->rules, ns->queue);
 	if (ns->have_addr6)
 		netsetup_rules("ip6tables", ns->rules6, ns->queue);
-	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
 	info("network up: %s on lo (mtu %u), default route with that source and mtu %u, ephemeral ports %u-%u, rules from %s sending to queue %u",
 	     addr, ns->lo_mtu, ns->mtu, ns->ports_lo, ns->ports_hi, ns->rules,
 	     ns->queue);
 	if (ns->have_addr6) {
-		inet_ntop(AF_INET6, ns->addr6, addr6, sizeof(addr6));
 		info("IPv6 up: %s on lo, default route with that source, rules from %s",
 		     addr6, ns->rules6);
 	}

@@ -210,15 +210,8 @@ static void host_to_tun(struct host *h, uint8_t *pkt, const struct pkt_info *pi,
 	host_not_a_hop(pkt, pi);
 	tun_vnet_hdr(&vh, pkt, pi, gso, (uint16_t)h->seg,
 		     off && (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL));
-	rc = tun_write(&h->tun, &vh, pkt, pi->len);
-	stat_inc(STAT_L2I_INJECT_CALLS);
-	if (!rc) {
-		stat_inc(STAT_L2I_INJECTED_PACKETS);
-		stat_add(STAT_L2I_INJECTED_BYTES, pi->len);
-		return;
-	}
-	stat_inc(STAT_L2I_DROP_INJECT);
-	if (log_ratelimit_ok(&rl, &sup))
+	rc = tun_inject(&h->tun, &vh, pkt, pi->len);
+	if (rc && log_ratelimit_ok(&rl, &sup))
 		warn("injection of a %u-byte packet into %s failed: %s (%lu more failures not shown)",
 		     pi->len, h->tun.name, strerror(-rc), sup);
 }

@@ -152,20 +152,6 @@ static enum host_inject host_inject_arg(const char *s)
 	opts_usage_error("--inject: '%s' is not auto, tun or raw", s);
 }
 
-/* --tun: an interface name, or exit 2 */
-static void host_tun_arg(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	for (i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] == '/' || s[i] == ':' || s[i] > '~')
-			break;
-	if (!n || n >= IFNAMSIZ || i < n || !strcmp(s, ".") || !strcmp(s, ".."))
-		opts_usage_error(
-			"--tun: '%s' is not an interface name (1 to %d characters, no spaces, '/' or ':')",
-			s, IFNAMSIZ - 1);
-}
-
 /**
  * host_config_parse() - fill @cfg from the command line, or exit 2
  * @cfg:	configuration
@@ -221,8 +207,7 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			cfg->inject = host_inject_arg(optarg);
 			break;
 		case HOST_OPT_TUN:
-			host_tun_arg(optarg);
-			cfg->tun_name = optarg;
+			cfg->tun_name = opts_ifname("--tun", optarg);
 			break;
 		case HOST_OPT_METRICS:
 			host_metrics_arg(optarg);

@@ -32,6 +32,10 @@ if [ -z "${E2E_INJECT:-}" ]; then
 	E2E_INJECT=tun
 	[ -c /dev/net/tun ] || E2E_INJECT=raw
 fi
+# how remora-enclave takes the enclave's packets: nfqueue (the default, the
+# rules of enclave.rules) or tun (E2E_CAPTURE=tun: its default routes go
+# into remora-enclave's tun, as on the stock Nitro enclave kernel)
+E2E_CAPTURE=${E2E_CAPTURE:-nfqueue}
 E2E_NS_NET=rmr$$-net
 E2E_NS_HOST=rmr$$-host
 E2E_NS_ENCL=rmr$$-encl
@@ -46,6 +50,9 @@ e2e_log() { echo "[$E2E_NAME] $*"; }
 # e2e_tun: does remora-host write the enclave's packets into its tun (the
 # default), rather than send them with its raw socket (E2E_INJECT=raw)?
 e2e_tun() { [ "$E2E_INJECT" = tun ]; }
+
+# e2e_capture_tun: does remora-enclave capture with its tun (E2E_CAPTURE=tun)?
+e2e_capture_tun() { [ "$E2E_CAPTURE" = tun ]; }
 
 # e2e_skip REASON: report the test as skipped, not passed
 e2e_skip() {
@@ -154,7 +161,7 @@ e2e_topology() {
 	[ "${E2E_ENCLAVE_SETUP:-1}" = 0 ] ||
 		in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" \
 			${v6rules:+--address6 $E2E_HOST_IP6} --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" \
-			${E2E_ENCLAVE_LO_MTU:+--lo-mtu $E2E_ENCLAVE_LO_MTU} >/dev/null
+			${E2E_ENCLAVE_LO_MTU:+--lo-mtu $E2E_ENCLAVE_LO_MTU} --capture "$E2E_CAPTURE" >/dev/null
 }
 
 # e2e_wait_log FILE PATTERN [SECONDS]: wait for a line in a log
@@ -199,6 +206,7 @@ e2e_start_host() {
 e2e_start_enclave() {
 	e2e_bg remora-enclave encl "$E2E_BUILD/remora-enclave" --address "$E2E_HOST_IP" \
 		--link "unix:$E2E_TMP/link.sock" --control "$E2E_TMP/remora-enclave.ctl" \
+		--capture "$E2E_CAPTURE" --mtu "${E2E_ENCLAVE_MTU:-$E2E_MTU}" \
 		$([ "${E2E_IPV6:-0}" = 1 ] && echo "--address6 $E2E_HOST_IP6") ${E2E_ENCLAVE_ARGS:-} "$@"
 }
 
@@ -242,10 +250,10 @@ e2e_stats() {
 # them as "name value"
 e2e_stats_logged() {
 	local log="$E2E_TMP/$1.log" before
-	before=$(grep -c 'stat kernel_user_dropped' "$log")
+	before=$(grep -c 'stat link_address\|stat injection' "$log")
 	kill -USR1 "$(e2e_pid "$1")"
 	for _ in $(seq 50); do
-		[ "$(grep -c 'stat kernel_user_dropped' "$log")" -gt "$before" ] && break
+		[ "$(grep -c 'stat link_address\|stat injection' "$log")" -gt "$before" ] && break
 		sleep 0.1
 	done
 	grep ' stat ' "$log" | sed 's/.* stat //' | awk '{v[$1]=$2} END {for (k in v) print k, v[k]}'

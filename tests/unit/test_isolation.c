@@ -134,7 +134,7 @@ static int install(enum which w)
 		transport_parse("tcp:[::1]:5000", &a);
 		break;
 	}
-	return isolation_enclave(&a, test_app);
+	return isolation_enclave(&a, test_app, 0);
 }
 
 /* Run @fn in a child under filter @w; its stderr is kept. Skips the test

@@ -761,6 +761,88 @@ static void test_forward_super(void **state)
 	in_netns(forward_super);
 }
 
+/* remora-enclave's capture device (tun_up_local()): up with the MTU
+ * asked for, no address of its own (no IPv6 link-local address either),
+ * not forwarding. A datagram routed into it is read back (tun_read())
+ * whole, behind its virtio_net_hdr, its checksum left to compute
+ * (NEEDS_CSUM: the device took TUN_F_CSUM). A 30000-byte TCP packet
+ * written into it whole, as one packet (no segmentation asked) with its
+ * checksum taken as valid, is taken in by the kernel although it is over
+ * the device's MTU: what remora-enclave injects from the host. */
+static int up_local_read(void)
+{
+	static uint8_t p[TUN_MTU];
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(53)};
+	struct virtio_net_hdr vh,
+		valid = {.flags = VIRTIO_NET_HDR_F_DATA_VALID};
+	struct pollfd pfd;
+	long long rx, rsts;
+	int rc, v6, flags, mtu, fd;
+	struct tun t;
+	ssize_t n;
+	size_t len;
+
+	rc = start4("0");
+	if (!rc)
+		rc = local_addr();
+	if (rc)
+		return rc;
+	rc = tun_open(&t, NAME);
+	if (rc)
+		return child_says(CHILD_FAIL, __LINE__, "tun_open: %s",
+				  strerror(-rc));
+	CHECK_EQ(tun_up_local(&t, 9001), 0);
+	CHECK_EQ(dev_flags_mtu(NAME, &flags, &mtu), 0);
+	CHECK(flags & IFF_UP);
+	CHECK_EQ(mtu, 9001);
+	CHECK_EQ(dev_addrs(NAME, htonl(PMTU_ICMP_SRC), &v6), 0);
+	CHECK_EQ(v6, 0);
+	CHECK_EQ(dev_conf(CONF4, NAME, "forwarding"), 0);
+	CHECK_EQ(route_add(t.ifindex), 0);
+	/* nothing waiting yet: 0, not an error */
+	CHECK_EQ(tun_read(&t, &vh, p, sizeof(p)), 0);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(inet_pton(AF_INET, REMOTE_ADDR, &to.sin_addr), 1);
+	CHECK_EQ(sendto(fd, "remora", 6, 0, (struct sockaddr *)&to, sizeof(to)),
+		 6);
+	pfd = (struct pollfd){.fd = t.fd, .events = POLLIN};
+	n = 0;
+	while (poll(&pfd, 1, 2000) == 1) {
+		n = tun_read(&t, &vh, p, sizeof(p));
+		CHECK(n > 0);
+		if ((p[0] >> 4) == 4 && p[9] == 17)
+			break;
+	}
+	CHECK_EQ(n, 20 + 8 + 6);
+	CHECK(!memcmp(p + 28, "remora", 6));
+	CHECK_EQ(vh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+	CHECK(vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	CHECK_EQ(vh.csum_start, 20);
+	CHECK_EQ(vh.csum_offset, 6);
+	close(fd);
+	/* in: one packet over the MTU, to a closed port: a reset answers */
+	rx = netdev_stat(NAME, 1);
+	rsts = snmp_stat("Tcp", "OutRsts");
+	len = make_tcp(p, LOCAL_ADDR, 9, 0x18, 30000);
+	/* from the internet, not from the local address */
+	CHECK_EQ(inet_pton(AF_INET, REMOTE_ADDR, p + 12), 1);
+	ref_l4_fill(p, len, 20, 6, 16);
+	ref_ip4_fill(p);
+	CHECK_EQ(tun_inject(&t, &valid, p, len), 0);
+	CHECK_EQ(netdev_stat(NAME, 1), rx + 1);
+	CHECK_EQ(snmp_stat("Tcp", "OutRsts"), rsts + 1);
+	tun_close(&t);
+	CHECK_EQ(if_nametoindex(NAME), 0);
+	return 0;
+}
+
+static void test_up_local_read(void **state)
+{
+	(void)state;
+	in_netns(up_local_read);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_name_taken),
 		cmocka_unit_test(test_write_syn),
 		cmocka_unit_test(test_forward_super),
+		cmocka_unit_test(test_up_local_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
