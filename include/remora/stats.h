@@ -10,8 +10,9 @@
  * local kernel handed us, sent to the peer); "l2i" is link to injection
  * (packets the peer sent, injected into the local kernel). */
 #define STATS_COUNTERS(X)                                                      \
-	X(Q2L_PACKETS, "q2l_packets", "packets taken from NFQUEUE")            \
-	X(Q2L_BYTES, "q2l_bytes", "bytes taken from NFQUEUE")                  \
+	X(Q2L_PACKETS, "q2l_packets",                                          \
+	  "packets taken from NFQUEUE (or the tun)")                           \
+	X(Q2L_BYTES, "q2l_bytes", "bytes taken from NFQUEUE (or the tun)")     \
 	X(Q2L_SENT_PACKETS, "q2l_sent_packets", "packets framed to the peer")  \
 	X(Q2L_SENT_BYTES, "q2l_sent_bytes", "packet bytes framed to the peer") \
 	X(Q2L_SEGMENTED, "q2l_segmented",                                      \

@@ -37,6 +37,7 @@ struct tun {
 int tun_open(struct tun *t, const char *name);
 int tun_setup(struct tun *t, int want6, const char **why6);
 int tun_up_local(struct tun *t, uint32_t mtu);
+int tun_set_offload(struct tun *t, unsigned off);
 void tun_close(struct tun *t);
 void tun_vnet_hdr(struct virtio_net_hdr *vh, uint8_t *pkt,
 		  const struct pkt_info *pi, unsigned gso_type,

@@ -410,3 +410,19 @@ int tun_drops(int fd, uint64_t *n)
 	*n = v;
 	return 0;
 }
+
+/**
+ * tun_set_offload() - change the offloads the device takes
+ * @t:		device
+ * @off:	TUN_F_* bits (0: the kernel cuts and checksums every packet
+ *		before it reaches the device)
+ *
+ * Return: 0, or -errno
+ */
+int tun_set_offload(struct tun *t, unsigned off)
+{
+	if (ioctl(t->fd, TUNSETOFFLOAD, off))
+		return -errno;
+	t->offload = off;
+	return 0;
+}

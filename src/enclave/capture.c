@@ -18,6 +18,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "capture.h"
 #include "remora/fit.h"
@@ -115,16 +117,29 @@ enum capture_mode capture_choose(enum capture_mode want, int queue_rc,
  * @name:	interface name
  * @mtu:	its MTU: the largest packet the enclave sends (TCP sends
  *		super-packets of up to 64 KB through it, cut at that size)
+ * @no_gso:	no offloads: the kernel cuts and checksums every packet
+ *		before the device (--no-gso)
+ *
+ * Without /dev/net/tun (a /dev without device files), it is made: the
+ * misc device 10:200, where the kernel has CONFIG_TUN.
  *
  * Return: 0, or -errno (tun_open()'s, or of bringing it up)
  */
-int capture_tun_open(struct tun *t, const char *name, uint32_t mtu)
+int capture_tun_open(struct tun *t, const char *name, uint32_t mtu,
+		     int no_gso)
 {
 	int rc = tun_open(t, name);
 
+	/* an image whose /dev has no device files yet (as PID 2, before
+	 * anyone made them): the tun's is made, as udev would */
+	if (rc == -ENOENT && (!mkdir("/dev/net", 0755) || errno == EEXIST) &&
+	    !mknod("/dev/net/tun", S_IFCHR | 0666, makedev(10, 200)))
+		rc = tun_open(t, name);
 	if (rc)
 		return rc;
-	rc = tun_up_local(t, mtu > TUN_MTU ? TUN_MTU : mtu);
+	rc = no_gso ? tun_set_offload(t, 0) : 0;
+	if (!rc)
+		rc = tun_up_local(t, mtu > TUN_MTU ? TUN_MTU : mtu);
 	if (rc)
 		tun_close(t);
 	return rc;

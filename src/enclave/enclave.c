@@ -356,6 +356,7 @@ static void enclave_tun_to_host(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		}
 		stat_inc(STAT_Q2L_PACKETS);
+		stat_add(STAT_Q2L_BYTES, (uint64_t)n);
 		flags = capture_tun_flags(&vh, (size_t)n, &e->tun_gso);
 		enclave_to_host_one(e, e->tun_buf, (size_t)n, flags);
 	}
@@ -415,7 +416,8 @@ static int enclave_open_queues(struct enclave *e)
  * Start-up only. */
 static void enclave_open_tun(struct enclave *e)
 {
-	int rc = capture_tun_open(&e->tun, e->cfg.tun_name, e->cfg.net.mtu);
+	int rc = capture_tun_open(&e->tun, e->cfg.tun_name, e->cfg.net.mtu,
+				  e->cfg.no_gso);
 
 	if (rc)
 		die("--capture tun: cannot open the tun device %s: %s%s",
@@ -578,11 +580,11 @@ int enclave_run(struct enclave *e)
 	e->mtu6_fd = -1;
 	if (e->cfg.c.have_addr6)
 		e->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	/* the host's packets go into lo, at its MTU; the enclave's own are
+	/* the host's packets go in at lo's MTU (65535 by default: whole),
+	 * whether into lo or into the tun; the enclave's own are
 	 * cut at their connection's segment size, and IPv6 at its path MTU */
-	e->fit_in = (struct fit_env){
-		.flags = FIT_PEER,
-		.mtu = e->capture == CAPTURE_TUN ? TUN_MTU : enclave_lo_mtu()};
+	e->fit_in =
+		(struct fit_env){.flags = FIT_PEER, .mtu = enclave_lo_mtu()};
 	e->fit_out = (struct fit_env){
 		.flags = FIT_SOURCE,
 		.seg_size = e->capture == CAPTURE_TUN ? enclave_tun_seg_size

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Fail closed: while remora-host is down (stopped, or killed), packets for
 # the enclave's ports never reach the host's own sockets; while
-# remora-enclave is down, nothing the enclave sends leaves by another path.
+# remora-enclave is down, nothing the enclave sends leaves by another path
+# (in nfqueue capture the rules stay and drop; in tun capture the device and
+# its routes are gone).
 . "$(dirname "$0")/lib.sh"
 e2e_require socat python3 tcpdump
 e2e_topology
@@ -51,6 +53,13 @@ for how in TERM KILL; do
 	pid=$(e2e_pid remora-enclave)
 	kill -$how "$pid"
 	wait "$pid" 2>/dev/null
+	if e2e_capture_tun; then
+		# the device went with its descriptor, its routes with it
+		check "remora-enclave stopped by SIG$how: its tun is gone" \
+			bash -c "! ip netns exec $E2E_NS_ENCL ip link show remora0 >/dev/null 2>&1"
+		check "remora-enclave stopped by SIG$how: the enclave has no route to the internet" \
+			bash -c "! ip netns exec $E2E_NS_ENCL ip route get $E2E_NET_IP >/dev/null 2>&1"
+	fi
 	echo "LEAK-$how" | in_encl socat -u - UDP4:$E2E_NET_IP:9999
 	in_encl timeout 3 socat -T 2 - TCP:$E2E_NET_IP:9999,connect-timeout=2 </dev/null >/dev/null 2>&1
 	in_encl ping -n -c 2 -i 0.2 -W 1 $E2E_NET_IP >/dev/null 2>&1

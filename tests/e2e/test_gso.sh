@@ -12,7 +12,7 @@
 # the kernel, and binds no fallback queue.
 . "$(dirname "$0")/lib.sh"
 e2e_require socat tcpdump python3 sha256sum
-e2e_tun && e2e_require ethtool
+{ e2e_tun || e2e_capture_tun; } && e2e_require ethtool
 E2E_ENCLAVE_MTU=9001
 e2e_topology
 # a veth passes super-packets on uncut, where a NIC sends segments: with
@@ -61,7 +61,13 @@ upload() {
 	check "$name: nearly all segments are full ($full of $n)" test "$((${full:-0} * 10))" -ge "$((${n:-0} * 9))"
 }
 
-check_eq "the enclave binds its queue and the fallback queue" "0 1 " "$(queues)"
+if e2e_capture_tun; then
+	check_eq "tun capture: the enclave binds no queue" "" "$(queues 2>/dev/null)"
+	check "tun capture: its tun takes TCP segmentation offload" \
+		sh -c "ip netns exec $E2E_NS_ENCL ethtool -k remora0 | grep -q '^tcp-segmentation-offload: on'"
+else
+	check_eq "the enclave binds its queue and the fallback queue" "0 1 " "$(queues)"
+fi
 upload gso 7301
 if e2e_tun; then
 	check "remora-enclave sent super-packets whole (q2l_offloaded $(e2e_stat remora-enclave q2l_offloaded))" \
@@ -87,7 +93,14 @@ check "the enclave sends 10 datagrams of 1000 bytes with one UDP GSO send" \
 for _ in $(seq 50); do [ "$(grep -c "^$E2E_HOST_IP:" "$E2E_TMP/udp-sink.out")" -ge 10 ] && break; sleep 0.1; done
 letters=$(grep "^$E2E_HOST_IP:" "$E2E_TMP/udp-sink.out" | awk '{print substr($2, 1, 1)}' | sort | tr -d '\n')
 check_eq "the internet receives the 10 datagrams, each once" ABCDEFGHIJ "$letters"
-check_eq "remora-enclave passed the UDP super-packet on to the kernel" $((passed + 1)) "$(e2e_stat remora-enclave q2l_passed_on)"
+if e2e_capture_tun; then
+	# no UDP segmentation offered to the tun: the kernel cuts first
+	check_eq "tun capture: the kernel cut the UDP super-packet before the tun (none passed on)" \
+		"$passed" "$(e2e_stat remora-enclave q2l_passed_on)"
+	check_eq "tun capture: nothing dropped uncut" 0 "$(e2e_stat remora-enclave q2l_drop_uncut)"
+else
+	check_eq "remora-enclave passed the UDP super-packet on to the kernel" $((passed + 1)) "$(e2e_stat remora-enclave q2l_passed_on)"
+fi
 
 # --no-gso: one by one, no fallback queue
 pid=$(e2e_pid remora-enclave)
@@ -97,7 +110,12 @@ mv "$E2E_TMP/remora-enclave.log" "$E2E_TMP/remora-enclave.gso.log"
 E2E_ENCLAVE_ARGS="--no-gso"
 e2e_start_enclave
 e2e_wait_log "$E2E_TMP/remora-enclave.log" "link up" 15 || { e2e_log "the link did not come back"; exit 1; }
-check_eq "--no-gso binds the queue only" "0 " "$(queues)"
+if e2e_capture_tun; then
+	check "--no-gso in tun capture: the tun takes no segmentation offload" \
+		sh -c "ip netns exec $E2E_NS_ENCL ethtool -k remora0 | grep -q '^tcp-segmentation-offload: off'"
+else
+	check_eq "--no-gso binds the queue only" "0 " "$(queues)"
+fi
 upload nogso 7303
 check_eq "--no-gso: nothing is cut by remora-enclave" 0 "$(e2e_stat remora-enclave q2l_segmented)"
 

@@ -33,7 +33,8 @@ boot() {
 	e2e_bg "$name" encl unshare --pid --fork --mount-proc env INIT_DIR="$E2E_TMP/$name" \
 		sh "$E2E_ROOT/tests/e2e/mini_init.sh" ${RUNAS:-} "$E2E_BUILD/remora-enclave" --setup-net \
 		--address "$E2E_HOST_IP" --link "unix:$E2E_TMP/link.sock" \
-		--control "$E2E_TMP/$name/ctl" --rules "$E2E_ROOT/scripts/enclave.rules" "$@"
+		--control "$E2E_TMP/$name/ctl" --rules "$E2E_ROOT/scripts/enclave.rules" \
+		--capture "$E2E_CAPTURE" "$@"
 }
 # status NAME: wait for the init to record the exit status
 status() {
@@ -52,22 +53,37 @@ boot main --mtu 9001 --ports 32768-60999 --address6 "$E2E_HOST_IP6" \
 	"$APPDIR" "http://$E2E_NET_IP:8080/" 8443
 e2e_wait_log "$E2E_TMP/main.log" "network ready: starting" 15
 check "remora-enclave runs as PID 2 under the init" grep -q "remora-enclave .* pid 2$" "$E2E_TMP/main.log"
-check "it brought the network up" grep -q "network up: $E2E_HOST_IP on lo (mtu 65536), default route with that source and mtu 9001" "$E2E_TMP/main.log"
 check "lo is up" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'UP'"
 check "lo has its MTU (65536: the host's super-packets go in whole)" sh -c "ip netns exec $E2E_NS_ENCL ip link show lo | grep -q 'mtu 65536'"
-check "the default route has the enclave's (9001)" sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'mtu 9001'"
 check "lo has the shared address" sh -c "ip netns exec $E2E_NS_ENCL ip -4 addr show dev lo | grep -q 'inet $E2E_HOST_IP/32'"
-check "the default route leaves by lo with the shared source" \
-	sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'default dev lo .*src $E2E_HOST_IP'"
 check_eq "the ephemeral port range" "32768	60999" "$(in_encl cat /proc/sys/net/ipv4/ip_local_port_range)"
-check_eq "the rules send outbound packets to the queue" 1 \
-	"$(in_encl iptables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
 check "lo has the shared IPv6 address" sh -c "ip netns exec $E2E_NS_ENCL ip -6 addr show dev lo | grep -q 'inet6 $E2E_HOST_IP6/128'"
-check "the IPv6 default route leaves by lo with the shared source" \
-	sh -c "ip netns exec $E2E_NS_ENCL ip -6 route show default | grep -q 'default dev lo .*src $E2E_HOST_IP6'"
-check_eq "the IPv6 rules send outbound packets to the queue" 1 \
-	"$(in_encl ip6tables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
-check "it said IPv6 is up" grep -q "IPv6 up: $E2E_HOST_IP6 on lo" "$E2E_TMP/main.log"
+if e2e_capture_tun; then
+	# no rule: the default routes go into remora-enclave's tun, at the
+	# enclave's MTU
+	check "it brought the network up for tun capture" grep -q "network up: $E2E_HOST_IP and $E2E_HOST_IP6 on lo (mtu 65536), ephemeral ports 32768-60999; the default routes go into the tun (mtu 9001), no rules" "$E2E_TMP/main.log"
+	check "it said which capture, and why" grep -q "capture: tun remora0 (--capture tun)" "$E2E_TMP/main.log"
+	check "the tun has the enclave's MTU (9001)" sh -c "ip netns exec $E2E_NS_ENCL ip link show remora0 | grep -q 'mtu 9001'"
+	check "the default route goes into the tun with the shared source" \
+		sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'default dev remora0 .*src $E2E_HOST_IP'"
+	check "the IPv6 default route goes into the tun with the shared source" \
+		sh -c "ip netns exec $E2E_NS_ENCL ip -6 route show default | grep -q 'default dev remora0 .*src $E2E_HOST_IP6'"
+	check_eq "no rule in the enclave" 0 "$(in_encl iptables -S | grep -c REMORA)"
+	check_eq "the tun has no address of its own (no IPv6 link-local either)" "" \
+		"$(in_encl ip -o addr show dev remora0)"
+else
+	check "it brought the network up" grep -q "network up: $E2E_HOST_IP on lo (mtu 65536), default route with that source and mtu 9001" "$E2E_TMP/main.log"
+	check "the default route has the enclave's (9001)" sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'mtu 9001'"
+	check "the default route leaves by lo with the shared source" \
+		sh -c "ip netns exec $E2E_NS_ENCL ip route show default | grep -q 'default dev lo .*src $E2E_HOST_IP'"
+	check_eq "the rules send outbound packets to the queue" 1 \
+		"$(in_encl iptables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
+	check "the IPv6 default route leaves by lo with the shared source" \
+		sh -c "ip netns exec $E2E_NS_ENCL ip -6 route show default | grep -q 'default dev lo .*src $E2E_HOST_IP6'"
+	check_eq "the IPv6 rules send outbound packets to the queue" 1 \
+		"$(in_encl ip6tables -S REMORA-OUT | grep -c -- '-j NFQUEUE --queue-num 0')"
+	check "it said IPv6 is up" grep -q "IPv6 up: $E2E_HOST_IP6 on lo" "$E2E_TMP/main.log"
+fi
 check "the application started only once the link was up" \
 	sh -c "grep -n 'link up' '$E2E_TMP/main.log' | head -1 | cut -d: -f1 | { read l; s=\$(grep -n 'network ready: starting' '$E2E_TMP/main.log' | cut -d: -f1); [ \"\$l\" -lt \"\$s\" ]; }"
 
@@ -112,8 +128,12 @@ check "and why it stopped" grep -q "the application exited with status 42: stopp
 # a second boot replaces the rules rather than adding to them
 boot again --app-wait 0 -- sh -c 'exit 3'
 check_eq "an application that exits 3 makes remora-enclave exit 3" 3 "$(status again)"
-check_eq "set up twice, the rules are there once" 1 "$(in_encl iptables -S OUTPUT | grep -c -- '-j REMORA-OUT')"
-check_eq "and REMORA-OUT holds its two rules, not four" 2 "$(in_encl iptables -S REMORA-OUT | grep -c -- '^-A')"
+if e2e_capture_tun; then
+	check_eq "set up twice in tun capture: still no rule" 0 "$(in_encl iptables -S | grep -c REMORA)"
+else
+	check_eq "set up twice, the rules are there once" 1 "$(in_encl iptables -S OUTPUT | grep -c -- '-j REMORA-OUT')"
+	check_eq "and REMORA-OUT holds its two rules, not four" 2 "$(in_encl iptables -S REMORA-OUT | grep -c -- '^-A')"
+fi
 
 boot missing --app-wait 0 -- /nonexistent/app
 check_eq "a missing application: exit status 127" 127 "$(status missing)"
@@ -123,9 +143,13 @@ boot badflag --mtu 100 -- sh -c 'exit 0'
 check_eq "a bad flag: exit status 2" 2 "$(status badflag)"
 check "and says what is wrong" grep -q -- "--mtu: '100' is not a number from 1280 to 65536" "$E2E_TMP/badflag.log"
 
-boot norules --rules /nonexistent.rules -- sh -c 'exit 0'
-check_eq "a missing rules file: exit status 1" 1 "$(status norules)"
-check "and says which file" grep -q "cannot read the rules file /nonexistent.rules" "$E2E_TMP/norules.log"
+boot norules --rules /nonexistent.rules --app-wait 0 -- sh -c 'exit 0'
+if e2e_capture_tun; then
+	check_eq "tun capture reads no rules file: a missing one does not matter (the app's status, 0)" 0 "$(status norules)"
+else
+	check_eq "a missing rules file: exit status 1" 1 "$(status norules)"
+	check "and says which file" grep -q "cannot read the rules file /nonexistent.rules" "$E2E_TMP/norules.log"
+fi
 
 # no CAP_NET_ADMIN (a plain user): named, exit 1, nothing started
 RUNAS="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all" \
@@ -158,7 +182,7 @@ mkdir -p "$E2E_TMP/image"
 e2e_bg image encl unshare --pid --fork --mount-proc env INIT_DIR="$E2E_TMP/image" \
 	sh -c "exec sh '$E2E_ROOT/tests/e2e/mini_init.sh' \
 	'$E2E_BUILD/remora-enclave' --config '$E2E_TMP/enclave.conf' --control '$E2E_TMP/image/ctl' \
-	-- env APP_PORT=8443 '$E2E_ROOT/scripts/enclave/app/run.sh'"
+	--capture '$E2E_CAPTURE' -- env APP_PORT=8443 '$E2E_ROOT/scripts/enclave/app/run.sh'"
 e2e_wait_log "$E2E_TMP/image.log" "network ready: starting" 15
 e2e_wait_listen in_encl tcp 8443
 check "the example image's app (app/run.sh) answers through remora" \

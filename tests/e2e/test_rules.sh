@@ -105,6 +105,22 @@ check_eq "enclave: ephemeral ports" "32768	60999" "$(in_encl sysctl -n net.ipv4.
 in_encl "$R/remora-enclave-net" down
 check_eq "enclave: down leaves the filter table as it was" "$encl_before" \
 	"$(in_encl iptables-save -t filter | grep -v '^#' | sed 's/\[[0-9:]*\]//')"
+# tun capture: over the nfqueue set-up, as a restart in the other mode does
+in_encl "$R/remora-enclave-net" up --address 198.18.0.1 --mtu 1500 --queue 4 >/dev/null
+out=$(in_encl "$R/remora-enclave-net" up --address 198.18.0.1 --mtu 1500 --capture tun)
+check_eq "enclave, --capture tun: no jump to REMORA-OUT (no rules: the nfqueue set-up's are gone)" 0 \
+	"$(in_encl iptables -S OUTPUT | grep -c -- '-j REMORA-OUT')"
+check_eq "enclave, --capture tun: the filter table as it was" "$encl_before" \
+	"$(in_encl iptables-save -t filter | grep -v '^#' | sed 's/\[[0-9:]*\]//')"
+check_eq "enclave, --capture tun: no default route (remora-enclave puts its tun's)" "" \
+	"$(in_encl ip route show default)"
+check_eq "enclave, --capture tun: address on lo" "198.18.0.1/32" \
+	"$(in_encl ip -o -4 addr show dev lo | awk '$4 != "127.0.0.1/8" {print $4}')"
+check_eq "enclave, --capture tun: ephemeral ports" "32768	60999" "$(in_encl sysctl -n net.ipv4.ip_local_port_range)"
+check "enclave, --capture tun: says the routes are remora-enclave's" grep -q "capture tun puts the default routes into its tun" <<<"$out"
+out=$(in_encl "$R/remora-enclave-net" up --address 198.18.0.1 --capture bogus 2>&1); rc=$?
+check "enclave net: a bad --capture is refused with status 2" test "$rc" = 2 -a -n "$(grep -- "--capture: 'bogus'" <<<"$out")"
+in_encl "$R/remora-enclave-net" down
 
 out=$("$R/remora-host-rules" up 2>&1); rc=$?
 check "host rules: missing --nic is refused with status 2" test "$rc" = 2 -a -n "$(grep -- '--nic is required' <<<"$out")"
