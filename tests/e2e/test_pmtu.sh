@@ -19,7 +19,7 @@ e2e_daemons
 SIZE_MB=${PMTU_SIZE_MB:-100}
 PY=$E2E_ROOT/tests/e2e
 
-e2e_bg cap encl tcpdump -n -i lo -s 256 -U -w "$E2E_TMP/encl.pcap" "icmp[0] == 3 and icmp[1] == 4"
+e2e_bg cap encl tcpdump -n -i any -s 256 -U -w "$E2E_TMP/encl.pcap" "icmp[0] == 3 and icmp[1] == 4"
 e2e_wait_log "$E2E_TMP/cap.log" "listening on" 10 || { e2e_log "tcpdump did not start"; exit 1; }
 e2e_bg sink-net net python3 "$PY/udp_sink.py" 7401 "$E2E_TMP/net.txt"
 e2e_bg sink-encl encl python3 "$PY/udp_sink.py" 7402 "$E2E_TMP/encl.txt"

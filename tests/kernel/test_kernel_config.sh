@@ -40,7 +40,7 @@ log "unpacking the Kconfig files of $(basename "$tarball")"
 timeout 180 tar -xJf "$tarball" -C "$tmp" --wildcards --wildcards-match-slash \
 	"$top/Makefile" "$top/Kconfig" "$top/*Kconfig*" "$top/*Makefile*" "$top/*.mk" \
 	"$top/scripts/*" "$top/arch/x86/*" "$top/include/*" "$top/tools/include/*" \
-	"$top/init/*" "$top/usr/*" ||
+	"$top/init/*" "$top/usr/*" "$top/kernel/configs/*" ||
 	{ log "cannot unpack $tarball"; exit 1; }
 src=$tmp/$top
 arch=x86
