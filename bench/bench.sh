@@ -20,7 +20,10 @@
 #    namespace; with failed requests and TCP connections per request;
 # then again with remora-host --inject raw (segment by segment through its
 # raw socket: the 1-stream tests and their bytes per call), and --no-gso
-# (the inbound stream).
+# (the inbound stream); then remora-enclave capturing with its tun
+# (--capture tun, what the stock Nitro enclave kernel gets; the rest of
+# the run captures with NFQUEUE), remora-host as by default: the 1-stream
+# tests, request/response, 64-byte UDP and CPU per GB.
 #
 # Prints a table with every figure and its ratios to direct and to the
 # chain (bytes per call: to --inject raw); writes it to DIR/results.md
@@ -207,6 +210,21 @@ host_restart() {
 	e2e_wait_more "$E2E_TMP/remora-enclave.log" "link up" "$ups" 15 ||
 		e2e_log "remora-host $* did not link up again"
 }
+# enclave_restart LOG ARGS...: restart remora-enclave with ARGS (its log so
+# far kept as remora-enclave.LOG.log), in E2E_CAPTURE's mode; wait until
+# it is linked again
+enclave_restart() {
+	local pid ups
+	pid=$(e2e_pid remora-enclave)
+	ups=$(grep -c "link up" "$E2E_TMP/remora-host.log")
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	mv "$E2E_TMP/remora-enclave.log" "$E2E_TMP/remora-enclave.$1.log"
+	shift
+	e2e_start_enclave "$@"
+	e2e_wait_more "$E2E_TMP/remora-host.log" "link up" "$ups" 15 ||
+		e2e_log "remora-enclave $* did not link up again"
+}
 # opens WHERE: TCP connections accepted so far in namespace WHERE (the
 # server's: PassiveOpens, from its /proc/net/snmp)
 opens() { "in_$1" cat /proc/net/snmp | awk '/^Tcp:/ && ++n == 2 {print $7}'; }
@@ -310,9 +328,30 @@ read -r raw_out_link raw_out_inj raw_in_link raw_in_inj < <(bytes_per r0 r1 r1 r
 # the same inbound stream with the host taking packets one by one
 host_restart raw --no-gso
 read -r r_in_nogso _ < <(iperf net -c $HIP -p 5201)
+# tun capture: the enclave's network set up for it (no rules; its default
+# routes go into remora-enclave's tun), remora-host as by default
+host_restart nogso
+E2E_CAPTURE=tun
+in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$HIP" --mtu "$E2E_ENCLAVE_MTU" \
+	--capture tun >/dev/null
+enclave_restart nfqueue
+check_eq "remora-enclave now captures with its tun (--capture tun)" tun \
+	"$(e2e_stat remora-enclave capture)"
+t2=$(cpu)
+snap c0
+read -r t_in bt_in < <(iperf net -c $HIP -p 5201)
+snap c1
+read -r t_out bt_out < <(iperf encl -c $NIP -p 5202)
+snap c2
+t3=$(cpu)
+read -r cap_out_link cap_out_inj cap_in_link cap_in_inj < <(bytes_per c0 c1 c1 c2)
+t_rr=$(rr_median net $HIP 7000)
+t_udp=$(udp_pps encl -c $NIP -p 5202)
 hz=$(getconf CLK_TCK)
 cpu_s=$(awk -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
 gb=$(awk -v b=$((b_in + b_out)) 'BEGIN {printf "%.3f", b / 1e9}')
+cpu_t=$(awk -v t=$((t3 - t2)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
+gb_t=$(awk -v b=$((bt_in + bt_out)) 'BEGIN {printf "%.3f", b / 1e9}')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
 added() { awk -v a="$1" -v b="$2" 'BEGIN {printf "+%.0f", a - b}'; }
@@ -336,6 +375,12 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN {printf "+%.0f", a - b}'; }
 	echo "| TCP connections the server accepted per HTTP request, new connections / keep-alive | $d_http_conns / $d_ka_conns | | $r_http_conns / $r_ka_conns | | |"
 	echo "| CPU of both daemons per GB moved (s), 1-stream tests | | | $(awk -v c="$cpu_s" -v g="$gb" 'BEGIN {if (g > 0) printf "%.2f", c / g; else print "-"}') | | |"
 	echo "| cores per 10 Gbit/s, both daemons | | | $(awk -v c="$cpu_s" -v g="$gb" 'BEGIN {if (g > 0) printf "%.2f", c / g * 1.25; else print "-"}') | | |"
+	# remora-enclave capturing with its tun (the stock enclave kernel)
+	row "TCP, 1 stream, internet -> enclave, remora-enclave --capture tun (Gbit/s)" "$d_in" "$c_in" "$t_in"
+	row "TCP, 1 stream, enclave -> internet, remora-enclave --capture tun (Gbit/s)" "$d_out" "$c_out" "$t_out"
+	echo "| TCP request/response, median, --capture tun (us) | $d_rr | | $t_rr | $(added "$t_rr" "$d_rr") us | |"
+	echo "| UDP 64-byte datagrams, enclave -> internet, --capture tun (packets/s) | $d_udp | | $t_udp | $(ratio "$t_udp" "$d_udp") | |"
+	echo "| CPU of both daemons per GB moved (s), 1-stream tests, --capture tun | | | $(awk -v c="$cpu_t" -v g="$gb_t" 'BEGIN {if (g > 0) printf "%.2f", c / g; else print "-"}') | | |"
 	# bytes each system call moved, 1-stream tests: remora-host injecting
 	# through its tun, then --inject raw (the ratio: to raw)
 	per_row() {
@@ -346,6 +391,8 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN {printf "+%.0f", a - b}'; }
 	per_row "mean per injection call, enclave -> internet (remora-host)" "$tun_out_inj" "$raw_out_inj"
 	per_row "mean per link write, internet -> enclave (remora-host)" "$tun_in_link" "$raw_in_link"
 	per_row "mean per injection call, internet -> enclave (remora-enclave)" "$tun_in_inj" "$raw_in_inj"
+	echo "| mean per link write, enclave -> internet (remora-enclave), --capture tun (bytes) | | | $cap_out_link | | |"
+	echo "| mean per injection call, internet -> enclave (remora-enclave writing its tun), --capture tun (bytes) | | | $cap_in_inj | | |"
 } >"$OUT/results.md"
 {
 	echo "# label direct chain remora (Gbit/s)"
@@ -356,7 +403,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN {printf "+%.0f", a - b}'; }
 } >"$OUT/results.dat"
 {
 	echo
-	echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), kernel $(uname -r), internet MTU $E2E_MTU, enclave MTU $E2E_ENCLAVE_MTU, ${SECS}s per stream test, remora-host injecting through $inj unless said; HTTP: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker process, $HTTP_REQS requests on new connections (ab), ${HTTP_SECS}s of keep-alive (wrk)."
+	echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), kernel $(uname -r), internet MTU $E2E_MTU, enclave MTU $E2E_ENCLAVE_MTU, ${SECS}s per stream test, remora-host injecting through $inj unless said, remora-enclave capturing with NFQUEUE unless said; HTTP: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker process, $HTTP_REQS requests on new connections (ab), ${HTTP_SECS}s of keep-alive (wrk)."
 } >>"$OUT/results.md"
 cat "$OUT/results.md"
 # every figure must be there and positive: the benchmark works (its values
@@ -365,7 +412,8 @@ for v in "$d_in" "$d_out" "$c_in" "$c_out" "$r_in" "$r_out" "$r_in_nogso" "$r_in
 	"$d_in4" "$c_in4" "$r_in4" "$d_out4" "$c_out4" "$r_out4" "$d_ping" "$r_ping" "$d_rr" "$r_rr" \
 	"$d_udp" "$r_udp" "$d_http" "$r_http" "$d_ka" "$r_ka" \
 	"$tun_out_link" "$tun_out_inj" "$tun_in_link" "$tun_in_inj" \
-	"$raw_out_link" "$raw_out_inj" "$raw_in_link" "$raw_in_inj"; do
+	"$raw_out_link" "$raw_out_inj" "$raw_in_link" "$raw_in_inj" \
+	"$t_in" "$t_out" "$t_rr" "$t_udp" "$cap_out_link" "$cap_in_inj"; do
 	check "a figure was measured ($v)" awk -v v="$v" 'BEGIN {exit !(v + 0 > 0)}'
 done
 # and every HTTP request answered: a connection remora loses is no noise

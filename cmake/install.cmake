@@ -63,6 +63,13 @@ install(FILES scripts/enclave/Dockerfile scripts/enclave/enclave.conf
         DESTINATION ${REMORA_EXAMPLE} COMPONENT enclave)
 install(DIRECTORY scripts/enclave/app DESTINATION ${REMORA_EXAMPLE}
         USE_SOURCE_PERMISSIONS COMPONENT enclave)
+# the kernel fragment for NFQUEUE capture, and the script that builds it in
+install(FILES scripts/enclave/kernel/remora.config
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-enclave/kernel
+        COMPONENT enclave)
+install(PROGRAMS scripts/enclave/kernel/build-kernel.sh
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/remora-enclave/kernel
+        COMPONENT enclave)
 
 # --- man pages: generated from --help (one source), plus docs/man/*.h2m -----
 find_program(HELP2MAN help2man)

@@ -451,6 +451,8 @@ static void enclave_open_capture(struct enclave *e)
 
 	e->tun.fd = e->tun_drops_fd = -1;
 	e->raw.fd = e->raw6.fd = -1;
+	if (e->cfg.setup_net)
+		netsetup_base(&e->cfg.net);
 	if (e->cfg.capture != CAPTURE_TUN)
 		rc = enclave_open_queues(e);
 	e->capture = capture_choose(e->cfg.capture, rc, &why);
@@ -461,7 +463,7 @@ static void enclave_open_capture(struct enclave *e)
 	if (e->capture == CAPTURE_NFQUEUE) {
 		info("capture: nfqueue, queue %u (%s)", e->cfg.c.queue, why);
 		if (e->cfg.setup_net)
-			netsetup_run(&e->cfg.net, 0);
+			netsetup_capture(&e->cfg.net, 0);
 		datapath_open_raw(&e->raw, &e->raw6, 0, &e->cfg.c);
 		return;
 	}
@@ -471,7 +473,7 @@ static void enclave_open_capture(struct enclave *e)
 	else
 		info("capture: tun %s (%s)", e->cfg.tun_name, why);
 	if (e->cfg.setup_net)
-		netsetup_run(&e->cfg.net, 1);
+		netsetup_capture(&e->cfg.net, 1);
 	enclave_open_tun(e);
 }
 

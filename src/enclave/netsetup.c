@@ -274,18 +274,31 @@ static int netsetup_exec(char *const argv[], const char *input)
 	return 128 + WTERMSIG(status);
 }
 
+/* Remove the jumps and the chain a previous run left (each fails
+ * harmlessly when there is none, or no @tool in the image) */
+static void netsetup_rules_remove(const char *tool)
+{
+	char *const del[] = {(char *)tool, "-w",	 "-D", "OUTPUT",
+			     "-j",	   "REMORA-OUT", NULL};
+	char *const flush[] = {(char *)tool, "-w", "-F", "REMORA-OUT", NULL};
+	char *const drop[] = {(char *)tool, "-w", "-X", "REMORA-OUT", NULL};
+	int i;
+
+	for (i = 0; i < 16; i++)
+		if (netsetup_exec(del, NULL))
+			break;
+	netsetup_exec(flush, NULL);
+	netsetup_exec(drop, NULL);
+}
+
 /* Load a rules file with @tool-restore (@tool: iptables or ip6tables) */
 static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 {
 	static char in[NETSETUP_RULES_MAX], out[NETSETUP_RULES_MAX + 64];
 	char restore_cmd[32];
-	char *const del[] = {(char *)tool, "-w",	 "-D", "OUTPUT",
-			     "-j",	   "REMORA-OUT", NULL};
-	char *const flush[] = {(char *)tool, "-w", "-F", "REMORA-OUT", NULL};
-	char *const drop[] = {(char *)tool, "-w", "-X", "REMORA-OUT", NULL};
 	char *const restore[] = {restore_cmd, "-w", "--noflush", NULL};
 	ssize_t n;
-	int fd, rc, i;
+	int fd, rc;
 
 	snprintf(restore_cmd, sizeof(restore_cmd), "%s-restore", tool);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -304,13 +317,8 @@ static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 		die("--setup-net: the rules file %s sends nothing to a queue (no '" NETSETUP_RULES_QUEUE_TOKEN
 		    "')",
 		    path);
-	/* a restart replaces the rules: remove the jumps and the chain a
-	 * previous run left (each fails harmlessly when there is none) */
-	for (i = 0; i < 16; i++)
-		if (netsetup_exec(del, NULL))
-			break;
-	netsetup_exec(flush, NULL);
-	netsetup_exec(drop, NULL);
+	/* a restart replaces the rules */
+	netsetup_rules_remove(tool);
 	rc = netsetup_exec(restore, out);
 	if (rc == 127)
 		die("--setup-net: cannot run %s: is %s in the image (PATH=%s)?",
@@ -321,16 +329,15 @@ static void netsetup_rules(const char *tool, const char *path, uint16_t queue)
 }
 
 /**
- * netsetup_run() - bring the enclave's network up, or exit 1 saying why
+ * netsetup_base() - what every capture needs, or exit 1 saying why: lo up
+ *		     with its MTU, the addresses on it, the ephemeral ports
  * @ns:		what to set up
- * @tun:	capture with a tun: no default route out of lo (the tun's
- *		come with it, netsetup_default_routes()) and no rules
  *
- * Start-up only: it blocks (netlink acknowledgements, iptables-restore).
+ * Start-up only, before the capture is chosen (binding a queue needs the
+ * same privilege, and this names the first step that lacks it).
  */
-void netsetup_run(const struct netsetup *ns, int tun)
+void netsetup_base(const struct netsetup *ns)
 {
-	char addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
 	struct mnl_socket *nl;
 	int lo, rc;
 
@@ -350,17 +357,38 @@ void netsetup_run(const struct netsetup *ns, int tun)
 		netsetup_addr(nl, lo, AF_INET6, ns->addr6, 16);
 	mnl_socket_close(nl);
 	netsetup_ports(ns->ports_lo, ns->ports_hi);
+}
+
+/**
+ * netsetup_capture() - the rest, for the capture chosen, or exit 1 saying
+ *			why; one line says what is up
+ * @ns:		what to set up
+ * @tun:	capture with a tun: no default route out of lo (the tun's
+ *		come with it, netsetup_default_routes()), and no rules: those
+ *		a previous nfqueue set-up left are removed. Otherwise the
+ *		default routes out of lo and the rules.
+ *
+ * Start-up only: it blocks (netlink acknowledgements, iptables-restore).
+ */
+void netsetup_capture(const struct netsetup *ns, int tun)
+{
+	char addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
+
 	inet_ntop(AF_INET, &ns->addr, addr, sizeof(addr));
 	if (ns->have_addr6)
 		inet_ntop(AF_INET6, ns->addr6, addr6, sizeof(addr6));
 	if (tun) {
+		/* rules an nfqueue set-up left would queue every packet
+		 * before it reaches the tun, to a queue nobody reads */
+		netsetup_rules_remove("iptables");
+		netsetup_rules_remove("ip6tables");
 		info("network up: %s%s%s on lo (mtu %u), ephemeral ports %u-%u; the default routes go into the tun (mtu %u), no rules",
 		     addr, ns->have_addr6 ? " and " : "",
 		     ns->have_addr6 ? addr6 : "", ns->lo_mtu, ns->ports_lo,
 		     ns->ports_hi, ns->mtu);
 		return;
 	}
-	netsetup_default_routes(ns, lo, "lo", ns->mtu);
+	netsetup_default_routes(ns, (int)if_nametoindex("lo"), "lo", ns->mtu);
 	netsetup_rules("iptables", ns->rules, ns->queue);
 	if (ns->have_addr6)
 		netsetup_rules("ip6tables", ns->rules6, ns->queue);

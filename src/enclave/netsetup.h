@@ -45,7 +45,8 @@ struct netsetup {
 int netsetup_parse_mtu(const char *s, uint32_t *mtu);
 int netsetup_parse_range(const char *s, uint16_t *lo, uint16_t *hi);
 int netsetup_rules_text(const char *in, uint16_t queue, char *out, size_t cap);
-void netsetup_run(const struct netsetup *ns, int tun);
+void netsetup_base(const struct netsetup *ns);
+void netsetup_capture(const struct netsetup *ns, int tun);
 void netsetup_default_routes(const struct netsetup *ns, int ifindex,
 			     const char *dev, uint32_t mtu);
 

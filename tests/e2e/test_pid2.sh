@@ -125,11 +125,15 @@ check "SIGTERM reached the application" test -f "$APPDIR/got-sigterm"
 check "remora-enclave said it passed the signal on" grep -q "received SIGTERM, passed on to the application" "$E2E_TMP/main.log"
 check "and why it stopped" grep -q "the application exited with status 42: stopping" "$E2E_TMP/main.log"
 
-# a second boot replaces the rules rather than adding to them
+# a second boot replaces the rules rather than adding to them; in tun
+# capture it removes those an nfqueue set-up left (they would queue every
+# packet to a queue nobody reads)
+e2e_capture_tun && in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$E2E_HOST_IP" \
+	--capture nfqueue --rules "$E2E_ROOT/scripts/enclave.rules" >/dev/null
 boot again --app-wait 0 -- sh -c 'exit 3'
 check_eq "an application that exits 3 makes remora-enclave exit 3" 3 "$(status again)"
 if e2e_capture_tun; then
-	check_eq "set up twice in tun capture: still no rule" 0 "$(in_encl iptables -S | grep -c REMORA)"
+	check_eq "set up in tun capture over nfqueue's rules: they are gone" 0 "$(in_encl iptables -S | grep -c REMORA)"
 else
 	check_eq "set up twice, the rules are there once" 1 "$(in_encl iptables -S OUTPUT | grep -c -- '-j REMORA-OUT')"
 	check_eq "and REMORA-OUT holds its two rules, not four" 2 "$(in_encl iptables -S REMORA-OUT | grep -c -- '^-A')"

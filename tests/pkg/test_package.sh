@@ -109,6 +109,8 @@ want_encl=$( (
 	manpage remora-enclave
 	docs remora-enclave
 	(cd "$ROOT/scripts/enclave" && find Dockerfile README.md enclave.conf resolv.conf app -type f) | sed "s|^|$example/|"
+	printf '%s\n' /usr/share/doc/remora-enclave/kernel/remora.config \
+		/usr/share/doc/remora-enclave/kernel/build-kernel.sh
 ) | sort)
 got_host=$(files "$HOST")
 got_encl=$(files "$ENCL")
