@@ -125,8 +125,7 @@ enum capture_mode capture_choose(enum capture_mode want, int queue_rc,
  *
  * Return: 0, or -errno (tun_open()'s, or of bringing it up)
  */
-int capture_tun_open(struct tun *t, const char *name, uint32_t mtu,
-		     int no_gso)
+int capture_tun_open(struct tun *t, const char *name, uint32_t mtu, int no_gso)
 {
 	int rc = tun_open(t, name);
 

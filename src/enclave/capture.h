@@ -28,8 +28,7 @@ const char *capture_name(enum capture_mode mode);
 int capture_queue_missing(int err);
 enum capture_mode capture_choose(enum capture_mode want, int queue_rc,
 				 const char **why);
-int capture_tun_open(struct tun *t, const char *name, uint32_t mtu,
-		     int no_gso);
+int capture_tun_open(struct tun *t, const char *name, uint32_t mtu, int no_gso);
 unsigned capture_tun_flags(const struct virtio_net_hdr *vh, size_t len,
 			   uint16_t *gso_size);
 
