@@ -196,35 +196,24 @@ bytes_per() {
 		"$(per "$1" "$2" h_link_tx_bytes h_link_writes)" \
 		"$(per "$1" "$2" e_l2i_injected_bytes e_l2i_inject_calls)"
 }
-# host_restart LOG ARGS...: restart remora-host with ARGS (its log so far
-# kept as remora-host.LOG.log); wait until the enclave is linked again
-host_restart() {
-	local pid ups
-	pid=$(e2e_pid remora-host)
-	ups=$(grep -c "link up" "$E2E_TMP/remora-enclave.log")
+# restart WHO PEER LOG ARGS...: restart remora-WHO (host or enclave) with
+# ARGS (its log so far kept as remora-WHO.LOG.log), remora-enclave in
+# E2E_CAPTURE's mode and remora-host in E2E_INJECT's; wait until remora-PEER
+# says the link is up again
+restart() {
+	local who=remora-$1 peer=remora-$2 log=$3 pid ups
+	shift 3
+	pid=$(e2e_pid "$who")
+	ups=$(grep -c "link up" "$E2E_TMP/$peer.log")
 	kill "$pid"
 	wait "$pid" 2>/dev/null
-	mv "$E2E_TMP/remora-host.log" "$E2E_TMP/remora-host.$1.log"
-	shift
-	e2e_start_host "$@"
-	e2e_wait_more "$E2E_TMP/remora-enclave.log" "link up" "$ups" 15 ||
-		e2e_log "remora-host $* did not link up again"
+	mv "$E2E_TMP/$who.log" "$E2E_TMP/$who.$log.log"
+	"e2e_start_${who#remora-}" "$@"
+	e2e_wait_more "$E2E_TMP/$peer.log" "link up" "$ups" 15 ||
+		e2e_log "$who $* did not link up again"
 }
-# enclave_restart LOG ARGS...: restart remora-enclave with ARGS (its log so
-# far kept as remora-enclave.LOG.log), in E2E_CAPTURE's mode; wait until
-# it is linked again
-enclave_restart() {
-	local pid ups
-	pid=$(e2e_pid remora-enclave)
-	ups=$(grep -c "link up" "$E2E_TMP/remora-host.log")
-	kill "$pid"
-	wait "$pid" 2>/dev/null
-	mv "$E2E_TMP/remora-enclave.log" "$E2E_TMP/remora-enclave.$1.log"
-	shift
-	e2e_start_enclave "$@"
-	e2e_wait_more "$E2E_TMP/remora-host.log" "link up" "$ups" 15 ||
-		e2e_log "remora-enclave $* did not link up again"
-}
+host_restart() { restart host enclave "$@"; }
+enclave_restart() { restart enclave host "$@"; }
 # opens WHERE: TCP connections accepted so far in namespace WHERE (the
 # server's: PassiveOpens, from its /proc/net/snmp)
 opens() { "in_$1" cat /proc/net/snmp | awk '/^Tcp:/ && ++n == 2 {print $7}'; }
@@ -284,14 +273,22 @@ read -r c_out4 _ < <(iperf encl -c 127.0.0.1 -p 2223 -P 4)
 # (without /dev/net/tun, lib.sh picks raw: the footer says which)
 inj=$(e2e_stat remora-host injection)
 e2e_log "remora-host injects through: $inj"
-t0=$(cpu)
-snap s0
-read -r r_in b_in < <(iperf net -c $HIP -p 5201)
-snap s1
-read -r r_out b_out < <(iperf encl -c $NIP -p 5202)
-snap s2
-t1=$(cpu)
-read -r tun_out_link tun_out_inj tun_in_link tun_in_inj < <(bytes_per s0 s1 s1 s2)
+# streams TAG: the 1-stream tests each way through remora, with counter
+# snaps TAG0-TAG2 around them; prints Gbit/s and bytes in, Gbit/s and
+# bytes out, the four bytes-per-call figures (bytes_per), and the CPU
+# ticks both daemons used
+streams() {
+	local c0 c1 i bi o bo
+	c0=$(cpu)
+	snap "${1}0"
+	read -r i bi < <(iperf net -c $HIP -p 5201)
+	snap "${1}1"
+	read -r o bo < <(iperf encl -c $NIP -p 5202)
+	snap "${1}2"
+	c1=$(cpu)
+	echo "$i $bi $o $bo $(bytes_per "${1}0" "${1}1" "${1}1" "${1}2") $((c1 - c0))"
+}
+read -r r_in b_in r_out b_out tun_out_link tun_out_inj tun_in_link tun_in_inj ticks < <(streams s)
 read -r r_in4 _ < <(iperf net -c $HIP -p 5201 -P 4)
 read -r r_out4 _ < <(iperf encl -c $NIP -p 5202 -P 4)
 d_ping=$(ping_median net $HIP)
@@ -319,12 +316,7 @@ done
 E2E_INJECT=raw host_restart default
 check_eq "remora-host now injects through its raw socket (--inject raw)" raw \
 	"$(e2e_stat remora-host injection)"
-snap r0
-read -r r_in_raw _ < <(iperf net -c $HIP -p 5201)
-snap r1
-read -r r_out_raw _ < <(iperf encl -c $NIP -p 5202)
-snap r2
-read -r raw_out_link raw_out_inj raw_in_link raw_in_inj < <(bytes_per r0 r1 r1 r2)
+read -r r_in_raw _ r_out_raw _ raw_out_link raw_out_inj raw_in_link raw_in_inj _ < <(streams r)
 # the same inbound stream with the host taking packets one by one
 host_restart raw --no-gso
 read -r r_in_nogso _ < <(iperf net -c $HIP -p 5201)
@@ -337,20 +329,13 @@ in_encl "$E2E_ROOT/scripts/remora-enclave-net" up --address "$HIP" --mtu "$E2E_E
 enclave_restart nfqueue
 check_eq "remora-enclave now captures with its tun (--capture tun)" tun \
 	"$(e2e_stat remora-enclave capture)"
-t2=$(cpu)
-snap c0
-read -r t_in bt_in < <(iperf net -c $HIP -p 5201)
-snap c1
-read -r t_out bt_out < <(iperf encl -c $NIP -p 5202)
-snap c2
-t3=$(cpu)
-read -r cap_out_link cap_out_inj cap_in_link cap_in_inj < <(bytes_per c0 c1 c1 c2)
+read -r t_in bt_in t_out bt_out cap_out_link _ _ cap_in_inj ticks_t < <(streams c)
 t_rr=$(rr_median net $HIP 7000)
 t_udp=$(udp_pps encl -c $NIP -p 5202)
 hz=$(getconf CLK_TCK)
-cpu_s=$(awk -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
+cpu_s=$(awk -v t="$ticks" -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
 gb=$(awk -v b=$((b_in + b_out)) 'BEGIN {printf "%.3f", b / 1e9}')
-cpu_t=$(awk -v t=$((t3 - t2)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
+cpu_t=$(awk -v t="$ticks_t" -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
 gb_t=$(awk -v b=$((bt_in + bt_out)) 'BEGIN {printf "%.3f", b / 1e9}')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
