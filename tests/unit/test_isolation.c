@@ -27,6 +27,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -61,7 +62,7 @@ struct child {
 };
 
 /* Which filter a child installs */
-enum which { HOST, ENCLAVE_VSOCK, ENCLAVE_UNIX, ENCLAVE_TCP6 };
+enum which { HOST, ENCLAVE_VSOCK, ENCLAVE_UNIX, ENCLAVE_TCP6, ENCLAVE_TUN };
 
 static int test_want_app; /* the next child forks an "application" */
 static pid_t test_app;	  /* the enclave's "application", if any */
@@ -133,6 +134,10 @@ static int install(enum which w)
 	case ENCLAVE_TCP6:
 		transport_parse("tcp:[::1]:5000", &a);
 		break;
+	case ENCLAVE_TUN:
+		/* tun capture, on a vsock link */
+		transport_parse("vsock:3:5000", &a);
+		return isolation_enclave(&a, test_app, 1);
 	}
 	return isolation_enclave(&a, test_app, 0);
 }
@@ -363,6 +368,48 @@ static void test_execve_refused(void **state)
 	assert_refused(&c, "remora-host", "execve");
 	run(ENCLAVE_UNIX, call_execve, &c);
 	assert_refused(&c, "remora-enclave", "execve");
+}
+
+static int test_pipe[2]; /* made before the filter, which refuses pipe2() */
+
+/* readv() and writev() on a pipe: what tun capture does on its device */
+static int call_readv_writev(void)
+{
+	char out[] = "remora", in[8];
+	struct iovec wv = {.iov_base = out, .iov_len = 6};
+	struct iovec rv = {.iov_base = in, .iov_len = sizeof(in)};
+
+	if (writev(test_pipe[1], &wv, 1) != 6 ||
+	    readv(test_pipe[0], &rv, 1) != 6)
+		return 1;
+	return memcmp(in, out, 6) != 0;
+}
+
+static int call_readv(void)
+{
+	char in[8];
+	struct iovec rv = {.iov_base = in, .iov_len = sizeof(in)};
+
+	if (write(test_pipe[1], "x", 1) != 1)
+		return 1;
+	readv(test_pipe[0], &rv, 1);
+	return 1;
+}
+
+/* remora-enclave in tun capture reads its device with readv() and writes
+ * it with writev(); in nfqueue capture it does neither: refused */
+static void test_enclave_tun_calls(void **state)
+{
+	struct child c;
+
+	(void)state;
+	assert_int_equal(pipe(test_pipe), 0);
+	run(ENCLAVE_TUN, call_readv_writev, &c);
+	assert_allowed(&c);
+	run(ENCLAVE_VSOCK, call_readv, &c);
+	assert_refused(&c, "remora-enclave", "readv");
+	close(test_pipe[0]);
+	close(test_pipe[1]);
 }
 
 /* seccomp(): such a unit's filter refuses it with EPERM, and so does
@@ -668,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_trap_text),
 		cmocka_unit_test(test_host_allows_its_loop),
 		cmocka_unit_test(test_enclave_allows_its_loop),
+		cmocka_unit_test(test_enclave_tun_calls),
 		cmocka_unit_test(test_kernel_reports_the_filter),
 		cmocka_unit_test(test_execve_refused),
 		cmocka_unit_test(test_journal_line),
