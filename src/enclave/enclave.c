@@ -425,8 +425,9 @@ static void enclave_open_tun(struct enclave *e)
 		    rc == -ENOENT ? " (no /dev/net/tun: CONFIG_TUN)"
 		    : rc == -EBUSY
 			    ? " (another device has that name: --tun NAME)"
-		    : rc == -EPERM ? " (needs CAP_NET_ADMIN: run as root)"
-				   : "");
+		    : rc == -EPERM || rc == -EACCES
+			    ? " (needs CAP_NET_ADMIN and /dev/net/tun: run as root)"
+			    : "");
 	netsetup_default_routes(&e->cfg.net, e->tun.ifindex, e->tun.name, 0);
 	e->tun_drops_fd = tun_drops_open(&e->tun);
 	e->tun_buf = malloc(TUN_MTU);

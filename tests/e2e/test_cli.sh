@@ -118,14 +118,22 @@ expect 2 "--enclave-ports: '80,x' is not a port list" "remora-host rejects a bad
 expect 2 "no port is left to the enclave" "remora-host refuses an empty enclave port set" "$B/remora-host" -a 198.18.0.1 -l unix:/x -p 22 -P 22
 expect 2 "--link: 'vsock:x:1' is not a link address" "remora-enclave rejects a bad link address" "$B/remora-enclave" -a 198.18.0.1 -l vsock:x:1
 expect 2 "a vsock CID to connect to is needed" "remora-enclave refuses vsock:any" "$B/remora-enclave" -a 198.18.0.1 -l vsock:any:5000
+expect 2 "--capture: 'queue' is not auto, nfqueue or tun" "remora-enclave rejects a bad --capture" "$B/remora-enclave" -a 198.18.0.1 --capture queue
+expect 2 "--tun: 'a/b' is not an interface name" "remora-enclave rejects a bad --tun" "$B/remora-enclave" -a 198.18.0.1 --tun a/b
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v unshare >/dev/null; then
 	# fresh network namespaces, so nothing outside is touched
-	for d in remora-host remora-enclave; do
-		expect 1 "needs CAP_NET_RAW" "$d without privileges says what it needs" \
+	# remora-host opens its raw socket first; remora-enclave binds its
+	# queue first (auto: the kernel's answer decides the capture)
+	for d in remora-host:CAP_NET_RAW remora-enclave:CAP_NET_ADMIN; do
+		expect 1 "needs ${d#*:}" "${d%%:*} without privileges says what it needs" \
 			unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-			"$B/$d" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none
+			"$B/${d%%:*}" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none
 	done
+	expect 1 "cannot open the tun device remora0: .* (needs CAP_NET_ADMIN and /dev/net/tun: run as root)" \
+		"remora-enclave --capture tun without privileges says what it needs" \
+		unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$B/remora-enclave" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none --capture tun
 	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none" 2>&1)
 	check "remora-host warns when --address is not one of the host's" \
 		grep -q "198.18.0.1 is not an address of this host" <<<"$out"
