@@ -134,12 +134,14 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v unshare >/d
 		"remora-enclave --capture tun without privileges says what it needs" \
 		unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$B/remora-enclave" -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none --capture tun
-	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none" 2>&1)
+	# (-k 10: once, in a sanitizer build, LeakSanitizer's check at exit
+	# never ended; a daemon that does not stop is killed, not waited for)
+	out=$(unshare -n sh -c "ip link set lo up; timeout -k 10 -s INT 2 $B/remora-host -a 198.18.0.1 -l unix:/tmp/remora-cli-$$.sock --control none" 2>&1)
 	check "remora-host warns when --address is not one of the host's" \
 		grep -q "198.18.0.1 is not an address of this host" <<<"$out"
-	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-host -a 198.18.0.1 -l vsock:any:5000 -c 16 --control none" 2>&1)
+	out=$(unshare -n sh -c "ip link set lo up; timeout -k 10 -s INT 2 $B/remora-host -a 198.18.0.1 -l vsock:any:5000 -c 16 --control none" 2>&1)
 	check "remora-host listens on a vsock address" grep -q "listening on vsock:any:5000" <<<"$out"
-	out=$(unshare -n sh -c "ip link set lo up; timeout -s INT 2 $B/remora-enclave -a 198.18.0.1 -l vsock:3:5000 --control none" 2>&1)
+	out=$(unshare -n sh -c "ip link set lo up; timeout -k 10 -s INT 2 $B/remora-enclave -a 198.18.0.1 -l vsock:3:5000 --control none" 2>&1)
 	if grep -q "No such device" <<<"$out"; then
 		check "remora-enclave explains a missing vsock transport" \
 			grep -q "no vsock transport here" <<<"$out"
