@@ -99,8 +99,16 @@ else()
   message(WARNING "help2man not found: no man pages (apt-get install help2man)")
 endif()
 
-# --- Debian packages --------------------------------------------------------------
-set(CPACK_GENERATOR DEB)
+# --- Debian packages, and RPMs for Amazon Linux parents -----------------------
+# RPMs too where rpmbuild is (Debian's rpm package has it): the same two
+# packages, the same files
+find_program(RPMBUILD rpmbuild)
+if(RPMBUILD)
+  set(CPACK_GENERATOR DEB RPM)
+else()
+  set(CPACK_GENERATOR DEB)
+  message(STATUS "rpmbuild not found: Debian packages only (apt-get install rpm)")
+endif()
 set(CPACK_PACKAGE_NAME remora)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "remora developers")
@@ -147,4 +155,35 @@ foreach(script postinst prerm postrm)
        "${PROJECT_SOURCE_DIR}/cmake/debian/host/${script}")
 endforeach()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+# RPM: the same components and descriptions; the libraries the binaries
+# link are found by rpmbuild itself (AutoReq), the programs the scripts
+# run are named by path, which every distribution's iptables (legacy or
+# nft) and iproute provide
+set(CPACK_RPM_COMPONENT_INSTALL ON)
+set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_RPM_PACKAGE_LICENSE "Apache-2.0")
+set(CPACK_RPM_PACKAGE_RELEASE 1)
+set(CPACK_PACKAGE_RELOCATABLE OFF)
+set(CPACK_RPM_PACKAGE_RELOCATABLE OFF)
+# the same files as the Debian packages: no /usr/lib/.build-id links
+set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
+set(CPACK_RPM_HOST_PACKAGE_NAME remora-host)
+set(CPACK_RPM_ENCLAVE_PACKAGE_NAME remora-enclave)
+set(CPACK_RPM_HOST_PACKAGE_SUMMARY
+    "remora host daemon: IP network for a Nitro Enclave over vsock")
+set(CPACK_RPM_ENCLAVE_PACKAGE_SUMMARY
+    "remora enclave daemon: a real IP interface inside a Nitro Enclave")
+set(CPACK_RPM_HOST_PACKAGE_REQUIRES "/usr/sbin/iptables")
+set(CPACK_RPM_ENCLAVE_PACKAGE_REQUIRES "/usr/sbin/iptables, /usr/sbin/ip")
+# host.conf is the operator's: kept on upgrade and removal (.rpmsave)
+set(CPACK_RPM_HOST_USER_FILELIST "%config(noreplace) ${REMORA_SYSCONF}/host.conf")
+# the scriptlets do what the Debian maintainer scripts do
+set(CPACK_RPM_HOST_POST_INSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/cmake/rpm/host/post)
+set(CPACK_RPM_HOST_PRE_UNINSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/cmake/rpm/host/preun)
+set(CPACK_RPM_HOST_POST_UNINSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/cmake/rpm/host/postun)
+# directories the system owns are not the packages' to own
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+    /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/share/man
+    /usr/share/man/man8)
 include(CPack)

@@ -8,7 +8,7 @@ iptables iproute2 procps util-linux kmod ethtool
 curl socat dnsmasq-base bind9-dnsutils iputils-ping python3 tcpdump
 iperf3 gnuplot-nox nginx wrk apache2-utils
 clang-format cppcheck clang libclang-rt-14-dev
-systemd help2man dpkg-dev man-db
+systemd help2man dpkg-dev man-db rpm
 mmdebstrap systemd-container
 linux-source flex bison bc xz-utils"
 if [ "$(id -u)" != 0 ]; then

@@ -58,10 +58,10 @@ for combo in gcc:Release gcc:MinSizeRel clang:Release; do
 done
 
 # before the tests: tests/pkg/test_package.sh checks these very packages
-step "packages: cpack into build/packages/"
-rm -f build/packages/*.deb
+step "packages: cpack into build/packages/ (.deb, and .rpm where rpmbuild is)"
+rm -f build/packages/*.deb build/packages/*.rpm
 if cpack --config build/CPackConfig.cmake -B build/packages >build/cpack.log 2>&1; then
-	ls build/packages/*.deb
+	ls build/packages/*.deb build/packages/*.rpm 2>/dev/null
 else
 	cat build/cpack.log
 	status=1
