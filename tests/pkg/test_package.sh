@@ -11,44 +11,12 @@
 # throw-away root (as root only; the machine's own dpkg database is never
 # used); and checks what `cmake --install` installs, relocated too.
 # Skipped (exit 77) only without dpkg-deb.
-# shellcheck disable=SC2317 # the predicates are called through check
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${REMORA_BUILD:-$ROOT/build}
 NAME=test_package
-FAILS=0
-PASSES=0
-log() { echo "[$NAME] $*"; }
-ok() { log "ok - $*"; PASSES=$((PASSES + 1)); }
-not_ok() { log "FAIL - $*"; FAILS=$((FAILS + 1)); }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi; }
-quiet() { "$@" >/dev/null 2>&1; }
-# glob_match STRING PATTERN
-# shellcheck disable=SC2053 # $2 is a pattern
-glob_match() { [[ $1 == $2 ]]; }
-# check_match DESCRIPTION ERE TEXT
-check_match() { if grep -Eq -- "$2" <<<"$3"; then ok "$1"; else not_ok "$1 ('$3' does not match '$2')"; fi; }
-done_() { log "$PASSES passed, $FAILS failed"; [ "$FAILS" = 0 ]; exit; }
+PKG_TMP_NAME=remora-pkg
+. "$(dirname "$0")/lib.sh"
 
 command -v dpkg-deb >/dev/null || { log "SKIP: needs dpkg-deb"; exit 77; }
-
-TMP=$(mktemp -d /tmp/remora-pkg.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-cache() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt" 2>/dev/null; }
-
-# --- the build tree: packages are built from one configured for /usr --------
-if [ "$(cache CMAKE_INSTALL_PREFIX)" != /usr ] || [ ! -f "$BUILD/CPackConfig.cmake" ]; then
-	log "$BUILD is not configured for /usr (or has no CPack configuration): building one in $TMP/build"
-	BUILD=$TMP/build
-	if ! { cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DCMAKE_INSTALL_PREFIX=/usr -DREMORA_TESTS=OFF &&
-		cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)"; } >"$TMP/build.log" 2>&1; then
-		tail -30 "$TMP/build.log"
-		not_ok "a build configured for /usr"
-		done_
-	fi
-fi
+pkg_start
 version=$(cache CMAKE_PROJECT_VERSION)
 arch=$(dpkg --print-architecture)
 check_match "the project has a version ($version)" '^[0-9]+\.[0-9]+\.[0-9]+' "$version"
@@ -59,27 +27,7 @@ if ! grep -q '^HELP2MAN:FILEPATH=/' "$BUILD/CMakeCache.txt"; then
 fi
 
 # --- the packages: test.sh's when current, else built here ------------------
-PKGS=$BUILD/packages
-HOST=$PKGS/remora-host_${version}_$arch.deb
-ENCL=$PKGS/remora-enclave_${version}_$arch.deb
-current=1
-for f in "$HOST" "$ENCL"; do
-	[ -f "$f" ] || current=0
-	for dep in "$BUILD/remora-host" "$BUILD/remora-enclave" "$BUILD/CPackConfig.cmake" "$BUILD"/*.8; do
-		[ ! -e "$dep" ] || [ "$f" -nt "$dep" ] || current=0
-	done
-done
-if [ "$current" = 1 ]; then
-	log "packages: $PKGS (built by scripts/test.sh)"
-else
-	PKGS=$TMP/out
-	log "packages: none current in $BUILD/packages, cpack into $PKGS"
-	cpack --config "$BUILD/CPackConfig.cmake" -B "$PKGS" >"$TMP/cpack.log" 2>&1
-	rc=$?
-	check_eq "cpack builds the packages" 0 "$rc"
-	[ "$rc" = 0 ] || cat "$TMP/cpack.log"
-	check_eq "cpack warns about nothing" "" "$(grep -i 'warn' "$TMP/cpack.log")"
-fi
+pkg_current "remora-host_${version}_$arch.deb" "remora-enclave_${version}_$arch.deb"
 HOST=$PKGS/remora-host_${version}_$arch.deb
 ENCL=$PKGS/remora-enclave_${version}_$arch.deb
 check "$(basename "$HOST") exists" test -f "$HOST"

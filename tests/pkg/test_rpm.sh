@@ -11,57 +11,22 @@
 # throw-away root (its own database; the scriptlets, already checked, are
 # not run there: the root has no shell). Skipped (77) without rpmbuild,
 # rpm or dpkg-deb; the install part without root.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${REMORA_BUILD:-$ROOT/build}
 NAME=test_rpm
-FAILS=0
-PASSES=0
-log() { echo "[$NAME] $*"; }
-ok() { log "ok - $*"; PASSES=$((PASSES + 1)); }
-not_ok() { log "FAIL - $*"; FAILS=$((FAILS + 1)); }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi; }
-check_match() { if grep -Eq -- "$2" <<<"$3"; then ok "$1"; else not_ok "$1 ('$3' does not match '$2')"; fi; }
-done_() { log "$PASSES passed, $FAILS failed"; [ "$FAILS" = 0 ]; exit; }
+PKG_TMP_NAME=remora-rpm
+. "$(dirname "$0")/lib.sh"
 
 for c in rpmbuild rpm dpkg-deb cpack; do
 	command -v "$c" >/dev/null || { log "SKIP: needs $c (apt-get install rpm; scripts/install-deps.sh does)"; exit 77; }
 done
-TMP=$(mktemp -d /tmp/remora-rpm.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-cache() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt" 2>/dev/null; }
-
-# --- the packages: scripts/test.sh's when current, else built here -----------
-if [ "$(cache CMAKE_INSTALL_PREFIX)" != /usr ] || [ ! -f "$BUILD/CPackConfig.cmake" ]; then
-	log "$BUILD is not configured for /usr: building one in $TMP/build"
-	BUILD=$TMP/build
-	{ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
-		-DREMORA_TESTS=OFF && cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)"; } \
-		>"$TMP/build.log" 2>&1 || { tail -20 "$TMP/build.log"; not_ok "a build for /usr"; done_; }
-fi
+pkg_start
 version=$(cache CMAKE_PROJECT_VERSION)
 rarch=$(uname -m)
 darch=$(dpkg --print-architecture)
-PKGS=$BUILD/packages
-current=1
+files=()
 for n in remora-host remora-enclave; do
-	for f in "$PKGS/$n-$version-1.$rarch.rpm" "$PKGS/${n}_${version}_$darch.deb"; do
-		[ -f "$f" ] || current=0
-		for dep in "$BUILD/$n" "$BUILD/CPackConfig.cmake"; do
-			[ ! -e "$dep" ] || [ "$f" -nt "$dep" ] || current=0
-		done
-	done
+	files+=("$n-$version-1.$rarch.rpm" "${n}_${version}_$darch.deb")
 done
-if [ "$current" = 1 ]; then
-	log "packages: $PKGS (built by scripts/test.sh)"
-else
-	PKGS=$TMP/out
-	log "packages: none current in $BUILD/packages, cpack into $PKGS"
-	cpack --config "$BUILD/CPackConfig.cmake" -B "$PKGS" >"$TMP/cpack.log" 2>&1
-	check_eq "cpack builds the packages" 0 "$?"
-	check_eq "cpack warns about nothing" "" "$(grep -i 'warn' "$TMP/cpack.log")"
-fi
+pkg_current "${files[@]}"
 for n in host enclave; do
 	eval "R_$n=$PKGS/remora-$n-$version-1.$rarch.rpm"
 	eval "D_$n=$PKGS/remora-${n}_${version}_$darch.deb"
