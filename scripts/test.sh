@@ -28,6 +28,12 @@ for ns in $(rmr_netns); do
 	ip netns del "$ns" 2>/dev/null
 done
 before=$(rmr_netns)
+# the tests' temporary directories (/tmp/remora-*), to find what a run
+# leaves behind; one some process still has open belongs to a run that is
+# still going (another one), not to this one
+tmp_dirs() { find /tmp -maxdepth 1 -name 'remora-*' -type d 2>/dev/null | sort; }
+tmp_in_use() { ls -l /proc/[0-9]*/cwd /proc/[0-9]*/fd 2>/dev/null | grep -q -- "-> $1/"; }
+tmp_before=$(tmp_dirs)
 
 step "build: build/ and build-asan/"
 scripts/build.sh --asan || exit 1
@@ -112,6 +118,13 @@ left=$(for ns in $(comm -13 <(echo "$before" | sort) <(rmr_netns | sort)); do
 done)
 if [ -n "$left" ]; then
 	echo "test.sh: $(echo "$left" | wc -l) test namespaces were left behind:" $left
+	status=1
+fi
+left=$(for d in $(comm -13 <(echo "$tmp_before") <(tmp_dirs)); do
+	tmp_in_use "$d" || echo "$d"
+done)
+if [ -n "$left" ]; then
+	echo "test.sh: $(echo "$left" | wc -l) temporary directories were left behind:" $left
 	status=1
 fi
 exit $status

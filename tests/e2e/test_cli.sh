@@ -146,18 +146,20 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v unshare >/d
 		check "remora-enclave explains a missing vsock transport" \
 			grep -q "no vsock transport here" <<<"$out"
 	fi
-	tmp=$(mktemp -d)
+	# inside the test's own directory, which the EXIT trap removes (a
+	# second mktemp into $tmp left the first behind on every run)
+	q=$tmp/queue
+	mkdir "$q"
 	unshare -n sh -c "
-		'$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 --control none >$tmp/first.log 2>&1 &
+		'$B/remora-enclave' -a 198.18.0.1 -l unix:$q/none.sock -q 7 --control none >$q/first.log 2>&1 &
 		first=\$!
-		for i in \$(seq 50); do grep -q connecting $tmp/first.log && break; sleep 0.1; done
-		timeout 10 '$B/remora-enclave' -a 198.18.0.1 -l unix:$tmp/none.sock -q 7 --control none >$tmp/second.log 2>&1
-		echo \$? >$tmp/second.rc
+		for i in \$(seq 50); do grep -q connecting $q/first.log && break; sleep 0.1; done
+		timeout 10 '$B/remora-enclave' -a 198.18.0.1 -l unix:$q/none.sock -q 7 --control none >$q/second.log 2>&1
+		echo \$? >$q/second.rc
 		kill \$first; wait \$first"
-	check_eq "a second daemon on the same queue exits with status 1" 1 "$(cat "$tmp/second.rc")"
+	check_eq "a second daemon on the same queue exits with status 1" 1 "$(cat "$q/second.rc")"
 	check "... and says the queue is held by another process" \
-		grep -q "cannot bind NFQUEUE 7: .*another process already holds this queue number" "$tmp/second.log"
-	rm -rf "$tmp"
+		grep -q "cannot bind NFQUEUE 7: .*another process already holds this queue number" "$q/second.log"
 else
 	e2e_log "privilege checks skipped: need root, setpriv and unshare"
 fi
