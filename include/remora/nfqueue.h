@@ -93,6 +93,7 @@ struct nfqueue_pkt *nfqueue_next(struct nfqueue *q);
 void nfqueue_pass_on(struct nfqueue *q, const struct nfqueue_pkt *p);
 unsigned nfqueue_commit(struct nfqueue *q);
 void nfqueue_close(struct nfqueue *q);
+int nfqueue_missing(int err);
 const char *nfqueue_hint(int err);
 int nfqueue_stats_read(int fd, uint16_t num, uint64_t *queue_total,
 		       uint64_t *queue_dropped, uint64_t *user_dropped);

@@ -388,6 +388,27 @@ static int nfqueue_have_net_admin(void)
 }
 
 /**
+ * nfqueue_missing() - does a queue error say the kernel has no queue?
+ * @err:	negative errno from nfqueue_open()
+ *
+ * Return: 1 for a kernel without netfilter netlink or its queue, 0 for any
+ *	   other failure (the queue held by another process, no privilege)
+ */
+int nfqueue_missing(int err)
+{
+	switch (-err) {
+	case EPROTONOSUPPORT:
+	case EAFNOSUPPORT:
+	case ENOENT:
+	case EOPNOTSUPP:
+	case EINVAL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/**
  * nfqueue_hint() - what an operator should do about a queue error
  * @err:	negative errno from nfqueue_open()
  *
@@ -409,12 +430,10 @@ const char *nfqueue_hint(int err)
 	case EPROTONOSUPPORT:
 	case EAFNOSUPPORT:
 		return "this kernel has no netfilter netlink (CONFIG_NETFILTER_NETLINK)";
-	case ENOENT:
-	case EOPNOTSUPP:
-	case EINVAL:
-		return "NFQUEUE is not available: load nfnetlink_queue (modprobe nfnetlink_queue) or enable CONFIG_NETFILTER_NETLINK_QUEUE";
 	default:
-		return "see the kernel log";
+		return nfqueue_missing(err)
+			       ? "NFQUEUE is not available: load nfnetlink_queue (modprobe nfnetlink_queue) or enable CONFIG_NETFILTER_NETLINK_QUEUE"
+			       : "see the kernel log";
 	}
 }
 

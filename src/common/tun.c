@@ -45,6 +45,7 @@
 
 #include "remora/bytes.h"
 #include "remora/csum.h"
+#include "remora/log.h"
 #include "remora/pmtu.h"
 #include "remora/rtnl.h"
 #include "remora/stats.h"
@@ -350,18 +351,24 @@ ssize_t tun_read(const struct tun *t, struct virtio_net_hdr *vh, uint8_t *buf,
  * @len:	its length
  *
  * One call (l2i_inject_calls); the packet is injected (l2i_injected_packets,
- * l2i_injected_bytes) or refused (l2i_drop_inject): the caller says why.
+ * l2i_injected_bytes) or refused (l2i_drop_inject, and a line at most once
+ * a second saying why).
  *
  * Return: tun_write()'s
  */
 int tun_inject(const struct tun *t, const struct virtio_net_hdr *vh,
 	       const uint8_t *pkt, size_t len)
 {
+	static struct log_ratelimit rl;
 	int rc = tun_write(t, vh, pkt, len);
+	unsigned long sup;
 
 	stat_inc(STAT_L2I_INJECT_CALLS);
 	if (rc) {
 		stat_inc(STAT_L2I_DROP_INJECT);
+		if (log_ratelimit_ok(&rl, &sup))
+			warn("injection of a %zu-byte packet into %s failed: %s (%lu more failures not shown)",
+			     len, t->name, strerror(-rc), sup);
 		return rc;
 	}
 	stat_inc(STAT_L2I_INJECTED_PACKETS);

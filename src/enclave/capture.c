@@ -23,6 +23,7 @@
 
 #include "capture.h"
 #include "remora/fit.h"
+#include "remora/nfqueue.h"
 
 /**
  * capture_parse() - parse --capture
@@ -58,27 +59,6 @@ const char *capture_name(enum capture_mode mode)
 }
 
 /**
- * capture_queue_missing() - does a queue error say the kernel has none?
- * @err:	negative errno from nfqueue_open()
- *
- * Return: 1 for a kernel without netfilter netlink or its queue (what
- *	   nfqueue_hint() explains so), 0 for any other failure
- */
-int capture_queue_missing(int err)
-{
-	switch (-err) {
-	case EPROTONOSUPPORT:
-	case EAFNOSUPPORT:
-	case ENOENT:
-	case EOPNOTSUPP:
-	case EINVAL:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/**
  * capture_choose() - the mode remora-enclave runs in
  * @want:	--capture
  * @queue_rc:	with @want CAPTURE_AUTO or CAPTURE_NFQUEUE, what binding the
@@ -103,7 +83,7 @@ enum capture_mode capture_choose(enum capture_mode want, int queue_rc,
 			       : "this kernel has NFQUEUE (auto)";
 		return CAPTURE_NFQUEUE;
 	}
-	if (want == CAPTURE_AUTO && capture_queue_missing(queue_rc)) {
+	if (want == CAPTURE_AUTO && nfqueue_missing(queue_rc)) {
 		*why = "this kernel has no NFQUEUE (auto)";
 		return CAPTURE_TUN;
 	}

@@ -25,7 +25,6 @@ enum capture_mode {
 
 int capture_parse(const char *s, enum capture_mode *mode);
 const char *capture_name(enum capture_mode mode);
-int capture_queue_missing(int err);
 enum capture_mode capture_choose(enum capture_mode want, int queue_rc,
 				 const char **why);
 int capture_tun_open(struct tun *t, const char *name, uint32_t mtu, int no_gso);

@@ -50,15 +50,9 @@ static void enclave_inject(struct enclave *e, const uint8_t *pkt, size_t len,
 {
 	static const struct virtio_net_hdr valid = {
 		.flags = VIRTIO_NET_HDR_F_DATA_VALID};
-	static struct log_ratelimit rl;
-	unsigned long sup;
-	int rc;
 
 	if (e->capture == CAPTURE_TUN) {
-		rc = tun_inject(&e->tun, &valid, pkt, len);
-		if (rc && log_ratelimit_ok(&rl, &sup))
-			warn("injection of a %zu-byte packet into %s failed: %s (%lu more failures not shown)",
-			     len, e->tun.name, strerror(-rc), sup);
+		tun_inject(&e->tun, &valid, pkt, len);
 		return;
 	}
 	if (pi->version == 6 ? raw_batch_add6(&e->raw6, pkt, len, pi->dst6)
@@ -351,7 +345,8 @@ static void enclave_tun_to_host(struct ev_loop *loop, ev_io *w, int revents)
 		if (n <= 0) {
 			if (n < 0)
 				stat_inc(STAT_Q2L_DROP_MALFORMED);
-			if (n == 0 || n != -EINVAL)
+			if (n !=
+			    -EINVAL) /* none waiting, or the device failed */
 				break;
 			continue;
 		}
@@ -378,7 +373,6 @@ static int enclave_open_queues(struct enclave *e)
 		warn("--queue 65535 leaves no --fallback-queue: outbound packets are taken one by one");
 		e->gso = 0;
 	}
-	e->mss.fd = -1;
 	if (e->gso) {
 		rc = mss_open(&e->mss);
 		if (rc) {
@@ -434,8 +428,6 @@ static void enclave_open_tun(struct enclave *e)
 	if (!e->tun_buf)
 		die("out of memory for the tun's buffer");
 	prefault(e->tun_buf, TUN_MTU);
-	e->gso = 0;
-	e->mss.fd = -1;
 	ev_io_init(&e->tun_io, enclave_tun_to_host, e->tun.fd, EV_READ);
 	e->tun_io.data = e;
 	ev_io_start(e->loop, &e->tun_io);
@@ -452,6 +444,7 @@ static void enclave_open_capture(struct enclave *e)
 
 	e->tun.fd = e->tun_drops_fd = -1;
 	e->raw.fd = e->raw6.fd = -1;
+	e->mss.fd = -1; /* no sock_diag unless the queue takes aggregates */
 	if (e->cfg.setup_net)
 		netsetup_base(&e->cfg.net);
 	if (e->cfg.capture != CAPTURE_TUN)
@@ -460,7 +453,7 @@ static void enclave_open_capture(struct enclave *e)
 	if (e->capture == CAPTURE_AUTO)
 		die("cannot bind NFQUEUE %u: %s: %s%s", e->cfg.c.queue,
 		    strerror(-rc), nfqueue_hint(rc),
-		    capture_queue_missing(rc) ? "; or --capture tun" : "");
+		    nfqueue_missing(rc) ? "; or --capture tun" : "");
 	if (e->capture == CAPTURE_NFQUEUE) {
 		info("capture: nfqueue, queue %u (%s)", e->cfg.c.queue, why);
 		if (e->cfg.setup_net)

@@ -180,7 +180,6 @@ static void host_to_tun(struct host *h, uint8_t *pkt, const struct pkt_info *pi,
 	struct fit_plan plan;
 	unsigned long sup;
 	unsigned gso = VIRTIO_NET_HDR_GSO_NONE;
-	int rc;
 
 	h->seg = off && off->gso_type == FRAME_GSO_TCP ? off->gso_size : 0;
 	plan = fit_decide(&h->fit_tun, pi, h->seg ? FIT_AGGREGATE : 0);
@@ -210,10 +209,7 @@ static void host_to_tun(struct host *h, uint8_t *pkt, const struct pkt_info *pi,
 	host_not_a_hop(pkt, pi);
 	tun_vnet_hdr(&vh, pkt, pi, gso, (uint16_t)h->seg,
 		     off && (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL));
-	rc = tun_inject(&h->tun, &vh, pkt, pi->len);
-	if (rc && log_ratelimit_ok(&rl, &sup))
-		warn("injection of a %u-byte packet into %s failed: %s (%lu more failures not shown)",
-		     pi->len, h->tun.name, strerror(-rc), sup);
+	tun_inject(&h->tun, &vh, pkt, pi->len);
 }
 
 /* A packet with its checksum still to compute, or a super-packet the

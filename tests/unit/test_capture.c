@@ -16,6 +16,7 @@
 
 #include "capture.h"
 #include "remora/fit.h"
+#include "remora/nfqueue.h"
 
 static void test_parse(void **state)
 {
@@ -50,7 +51,7 @@ static void test_auto_falls_back(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
 		why = NULL;
-		assert_int_equal(capture_queue_missing(-missing[i]), 1);
+		assert_int_equal(nfqueue_missing(-missing[i]), 1);
 		assert_int_equal(
 			capture_choose(CAPTURE_AUTO, -missing[i], &why),
 			CAPTURE_TUN);
@@ -84,7 +85,7 @@ static void test_errors_stay_errors(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
-		assert_int_equal(capture_queue_missing(-other[i]), 0);
+		assert_int_equal(nfqueue_missing(-other[i]), 0);
 		assert_int_equal(capture_choose(CAPTURE_AUTO, -other[i], &why),
 				 CAPTURE_AUTO);
 		assert_int_equal(
