@@ -9,8 +9,6 @@ struct nfqueue;
 struct opts_common;
 struct raw_batch;
 
-void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
-		   struct nfqueue *q, const struct opts_common *c, int gso);
 void datapath_open_raw(struct raw_batch *raw, struct raw_batch *raw6,
 		       uint32_t mark, const struct opts_common *c);
 void datapath_close(struct raw_batch *raw, struct raw_batch *raw6,

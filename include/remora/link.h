@@ -10,6 +10,8 @@
 
 #include "remora/frame.h"
 
+struct stats;
+
 #define LINK_RX_BUF (512 << 10) /* bytes: many frames per read */
 #define LINK_TX_BUF (4 << 20)	/* bytes: bound of the send queue */
 
@@ -67,6 +69,7 @@ struct link_ops {
  * @up_since:	event-loop time the link last came up
  * @ops:	callbacks
  * @ctx:	callbacks' argument
+ * @stats:	the counters its events are charged to (NULL: the daemon's)
  */
 struct link {
 	struct ev_loop *loop;
@@ -91,6 +94,7 @@ struct link {
 	ev_tstamp up_since;
 	const struct link_ops *ops;
 	void *ctx;
+	struct stats *stats;
 };
 
 int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
@@ -126,6 +130,7 @@ int link_handover_init(struct link_handover *ho, struct ev_loop *loop,
 		       uint16_t role, double ka_interval, double peer_timeout,
 		       const struct link_ops *ops, void *ctx);
 void link_handover_set_caps(struct link_handover *ho, uint32_t caps);
+void link_handover_set_stats(struct link_handover *ho, struct stats *s);
 void link_handover_attach(struct link_handover *ho, int fd);
 void link_handover_close(struct link_handover *ho, uint32_t bye_code,
 			 const char *why);

@@ -26,6 +26,9 @@ enum report_format {
  * @format:	enum report_format
  * @daemon:	"host" or "enclave": the daemon label of every metric
  * @truncated:	something did not fit in @buf
+ * @enclave:	the enclave label of the values written next, or NULL
+ * @more:	the values written next are more samples of the metric
+ *		written last: no HELP and TYPE lines
  */
 struct report {
 	char *buf;
@@ -34,10 +37,13 @@ struct report {
 	enum report_format format;
 	const char *daemon;
 	int truncated;
+	const char *enclave;
+	int more;
 };
 
 void report_init(struct report *r, char *buf, size_t cap,
 		 enum report_format format, const char *daemon);
+void report_label(struct report *r, const char *enclave, int more);
 void report_comment(struct report *r, const char *text);
 void report_counter(struct report *r, const char *name, const char *help,
 		    uint64_t v);

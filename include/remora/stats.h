@@ -83,6 +83,12 @@
 	  "dropped: packet from the peer whose offload header is malformed")   \
 	X(L2I_DROP_INJECT, "l2i_drop_inject",                                  \
 	  "dropped: the kernel refused the injection")                         \
+	X(L2I_DROP_ENCLAVE, "l2i_drop_enclave",                                \
+	  "dropped: addressed to another enclave on this host, which it may "  \
+	  "not reach (--enclave-to-enclave)")                                  \
+	X(L2I_TO_ENCLAVE, "l2i_to_enclave",                                    \
+	  "packets handed to another enclave on this host "                    \
+	  "(--enclave-to-enclave)")                                            \
 	X(LINK_UP, "link_up", "links established")                             \
 	X(LINK_DOWN, "link_down", "links lost or closed")                      \
 	X(LINK_CONNECT_FAILED, "link_connect_failed",                          \
@@ -117,33 +123,55 @@ enum stat_id { STATS_COUNTERS(STATS_ENUM) STAT_COUNT };
 #undef STATS_ENUM
 
 /**
- * struct stats - the daemon's counters
+ * struct stats - a set of counters
  * @c:	one 64-bit counter per enum stat_id
  */
 struct stats {
 	uint64_t c[STAT_COUNT];
 };
 
+/* the daemon's own counters; remora-host keeps a set per enclave too, and
+ * charges what it does for an enclave to that enclave's (stats_charge()) */
 extern struct stats stats;
+extern struct stats *stats_charged;
 
 /**
- * stat_add() - add to a counter
+ * stat_add() - add to a counter of the set being charged
  * @id:	counter
  * @n:	amount
  */
 static inline void stat_add(enum stat_id id, uint64_t n)
 {
-	stats.c[id] += n;
+	stats_charged->c[id] += n;
 }
 
 /**
- * stat_inc() - add one to a counter
+ * stat_inc() - add one to a counter of the set being charged
  * @id:	counter
  */
 static inline void stat_inc(enum stat_id id)
 {
-	stats.c[id]++;
+	stats_charged->c[id]++;
 }
+
+/**
+ * stats_charge() - charge what follows to a set of counters
+ * @s:	the set; NULL: the daemon's own (stats)
+ *
+ * Every event handler that works for one enclave calls it first and
+ * restores the set it returns when done.
+ *
+ * Return: the set charged until now
+ */
+static inline struct stats *stats_charge(struct stats *s)
+{
+	struct stats *prev = stats_charged;
+
+	stats_charged = s ? s : &stats;
+	return prev;
+}
+
+void stats_sum(struct stats *sum, const struct stats *s);
 
 const char *stats_name(enum stat_id id);
 const char *stats_desc(enum stat_id id);

@@ -12,6 +12,15 @@
  * read by another program from the same file (the rules script's) are named
  * in an ignore list; any other unknown key is an error, so a typo is never
  * silently a default.
+ *
+ * A program with an "enclave" option (remora-host) also takes sections:
+ *
+ *   [enclave web]
+ *   address = 10.0.1.50
+ *
+ * is "--enclave web --address 10.0.1.50": what follows the heading is that
+ * enclave's. The command line's flags go before the file's first section,
+ * so that they too are defaults of every enclave, not the last one's.
  */
 
 #include <errno.h>
@@ -98,6 +107,31 @@ int config_parse_text(char *text, const struct option *longopts,
 		key = config_trim(line);
 		if (!*key || *key == '#')
 			continue;
+		if (*key == '[') {
+			/* "[enclave NAME]": the key "enclave", NAME its value */
+			size_t kl = strlen(key);
+
+			if (kl < 3 || key[kl - 1] != ']' ||
+			    strncmp(key, "[enclave", 8) ||
+			    (key[8] != ' ' && key[8] != '\t') ||
+			    !config_find(longopts, "enclave")) {
+				snprintf(err, errlen,
+					 "line %d: unknown section '%s' (only [enclave NAME], in remora-host's settings)",
+					 lineno, key);
+				return -1;
+			}
+			key[kl - 1] = '\0';
+			val = config_trim(key + 9);
+			key[8] = '\0';
+			key++;
+			if (!*val || strpbrk(val, " \t")) {
+				snprintf(err, errlen,
+					 "line %d: a section is '[enclave NAME]', NAME one word",
+					 lineno);
+				return -1;
+			}
+			goto add;
+		}
 		val = NULL;
 		eq = strchr(key, '=');
 		if (eq) {
@@ -134,6 +168,7 @@ int config_parse_text(char *text, const struct option *longopts,
 				 lineno, key);
 			return -1;
 		}
+add:
 		if (n + 2 > max) {
 			snprintf(err, errlen, "line %d: too many settings",
 				 lineno);
@@ -215,7 +250,7 @@ void config_expand(int *argc, char ***argv, const struct option *longopts,
 	static char **nargv, *text, *keys; /* kept until exit */
 	char err[256], *path = NULL;
 	size_t keys_len;
-	int i, n, at = -1, skip = 0, k;
+	int i, n, at = -1, skip = 0, k, f;
 
 	for (i = 1; i < *argc; i++) {
 		const char *a = (*argv)[i];
@@ -261,12 +296,18 @@ void config_expand(int *argc, char ***argv, const struct option *longopts,
 		free(text);
 		opts_usage_error("--config: %s: %s", path, err);
 	}
-	k = n + 1;
+	/* the file's flags, the command line's before its first section */
+	for (f = 1; f <= n && strcmp(nargv[f], "--enclave"); f++)
+		;
+	memmove(nargv + f + (*argc - 1 - skip), nargv + f,
+		(size_t)(n + 1 - f) * sizeof(*nargv));
+	k = f;
 	for (i = 1; i < *argc; i++) {
 		if (i >= at && i < at + skip)
 			continue;
 		nargv[k++] = (*argv)[i];
 	}
+	k = n + 1 + (*argc - 1 - skip);
 	nargv[k] = NULL;
 	*argc = k;
 	*argv = nargv;

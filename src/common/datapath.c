@@ -13,29 +13,6 @@
 #include "remora/raw.h"
 
 /**
- * datapath_open() - open the injection socket and bind the queue,
- *			    or die saying what is missing; start-up only
- * @raw:	injection batch, initialised on the new socket
- * @raw6:	IPv6 injection batch, initialised on its socket with
- *		--address6, on none (fd -1) without
- * @mark:	SO_MARK of injected packets, 0 for none
- * @q:		queue to bind
- * @c:		common options: queue number and length
- * @gso:	take aggregated packets whole from the queue
- */
-void datapath_open(struct raw_batch *raw, struct raw_batch *raw6, uint32_t mark,
-		   struct nfqueue *q, const struct opts_common *c, int gso)
-{
-	int rc;
-
-	datapath_open_raw(raw, raw6, mark, c);
-	rc = nfqueue_open(q, c->queue, c->queue_maxlen, gso);
-	if (rc)
-		die("cannot bind NFQUEUE %u: %s: %s", c->queue, strerror(-rc),
-		    nfqueue_hint(rc));
-}
-
-/**
  * datapath_open_raw() - open the injection sockets, or die saying why;
  *			 start-up only
  * @raw:	injection batch, initialised on the new socket

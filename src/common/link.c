@@ -566,6 +566,7 @@ size_t link_feed(struct link *l, const uint8_t *data, size_t len)
 static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct link *l = w->data;
+	struct stats *prev = stats_charge(l->stats);
 	ssize_t n;
 
 	(void)loop;
@@ -574,35 +575,37 @@ static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		 MSG_DONTWAIT);
 	if (n == 0) {
 		link_close(l, LINK_NO_BYE, "peer closed the connection");
-		return;
-	}
-	if (n < 0) {
+	} else if (n < 0) {
 		char why[96];
 
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		snprintf(why, sizeof(why), "read: %s", strerror(errno));
-		link_close(l, LINK_NO_BYE, why);
-		return;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			snprintf(why, sizeof(why), "read: %s",
+				 strerror(errno));
+			link_close(l, LINK_NO_BYE, why);
+		}
+	} else {
+		link_rx_added(l, (size_t)n);
 	}
-	link_rx_added(l, (size_t)n);
+	stats_charge(prev);
 }
 
 static void link_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
+	struct link *l = w->data;
+	struct stats *prev = stats_charge(l->stats);
+
 	(void)loop;
 	(void)revents;
-	link_flush(w->data);
+	link_flush(l);
+	stats_charge(prev);
 }
 
-static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+/* Keepalive and peer timeout, at each tick of the link's timer */
+static void link_timer_check(struct link *l, ev_tstamp now)
 {
-	struct link *l = w->data;
 	uint8_t ka[FRAME_HDR_LEN];
-	ev_tstamp now = ev_now(loop);
 	char why[96];
 
-	(void)revents;
 	if (now - l->last_rx > l->peer_timeout) {
 		snprintf(why, sizeof(why), "peer silent for %.1f s%s",
 			 now - l->last_rx,
@@ -617,6 +620,16 @@ static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		if (!link_queue(l, ka, sizeof(ka), NULL, 0))
 			link_flush(l);
 	}
+}
+
+static void link_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct link *l = w->data;
+	struct stats *prev = stats_charge(l->stats);
+
+	(void)revents;
+	link_timer_check(l, ev_now(loop));
+	stats_charge(prev);
 }
 
 /* The handover's own link callbacks: packets and batch ends go to the
@@ -718,6 +731,18 @@ void link_handover_set_caps(struct link_handover *ho, uint32_t caps)
 {
 	link_set_caps(&ho->links[0], caps);
 	link_set_caps(&ho->links[1], caps);
+}
+
+/**
+ * link_handover_set_stats() - charge both links' events to a set of
+ *			       counters (one enclave's, on the host)
+ * @ho:	handover
+ * @s:	the set
+ */
+void link_handover_set_stats(struct link_handover *ho, struct stats *s)
+{
+	ho->links[0].stats = s;
+	ho->links[1].stats = s;
 }
 
 /**

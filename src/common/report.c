@@ -14,6 +14,12 @@
  *   remora_q2l_packets_total{daemon="host"} 1234
  *   remora_link_state_info{daemon="host",value="up"} 1
  *
+ * A value of one enclave (remora-host serves several) carries its label,
+ * after the metric's other samples:
+ *
+ *   l2i_packets{enclave="a"} 1234
+ *   remora_l2i_packets_total{daemon="host",enclave="a"} 1234
+ *
  * Everything is written into a caller's fixed buffer; what does not fit is
  * cut at a line boundary and flagged.
  */
@@ -82,11 +88,44 @@ static void report_put_value(struct report *r, const char *v)
 	report_put(r, "%s", esc);
 }
 
+/**
+ * report_label() - the label of the values written next
+ * @r:		report
+ * @enclave:	the enclave they are of ([A-Za-z0-9_.-]), or NULL for none
+ * @more:	non-zero: they are more samples of the metric written last
+ *		(Prometheus wants a metric's samples together, under one
+ *		HELP and TYPE)
+ */
+void report_label(struct report *r, const char *enclave, int more)
+{
+	r->enclave = enclave;
+	r->more = more;
+}
+
 static void report_head(struct report *r, const char *name, const char *suffix,
 			const char *help, const char *type)
 {
-	report_put(r, "# HELP remora_%s%s %s\n# TYPE remora_%s%s %s\n", name,
-		   suffix, help, name, suffix, type);
+	if (!r->more)
+		report_put(r, "# HELP remora_%s%s %s\n# TYPE remora_%s%s %s\n",
+			   name, suffix, help, name, suffix, type);
+}
+
+/* The start of a sample line: its name and labels, and in Prometheus
+ * format a "," or "}" after them as @close says */
+static void report_sample(struct report *r, const char *name,
+			  const char *suffix, int close)
+{
+	if (r->format == REPORT_TEXT) {
+		report_put(r, "%s", name);
+		if (r->enclave)
+			report_put(r, "{enclave=\"%s\"}", r->enclave);
+		report_put(r, " ");
+		return;
+	}
+	report_put(r, "remora_%s%s{daemon=\"%s\"", name, suffix, r->daemon);
+	if (r->enclave)
+		report_put(r, ",enclave=\"%s\"", r->enclave);
+	report_put(r, "%s", close ? "} " : ",");
 }
 
 /**
@@ -110,13 +149,10 @@ void report_comment(struct report *r, const char *text)
 void report_counter(struct report *r, const char *name, const char *help,
 		    uint64_t v)
 {
-	if (r->format == REPORT_TEXT) {
-		report_put(r, "%s %llu\n", name, (unsigned long long)v);
-		return;
-	}
-	report_head(r, name, "_total", help, "counter");
-	report_put(r, "remora_%s_total{daemon=\"%s\"} %llu\n", name, r->daemon,
-		   (unsigned long long)v);
+	if (r->format == REPORT_PROMETHEUS)
+		report_head(r, name, "_total", help, "counter");
+	report_sample(r, name, "_total", 1);
+	report_put(r, "%llu\n", (unsigned long long)v);
 }
 
 /**
@@ -129,12 +165,10 @@ void report_counter(struct report *r, const char *name, const char *help,
 void report_gauge(struct report *r, const char *name, const char *help,
 		  double v)
 {
-	if (r->format == REPORT_TEXT) {
-		report_put(r, "%s %.15g\n", name, v);
-		return;
-	}
-	report_head(r, name, "", help, "gauge");
-	report_put(r, "remora_%s{daemon=\"%s\"} %.15g\n", name, r->daemon, v);
+	if (r->format == REPORT_PROMETHEUS)
+		report_head(r, name, "", help, "gauge");
+	report_sample(r, name, "", 1);
+	report_put(r, "%.15g\n", v);
 }
 
 /**
@@ -148,13 +182,14 @@ void report_text(struct report *r, const char *name, const char *help,
 		 const char *v)
 {
 	if (r->format == REPORT_TEXT) {
-		report_put(r, "%s ", name);
+		report_sample(r, name, "", 1);
 		report_put_value(r, *v ? v : "-");
 		report_put(r, "\n");
 		return;
 	}
 	report_head(r, name, "_info", help, "gauge");
-	report_put(r, "remora_%s_info{daemon=\"%s\",value=\"", name, r->daemon);
+	report_sample(r, name, "_info", 0);
+	report_put(r, "value=\"");
 	report_put_value(r, v);
 	report_put(r, "\"} 1\n");
 }

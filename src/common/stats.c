@@ -5,6 +5,7 @@
 #include "remora/stats.h"
 
 struct stats stats;
+struct stats *stats_charged = &stats;
 
 #define STATS_NAME(id, name, desc) name,
 #define STATS_DESC(id, name, desc) desc,
@@ -33,4 +34,17 @@ const char *stats_name(enum stat_id id)
 const char *stats_desc(enum stat_id id)
 {
 	return stats_descs[id];
+}
+
+/**
+ * stats_sum() - add a set of counters to a sum
+ * @sum:	the sum
+ * @s:		the set added
+ */
+void stats_sum(struct stats *sum, const struct stats *s)
+{
+	int i;
+
+	for (i = 0; i < STAT_COUNT; i++)
+		sum->c[i] += s->c[i];
 }

@@ -15,23 +15,105 @@
 #include "remora/stats.h"
 #include "remora/status.h"
 
+/* Each unit's link: its state, its peer, how long it has been up */
+static void status_links(struct report *r, ev_tstamp now,
+			 const struct status_unit *u, int n)
+{
+	static const char *const states[] = {"down", "handshake", "up"};
+	const struct link *l;
+	uint64_t ups;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		report_label(r, u[i].name, i > 0);
+		report_text(r, "link_state",
+			    "link to the peer: down, handshake or up",
+			    states[u[i].link->state]);
+	}
+	for (i = 0; i < n; i++) {
+		l = u[i].link;
+		report_label(r, u[i].name, i > 0);
+		report_text(r, "link_peer", "the peer's software, from its hello",
+			    l->state == LINK_UP ? l->peer.software : "");
+	}
+	for (i = 0; i < n; i++) {
+		l = u[i].link;
+		report_label(r, u[i].name, i > 0);
+		report_gauge(r, "link_peer_protocol",
+			     "the peer's link protocol version (0: no peer)",
+			     l->state == LINK_UP ? l->peer.version : 0);
+	}
+	for (i = 0; i < n; i++) {
+		l = u[i].link;
+		report_label(r, u[i].name, i > 0);
+		report_gauge(r, "link_up_seconds",
+			     "seconds the link has been up",
+			     l->state == LINK_UP
+				     ? (double)(long long)(now - l->up_since)
+				     : 0);
+	}
+	for (i = 0; i < n; i++) {
+		ups = u[i].st->c[STAT_LINK_UP];
+		report_label(r, u[i].name, i > 0);
+		report_counter(r, "link_reconnects",
+			       "links established after the first",
+			       ups ? ups - 1 : 0);
+	}
+}
+
+/* The kernel's counters of each unit's queue */
+static void status_queues(struct report *r, const struct status_unit *u,
+			  int n)
+{
+	uint64_t total[8], qdrop[8], udrop[8];
+	const char *name[8];
+	int i, k = 0;
+
+	for (i = 0; i < n && k < 8; i++)
+		if (u[i].queue >= 0 &&
+		    !nfqueue_kernel_stats((uint16_t)u[i].queue, &total[k],
+					  &qdrop[k], &udrop[k]))
+			name[k++] = u[i].name;
+	for (i = 0; i < k; i++) {
+		report_label(r, name[i], i > 0);
+		report_gauge(r, "kernel_queue_waiting",
+			     "packets in the kernel's queue, waiting for remora",
+			     (double)total[i]);
+	}
+	for (i = 0; i < k; i++) {
+		report_label(r, name[i], i > 0);
+		report_counter(
+			r, "kernel_queue_dropped",
+			"packets the kernel dropped: queue full (--queue-maxlen)",
+			qdrop[i]);
+	}
+	for (i = 0; i < k; i++) {
+		report_label(r, name[i], i > 0);
+		report_counter(r, "kernel_user_dropped",
+			       "packets the kernel dropped: remora's socket full",
+			       udrop[i]);
+	}
+}
+
 /**
- * status_fill() - what both daemons report: identity, uptime, link,
- *			  every counter and the kernel's counters of the queue
+ * status_fill() - what both daemons report: identity, uptime, and per
+ *		   peer its link, its counters and the kernel's counters of
+ *		   its queue
  * @r:		report
  * @prog:	"remora-host" or "remora-enclave"
  * @started:	event-loop time the daemon started
  * @now:	event-loop time now
- * @l:		the link packets go to
- * @queue:	queue number, -1 for none (remora-enclave's tun capture)
+ * @u:		the peers (units), 1 to 8
+ * @n:		how many
+ * @own:	counters charged to no peer, reported without a label
+ *		before theirs; NULL: none (one unlabelled unit)
  */
 void status_fill(struct report *r, const char *prog, ev_tstamp started,
-		 ev_tstamp now, const struct link *l, int queue)
+		 ev_tstamp now, const struct status_unit *u, int n,
+		 const struct stats *own)
 {
-	static const char *const states[] = {"down", "handshake", "up"};
-	uint64_t total, qdrop, udrop, ups;
 	char line[128];
-	int i;
+	int i, id;
 
 	snprintf(line, sizeof(line), "%s %s (link protocol %u), pid %ld", prog,
 		 REMORA_VERSION, REMORA_PROTO_VERSION, (long)getpid());
@@ -39,35 +121,21 @@ void status_fill(struct report *r, const char *prog, ev_tstamp started,
 	report_text(r, "version", "remora version", REMORA_VERSION);
 	report_gauge(r, "uptime_seconds", "seconds since the daemon started",
 		     (double)(long long)(now - started));
-	report_text(r, "link_state", "link to the peer: down, handshake or up",
-		    states[l->state]);
-	report_text(r, "link_peer", "the peer's software, from its hello",
-		    l->state == LINK_UP ? l->peer.software : "");
-	report_gauge(r, "link_peer_protocol",
-		     "the peer's link protocol version (0: no peer)",
-		     l->state == LINK_UP ? l->peer.version : 0);
-	report_gauge(r, "link_up_seconds", "seconds the link has been up",
-		     l->state == LINK_UP
-			     ? (double)(long long)(now - l->up_since)
-			     : 0);
-	ups = stats.c[STAT_LINK_UP];
-	report_counter(r, "link_reconnects",
-		       "links established after the first", ups ? ups - 1 : 0);
-	for (i = 0; i < STAT_COUNT; i++)
-		report_counter(r, stats_name(i), stats_desc(i), stats.c[i]);
-	if (queue < 0 ||
-	    nfqueue_kernel_stats((uint16_t)queue, &total, &qdrop, &udrop))
-		return;
-	report_gauge(r, "kernel_queue_waiting",
-		     "packets in the kernel's queue, waiting for remora",
-		     (double)total);
-	report_counter(
-		r, "kernel_queue_dropped",
-		"packets the kernel dropped: queue full (--queue-maxlen)",
-		qdrop);
-	report_counter(r, "kernel_user_dropped",
-		       "packets the kernel dropped: remora's socket full",
-		       udrop);
+	status_links(r, now, u, n);
+	for (id = 0; id < STAT_COUNT; id++) {
+		if (own) {
+			report_label(r, NULL, 0);
+			report_counter(r, stats_name(id), stats_desc(id),
+				       own->c[id]);
+		}
+		for (i = 0; i < n; i++) {
+			report_label(r, u[i].name, own || i > 0);
+			report_counter(r, stats_name(id), stats_desc(id),
+				       u[i].st->c[id]);
+		}
+	}
+	status_queues(r, u, n);
+	report_label(r, NULL, 0);
 }
 
 /**

@@ -491,10 +491,14 @@ static size_t enclave_lo_mtu(void)
 static void enclave_report(void *ctx, struct report *r)
 {
 	struct enclave *e = ctx;
+	const struct status_unit u = {
+		.link = &e->link,
+		.st = &stats,
+		.queue = e->capture == CAPTURE_NFQUEUE ? e->cfg.c.queue : -1};
 	uint64_t drops;
 
-	status_fill(r, "remora-enclave", e->started, ev_now(e->loop), &e->link,
-		    e->capture == CAPTURE_NFQUEUE ? e->cfg.c.queue : -1);
+	status_fill(r, "remora-enclave", e->started, ev_now(e->loop), &u, 1,
+		    NULL);
 	report_text(r, "capture",
 		    "where outbound packets are taken from: nfqueue or tun",
 		    capture_name(e->capture));

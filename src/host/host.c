@@ -39,14 +39,15 @@
 #include "remora/tun.h"
 
 /* fit's source of path MTUs: the route's, as the kernel holds it for the
- * packet's destination (with the injection's mark) */
+ * packet's destination from its enclave's address (with the injection's
+ * mark) */
 static size_t host_path_mtu(void *ctx, const struct pkt_info *pi)
 {
 	struct host *h = ctx;
 
 	if (pi->version == 6)
-		return pmtu_route_mtu(h->mtu6_fd, AF_INET6, pi->dst6);
-	return pmtu_route_mtu(h->mtu_fd, AF_INET, &pi->dst);
+		return pmtu_route_mtu(h->cur->mtu6_fd, AF_INET6, pi->dst6);
+	return pmtu_route_mtu(h->cur->mtu_fd, AF_INET, &pi->dst);
 }
 
 /* fit's source of path MTUs for the tun: the route's, remembered a while,
@@ -69,9 +70,9 @@ static size_t host_seg_size(void *ctx, const struct pkt_info *pi)
 	return ((struct host *)ctx)->seg;
 }
 
-/* Parse and check one of the enclave's packets. Return: PKT_OK, or why it
+/* Parse and check one of an enclave's packets. Return: PKT_OK, or why it
  * may not go */
-static enum pkt_verdict host_from_enclave_check(const struct host *h,
+static enum pkt_verdict host_from_enclave_check(const struct host_enclave *e,
 						const uint8_t *pkt, size_t len,
 						struct pkt_info *pi)
 {
@@ -83,14 +84,15 @@ static enum pkt_verdict host_from_enclave_check(const struct host *h,
 		v = pkt_parse_fragment(pkt, len, pi);
 	if (v != PKT_OK)
 		return v;
-	return pkt_check_outbound(pi, &h->own, &h->cfg.ports, h->cfg.out_flags);
+	return pkt_check_outbound(pi, &e->own, &e->cfg->ports,
+				  e->cfg->out_flags);
 }
 
 /* Tell the enclave its packet was too big: the answer fit_apply() wrote */
 static void host_answer(struct host *h, const struct pieces *answer,
 			const struct pkt_info *pi)
 {
-	if (!link_send_packet(link_handover_active(&h->links), answer->p[0],
+	if (!link_send_packet(link_handover_active(&h->cur->links), answer->p[0],
 			      answer->len[0])) {
 		stat_inc(STAT_L2I_FRAG_NEEDED);
 		trace_pkt("too big: answered with the MTU", pi);
@@ -259,23 +261,75 @@ static void host_offload_raw(struct host *h, uint8_t *pkt,
 	}
 }
 
-/* A packet from the enclave: parsed, checked, sent as the host's own:
+/* An enclave's packet for another enclave's address (@to): handed to it
+ * with --enclave-to-enclave, if it is TCP or UDP to a port of its own
+ * (a new flow, or a reply to one of its flows: its ephemeral ports lie
+ * among them); else refused and counted. The other enclave's link takes
+ * it whole, as packets from the queue go; a checksum left to compute is
+ * completed first. Return: non-zero if it was such a packet. */
+static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
+				   const struct pkt_info *pi,
+				   const struct frame_offload *off)
+{
+	static struct log_ratelimit rl;
+	struct host_enclave *to;
+	struct stats *prev;
+	unsigned long sup;
+	int i;
+
+	if (h->cfg.es.n < 2)
+		return 0;
+	i = host_enclaves_by_addr(&h->cfg.es, pi->version,
+				  pi->version == 6 ? pi->dst6
+						   : (const uint8_t *)&pi->dst);
+	if (i < 0)
+		return 0;
+	to = &h->enc[i];
+	if (!h->cfg.e2e ||
+	    (pi->proto != IPPROTO_TCP && pi->proto != IPPROTO_UDP) ||
+	    pi->frag == PKT_FRAG_LATER || !portset_has(&to->cfg->ports, pi->dport) ||
+	    (off && (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL) &&
+	     gso_fill_l4_csum(pkt, pi->len))) {
+		stat_inc(STAT_L2I_DROP_ENCLAVE);
+		trace_pkt("refused: to another enclave", pi);
+		if (log_ratelimit_ok(&rl, &sup))
+			warn("refused a packet of enclave %s to enclave %s (%s)%s (%lu more not shown)",
+			     h->cur->cfg->name, to->cfg->name,
+			     h->cfg.e2e ? "not TCP or UDP to one of its ports"
+					: "enclaves may not reach each other",
+			     h->cfg.e2e ? "" : "; --enclave-to-enclave allows it",
+			     sup);
+		return 1;
+	}
+	stat_inc(STAT_L2I_TO_ENCLAVE);
+	trace_pkt("link -> another enclave's link", pi);
+	prev = stats_charge(to->st);
+	link_send_packet(link_handover_active(&to->links), pkt, pi->len);
+	stats_charge(prev);
+	return 1;
+}
+
+/* A packet from an enclave: parsed, checked, sent as the host's own:
  * through the tun, whole, or the raw socket */
 static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
 			      const struct frame_offload *off)
 {
-	struct host *h = ctx;
+	struct host_enclave *e = ctx;
+	struct host *h = e->h;
 	struct raw_batch *b;
 	struct pkt_info pi;
 	enum pkt_verdict v;
 
-	v = host_from_enclave_check(h, pkt, len, &pi);
+	h->cur = e;
+	v = host_from_enclave_check(e, pkt, len, &pi);
 	if (v == PKT_OK && off)
 		v = gso_offload_check(pkt, &pi, off);
 	if (v != PKT_OK) {
 		refuse_count(v, &pi);
 		return;
 	}
+	if (host_enclave_to_enclave(h, pkt, &pi, off))
+		return;
 	trace_pkt("link -> injection", &pi);
 	/* super-packets go whole through the tun; single packets in batches
 	 * through the raw socket, 64 a call where the tun takes one. What
@@ -298,52 +352,73 @@ static void host_from_enclave(void *ctx, uint8_t *pkt, size_t len,
 		host_inject(h, b);
 }
 
-/* The end of a read from the link: inject, and write the answers */
+/* The end of a read from an enclave's link: inject, and write the answers
+ * (and what went to other enclaves) */
 static void host_from_enclave_end(void *ctx)
 {
-	struct host *h = ctx;
+	struct host_enclave *e = ctx;
+	struct host *h = e->h;
+	struct stats *prev;
+	int i;
 
+	h->cur = e;
 	host_inject(h, &h->raw);
 	host_inject(h, &h->raw6);
-	link_flush(link_handover_active(&h->links));
+	for (i = 0; i < h->cfg.es.n; i++) {
+		prev = stats_charge(h->enc[i].st);
+		link_flush(link_handover_active(&h->enc[i].links));
+		stats_charge(prev);
+	}
 }
 
-/* One of the enclave's packets that the rules stopped on its way out of
+/* One of an enclave's packets that the rules stopped on its way out of
  * the tun (to an address of this host, joining a flow of the host's own:
- * REMORA-TUN): queued rather than dropped there so that it is counted,
- * as the raw socket's refused injections are. Dropped. */
-static void host_tun_refused(const struct nfqueue_pkt *qp)
+ * REMORA-TUN): queued rather than dropped there so that it is counted
+ * (against the enclave whose source it bears: the tun's packets passed
+ * its checks), as the raw socket's refused injections are. Dropped. */
+static void host_tun_refused(struct host *h, const struct nfqueue_pkt *qp)
 {
 	static struct log_ratelimit rl;
 	struct pkt_info pi;
+	struct stats *prev = NULL;
 	unsigned long sup;
+	int i = -1;
 
+	if (pkt_parse(qp->data, qp->len, &pi) == PKT_OK)
+		i = host_enclaves_by_addr(&h->cfg.es, pi.version,
+					  pi.version == 6
+						  ? pi.src6
+						  : (const uint8_t *)&pi.src);
+	if (i >= 0)
+		prev = stats_charge(h->enc[i].st);
 	stat_inc(STAT_L2I_DROP_INJECT);
-	if (log_level >= LOG_LVL_TRACE) {
-		pkt_parse(qp->data, qp->len, &pi);
+	if (i >= 0)
+		stats_charge(prev);
+	if (log_level >= LOG_LVL_TRACE)
 		trace_pkt("refused by the rules on its way out", &pi);
-	}
 	if (log_ratelimit_ok(&rl, &sup))
 		warn("injection of a %zu-byte packet refused by the rules (REMORA-TUN: it was addressed to this host, or joined a flow of its own) (%lu more failures not shown)",
 		     qp->len, sup);
 }
 
-/* Packets for the enclave, from the queue to the link: they go whole, as
+/* Packets for an enclave, from its queue to its link: they go whole, as
  * the kernel aggregated them (fit.c: the enclave cuts what its lo does not
  * take), with the checksum the kernel may have left to compute (the
  * enclave checks them; they are not parsed here but to be traced) */
 static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct host *h = w->data;
-	struct link *l = link_handover_active(&h->links);
+	struct host_enclave *e = w->data;
+	struct host *h = e->h;
+	struct link *l = link_handover_active(&e->links);
+	struct stats *prev = stats_charge(e->st);
 	struct nfqueue_pkt *qp;
 	struct pkt_info pi;
 
 	(void)loop;
 	(void)revents;
-	while ((qp = nfqueue_next(&h->nfq))) {
+	while ((qp = nfqueue_next(&e->nfq))) {
 		if (h->tun.fd >= 0 && qp->indev == (uint32_t)h->tun.ifindex) {
-			host_tun_refused(qp);
+			host_tun_refused(h, qp);
 			continue;
 		}
 		if ((qp->skbinfo & NFQA_SKB_CSUMNOTREADY) &&
@@ -357,30 +432,61 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 		pkt_parse(qp->data, qp->len, &pi);
 		trace_pkt("queue -> link", &pi);
 	}
-	nfqueue_commit(&h->nfq);
+	nfqueue_commit(&e->nfq);
 	link_flush(l);
+	stats_charge(prev);
 }
 
-/* The enclave's link came up (a new connection took over, or the first
+/* "enclave" or "enclave NAME", for messages */
+static const char *host_enclave_what(const struct host_enclave *e, char *buf,
+				     size_t len)
+{
+	if (!e->cfg->name[0])
+		return "enclave";
+	snprintf(buf, len, "enclave %s", e->cfg->name);
+	return buf;
+}
+
+/* An enclave's link came up (a new connection took over, or the first
  * one), or went down with no other up: say so to the service manager */
 static void host_link_state(void *ctx, int up)
 {
-	struct host *h = ctx;
-	char status[256];
+	struct host_enclave *e = ctx;
+	struct host *h = e->h;
+	char status[256], what[HOST_NAME_LEN + 16];
+	int i, n = 0;
 
-	if (up) {
+	host_enclave_what(e, what, sizeof(what));
+	for (i = 0; i < h->cfg.es.n; i++)
+		n += link_is_up(link_handover_active(&h->enc[i].links));
+	if (up && h->cfg.es.n == 1) {
 		snprintf(status, sizeof(status),
 			 "STATUS=enclave connected (%s) on %s",
-			 link_handover_active(&h->links)->peer.software,
-			 h->cfg.listen.text);
+			 link_handover_active(&e->links)->peer.software,
+			 e->cfg->listen.text);
 		notify_send(status);
 		return;
 	}
-	if (!h->stopping) {
-		info("waiting for the enclave to connect again; packets for it are dropped and counted meanwhile");
-		notify_send(
-			"STATUS=enclave disconnected: waiting for it to connect again");
+	if (up) {
+		snprintf(status, sizeof(status),
+			 "STATUS=%d of %d enclaves connected; %s last (%s)", n,
+			 h->cfg.es.n, what,
+			 link_handover_active(&e->links)->peer.software);
+		notify_send(status);
+		return;
 	}
+	if (h->stopping)
+		return;
+	info("waiting for the %s to connect again; packets for it are dropped and counted meanwhile",
+	     what);
+	if (h->cfg.es.n == 1)
+		snprintf(status, sizeof(status),
+			 "STATUS=enclave disconnected: waiting for it to connect again");
+	else
+		snprintf(status, sizeof(status),
+			 "STATUS=%d of %d enclaves connected; %s disconnected: waiting for it to connect again",
+			 n, h->cfg.es.n, what);
+	notify_send(status);
 }
 
 static const struct link_ops host_link_ops = {
@@ -389,13 +495,16 @@ static const struct link_ops host_link_ops = {
 	.state = host_link_state,
 };
 
-/* A peer that may not use the link: counted, said (at most once a
- * second: anyone in the enclave can repeat it), closed */
-static void host_refuse_peer(struct host *h, int fd,
+/* A peer that may not use the link: counted (against its enclave, if it
+ * named one), said (at most once a second: anyone in an enclave can
+ * repeat it), closed */
+static void host_refuse_peer(struct host_listener *hl, int fd,
 			     const struct transport_peer *peer,
+			     const struct host_enclave *e,
 			     enum transport_peer_verdict v)
 {
 	static struct log_ratelimit rl;
+	const char *listen = hl->addr->text;
 	unsigned long sup;
 
 	stat_inc(STAT_LINK_REFUSED);
@@ -406,90 +515,130 @@ static void host_refuse_peer(struct host *h, int fd,
 		return;
 	switch (v) {
 	case TRANSPORT_PEER_BAD_CID:
-		warn("refused a connection from vsock CID %u: only the enclave's CID %u may connect (%lu more refused since)",
-		     peer->cid, h->cfg.enclave_cid, sup);
+		if (hl->h->cfg.es.n == 1)
+			warn("refused a connection from vsock CID %u: only the enclave's CID %u may connect (%lu more refused since)",
+			     peer->cid, hl->h->cfg.es.e[0].cid, sup);
+		else
+			warn("refused a connection on %s from vsock CID %u: no enclave has that CID (%lu more refused since)",
+			     listen, peer->cid, sup);
 		break;
 	case TRANSPORT_PEER_UNPRIV_PORT:
 		warn("refused a connection on %s from source port %u: the link's peer must connect from a port below 1024, which only a privileged process (remora-enclave) can bind (%lu more refused since)",
-		     h->cfg.listen.text, peer->port, sup);
+		     listen, peer->port, sup);
 		break;
 	default:
-		if (h->cfg.enclave_uid != TRANSPORT_UID_NONE)
+		if (e->cfg->uid != TRANSPORT_UID_NONE)
 			warn("refused a connection on %s from uid %d: only root and --enclave-uid %u may connect (%lu more refused since)",
-			     h->cfg.listen.text, (int)peer->uid,
-			     h->cfg.enclave_uid, sup);
+			     listen, (int)peer->uid, e->cfg->uid, sup);
 		else
 			warn("refused a connection on %s from uid %d: only root may connect, or the user --enclave-uid names (%lu more refused since)",
-			     h->cfg.listen.text, (int)peer->uid, sup);
+			     listen, (int)peer->uid, sup);
 		break;
 	}
 }
 
+/* A connection on a listener: to its enclave (by its CID on vsock), or
+ * refused */
 static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct host *h = w->data;
+	struct host_listener *hl = w->data;
+	struct host *h = hl->h;
 	struct transport_peer peer;
 	enum transport_peer_verdict v;
-	int fd;
+	struct host_enclave *e = NULL;
+	struct stats *prev;
+	char what[HOST_NAME_LEN + 16];
+	int fd, i;
 
 	(void)loop;
 	(void)revents;
-	fd = transport_accept(h->lfd, &h->cfg.listen, &peer);
+	fd = transport_accept(hl->fd, hl->addr, &peer);
 	if (fd < 0) {
 		if (fd != -EAGAIN && fd != -EINTR)
-			warn("accept on %s failed: %s", h->cfg.listen.text,
+			warn("accept on %s failed: %s", hl->addr->text,
 			     strerror(-fd));
 		return;
 	}
-	v = transport_peer_check(&h->cfg.listen, &peer, h->cfg.enclave_cid,
-				 h->cfg.enclave_uid);
-	if (v != TRANSPORT_PEER_OK) {
-		host_refuse_peer(h, fd, &peer, v);
-		return;
+	i = host_enclaves_by_cid(&h->cfg.es, hl->addr->text, peer.cid);
+	v = TRANSPORT_PEER_BAD_CID;
+	if (i >= 0) {
+		e = &h->enc[i];
+		v = transport_peer_check(hl->addr, &peer, e->cfg->cid,
+					 e->cfg->uid);
 	}
-	/* the enclave restarted, or reconnects: its new connection takes
-	 * over once its handshake succeeds */
-	info("enclave connected on %s", h->cfg.listen.text);
-	link_handover_attach(&h->links, fd);
+	prev = stats_charge(e ? e->st : NULL);
+	if (v != TRANSPORT_PEER_OK) {
+		host_refuse_peer(hl, fd, &peer, e, v);
+	} else {
+		/* the enclave restarted, or reconnects: its new connection
+		 * takes over once its handshake succeeds */
+		info("%s connected on %s",
+		     host_enclave_what(e, what, sizeof(what)), hl->addr->text);
+		link_handover_attach(&e->links, fd);
+	}
+	stats_charge(prev);
 }
 
-/* Warn when the shared address is not one of this host's: packets for the
- * enclave would never arrive, and replies would leave with a foreign source */
-static void host_check_address(uint32_t addr)
+/* Warn when an enclave's address is not one of this host's: packets for
+ * it would never arrive, and replies would leave with a foreign source */
+static void host_check_address(const struct host_enclave *e)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET,
-				  .sin_addr.s_addr = addr};
+				  .sin_addr.s_addr = e->cfg->addr};
+	char what[HOST_NAME_LEN + 16];
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
 	    errno == EADDRNOTAVAIL)
-		warn("%s is not an address of this host: the enclave must share the instance's primary address (--address)",
-		     inet_ntoa(sin.sin_addr));
+		warn("%s is not an address of this host: the %s must have one of the instance's addresses (--address: its primary, or a secondary private address)",
+		     inet_ntoa(sin.sin_addr),
+		     host_enclave_what(e, what, sizeof(what)));
 	close(fd);
 }
 
-/* The report for --stats, the metrics endpoint and SIGUSR1 */
+/* The report for --stats, the metrics endpoint and SIGUSR1: with named
+ * enclaves, each one's values labelled with its name */
 static void host_report(void *ctx, struct report *r)
 {
 	struct host *h = ctx;
+	struct status_unit u[HOST_ENCLAVES_MAX];
+	int i, n = h->cfg.es.n, named = h->cfg.es.named;
 
-	status_fill(r, "remora-host", h->started, ev_now(h->loop),
-		    link_handover_active(&h->links), h->cfg.c.queue);
-	report_text(r, "link_listen",
-		    "where remora-host listens for the enclave",
-		    h->cfg.listen.text);
+	for (i = 0; i < n; i++)
+		u[i] = (struct status_unit){
+			.name = named ? h->enc[i].cfg->name : NULL,
+			.link = link_handover_active(&h->enc[i].links),
+			.st = h->enc[i].st,
+			.queue = h->enc[i].cfg->queue};
+	status_fill(r, "remora-host", h->started, ev_now(h->loop), u, n,
+		    named ? &stats : NULL);
+	for (i = 0; i < n; i++) {
+		report_label(r, u[i].name, i > 0);
+		report_text(r, "link_listen",
+			    "where remora-host listens for the enclave",
+			    h->enc[i].cfg->listen.text);
+	}
+	for (i = 0; named && i < n; i++) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &h->enc[i].cfg->addr, a, sizeof(a));
+		report_label(r, u[i].name, i > 0);
+		report_text(r, "enclave_address", "the enclave's IPv4 address",
+			    a);
+	}
+	report_label(r, NULL, 0);
 	report_text(r, "injection",
 		    "how the enclave's packets are sent: the tun device's "
 		    "name, or raw",
 		    h->tun.fd >= 0 ? h->tun.name : "raw");
 }
 
-/* Path MTU lookups from the shared address, as the enclave's packets go:
- * routing rules that choose by source (one table per interface, as EC2's
- * network scripts make) then choose as for them. An address that is not
- * this host's leaves the socket unbound (host_check_address() warns). */
+/* Path MTU lookups from an enclave's address, as its packets go: routing
+ * rules that choose by source (one table per interface, as EC2's network
+ * scripts make) then choose as for them. An address that is not this
+ * host's leaves the socket unbound (host_check_address() warns). */
 static void host_bind_shared(int fd, int family, const void *addr)
 {
 	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
@@ -535,7 +684,7 @@ static const char *host_tun_why(int rc)
 static void host_open_tun(struct host *h)
 {
 	const char *why6 = NULL;
-	int rc;
+	int rc, i;
 
 	h->tun.fd = -1;
 	h->mtus.fd = h->mtus.fd6 = -1;
@@ -561,11 +710,13 @@ static void host_open_tun(struct host *h)
 	if (h->mtus.fd < 0)
 		die("cannot open the socket that looks up routes for the tun: %s",
 		    strerror(errno));
-	host_bind_shared(h->mtus.fd, AF_INET, &h->cfg.c.addr);
+	host_bind_shared(h->mtus.fd, AF_INET, &h->cfg.es.e[0].addr);
 	h->mtus.fd6 = -1;
-	if (h->tun.v6) {
+	for (i = 0; h->tun.v6 && h->mtus.fd6 < 0 && i < h->cfg.es.n; i++) {
+		if (!h->cfg.es.e[i].have_addr6)
+			continue;
 		h->mtus.fd6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		host_bind_shared(h->mtus.fd6, AF_INET6, h->cfg.c.addr6);
+		host_bind_shared(h->mtus.fd6, AF_INET6, h->cfg.es.e[i].addr6);
 	}
 	if (h->tun.v6 && h->mtus.fd6 < 0) {
 		h->tun.v6 = 0;
@@ -578,9 +729,114 @@ static void host_open_tun(struct host *h)
 				      .path_mtu = host_path_mtu_cached,
 				      .seg_size = host_seg_size,
 				      .ctx = h};
-	link_handover_set_caps(&h->links, FRAME_CAP_OFFLOAD);
+	for (i = 0; i < h->cfg.es.n; i++)
+		link_handover_set_caps(&h->enc[i].links, FRAME_CAP_OFFLOAD);
 	info("injecting through %s: super-packets whole, forwarded with their offloads (forwarding, accept_local on %s only)%s",
 	     h->tun.name, h->tun.name, h->tun.v6 ? "; IPv6 too" : "");
+}
+
+/* A marked UDP socket from an address, for path MTU lookups, or -1 */
+static int host_mtu_socket(const struct host *h, int family, const void *addr)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &h->cfg.mark,
+				  sizeof(h->cfg.mark)))
+		warn("cannot mark a path MTU socket: %s", strerror(errno));
+	host_bind_shared(fd, family, addr);
+	return fd;
+}
+
+/* One enclave's state, queue and link; start-up only */
+static void host_enclave_open(struct host *h, int i)
+{
+	struct host_enclave *e = &h->enc[i];
+	const struct host_enclave_config *ec = &h->cfg.es.e[i];
+	int rc;
+
+	e->h = h;
+	e->cfg = ec;
+	e->st = h->cfg.es.named ? &e->own_st : &stats;
+	e->own = (struct pkt_own){.addr = ec->addr, .have6 = ec->have_addr6};
+	memcpy(e->own.addr6, ec->addr6, sizeof(e->own.addr6));
+	host_check_address(e);
+	rc = nfqueue_open(&e->nfq, ec->queue, h->cfg.c.queue_maxlen,
+			  !h->cfg.no_gso);
+	if (rc)
+		die("cannot bind NFQUEUE %u: %s: %s", ec->queue, strerror(-rc),
+		    nfqueue_hint(rc));
+	e->mtu_fd = host_mtu_socket(h, AF_INET, &ec->addr);
+	e->mtu6_fd = ec->have_addr6 ? host_mtu_socket(h, AF_INET6, ec->addr6)
+				    : -1;
+	if (link_handover_init(&e->links, h->loop, FRAME_ROLE_HOST,
+			       h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
+			       &host_link_ops, e))
+		die("out of memory for link buffers");
+	link_handover_set_stats(&e->links, e->st);
+	ev_io_init(&e->nfq_io, host_to_enclave, nfqueue_fd(&e->nfq), EV_READ);
+	e->nfq_io.data = e;
+}
+
+/* The listeners: one per distinct link address of the enclaves */
+static void host_listen(struct host *h)
+{
+	struct host_listener *hl;
+	int i, j;
+
+	for (i = 0; i < h->cfg.es.n; i++) {
+		const struct transport_addr *a = &h->cfg.es.e[i].listen;
+
+		for (j = 0; j < h->nlis; j++)
+			if (!strcmp(h->lis[j].addr->text, a->text))
+				break;
+		if (j < h->nlis)
+			continue;
+		hl = &h->lis[h->nlis++];
+		hl->h = h;
+		hl->addr = a;
+		hl->fd = transport_listen(a);
+		if (hl->fd < 0)
+			die("cannot listen on %s: %s%s", a->text,
+			    strerror(-hl->fd),
+			    hl->fd == -EAFNOSUPPORT || hl->fd == -ENODEV
+				    ? " (no vsock in this kernel: load vhost_vsock on a Nitro host, or use unix: or tcp:)"
+				    : "");
+		ev_io_init(&hl->io, host_accept_cb, hl->fd, EV_READ);
+		hl->io.data = hl;
+		ev_io_start(h->loop, &hl->io);
+	}
+}
+
+/* Say what was set up, to the log */
+static void host_say_started(const struct host *h)
+{
+	char ports[256];
+	char addr[INET_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; i < h->cfg.es.n; i++) {
+		const struct host_enclave_config *ec = &h->cfg.es.e[i];
+
+		if (portset_format(&ec->ports, ports, sizeof(ports)))
+			strcpy(ports, "(long list)");
+		inet_ntop(AF_INET, &ec->addr, addr, sizeof(addr));
+		if (!h->cfg.es.named)
+			info("remora-host %s: listening on %s, queue %u, shared address %s, enclave source ports %s",
+			     REMORA_VERSION, ec->listen.text, ec->queue, addr,
+			     ports);
+		else
+			info("enclave %s: address %s, listening on %s (CID %d), queue %u, ports %s",
+			     ec->name, addr, ec->listen.text,
+			     ec->cid == HOST_NO_CID ? -1 : (int)ec->cid,
+			     ec->queue, ports);
+	}
+	if (h->cfg.es.named)
+		info("remora-host %s: listening for %d enclaves; enclave to enclave %s",
+		     REMORA_VERSION, h->cfg.es.n,
+		     h->cfg.e2e ? "allowed (TCP and UDP to its ports)"
+				: "refused");
+	if (h->cfg.metrics)
+		info("metrics on http://%s/metrics", h->cfg.metrics);
 }
 
 /**
@@ -591,20 +847,20 @@ static void host_open_tun(struct host *h)
  */
 int host_run(struct host *h)
 {
-	char ports[256], status[256];
-	int rc;
+	char status[256];
+	int rc, i;
 
 	h->loop = ev_default_loop(EVFLAG_AUTO);
 	if (!h->loop)
 		die("cannot start the event loop");
 	h->started = ev_now(h->loop);
-	opts_own(&h->cfg.c, &h->own);
 	if (ctl_init(&h->ctl, h->loop, "host", host_report, h))
 		die("out of memory for the control socket");
 
-	host_check_address(h->cfg.c.addr);
-	datapath_open(&h->raw, &h->raw6, h->cfg.mark, &h->nfq, &h->cfg.c,
-		      !h->cfg.no_gso);
+	datapath_open_raw(&h->raw, &h->raw6, h->cfg.mark, &h->cfg.c);
+	for (i = 0; i < h->cfg.es.n; i++)
+		host_enclave_open(h, i);
+	h->cur = &h->enc[0];
 	h->fit = (struct fit_env){.flags = FIT_PEER,
 				  .path_mtu = host_path_mtu,
 				  .seg_size = host_seg_size,
@@ -616,42 +872,10 @@ int host_run(struct host *h)
 		die("out of memory for fragment buffers");
 	prefault(h->frag_buf, PIECES_BUF_MAX);
 	prefault(h->cut_buf, PIECES_BUF_MAX);
-	h->mtu_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (h->mtu_fd >= 0 && setsockopt(h->mtu_fd, SOL_SOCKET, SO_MARK,
-					 &h->cfg.mark, sizeof(h->cfg.mark)))
-		warn("cannot mark the path MTU socket: %s", strerror(errno));
-	host_bind_shared(h->mtu_fd, AF_INET, &h->cfg.c.addr);
-	h->mtu6_fd = -1;
-	if (h->raw6.fd >= 0) {
-		h->mtu6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (h->mtu6_fd >= 0 &&
-		    setsockopt(h->mtu6_fd, SOL_SOCKET, SO_MARK, &h->cfg.mark,
-			       sizeof(h->cfg.mark)))
-			warn("cannot mark the IPv6 path MTU socket: %s",
-			     strerror(errno));
-		host_bind_shared(h->mtu6_fd, AF_INET6, h->cfg.c.addr6);
-	}
-
-	if (link_handover_init(&h->links, h->loop, FRAME_ROLE_HOST,
-			       h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
-			       &host_link_ops, h))
-		die("out of memory for link buffers");
 	host_open_tun(h);
-
-	h->lfd = transport_listen(&h->cfg.listen);
-	if (h->lfd < 0)
-		die("cannot listen on %s: %s%s", h->cfg.listen.text,
-		    strerror(-h->lfd),
-		    h->lfd == -EAFNOSUPPORT || h->lfd == -ENODEV
-			    ? " (no vsock in this kernel: load vhost_vsock on a Nitro host, or use unix: or tcp:)"
-			    : "");
-
-	ev_io_init(&h->accept_io, host_accept_cb, h->lfd, EV_READ);
-	h->accept_io.data = h;
-	ev_io_start(h->loop, &h->accept_io);
-	ev_io_init(&h->nfq_io, host_to_enclave, nfqueue_fd(&h->nfq), EV_READ);
-	h->nfq_io.data = h;
-	ev_io_start(h->loop, &h->nfq_io);
+	host_listen(h);
+	for (i = 0; i < h->cfg.es.n; i++)
+		ev_io_start(h->loop, &h->enc[i].nfq_io);
 	signals_start(h->loop, &h->sigs, host_report, h);
 	ctl_open_configured(&h->ctl, &h->cfg.c, "remora-host");
 	if (h->cfg.metrics) {
@@ -661,16 +885,15 @@ int host_run(struct host *h)
 			    strerror(-rc));
 	}
 
-	if (portset_format(&h->cfg.ports, ports, sizeof(ports)))
-		strcpy(ports, "(long list)");
-	info("remora-host %s: listening on %s, queue %u, shared address %s, enclave source ports %s",
-	     REMORA_VERSION, h->cfg.listen.text, h->cfg.c.queue,
-	     inet_ntoa((struct in_addr){.s_addr = h->cfg.c.addr}), ports);
-	if (h->cfg.metrics)
-		info("metrics on http://%s/metrics", h->cfg.metrics);
-	snprintf(status, sizeof(status),
-		 "listening on %s, queue %u; enclave not connected yet",
-		 h->cfg.listen.text, h->cfg.c.queue);
+	host_say_started(h);
+	if (h->cfg.es.n == 1)
+		snprintf(status, sizeof(status),
+			 "listening on %s, queue %u; enclave not connected yet",
+			 h->cfg.es.e[0].listen.text, h->cfg.es.e[0].queue);
+	else
+		snprintf(status, sizeof(status),
+			 "listening for %d enclaves; none connected yet",
+			 h->cfg.es.n);
 	/* ready means set up: only CAP_NET_ADMIN left, and confined */
 	caps_drop(CAPS_BIT(CAP_NET_ADMIN));
 	isolation_host();
@@ -680,17 +903,32 @@ int host_run(struct host *h)
 
 	notify_stopping();
 	h->stopping = 1;
-	link_handover_close(&h->links, FRAME_BYE_SHUTDOWN,
-			    "remora-host is stopping");
+	for (i = 0; i < h->cfg.es.n; i++) {
+		struct stats *prev = stats_charge(h->enc[i].st);
+
+		link_handover_close(&h->enc[i].links, FRAME_BYE_SHUTDOWN,
+				    "remora-host is stopping");
+		stats_charge(prev);
+	}
 	status_log(host_report, h);
 	ctl_close(&h->ctl);
-	close(h->lfd);
-	transport_unlink(&h->cfg.listen);
-	datapath_close(&h->raw, &h->raw6, &h->nfq);
-	if (h->mtu_fd >= 0)
-		close(h->mtu_fd);
-	if (h->mtu6_fd >= 0)
-		close(h->mtu6_fd);
+	for (i = 0; i < h->nlis; i++) {
+		close(h->lis[i].fd);
+		transport_unlink(h->lis[i].addr);
+	}
+	for (i = 0; i < h->cfg.es.n; i++) {
+		struct host_enclave *e = &h->enc[i];
+
+		nfqueue_close(&e->nfq);
+		if (e->mtu_fd >= 0)
+			close(e->mtu_fd);
+		if (e->mtu6_fd >= 0)
+			close(e->mtu6_fd);
+		link_handover_free(&e->links);
+	}
+	close(h->raw.fd);
+	if (h->raw6.fd >= 0)
+		close(h->raw6.fd);
 	tun_close(&h->tun);
 	if (h->mtus.fd >= 0)
 		close(h->mtus.fd);
@@ -698,7 +936,6 @@ int host_run(struct host *h)
 		close(h->mtus.fd6);
 	free(h->frag_buf);
 	free(h->cut_buf);
-	link_handover_free(&h->links);
 	info("stopped");
 	return 0;
 }

@@ -19,13 +19,27 @@
 #include "remora/raw.h"
 #include "remora/signals.h"
 #include "remora/transport.h"
+#include "remora/stats.h"
 #include "remora/tun.h"
+
+#include "enclaves.h"
 
 #define HOST_DEFAULT_LISTEN	   "vsock:any:5000"
 #define HOST_DEFAULT_ENCLAVE_PORTS "80,443,1024-61439"
 #define HOST_DEFAULT_HOST_PORTS	   "22"
 #define HOST_DEFAULT_MARK	   0x52
-#define HOST_NO_CID		   0xffffffffU
+
+/* remora-host's own options (getopt values) */
+enum {
+	HOST_OPT_METRICS = OPTS_FIRST_PRIVATE,
+	HOST_OPT_NO_GSO,
+	HOST_OPT_ALLOW_METADATA,
+	HOST_OPT_ENCLAVE_UID,
+	HOST_OPT_INJECT,
+	HOST_OPT_TUN,
+	HOST_OPT_ENCLAVE,
+	HOST_OPT_E2E,
+};
 
 /**
  * enum host_inject - how the enclave's packets are sent (--inject)
@@ -42,45 +56,83 @@ enum host_inject {
 
 /**
  * struct host_config - what the command line says
- * @c:		options both daemons take (address, queue, timers, log level)
- * @listen:	link address to listen on
- * @enclave_cid: the only vsock CID allowed to connect (HOST_NO_CID: unset)
- * @enclave_uid: on a unix link, the user allowed to connect besides root
- *		(TRANSPORT_UID_NONE: root only)
- * @ports:	ports the enclave may send from: enclave ports less host ports
+ * @c:		options both daemons take (queue length, timers, log
+ *		level); its address, queue and --address6 are the first
+ *		enclave's (and have_addr6: any enclave's)
+ * @es:		the enclaves: addresses, CIDs, links, ports, queues
  * @mark:	SO_MARK of injected packets, matched by the host rules
  * @metrics:	"IPV4:PORT" of the Prometheus endpoint, or NULL
  * @no_gso:	--no-gso: take packets for the enclave one by one
- * @out_flags:	PKT_OUT_* flags of the check of the enclave's packets
- *		(--allow-metadata)
  * @inject:	enum host_inject
  * @tun_name:	name of the tun device (--tun)
+ * @e2e:	--enclave-to-enclave: an enclave's packets to another's
+ *		address are handed to it (TCP and UDP to its ports), not
+ *		refused
  */
 struct host_config {
 	struct opts_common c;
-	struct transport_addr listen;
-	uint32_t enclave_cid;
-	uint32_t enclave_uid;
-	struct portset ports;
+	struct host_enclaves es;
 	uint32_t mark;
 	const char *metrics;
 	int no_gso;
-	unsigned out_flags;
 	enum host_inject inject;
 	const char *tun_name;
+	int e2e;
+};
+
+struct host;
+
+/**
+ * struct host_enclave - one enclave at run time
+ * @h:		the daemon
+ * @cfg:	its settings
+ * @own:	its addresses, as the checks take them
+ * @links:	its link, and a newer connection while its handshake runs
+ *		(it takes over only once its HELLO checks out)
+ * @nfq:	its queue of packets
+ * @nfq_io:	watcher on the queue's socket
+ * @mtu_fd:	UDP socket from its address, marked as injected packets are,
+ *		connected to a destination to learn its path's MTU (IP_MTU)
+ * @mtu6_fd:	the same for IPv6 (IPV6_MTU), -1 without an IPv6 address
+ * @st:		its counters: what is done for it is charged to them; the
+ *		daemon's own (stats) when it is the one enclave
+ * @own_st:	their storage, with named enclaves
+ */
+struct host_enclave {
+	struct host *h;
+	const struct host_enclave_config *cfg;
+	struct pkt_own own;
+	struct link_handover links;
+	struct nfqueue nfq;
+	ev_io nfq_io;
+	int mtu_fd;
+	int mtu6_fd;
+	struct stats *st;
+	struct stats own_st;
+};
+
+/**
+ * struct host_listener - a link address remora-host listens on
+ * @h:		the daemon
+ * @addr:	the address (an enclave's settings hold it)
+ * @fd:		listening socket
+ * @io:		watcher on @fd
+ */
+struct host_listener {
+	struct host *h;
+	const struct transport_addr *addr;
+	int fd;
+	ev_io io;
 };
 
 /**
  * struct host - remora-host at run time
  * @cfg:	configuration
  * @loop:	event loop
- * @own:	the shared addresses, as the checks take them
- * @lfd:	listening socket
- * @accept_io:	watcher on @lfd
- * @nfq:	queue of packets for the enclave
- * @nfq_io:	watcher on the queue's socket
- * @links:	the link to the enclave, and a newer connection while its
- *		handshake runs (it takes over only once its HELLO checks out)
+ * @enc:	the enclaves, @cfg.es.n of them
+ * @cur:	the enclave whose packet is at hand
+ * @lis:	the listeners, @nlis of them
+ * @nlis:	how many
  * @stopping:	the daemon is shutting down: links closing is expected
  * @raw:	injection batch
  * @raw6:	IPv6 injection batch (fd -1 without --address6)
@@ -98,9 +150,6 @@ struct host_config {
  * @seg:	payload size of the segments of the super-packet at hand
  *		(its offload header's gso_size), for @fit's and @fit_tun's
  *		source of segment sizes
- * @mtu_fd:	UDP socket, marked as injected packets are, connected to a
- *		destination to learn its path's MTU (IP_MTU)
- * @mtu6_fd:	the same for IPv6 (IPV6_MTU), -1 without --address6
  * @sigs:	signal watchers
  * @ctl:	control socket and metrics endpoint
  * @started:	event-loop time of start-up
@@ -108,12 +157,10 @@ struct host_config {
 struct host {
 	struct host_config cfg;
 	struct ev_loop *loop;
-	struct pkt_own own;
-	int lfd;
-	ev_io accept_io;
-	struct nfqueue nfq;
-	ev_io nfq_io;
-	struct link_handover links;
+	struct host_enclave enc[HOST_ENCLAVES_MAX];
+	struct host_enclave *cur;
+	struct host_listener lis[HOST_ENCLAVES_MAX];
+	int nlis;
 	int stopping;
 	struct raw_batch raw;
 	struct raw_batch raw6;
@@ -125,8 +172,6 @@ struct host {
 	struct tun tun;
 	struct pmtu_cache mtus;
 	size_t seg;
-	int mtu_fd;
-	int mtu6_fd;
 	struct signals sigs;
 	struct ctl ctl;
 	ev_tstamp started;

@@ -15,15 +15,6 @@
 #include "remora/pkt.h"
 #include "remora/query.h"
 
-enum {
-	HOST_OPT_METRICS = OPTS_FIRST_PRIVATE,
-	HOST_OPT_NO_GSO,
-	HOST_OPT_ALLOW_METADATA,
-	HOST_OPT_ENCLAVE_UID,
-	HOST_OPT_INJECT,
-	HOST_OPT_TUN,
-};
-
 static const char host_usage[] =
 	"Usage: remora-host --address IPV4 [OPTIONS]\n"
 	"\n"
@@ -91,6 +82,24 @@ static const char host_usage[] =
 	"                            the command line wins\n"
 	"      --stats               print the counters and state of the running\n"
 	"                            remora-host (through --control) and exit\n"
+	"\n"
+	"Several enclaves (up to 4), each with its own address:\n"
+	"      --enclave NAME        the settings after it are enclave NAME's own\n"
+	"                            (in the --config file: an [enclave NAME]\n"
+	"                            section): --address (required), --address6,\n"
+	"                            --enclave-cid, --enclave-uid, --listen,\n"
+	"                            --queue, --enclave-ports, --host-ports,\n"
+	"                            --allow-metadata. Given before the first\n"
+	"                            enclave, the last six are every enclave's\n"
+	"                            default; each enclave's queue is --queue plus\n"
+	"                            its place, unless it names one. On a vsock\n"
+	"                            listener an enclave is told by its CID; a\n"
+	"                            unix: or tcp: listener serves one enclave\n"
+	"      --enclave-to-enclave  hand an enclave's TCP and UDP packets for\n"
+	"                            another enclave's address and ports to that\n"
+	"                            enclave (default: refused and counted,\n"
+	"                            l2i_drop_enclave)\n"
+	"\n"
 	"  -h, --help                show this help\n"
 	"  -V, --version             show the version\n"
 	"\n"
@@ -112,20 +121,13 @@ static const struct option host_options[] = {
 	{"allow-metadata", no_argument, NULL, HOST_OPT_ALLOW_METADATA},
 	{"inject", required_argument, NULL, HOST_OPT_INJECT},
 	{"tun", required_argument, NULL, HOST_OPT_TUN},
+	{"enclave", required_argument, NULL, HOST_OPT_ENCLAVE},
+	{"enclave-to-enclave", no_argument, NULL, HOST_OPT_E2E},
 	{NULL, 0, NULL, 0},
 };
 
 /* Settings of the host file that belong to remora-host-rules alone */
 static const char *const host_rules_only[] = {"nic", "ephemeral", NULL};
-
-/* Parse a port list flag or exit 2 */
-static void host_ports_arg(const char *flag, const char *s, struct portset *ps)
-{
-	if (portset_parse(ps, s))
-		opts_usage_error(
-			"%s: '%s' is not a port list (e.g. 80,443,1024-61439)",
-			flag, s);
-}
 
 /* --metrics takes a numeric IPv4 address and port, or exit 2 */
 static void host_metrics_arg(const char *s)
@@ -152,6 +154,35 @@ static enum host_inject host_inject_arg(const char *s)
 	opts_usage_error("--inject: '%s' is not auto, tun or raw", s);
 }
 
+/* The enclaves filled and checked; the common options given what their
+ * checks and the shared code read of them */
+static void host_config_finish(struct host_config *cfg, int argc, char **argv)
+{
+	struct host_enclaves *es = &cfg->es;
+	int i;
+
+	if (es->defaults.set & HOST_SET_QUEUE)
+		cfg->c.queue = es->defaults.queue;
+	if (!es->named && (es->defaults.set & HOST_SET_ADDR)) {
+		cfg->c.addr = es->defaults.addr;
+		cfg->c.have_addr = 1;
+	} else if (es->named) {
+		cfg->c.have_addr = 1; /* each enclave's is checked */
+	}
+	opts_common_check(&cfg->c, argc, argv);
+	log_init("remora-host", cfg->c.level);
+	if (cfg->c.stats)
+		return;
+	host_enclaves_finish(es, cfg->c.queue);
+	cfg->c.addr = es->e[0].addr;
+	cfg->c.queue = es->e[0].queue;
+	for (i = 0; i < es->n; i++)
+		cfg->c.have_addr6 |= es->e[i].have_addr6;
+	if (cfg->e2e && es->n < 2)
+		opts_usage_error(
+			"--enclave-to-enclave: there is one enclave: name several ([enclave NAME] sections)");
+}
+
 /**
  * host_config_parse() - fill @cfg from the command line, or exit 2
  * @cfg:	configuration
@@ -160,54 +191,39 @@ static enum host_inject host_inject_arg(const char *s)
  */
 void host_config_parse(struct host_config *cfg, int argc, char **argv)
 {
-	const char *listen = HOST_DEFAULT_LISTEN;
-	struct portset host_ports;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
 	opts_common_init(&cfg->c, "remora-host");
 	config_expand(&argc, &argv, host_options, host_rules_only);
-	cfg->enclave_cid = HOST_NO_CID;
-	cfg->enclave_uid = TRANSPORT_UID_NONE;
+	host_enclaves_init(&cfg->es, HOST_DEFAULT_LISTEN, cfg->c.queue);
 	cfg->mark = HOST_DEFAULT_MARK;
 	cfg->tun_name = TUN_DEFAULT_NAME;
-	portset_parse(&cfg->ports, HOST_DEFAULT_ENCLAVE_PORTS);
-	portset_parse(&host_ports, HOST_DEFAULT_HOST_PORTS);
 
-	while ((c = opts_next(argc, argv, ":" OPTS_COMMON_SHORT "l:c:p:P:m:",
-			      host_options, &cfg->c, host_usage)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv,
+				":" OPTS_COMMON_SHORT "l:c:p:P:m:",
+				host_options, NULL)) != -1) {
+		/* an enclave's settings first: --address and --queue are
+		 * among them */
+		if (host_enclaves_opt(&cfg->es, c, optarg) ||
+		    opts_common_parse(&cfg->c, c, optarg, host_usage))
+			continue;
 		switch (c) {
-		case 'l':
-			listen = optarg;
-			break;
-		case 'c':
-			cfg->enclave_cid = opts_u32("--enclave-cid", optarg, 3,
-						    0xfffffffeU);
-			break;
-		case 'p':
-			host_ports_arg("--enclave-ports", optarg, &cfg->ports);
-			break;
-		case 'P':
-			host_ports_arg("--host-ports", optarg, &host_ports);
-			break;
 		case 'm':
 			cfg->mark = opts_u32("--mark", optarg, 1, 0xffffffffU);
 			break;
-		case HOST_OPT_ENCLAVE_UID:
-			cfg->enclave_uid = opts_u32("--enclave-uid", optarg, 0,
-						    TRANSPORT_UID_NONE - 1);
-			break;
 		case HOST_OPT_NO_GSO:
 			cfg->no_gso = 1;
-			break;
-		case HOST_OPT_ALLOW_METADATA:
-			cfg->out_flags |= PKT_OUT_ALLOW_METADATA;
 			break;
 		case HOST_OPT_INJECT:
 			cfg->inject = host_inject_arg(optarg);
 			break;
 		case HOST_OPT_TUN:
 			cfg->tun_name = opts_ifname("--tun", optarg);
+			break;
+		case HOST_OPT_E2E:
+			cfg->e2e = 1;
 			break;
 		case HOST_OPT_METRICS:
 			host_metrics_arg(optarg);
@@ -217,19 +233,7 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 			opts_getopt_error(c, argv);
 		}
 	}
-	opts_common_check(&cfg->c, argc, argv);
-	log_init("remora-host", cfg->c.level);
-	if (cfg->c.stats)
-		return;
-	opts_link("--listen", listen, &cfg->listen);
-	if (cfg->listen.kind == TRANSPORT_VSOCK &&
-	    cfg->enclave_cid == HOST_NO_CID)
-		opts_usage_error(
-			"--enclave-cid is required with a vsock listen address: only that enclave may connect");
-	portset_subtract(&cfg->ports, &host_ports);
-	if (!portset_count(&cfg->ports))
-		opts_usage_error(
-			"--enclave-ports: no port is left to the enclave once --host-ports are taken out");
+	host_config_finish(cfg, argc, argv);
 }
 
 int main(int argc, char **argv)
