@@ -163,18 +163,21 @@ static void host_config_finish(struct host_config *cfg, int argc, char **argv)
 
 	if (es->defaults.set & HOST_SET_QUEUE)
 		cfg->c.queue = es->defaults.queue;
-	if (!es->named && (es->defaults.set & HOST_SET_ADDR)) {
+	if (es->named && !cfg->c.stats) {
+		/* each enclave's address is checked as its own */
+		host_enclaves_finish(es, cfg->c.queue);
+		cfg->c.addr = es->e[0].addr;
+		cfg->c.have_addr = 1;
+	} else if (es->defaults.set & HOST_SET_ADDR) {
 		cfg->c.addr = es->defaults.addr;
 		cfg->c.have_addr = 1;
-	} else if (es->named) {
-		cfg->c.have_addr = 1; /* each enclave's is checked */
 	}
 	opts_common_check(&cfg->c, argc, argv);
 	log_init("remora-host", cfg->c.level);
 	if (cfg->c.stats)
 		return;
-	host_enclaves_finish(es, cfg->c.queue);
-	cfg->c.addr = es->e[0].addr;
+	if (!es->named)
+		host_enclaves_finish(es, cfg->c.queue);
 	cfg->c.queue = es->e[0].queue;
 	for (i = 0; i < es->n; i++)
 		cfg->c.have_addr6 |= es->e[i].have_addr6;

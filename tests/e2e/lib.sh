@@ -39,6 +39,8 @@ E2E_CAPTURE=${E2E_CAPTURE:-nfqueue}
 E2E_NS_NET=rmr$$-net
 E2E_NS_HOST=rmr$$-host
 E2E_NS_ENCL=rmr$$-encl
+# more namespaces a test made with e2e_ns_add (more enclaves), torn down too
+E2E_NS_MORE=()
 E2E_TMP=
 E2E_PIDS=()
 E2E_FAILS=0
@@ -86,7 +88,15 @@ e2e_ns() {
 	net) echo "$E2E_NS_NET" ;;
 	host) echo "$E2E_NS_HOST" ;;
 	encl) echo "$E2E_NS_ENCL" ;;
+	*) echo "rmr$$-$1" ;;
 	esac
+}
+
+# e2e_ns_add WHERE: one more namespace, rmr$$-WHERE, torn down at exit;
+# e2e_bg takes WHERE
+e2e_ns_add() {
+	ip netns add "rmr$$-$1"
+	E2E_NS_MORE+=("rmr$$-$1")
 }
 
 # e2e_bg LOGNAME WHERE CMD...: start CMD in namespace WHERE (net, host or
@@ -108,13 +118,13 @@ e2e_teardown() {
 	for pid in "${E2E_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
-	for ns in "$E2E_NS_ENCL" "$E2E_NS_HOST" "$E2E_NS_NET"; do
+	for ns in "${E2E_NS_MORE[@]}" "$E2E_NS_ENCL" "$E2E_NS_HOST" "$E2E_NS_NET"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	done
 	for pid in "${E2E_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null
 	done
-	for ns in "$E2E_NS_ENCL" "$E2E_NS_HOST" "$E2E_NS_NET"; do
+	for ns in "${E2E_NS_MORE[@]}" "$E2E_NS_ENCL" "$E2E_NS_HOST" "$E2E_NS_NET"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	if [ -n "$E2E_TMP" ]; then
