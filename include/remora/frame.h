@@ -35,6 +35,14 @@
 
 /* HELLO capability bits */
 #define FRAME_CAP_OFFLOAD 0x1U /* the sender accepts OFFLOAD frames */
+#define FRAME_CAP_STATS	  0x2U /* the sender takes part in STATS frames */
+
+/* A STATS payload: entries of a name length (1 byte, 1 to
+ * FRAME_STATS_NAME_MAX), a name ([a-z0-9_]) and a value (BE64); at most
+ * FRAME_STATS_MAX of them. Empty: a request for one. */
+#define FRAME_STATS_MAX		128
+#define FRAME_STATS_NAME_MAX	47
+#define FRAME_STATS_MAX_PAYLOAD (FRAME_STATS_MAX * (1 + FRAME_STATS_NAME_MAX + 8))
 
 /**
  * enum frame_type - type byte of a frame
@@ -45,6 +53,9 @@
  * @FRAME_OFFLOAD:	an offload header, then one IP packet (a super-packet,
  *			or a checksum left to finish); only to a peer that
  *			announced FRAME_CAP_OFFLOAD
+ * @FRAME_STATS:	remora-enclave's counters, for the host to show; empty
+ *			from remora-host, a request for them. Only between
+ *			peers that both announced FRAME_CAP_STATS
  */
 enum frame_type {
 	FRAME_HELLO = 1,
@@ -52,6 +63,7 @@ enum frame_type {
 	FRAME_KEEPALIVE = 3,
 	FRAME_BYE = 4,
 	FRAME_OFFLOAD = 5,
+	FRAME_STATS = 6,
 };
 
 /**
@@ -142,6 +154,18 @@ struct frame_offload {
 	uint16_t gso_size;
 };
 
+/**
+ * struct frame_stats - decoded STATS payload
+ * @n:		entries
+ * @name:	their names, NUL-terminated, [a-z0-9_]
+ * @value:	their values
+ */
+struct frame_stats {
+	unsigned n;
+	char name[FRAME_STATS_MAX][FRAME_STATS_NAME_MAX + 1];
+	uint64_t value[FRAME_STATS_MAX];
+};
+
 /* Result codes of frame_decode_hdr() */
 #define FRAME_NEED_MORE 1 /* not enough bytes for a header yet */
 
@@ -156,6 +180,9 @@ size_t frame_encode_bye(uint8_t *buf, size_t cap, uint32_t code,
 int frame_decode_bye(const uint8_t *p, size_t len, struct frame_bye *b);
 void frame_encode_offload(uint8_t *buf, const struct frame_offload *o);
 int frame_decode_offload(const uint8_t *p, size_t len, struct frame_offload *o);
+size_t frame_encode_stats_entry(uint8_t *buf, size_t cap, const char *name,
+				uint64_t value);
+int frame_decode_stats(const uint8_t *p, size_t len, struct frame_stats *s);
 const char *frame_type_str(uint8_t type);
 const char *frame_role_str(uint16_t role);
 

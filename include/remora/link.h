@@ -37,12 +37,15 @@ struct link;
  *		OFFLOAD frame (then @pkt and @len are the packet after it)
  * @batch_end:	all frames of one read were delivered
  * @state:	the link went up (1) or down (0)
+ * @stats:	a STATS frame's payload (empty: a request), when both ends
+ *		announced FRAME_CAP_STATS; NULL: skipped as an unknown type
  */
 struct link_ops {
 	void (*packet)(void *ctx, uint8_t *pkt, size_t len,
 		       const struct frame_offload *off);
 	void (*batch_end)(void *ctx);
 	void (*state)(void *ctx, int up);
+	void (*stats)(void *ctx, const uint8_t *p, size_t len);
 };
 
 /**
@@ -106,6 +109,7 @@ void link_set_caps(struct link *l, uint32_t caps);
 int link_send_packet(struct link *l, const uint8_t *pkt, size_t len);
 int link_send_offload(struct link *l, const struct frame_offload *o,
 		      const uint8_t *pkt, size_t len);
+int link_send_stats(struct link *l, const uint8_t *p, size_t len);
 void link_flush(struct link *l);
 size_t link_feed(struct link *l, const uint8_t *data, size_t len);
 void link_free(struct link *l);
@@ -156,6 +160,19 @@ static inline struct link *link_handover_active(struct link_handover *ho)
 static inline int link_is_up(const struct link *l)
 {
 	return l->state == LINK_UP;
+}
+
+/**
+ * link_peer_stats() - may STATS frames be sent?
+ * @l:	link
+ *
+ * Return: non-zero if the link is up and both ends announced
+ *	   FRAME_CAP_STATS
+ */
+static inline int link_peer_stats(const struct link *l)
+{
+	return l->state == LINK_UP && (l->caps & FRAME_CAP_STATS) &&
+	       (l->peer.caps & FRAME_CAP_STATS);
 }
 
 /**

@@ -103,6 +103,10 @@
 	X(LINK_TIMEOUTS, "link_timeouts", "links closed: peer silent")         \
 	X(LINK_UNKNOWN_FRAMES, "link_unknown_frames",                          \
 	  "frames of unknown type skipped")                                    \
+	X(LINK_PEER_REPORTS, "link_peer_reports",                              \
+	  "reports of its counters taken from remora-enclave (STATS frames)")  \
+	X(LINK_PEER_REPORTS_REFUSED, "link_peer_reports_refused",              \
+	  "STATS frames refused as malformed (the last good report stays)")    \
 	X(LINK_RX_BYTES, "link_rx_bytes", "bytes read from the link")          \
 	X(LINK_TX_BYTES, "link_tx_bytes", "bytes written to the link")         \
 	X(LINK_WRITES, "link_writes", "writes to the link that moved bytes")   \

@@ -222,6 +222,75 @@ int frame_decode_offload(const uint8_t *p, size_t len, struct frame_offload *o)
 	return 0;
 }
 
+/* Is @c a character of a counter's name? */
+static int frame_stats_char(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/**
+ * frame_encode_stats_entry() - append one entry of a STATS payload
+ * @buf:	where the entry goes
+ * @cap:	room there
+ * @name:	the counter's name: 1 to FRAME_STATS_NAME_MAX of [a-z0-9_]
+ * @value:	its value
+ *
+ * Return: bytes written, or 0 if the entry does not fit or @name is not
+ *	   a counter's name
+ */
+size_t frame_encode_stats_entry(uint8_t *buf, size_t cap, const char *name,
+				uint64_t value)
+{
+	size_t n = strlen(name), i;
+
+	if (!n || n > FRAME_STATS_NAME_MAX || cap < 1 + n + 8)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!frame_stats_char((uint8_t)name[i]))
+			return 0;
+	buf[0] = (uint8_t)n;
+	memcpy(buf + 1, name, n);
+	put_be32(buf + 1 + n, (uint32_t)(value >> 32));
+	put_be32(buf + 1 + n + 4, (uint32_t)value);
+	return 1 + n + 8;
+}
+
+/**
+ * frame_decode_stats() - decode a STATS payload, all of it or nothing
+ * @p:		payload
+ * @len:	its length
+ * @s:		decoded entries
+ *
+ * Every entry must be whole, its name 1 to FRAME_STATS_NAME_MAX of
+ * [a-z0-9_]; at most FRAME_STATS_MAX of them, and nothing after the last.
+ * The values are the peer's word: they are shown, never acted upon.
+ *
+ * Return: 0, or -EPROTO (then @s is not to be used)
+ */
+int frame_decode_stats(const uint8_t *p, size_t len, struct frame_stats *s)
+{
+	size_t off = 0, n, i;
+
+	s->n = 0;
+	while (off < len) {
+		n = p[off];
+		if (s->n == FRAME_STATS_MAX || !n || n > FRAME_STATS_NAME_MAX ||
+		    len - off - 1 < n + 8)
+			return -EPROTO;
+		for (i = 0; i < n; i++) {
+			if (!frame_stats_char(p[off + 1 + i]))
+				return -EPROTO;
+			s->name[s->n][i] = (char)p[off + 1 + i];
+		}
+		s->name[s->n][n] = '\0';
+		s->value[s->n] = (uint64_t)get_be32(p + off + 1 + n) << 32 |
+				 get_be32(p + off + 1 + n + 4);
+		s->n++;
+		off += 1 + n + 8;
+	}
+	return 0;
+}
+
 /**
  * frame_type_str() - name of a frame type, for logs
  * @type:	type byte
@@ -241,6 +310,8 @@ const char *frame_type_str(uint8_t type)
 		return "bye";
 	case FRAME_OFFLOAD:
 		return "offload";
+	case FRAME_STATS:
+		return "stats";
 	default:
 		return "unknown";
 	}

@@ -309,6 +309,32 @@ int link_send_offload(struct link *l, const struct frame_offload *o,
 }
 
 /**
+ * link_send_stats() - queue a STATS frame
+ * @l:	link
+ * @p:	its payload: entries (frame_encode_stats_entry()), or none for a
+ *	request
+ * @len:	its length, at most FRAME_STATS_MAX_PAYLOAD
+ *
+ * Return: 0 if queued; -ENOTCONN if the link is not up, -EOPNOTSUPP if
+ *	   the ends did not both announce FRAME_CAP_STATS, -EMSGSIZE if @len
+ *	   is too large, -ENOBUFS if the send queue is full (nothing is
+ *	   counted: these are reports, not packets)
+ */
+int link_send_stats(struct link *l, const uint8_t *p, size_t len)
+{
+	uint8_t hdr[FRAME_HDR_LEN];
+
+	if (l->state != LINK_UP)
+		return -ENOTCONN;
+	if (!link_peer_stats(l))
+		return -EOPNOTSUPP;
+	if (len > FRAME_STATS_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	frame_encode_hdr(hdr, FRAME_STATS, (uint32_t)len);
+	return link_queue(l, hdr, sizeof(hdr), p, len);
+}
+
+/**
  * link_flush() - write as much of the send queue as the socket takes
  * @l:	link
  *
@@ -486,6 +512,14 @@ static int link_dispatch(struct link *l, const struct frame_hdr *h, uint8_t *p)
 	case FRAME_BYE:
 		link_on_bye(l, h, p);
 		return 0;
+	case FRAME_STATS:
+		if (link_peer_stats(l) && l->ops->stats &&
+		    h->len <= FRAME_STATS_MAX_PAYLOAD) {
+			l->ops->stats(l->ctx, p, h->len);
+			return 0;
+		}
+		/* not agreed on, or larger than any: as an unknown type */
+		/* fall through */
 	default:
 		/* skipped, so later versions may add types a peer ignores */
 		stat_inc(STAT_LINK_UNKNOWN_FRAMES);
@@ -680,10 +714,19 @@ static void link_handover_state(void *ctx, int up)
 		ho->ops->state(ho->ctx, up);
 }
 
+static void link_handover_stats(void *ctx, const uint8_t *p, size_t len)
+{
+	struct link_handover *ho = link_handover_of(ctx);
+
+	if (ho->ops->stats)
+		ho->ops->stats(ho->ctx, p, len);
+}
+
 static const struct link_ops link_handover_ops = {
 	.packet = link_handover_packet,
 	.batch_end = link_handover_batch_end,
 	.state = link_handover_state,
+	.stats = link_handover_stats,
 };
 
 /**

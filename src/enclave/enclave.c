@@ -34,6 +34,7 @@
 #include "remora/isolation.h"
 #include "remora/log.h"
 #include "remora/notify.h"
+#include "remora/peerstats.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
 #include "remora/prefault.h"
@@ -173,10 +174,43 @@ static void enclave_link_state(void *ctx, int up)
 	reconnect_start(&e->reconnect);
 }
 
+/* This daemon's counters to the host, which shows them (the enclave has
+ * no console): every PEERSTATS_PERIOD seconds, and when it asks, at most
+ * twice a second (the host's asking is not to cost the enclave more) */
+static void enclave_send_stats(struct enclave *e)
+{
+	static uint8_t buf[FRAME_STATS_MAX_PAYLOAD];
+	ev_tstamp now = ev_now(e->loop);
+	size_t len;
+
+	if (!link_peer_stats(&e->link) || now - e->stats_sent < 0.5)
+		return;
+	e->stats_sent = now;
+	len = peerstats_encode(buf, sizeof(buf), &stats, now - e->started);
+	if (!link_send_stats(&e->link, buf, len))
+		link_flush(&e->link);
+}
+
+/* A STATS frame from the host: whatever it holds, a request */
+static void enclave_stats_asked(void *ctx, const uint8_t *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	enclave_send_stats(ctx);
+}
+
+static void enclave_stats_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	enclave_send_stats(w->data);
+}
+
 static const struct link_ops enclave_link_ops = {
 	.packet = enclave_from_host,
 	.batch_end = enclave_from_host_end,
 	.state = enclave_link_state,
+	.stats = enclave_stats_asked,
 };
 
 /* fit's source of segment sizes: the connection's MSS, from the kernel */
@@ -603,6 +637,12 @@ int enclave_run(struct enclave *e)
 		      e->cfg.c.ka_interval, e->cfg.c.peer_timeout,
 		      &enclave_link_ops, e))
 		die("out of memory for link buffers");
+	link_set_caps(&e->link, FRAME_CAP_STATS);
+	ev_timer_init(&e->stats_timer, enclave_stats_tick, PEERSTATS_PERIOD,
+		      PEERSTATS_PERIOD);
+	e->stats_timer.data = e;
+	e->stats_sent = -1;
+	ev_timer_start(e->loop, &e->stats_timer);
 
 	if (e->capture == CAPTURE_NFQUEUE) {
 		ev_io_init(&e->nfq_io, enclave_to_host, nfqueue_fd(&e->nfq),
@@ -671,6 +711,7 @@ int enclave_run(struct enclave *e)
 	link_close(&e->link, FRAME_BYE_SHUTDOWN, "remora-enclave is stopping");
 	reconnect_stop(&e->reconnect);
 	ev_timer_stop(e->loop, &e->app_timer);
+	ev_timer_stop(e->loop, &e->stats_timer);
 	status_log(enclave_report, e);
 	ctl_close(&e->ctl);
 	if (e->capture == CAPTURE_NFQUEUE)

@@ -87,6 +87,9 @@ struct enclave_config {
  * @reconnect:	connection attempts to remora-host
  * @sigs:	signal watchers
  * @ctl:	control socket
+ * @stats_timer: sends its counters to the host (STATS), every
+ *		PEERSTATS_PERIOD seconds
+ * @stats_sent:	event-loop time it last sent them (-1: never)
  * @started:	event-loop time of start-up
  * @policy_in_text: the inbound allowlist, for reports
  * @app:	the application started once the network is ready
@@ -121,6 +124,8 @@ struct enclave {
 	struct reconnect reconnect;
 	struct signals sigs;
 	struct ctl ctl;
+	ev_timer stats_timer;
+	ev_tstamp stats_sent;
 	ev_tstamp started;
 	char policy_in_text[256];
 	struct app app;

@@ -447,6 +447,34 @@ static const char *host_enclave_what(const struct host_enclave *e, char *buf,
 	return buf;
 }
 
+/* Ask an enclave for its counters (an empty STATS frame), at most once a
+ * second: on link up, and when a report of the host's is made */
+static void host_ask_stats(struct host_enclave *e)
+{
+	struct link *l = link_handover_active(&e->links);
+	ev_tstamp now = ev_now(e->h->loop);
+
+	if (!link_peer_stats(l) || now - e->reported.asked < 1.0)
+		return;
+	e->reported.asked = now;
+	if (!link_send_stats(l, NULL, 0))
+		link_flush(l);
+}
+
+/* An enclave's report of its counters: kept to be shown, if well formed */
+static void host_enclave_stats(void *ctx, const uint8_t *p, size_t len)
+{
+	struct host_enclave *e = ctx;
+	static struct log_ratelimit rl;
+	char what[HOST_NAME_LEN + 16];
+	unsigned long sup;
+
+	if (peerstats_take(&e->reported, p, len, ev_now(e->h->loop)) &&
+	    log_ratelimit_ok(&rl, &sup))
+		warn("refused a malformed report of its counters from the %s (%lu more not shown)",
+		     host_enclave_what(e, what, sizeof(what)), sup);
+}
+
 /* An enclave's link came up (a new connection took over, or the first
  * one), or went down with no other up: say so to the service manager */
 static void host_link_state(void *ctx, int up)
@@ -457,6 +485,10 @@ static void host_link_state(void *ctx, int up)
 	int i, n = 0;
 
 	host_enclave_what(e, what, sizeof(what));
+	if (up) {
+		e->reported.asked = -1;
+		host_ask_stats(e);
+	}
 	for (i = 0; i < h->cfg.es.n; i++)
 		n += link_is_up(link_handover_active(&h->enc[i].links));
 	if (up && h->cfg.es.n == 1) {
@@ -493,6 +525,7 @@ static const struct link_ops host_link_ops = {
 	.packet = host_from_enclave,
 	.batch_end = host_from_enclave_end,
 	.state = host_link_state,
+	.stats = host_enclave_stats,
 };
 
 /* A peer that may not use the link: counted (against its enclave, if it
@@ -603,9 +636,17 @@ static void host_check_address(const struct host_enclave *e)
 static void host_report(void *ctx, struct report *r)
 {
 	struct host *h = ctx;
+	const struct peerstats *ps[HOST_ENCLAVES_MAX];
+	const char *names[HOST_ENCLAVES_MAX];
 	struct status_unit u[HOST_ENCLAVES_MAX];
 	int i, n = h->cfg.es.n, named = h->cfg.es.named;
 
+	for (i = 0; i < n; i++) {
+		ps[i] = &h->enc[i].reported;
+		names[i] = named ? h->enc[i].cfg->name : NULL;
+		/* the next report shows what it answers */
+		host_ask_stats(&h->enc[i]);
+	}
 	for (i = 0; i < n; i++)
 		u[i] = (struct status_unit){
 			.name = named ? h->enc[i].cfg->name : NULL,
@@ -628,7 +669,7 @@ static void host_report(void *ctx, struct report *r)
 		report_text(r, "enclave_address", "the enclave's IPv4 address",
 			    a);
 	}
-	report_label(r, NULL, 0);
+	peerstats_report(r, names, ps, n, ev_now(h->loop));
 	report_text(r, "injection",
 		    "how the enclave's packets are sent: the tun device's "
 		    "name, or raw",
@@ -730,7 +771,8 @@ static void host_open_tun(struct host *h)
 				      .seg_size = host_seg_size,
 				      .ctx = h};
 	for (i = 0; i < h->cfg.es.n; i++)
-		link_handover_set_caps(&h->enc[i].links, FRAME_CAP_OFFLOAD);
+		link_handover_set_caps(&h->enc[i].links,
+				       FRAME_CAP_OFFLOAD | FRAME_CAP_STATS);
 	info("injecting through %s: super-packets whole, forwarded with their offloads (forwarding, accept_local on %s only)%s",
 	     h->tun.name, h->tun.name, h->tun.v6 ? "; IPv6 too" : "");
 }
@@ -773,6 +815,8 @@ static void host_enclave_open(struct host *h, int i)
 			       &host_link_ops, e))
 		die("out of memory for link buffers");
 	link_handover_set_stats(&e->links, e->st);
+	link_handover_set_caps(&e->links, FRAME_CAP_STATS);
+	e->reported.asked = -1;
 	ev_io_init(&e->nfq_io, host_to_enclave, nfqueue_fd(&e->nfq), EV_READ);
 	e->nfq_io.data = e;
 }

@@ -13,6 +13,7 @@
 #include "remora/link.h"
 #include "remora/nfqueue.h"
 #include "remora/opts.h"
+#include "remora/peerstats.h"
 #include "remora/pkt.h"
 #include "remora/pmtu.h"
 #include "remora/portset.h"
@@ -97,6 +98,7 @@ struct host;
  * @st:		its counters: what is done for it is charged to them; the
  *		daemon's own (stats) when it is the one enclave
  * @own_st:	their storage, with named enclaves
+ * @reported:	the last report of its counters it sent (STATS)
  */
 struct host_enclave {
 	struct host *h;
@@ -109,6 +111,7 @@ struct host_enclave {
 	int mtu6_fd;
 	struct stats *st;
 	struct stats own_st;
+	struct peerstats reported;
 };
 
 /**

@@ -39,6 +39,10 @@ Options:
                     PACKET frame, UDP 40004 -> 7404 "AFTER-HOSTILE"
       offload       one valid OFFLOAD frame (UDP 40005 -> 7405, gso NONE,
                     complete checksum)
+      stats         STATS frames (announce --caps 2): a report
+                    (q2l_sent_packets 77, fake_only 5), then three a host
+                    must refuse: a name with a capital, a cut entry, a
+                    name of length 0
       local         a valid TCP super-packet (gso TCP 1000, 3 segments) to
                     198.18.0.5:7002, another address of the host's
 """
@@ -54,7 +58,8 @@ import pktlib  # noqa: E402
 from pktlib import (CSUM_PARTIAL, GSO_NONE, GSO_TCP, GSO_UDP, OFFLOAD,  # noqa: E402
                     PACKET, frame, ipv4, offload, tcp, udp)
 
-TYPES = {1: "hello", 2: "packet", 3: "keepalive", 4: "bye", 5: "offload"}
+TYPES = {1: "hello", 2: "packet", 3: "keepalive", 4: "bye", 5: "offload",
+         6: "stats"}
 ENCL = bytes([198, 18, 0, 1])
 NET = bytes([198, 18, 0, 2])
 
@@ -92,6 +97,13 @@ def scenario(name):
                              tcp(ENCL, other, 40006, 7002, 1000, 1, 0x18,
                                  data, partial=True)),
                         GSO_TCP, CSUM_PARTIAL, 1000)]
+    if name == "stats":
+        def entry(n, v):
+            return bytes([len(n)]) + n + struct.pack(">Q", v)
+        return [frame(6, entry(b"q2l_sent_packets", 77) + entry(b"fake_only", 5)),
+                frame(6, entry(b"q2l_sent_packets", 78) + entry(b"Bad", 1)),
+                frame(6, entry(b"q2l_sent_packets", 79)[:-1]),
+                frame(6, bytes([0]) + struct.pack(">Q", 1))]
     raise SystemExit("unknown scenario %s" % name)
 
 

@@ -276,6 +276,8 @@ for n in $NAMES; do
 		"$(awk -v k="enclave_address{enclave=\"$n\"}" '$1 == k {print $2}' <<<"$st")"
 	check "--stats: enclave $n's queue, as the kernel counts it" \
 		grep -q "^kernel_queue_dropped{enclave=\"$n\"} " <<<"$st"
+	check "--stats: enclave $n's own counters, as it reported them (STATS), labelled" \
+		grep -q "^reported_q2l_sent_packets{enclave=\"$n\"} [1-9]" <<<"$st"
 done
 grep -E '^(link_state|l2i_packets|q2l_sent_packets|l2i_drop_src|l2i_drop_enclave)\{' <<<"$st" >"$E2E_TMP/stats-per-enclave"
 e2e_log "per-enclave --stats (some):"

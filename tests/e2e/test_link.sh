@@ -3,7 +3,8 @@
 # The link: a peer of another protocol version or the wrong role is refused
 # with a clear line on both sides; a silent peer is given up after the
 # timeout and the link re-made; a restart of remora-host is survived by a
-# TCP connection passing through.
+# TCP connection passing through. remora-enclave's counters are shown by
+# remora-host (STATS frames); a malformed report is refused and counted.
 . "$(dirname "$0")/lib.sh"
 e2e_require python3 socat
 fake="python3 $E2E_ROOT/tests/e2e/fakepeer.py"
@@ -103,4 +104,31 @@ echo after-enclave-restart >&9
 check "the TCP connection still works after the enclave restart" \
 	e2e_wait_log "$E2E_TMP/client.log" after-enclave-restart 15
 exec 9>&-
+
+# 6. the enclave's counters, as remora-host shows them
+sleep 1.5
+hs=$(e2e_stats remora-host)
+es=$(e2e_stats remora-enclave)
+v() { awk -v k="$2" '$1 == k {print $2}' <<<"$1"; }
+check "remora-host took reports of its counters from remora-enclave (link_peer_reports $(v "$hs" link_peer_reports))" \
+	test "$(v "$hs" link_peer_reports)" -ge 1
+check "...and shows them: reported_link_rx_bytes $(v "$hs" reported_link_rx_bytes), the enclave's own now $(v "$es" link_rx_bytes)" \
+	test "$(v "$hs" reported_link_rx_bytes)" -gt 0 -a "$(v "$hs" reported_link_rx_bytes)" -le "$(v "$es" link_rx_bytes)"
+for k in uptime_seconds q2l_drop_policy l2i_drop_dst link_timeouts; do
+	check "...among them reported_$k" grep -q "^reported_$k [0-9]" <<<"$hs"
+done
+check "...with their age (reported_age_seconds $(v "$hs" reported_age_seconds) <= 6)" \
+	test "$(v "$hs" reported_age_seconds)" -le 6
+kill -TERM "$(e2e_pid remora-enclave)"
+wait "$(e2e_pid remora-enclave)" 2>/dev/null
+r0=$(e2e_stat remora-host link_peer_reports) f0=$(e2e_stat remora-host link_peer_reports_refused)
+timeout 20 $fake connect "$E2E_TMP/link.sock" 1 2 --caps 2 --send stats --seconds 1.5 >"$E2E_TMP/fake-stats.log" 2>&1
+check "remora-host asks an enclave that announced STATS for its counters (an empty STATS frame)" \
+	grep -qx stats "$E2E_TMP/fake-stats.log"
+hs=$(e2e_stats remora-host)
+check_eq "a well-formed report is taken (link_peer_reports +1)" 1 $(($(v "$hs" link_peer_reports) - r0))
+check_eq "three malformed ones are refused, counted (link_peer_reports_refused +3)" 3 $(($(v "$hs" link_peer_reports_refused) - f0))
+check_eq "...and the last good report stays: reported_q2l_sent_packets" 77 "$(v "$hs" reported_q2l_sent_packets)"
+check_eq "...with the names it had: reported_fake_only" 5 "$(v "$hs" reported_fake_only)"
+check "remora-host says it refused them" grep -q "refused a malformed report of its counters from the enclave" "$E2E_TMP/remora-host.log"
 e2e_done

@@ -5,7 +5,9 @@
  * Input: chunks, each a length byte then up to 256 bytes, delivered as
  * separate reads so frames split at every point. The link starts in its
  * handshake, as after a connect. Every packet the checks accept must
- * really belong to the enclave; anything else aborts.
+ * really belong to the enclave; anything else aborts. The link announces
+ * STATS: every STATS payload goes through the decoder remora-host runs on
+ * reports (frame_decode_stats()), whose result must hold its promises.
  */
 
 #include <stdint.h>
@@ -49,7 +51,32 @@ static void fuzz_packet(void *ctx, uint8_t *p, size_t len,
 		abort();
 }
 
-static const struct link_ops fuzz_ops = {.packet = fuzz_packet};
+static void fuzz_stats(void *ctx, const uint8_t *p, size_t len)
+{
+	static struct frame_stats fs;
+	unsigned i;
+	size_t n, k;
+
+	(void)ctx;
+	if (len > FRAME_STATS_MAX_PAYLOAD)
+		abort();
+	if (frame_decode_stats(p, len, &fs))
+		return;
+	if (fs.n > FRAME_STATS_MAX)
+		abort();
+	for (i = 0; i < fs.n; i++) {
+		n = strlen(fs.name[i]);
+		if (!n || n > FRAME_STATS_NAME_MAX)
+			abort();
+		for (k = 0; k < n; k++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_",
+				    fs.name[i][k]))
+				abort();
+	}
+}
+
+static const struct link_ops fuzz_ops = {.packet = fuzz_packet,
+					 .stats = fuzz_stats};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -66,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!loop || link_init(&l, loop, FRAME_ROLE_ENCLAVE, 1, 5,
 				       &fuzz_ops, NULL))
 			abort();
+		link_set_caps(&l, FRAME_CAP_STATS);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 		       fds))

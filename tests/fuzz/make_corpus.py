@@ -37,8 +37,8 @@ def icmp(typ, code=0, rest=b"\0\0\0\0", data=b""):
     return struct.pack("!BBH", typ, code, 0) + rest + data
 
 
-def hello(role=1, version=1):
-    return pktlib.hello(role=role, version=version, software=b"remora 0.1.0")
+def hello(role=1, version=1, caps=0):
+    return pktlib.hello(role=role, version=version, software=b"remora 0.1.0", caps=caps)
 
 
 def chunks(stream, size=255):
@@ -129,6 +129,11 @@ def main():
     write("link", "length_max", chunks(hello() + b"RM\x01\x02\xff\xff\xff\xff"))
     write("link", "length_zero", chunks(hello() + frame(2, b"") + frame(1, b"")))
     write("link", "half_frame", chunks(hello() + frame(2, PACKETS["tcp_data"])[:20]))
+    def stats_entry(name, v):
+        return bytes([len(name)]) + name + struct.pack("!Q", v)
+    write("link", "hello_stats", chunks(hello(caps=2) + frame(6, b"") +
+                                        frame(6, stats_entry(b"l2i_packets", 7) + stats_entry(b"x", 1)) +
+                                        frame(6, b"\x03Ab")))
     write("link", "version_change", chunks(hello() + frame(2, PACKETS["tcp_syn"], version=2)))
 
 

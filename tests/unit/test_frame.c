@@ -408,8 +408,9 @@ static void type_and_role_names(void **state)
 	assert_string_equal(frame_type_str(FRAME_KEEPALIVE), "keepalive");
 	assert_string_equal(frame_type_str(FRAME_BYE), "bye");
 	assert_string_equal(frame_type_str(FRAME_OFFLOAD), "offload");
+	assert_string_equal(frame_type_str(FRAME_STATS), "stats");
 	assert_string_equal(frame_type_str(0), "unknown");
-	assert_string_equal(frame_type_str(6), "unknown");
+	assert_string_equal(frame_type_str(7), "unknown");
 	assert_string_equal(frame_type_str(255), "unknown");
 
 	assert_string_equal(frame_role_str(FRAME_ROLE_HOST), "host");
@@ -419,10 +420,98 @@ static void type_and_role_names(void **state)
 	assert_string_equal(frame_role_str(0xffff), "unknown");
 }
 
+/* A STATS payload round-trips: names and 64-bit values, in order */
+static void stats_round_trip(void **state)
+{
+	static struct frame_stats fs;
+	uint8_t buf[256];
+	size_t len;
+
+	(void)state;
+	len = frame_encode_stats_entry(buf, sizeof(buf), "l2i_packets", 42);
+	assert_int_equal(len, 1 + 11 + 8);
+	assert_int_equal(buf[0], 11);
+	assert_memory_equal(buf + 12, "\0\0\0\0\0\0\0\x2a", 8);
+	len += frame_encode_stats_entry(buf + len, sizeof(buf) - len, "x_9",
+					0x0123456789abcdefULL);
+	assert_int_equal(frame_decode_stats(buf, len, &fs), 0);
+	assert_int_equal(fs.n, 2);
+	assert_string_equal(fs.name[0], "l2i_packets");
+	assert_int_equal(fs.value[0], 42);
+	assert_string_equal(fs.name[1], "x_9");
+	assert_true(fs.value[1] == 0x0123456789abcdefULL);
+	/* an empty payload (a request) decodes to no entry */
+	assert_int_equal(frame_decode_stats(buf, 0, &fs), 0);
+	assert_int_equal(fs.n, 0);
+}
+
+/* What is not a counter's name, or does not fit, is not encoded */
+static void stats_encode_refuses(void **state)
+{
+	char name[FRAME_STATS_NAME_MAX + 2];
+	uint8_t buf[128];
+
+	(void)state;
+	assert_int_equal(frame_encode_stats_entry(buf, sizeof(buf), "", 1), 0);
+	assert_int_equal(frame_encode_stats_entry(buf, sizeof(buf), "Caps", 1),
+			 0);
+	assert_int_equal(
+		frame_encode_stats_entry(buf, sizeof(buf), "a\nb 1", 1), 0);
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(frame_encode_stats_entry(buf, sizeof(buf), name, 1),
+			 0);
+	name[FRAME_STATS_NAME_MAX] = '\0';
+	assert_int_equal(frame_encode_stats_entry(buf, sizeof(buf), name, 1),
+			 1 + FRAME_STATS_NAME_MAX + 8);
+	assert_int_equal(frame_encode_stats_entry(buf, 1 + 3 + 7, "abc", 1),
+			 0);
+}
+
+/* A malformed report is refused whole: a cut entry, a zero or too long
+ * name length, a character outside [a-z0-9_], more than FRAME_STATS_MAX
+ * entries */
+static void stats_decode_refuses(void **state)
+{
+	static struct frame_stats fs;
+	static uint8_t big[FRAME_STATS_MAX_PAYLOAD + 64];
+	uint8_t buf[64];
+	size_t len, n;
+	unsigned i;
+
+	(void)state;
+	len = frame_encode_stats_entry(buf, sizeof(buf), "abc", 7);
+	for (n = 1; n < len; n++)
+		assert_int_equal(frame_decode_stats(buf, n, &fs), -EPROTO);
+	buf[0] = 0;
+	assert_int_equal(frame_decode_stats(buf, len, &fs), -EPROTO);
+	buf[0] = FRAME_STATS_NAME_MAX + 1;
+	assert_int_equal(frame_decode_stats(buf, sizeof(buf), &fs), -EPROTO);
+	buf[0] = 3;
+	for (i = 0; i < 256; i++) {
+		int ok = (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') ||
+			 i == '_';
+
+		buf[2] = (uint8_t)i;
+		assert_int_equal(frame_decode_stats(buf, len, &fs),
+				 ok ? 0 : -EPROTO);
+	}
+	/* FRAME_STATS_MAX entries are taken, one more is not */
+	for (i = 0, n = 0; i <= FRAME_STATS_MAX; i++)
+		n += frame_encode_stats_entry(big + n, sizeof(big) - n, "c", i);
+	assert_int_equal(frame_decode_stats(big, n - 10, &fs), 0);
+	assert_int_equal(fs.n, FRAME_STATS_MAX);
+	assert_int_equal(fs.value[FRAME_STATS_MAX - 1], FRAME_STATS_MAX - 1);
+	assert_int_equal(frame_decode_stats(big, n, &fs), -EPROTO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hdr_round_trip),
+		cmocka_unit_test(stats_round_trip),
+		cmocka_unit_test(stats_encode_refuses),
+		cmocka_unit_test(stats_decode_refuses),
 		cmocka_unit_test(hdr_other_version_and_type_decoded),
 		cmocka_unit_test(hdr_need_more),
 		cmocka_unit_test(hdr_bad_magic),
