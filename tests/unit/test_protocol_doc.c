@@ -5,7 +5,8 @@
  * a table of its fields (Bytes | Field | Value; see the document's section
  * 6). This test reads the document itself, decodes each example with
  * frame_decode_hdr(), frame_decode_hello(), frame_decode_bye(),
- * frame_decode_offload() and pkt_parse(), and checks that:
+ * frame_decode_offload(), frame_decode_stats() and pkt_parse(), and
+ * checks that:
  *
  *  - the table's Bytes column, top to bottom, is the block's bytes, and
  *    each field sits where the format puts it;
@@ -128,6 +129,9 @@ struct doc_seen {
 	int v6;
 	int hello_offload;
 	int offload_tcp;
+	int hello_stats;
+	int stats_request;
+	int stats_report;
 };
 
 static const char *doc_path = REMORA_PROTOCOL_DOC;
@@ -436,6 +440,7 @@ static unsigned long rd_be(const uint8_t *p, size_t n)
  * @hello:	HELLO payload (frame_decode_hello())
  * @bye:	BYE payload (frame_decode_bye())
  * @off:	OFFLOAD header (frame_decode_offload())
+ * @stats:	STATS entries (frame_decode_stats())
  * @pi:		the packet of a PACKET or OFFLOAD (pkt_parse())
  * @ip:		offset of the IP header
  * @l4:		offset of the transport header
@@ -449,6 +454,7 @@ struct doc_ctx {
 	struct frame_hello hello;
 	struct frame_bye bye;
 	struct frame_offload off;
+	struct frame_stats stats;
 	struct pkt_info pi;
 	size_t ip;
 	size_t l4;
@@ -552,6 +558,35 @@ static int doc_has_layer(const struct doc_ctx *c, enum doc_layer layer)
 	return 0;
 }
 
+/* Where "entry N name length", "entry N name" or "entry N value" of a
+ * STATS frame lives, its entries walked. Return: 0, or -1 */
+static int doc_place_stats(const struct doc_ctx *c, const char *f,
+			   size_t *off, size_t *len)
+{
+	unsigned long k;
+	size_t at = FRAME_HDR_LEN, i;
+	char *end;
+
+	k = strtoul(f + 6, &end, 10);
+	if (!k || k > c->stats.n || *end != ' ')
+		return -1;
+	for (i = 1; i < k; i++)
+		at += 1 + (size_t)c->b[at] + 8;
+	if (!strcmp(end + 1, "name length")) {
+		*off = at;
+		*len = 1;
+	} else if (!strcmp(end + 1, "name")) {
+		*off = at + 1;
+		*len = c->b[at];
+	} else if (!strcmp(end + 1, "value")) {
+		*off = at + 1 + c->b[at];
+		*len = 8;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 /* Where the field named @f lives: *off and *len (0: to the end).
  * Return: 0, or -1 for a field this kind of frame does not have */
 static int doc_place(const struct doc_ctx *c, const char *f, size_t *off,
@@ -614,6 +649,8 @@ static int doc_place(const struct doc_ctx *c, const char *f, size_t *off,
 	};
 	size_t i, base;
 
+	if (c->h.type == FRAME_STATS && !strncmp(f, "entry ", 6))
+		return doc_place_stats(c, f, off, len);
 	if (!strcmp(f, "data") && doc_is_packet(c)) {
 		*off = c->data;
 		*len = 0;
@@ -801,7 +838,22 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 				       frame_role_str(c->hello.role));
 		return doc_num(c, r, c->hello.role);
 	}
+	if (c->h.type == FRAME_STATS && !strncmp(f, "entry ", 6)) {
+		unsigned long k = strtoul(f + 6, NULL, 10) - 1;
+
+		if (strstr(f, " name length"))
+			return doc_num(c, r, strlen(c->stats.name[k]));
+		if (strstr(f, " name"))
+			return doc_text(c, r, c->stats.name[k]);
+		return doc_num(c, r, c->stats.value[k]);
+	}
 	if (!strcmp(f, "capabilities")) {
+		if (!!(c->hello.caps & FRAME_CAP_STATS) !=
+		    val_word(r->value, "STATS"))
+			return doc_err(c, "line %u: capabilities: STATS is %s",
+				       r->line,
+				       c->hello.caps & FRAME_CAP_STATS ? "set"
+								       : "clear");
 		if (!!(c->hello.caps & FRAME_CAP_OFFLOAD) !=
 		    val_word(r->value, "OFFLOAD"))
 			return doc_err(
@@ -1047,6 +1099,12 @@ static int doc_check(const struct doc_example *ex, struct doc_seen *seen,
 		break;
 	case FRAME_KEEPALIVE:
 		break;
+	case FRAME_STATS:
+		if (frame_decode_stats(pl, c.h.len, &c.stats)) {
+			doc_err(&c, "line %u: STATS malformed", ex->line);
+			goto out;
+		}
+		break;
 	case FRAME_PACKET:
 	case FRAME_OFFLOAD:
 		v = pkt_parse(c.b + c.ip, c.n - c.ip, &c.pi);
@@ -1114,6 +1172,10 @@ static int doc_check(const struct doc_example *ex, struct doc_seen *seen,
 	seen->v6 |= c.h.type == FRAME_PACKET && c.pi.version == 6;
 	seen->hello_offload |=
 		c.h.type == FRAME_HELLO && (c.hello.caps & FRAME_CAP_OFFLOAD);
+	seen->hello_stats |=
+		c.h.type == FRAME_HELLO && (c.hello.caps & FRAME_CAP_STATS);
+	seen->stats_request |= c.h.type == FRAME_STATS && !c.h.len;
+	seen->stats_report |= c.h.type == FRAME_STATS && c.stats.n >= 2;
 	seen->offload_tcp |= c.h.type == FRAME_OFFLOAD &&
 			     c.off.gso_type == FRAME_GSO_TCP &&
 			     doc_l4_partial(&c) && c.pi.proto == IPPROTO_TCP;
@@ -1142,8 +1204,9 @@ static void examples_agree_with_the_codec(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* A HELLO of each role and one announcing OFFLOAD, a KEEPALIVE, a BYE,
- * IPv4 TCP, IPv6, and an OFFLOAD of TCP with its checksum partial */
+/* A HELLO of each role and ones announcing OFFLOAD and STATS, a
+ * KEEPALIVE, a BYE, IPv4 TCP, IPv6, an OFFLOAD of TCP with its checksum
+ * partial, a STATS request and a STATS report of two entries at least */
 static void examples_cover_every_frame_type(void **state)
 {
 	struct doc_seen seen = {0};
@@ -1161,6 +1224,9 @@ static void examples_cover_every_frame_type(void **state)
 	assert_true(seen.v6);
 	assert_true(seen.hello_offload);
 	assert_true(seen.offload_tcp);
+	assert_true(seen.hello_stats);
+	assert_true(seen.stats_request);
+	assert_true(seen.stats_report);
 }
 
 /* Flip one bit of each byte, in the block and in the table alike: the
