@@ -40,9 +40,10 @@
 /* A STATS payload: entries of a name length (1 byte, 1 to
  * FRAME_STATS_NAME_MAX), a name ([a-z0-9_]) and a value (BE64); at most
  * FRAME_STATS_MAX of them. Empty: a request for one. */
-#define FRAME_STATS_MAX		128
-#define FRAME_STATS_NAME_MAX	47
-#define FRAME_STATS_MAX_PAYLOAD (FRAME_STATS_MAX * (1 + FRAME_STATS_NAME_MAX + 8))
+#define FRAME_STATS_MAX	     128
+#define FRAME_STATS_NAME_MAX 47
+#define FRAME_STATS_MAX_PAYLOAD \
+	(FRAME_STATS_MAX * (1 + FRAME_STATS_NAME_MAX + 8))
 
 /**
  * enum frame_type - type byte of a frame

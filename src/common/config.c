@@ -115,9 +115,10 @@ int config_parse_text(char *text, const struct option *longopts,
 			    strncmp(key, "[enclave", 8) ||
 			    (key[8] != ' ' && key[8] != '\t') ||
 			    !config_find(longopts, "enclave")) {
-				snprintf(err, errlen,
-					 "line %d: unknown section '%s' (only [enclave NAME], in remora-host's settings)",
-					 lineno, key);
+				snprintf(
+					err, errlen,
+					"line %d: unknown section '%s' (only [enclave NAME], in remora-host's settings)",
+					lineno, key);
 				return -1;
 			}
 			key[kl - 1] = '\0';
@@ -125,9 +126,10 @@ int config_parse_text(char *text, const struct option *longopts,
 			key[8] = '\0';
 			key++;
 			if (!*val || strpbrk(val, " \t")) {
-				snprintf(err, errlen,
-					 "line %d: a section is '[enclave NAME]', NAME one word",
-					 lineno);
+				snprintf(
+					err, errlen,
+					"line %d: a section is '[enclave NAME]', NAME one word",
+					lineno);
 				return -1;
 			}
 			goto add;
@@ -168,7 +170,7 @@ int config_parse_text(char *text, const struct option *longopts,
 				 lineno, key);
 			return -1;
 		}
-add:
+	add:
 		if (n + 2 > max) {
 			snprintf(err, errlen, "line %d: too many settings",
 				 lineno);

@@ -613,8 +613,7 @@ static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		char why[96];
 
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			snprintf(why, sizeof(why), "read: %s",
-				 strerror(errno));
+			snprintf(why, sizeof(why), "read: %s", strerror(errno));
 			link_close(l, LINK_NO_BYE, why);
 		}
 	} else {

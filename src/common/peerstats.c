@@ -137,7 +137,10 @@ void peerstats_report(struct report *r, const char *const *names,
 			snprintf(metric, sizeof(metric), "reported_%s",
 				 ps[k]->fs.name[i]);
 			for (m = k, first = 1; m < n; m++) {
-				idx = ps[m]->have ? peerstats_find(ps[m], ps[k]->fs.name[i]) : -1;
+				idx = ps[m]->have ? peerstats_find(
+							    ps[m],
+							    ps[k]->fs.name[i])
+						  : -1;
 				if (idx < 0)
 					continue;
 				report_label(r, names[m], !first);

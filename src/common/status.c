@@ -33,7 +33,8 @@ static void status_links(struct report *r, ev_tstamp now,
 	for (i = 0; i < n; i++) {
 		l = u[i].link;
 		report_label(r, u[i].name, i > 0);
-		report_text(r, "link_peer", "the peer's software, from its hello",
+		report_text(r, "link_peer",
+			    "the peer's software, from its hello",
 			    l->state == LINK_UP ? l->peer.software : "");
 	}
 	for (i = 0; i < n; i++) {
@@ -62,8 +63,7 @@ static void status_links(struct report *r, ev_tstamp now,
 }
 
 /* The kernel's counters of each unit's queue */
-static void status_queues(struct report *r, const struct status_unit *u,
-			  int n)
+static void status_queues(struct report *r, const struct status_unit *u, int n)
 {
 	uint64_t total[8], qdrop[8], udrop[8];
 	const char *name[8];
@@ -76,9 +76,10 @@ static void status_queues(struct report *r, const struct status_unit *u,
 			name[k++] = u[i].name;
 	for (i = 0; i < k; i++) {
 		report_label(r, name[i], i > 0);
-		report_gauge(r, "kernel_queue_waiting",
-			     "packets in the kernel's queue, waiting for remora",
-			     (double)total[i]);
+		report_gauge(
+			r, "kernel_queue_waiting",
+			"packets in the kernel's queue, waiting for remora",
+			(double)total[i]);
 	}
 	for (i = 0; i < k; i++) {
 		report_label(r, name[i], i > 0);
@@ -89,9 +90,10 @@ static void status_queues(struct report *r, const struct status_unit *u,
 	}
 	for (i = 0; i < k; i++) {
 		report_label(r, name[i], i > 0);
-		report_counter(r, "kernel_user_dropped",
-			       "packets the kernel dropped: remora's socket full",
-			       udrop[i]);
+		report_counter(
+			r, "kernel_user_dropped",
+			"packets the kernel dropped: remora's socket full",
+			udrop[i]);
 	}
 }
 

@@ -92,8 +92,8 @@ static enum pkt_verdict host_from_enclave_check(const struct host_enclave *e,
 static void host_answer(struct host *h, const struct pieces *answer,
 			const struct pkt_info *pi)
 {
-	if (!link_send_packet(link_handover_active(&h->cur->links), answer->p[0],
-			      answer->len[0])) {
+	if (!link_send_packet(link_handover_active(&h->cur->links),
+			      answer->p[0], answer->len[0])) {
 		stat_inc(STAT_L2I_FRAG_NEEDED);
 		trace_pkt("too big: answered with the MTU", pi);
 	}
@@ -287,7 +287,8 @@ static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
 	to = &h->enc[i];
 	if (!h->cfg.e2e ||
 	    (pi->proto != IPPROTO_TCP && pi->proto != IPPROTO_UDP) ||
-	    pi->frag == PKT_FRAG_LATER || !portset_has(&to->cfg->ports, pi->dport) ||
+	    pi->frag == PKT_FRAG_LATER ||
+	    !portset_has(&to->cfg->ports, pi->dport) ||
 	    (off && (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL) &&
 	     gso_fill_l4_csum(pkt, pi->len))) {
 		stat_inc(STAT_L2I_DROP_ENCLAVE);
@@ -297,7 +298,8 @@ static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
 			     h->cur->cfg->name, to->cfg->name,
 			     h->cfg.e2e ? "not TCP or UDP to one of its ports"
 					: "enclaves may not reach each other",
-			     h->cfg.e2e ? "" : "; --enclave-to-enclave allows it",
+			     h->cfg.e2e ? ""
+					: "; --enclave-to-enclave allows it",
 			     sup);
 		return 1;
 	}
@@ -385,10 +387,9 @@ static void host_tun_refused(struct host *h, const struct nfqueue_pkt *qp)
 	int i = -1;
 
 	if (pkt_parse(qp->data, qp->len, &pi) == PKT_OK)
-		i = host_enclaves_by_addr(&h->cfg.es, pi.version,
-					  pi.version == 6
-						  ? pi.src6
-						  : (const uint8_t *)&pi.src);
+		i = host_enclaves_by_addr(
+			&h->cfg.es, pi.version,
+			pi.version == 6 ? pi.src6 : (const uint8_t *)&pi.src);
 	if (i >= 0)
 		prev = stats_charge(h->enc[i].st);
 	stat_inc(STAT_L2I_DROP_INJECT);
@@ -512,12 +513,14 @@ static void host_link_state(void *ctx, int up)
 	info("waiting for the %s to connect again; packets for it are dropped and counted meanwhile",
 	     what);
 	if (h->cfg.es.n == 1)
-		snprintf(status, sizeof(status),
-			 "STATUS=enclave disconnected: waiting for it to connect again");
+		snprintf(
+			status, sizeof(status),
+			"STATUS=enclave disconnected: waiting for it to connect again");
 	else
-		snprintf(status, sizeof(status),
-			 "STATUS=%d of %d enclaves connected; %s disconnected: waiting for it to connect again",
-			 n, h->cfg.es.n, what);
+		snprintf(
+			status, sizeof(status),
+			"STATUS=%d of %d enclaves connected; %s disconnected: waiting for it to connect again",
+			n, h->cfg.es.n, what);
 	notify_send(status);
 }
 
@@ -808,8 +811,8 @@ static void host_enclave_open(struct host *h, int i)
 		die("cannot bind NFQUEUE %u: %s: %s", ec->queue, strerror(-rc),
 		    nfqueue_hint(rc));
 	e->mtu_fd = host_mtu_socket(h, AF_INET, &ec->addr);
-	e->mtu6_fd = ec->have_addr6 ? host_mtu_socket(h, AF_INET6, ec->addr6)
-				    : -1;
+	e->mtu6_fd =
+		ec->have_addr6 ? host_mtu_socket(h, AF_INET6, ec->addr6) : -1;
 	if (link_handover_init(&e->links, h->loop, FRAME_ROLE_HOST,
 			       h->cfg.c.ka_interval, h->cfg.c.peer_timeout,
 			       &host_link_ops, e))

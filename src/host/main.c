@@ -204,8 +204,7 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 	cfg->tun_name = TUN_DEFAULT_NAME;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv,
-				":" OPTS_COMMON_SHORT "l:c:p:P:m:",
+	while ((c = getopt_long(argc, argv, ":" OPTS_COMMON_SHORT "l:c:p:P:m:",
 				host_options, NULL)) != -1) {
 		/* an enclave's settings first: --address and --queue are
 		 * among them */

@@ -116,6 +116,61 @@ expect 2 "--tun: 'a/b' is not an interface name" "remora-host rejects a bad tun 
 expect 2 "--enclave-cid is required with a vsock listen address" "remora-host requires the enclave CID on vsock" "$B/remora-host" -a 198.18.0.1
 expect 2 "--enclave-ports: '80,x' is not a port list" "remora-host rejects a bad port list" "$B/remora-host" -a 198.18.0.1 -l unix:/x -p 80,x
 expect 2 "no port is left to the enclave" "remora-host refuses an empty enclave port set" "$B/remora-host" -a 198.18.0.1 -l unix:/x -p 22 -P 22
+
+# several enclaves: what tells them apart must differ; each names its own
+H="$B/remora-host"
+expect 2 "enclave a has no address" "remora-host: a named enclave needs its own address" \
+	"$H" --enclave a -l unix:/x
+expect 2 "--enclave: 'a b' is not an enclave name" "remora-host rejects a bad enclave name" \
+	"$H" --enclave "a b" -a 198.18.0.11
+expect 2 "--enclave: 'a' is defined twice" "remora-host rejects an enclave defined twice" \
+	"$H" --enclave a -a 198.18.0.11 -l unix:/x --enclave a -a 198.18.0.12 -l unix:/y
+expect 2 "--enclave e: at most 4 enclaves" "remora-host serves at most 4 enclaves" \
+	"$H" --enclave a --enclave b --enclave c --enclave d --enclave e
+expect 2 "--address, --address6 and --enclave-cid are each enclave's own" \
+	"remora-host refuses an address outside the sections once enclaves are named" \
+	"$H" -a 198.18.0.1 --enclave a -a 198.18.0.11 -l unix:/x
+expect 2 "--address: 127.0.0.1 cannot be enclave a's address" "remora-host rejects a loopback enclave address" \
+	"$H" --enclave a -a 127.0.0.1 -l unix:/x
+expect 2 "enclave b: --enclave-cid is required with a vsock listen address" \
+	"remora-host requires each enclave's CID on vsock" \
+	"$H" --enclave a -a 198.18.0.11 -c 16 --enclave b -a 198.18.0.12
+expect 2 "enclaves a and b have the same address 198.18.0.11" "remora-host refuses two enclaves of one address" \
+	"$H" --enclave a -a 198.18.0.11 -l unix:/x --enclave b -a 198.18.0.11 -l unix:/y
+expect 2 "enclaves a and b have the same queue 3" "remora-host refuses two enclaves of one queue" \
+	"$H" --enclave a -a 198.18.0.11 -l unix:/x -q 3 --enclave b -a 198.18.0.12 -l unix:/y -q 3
+expect 2 "enclaves a and b both listen on unix:/x: on a unix: or tcp: link only the listener tells enclaves apart" \
+	"remora-host refuses two enclaves on one unix listener" \
+	"$H" -l unix:/x --enclave a -a 198.18.0.11 --enclave b -a 198.18.0.12
+expect 2 "enclaves a and b both connect from vsock CID 16" "remora-host refuses two enclaves of one CID" \
+	"$H" --enclave a -a 198.18.0.11 -c 16 --enclave b -a 198.18.0.12 -c 16
+expect 2 "--enclave-to-enclave: there is one enclave" "remora-host refuses --enclave-to-enclave with one enclave" \
+	"$H" -a 198.18.0.1 -l unix:/x --enclave-to-enclave
+printf 'listen = unix:/x\n[enclave a]\naddress = 198.18.0.11\n[bogus]\n' >"$tmp/sections.conf"
+expect 2 "line 4: unknown section '\[bogus\]'" "remora-host names the line of an unknown section" \
+	"$H" --config "$tmp/sections.conf"
+printf 'address = 198.18.0.1\n[enclave a]\n' >"$tmp/sections.conf"
+expect 2 "line 2: unknown section '\[enclave a\]' (only \[enclave NAME\], in remora-host's settings)" \
+	"remora-enclave refuses enclave sections in its settings" "$B/remora-enclave" --config "$tmp/sections.conf"
+# the rules script reads the same sections
+R=$E2E_ROOT/scripts/remora-host-rules
+printf 'nic = eth0\nqueue = 4\n[enclave a]\naddress = 198.18.0.11\n[enclave b]\naddress = 198.18.0.12\nenclave-ports = 8000\n' >"$tmp/sections.conf"
+out=$("$R" print --config "$tmp/sections.conf" 2>&1)
+check "rules: each enclave's new flows go to its queue, matched by its address" \
+	grep -q -- "-A REMORA-PRE -d 198.18.0.12 -p tcp --dport 8000 -m conntrack ! --ctstate ESTABLISHED,RELATED -j NFQUEUE --queue-num 5" <<<"$out"
+check "rules: ...and the replies to its flows" \
+	grep -q -- "-A REMORA-PRE -d 198.18.0.11 -m connmark --mark 0x52 -j NFQUEUE --queue-num 4" <<<"$out"
+check_eq "rules: no rule of an enclave without its address" 0 \
+	"$(grep -- '-A REMORA-PRE -p \|-A REMORA-PRE -m connmark' <<<"$out" | grep -vc -- '-d ')"
+expect 2 "enclaves a and c have the same address 198.18.0.11" "rules: two enclaves of one address are refused" \
+	"$R" print --config "$tmp/sections.conf" --enclave c --address 198.18.0.11
+expect 2 "enclave c has no address" "rules: an enclave without an address is refused" \
+	"$R" print --config "$tmp/sections.conf" --enclave c
+expect 2 "line 8: unknown section '\[host x\]'" "rules: an unknown section is refused with its line" \
+	sh -c "printf '[host x]\n' >>'$tmp/sections.conf'; '$R' print --config '$tmp/sections.conf'"
+expect 2 "--ephemeral 61440-65535 overlaps --enclave-ports (1-65535 of enclave a)" \
+	"rules: the host's ephemeral range may overlap no enclave's ports" \
+	"$R" print --nic eth0 --enclave a --address 198.18.0.11 --enclave-ports 1-65535
 expect 2 "--link: 'vsock:x:1' is not a link address" "remora-enclave rejects a bad link address" "$B/remora-enclave" -a 198.18.0.1 -l vsock:x:1
 expect 2 "a vsock CID to connect to is needed" "remora-enclave refuses vsock:any" "$B/remora-enclave" -a 198.18.0.1 -l vsock:any:5000
 expect 2 "--capture: 'queue' is not auto, nfqueue or tun" "remora-enclave rejects a bad --capture" "$B/remora-enclave" -a 198.18.0.1 --capture queue

@@ -23,6 +23,12 @@ static const struct option longopts[] = {
 	{"config", required_argument, NULL, 2},
 	{"stats", no_argument, NULL, 3},
 	{"help", no_argument, NULL, 'h'},
+	{"enclave", required_argument, NULL, 4},
+	{NULL, 0, NULL, 0},
+};
+/* a program without sections (remora-enclave) */
+static const struct option flatopts[] = {
+	{"address", required_argument, NULL, 'a'},
 	{NULL, 0, NULL, 0},
 };
 static const char *const ignore[] = {"nic", "ephemeral", NULL};
@@ -244,6 +250,64 @@ static void test_expand_equals_form(void **state)
 	unlink("/tmp/remora-test-config-eq");
 }
 
+/* "[enclave NAME]" is "--enclave NAME"; what follows is its */
+static void test_sections(void **state)
+{
+	char j[256], err[128];
+
+	(void)state;
+	assert_int_equal(parse("queue = 4\n[enclave web]\naddress = 10.0.1.50\n"
+			       "  [enclave\tdb.2]  \naddress = 10.0.1.51\n",
+			       j, sizeof(j), err),
+			 10);
+	assert_string_equal(j, "--queue|4|--enclave|web|--address|10.0.1.50|"
+			       "--enclave|db.2|--address|10.0.1.51");
+}
+
+/* Anything else in brackets, or a section of no name or two words, is
+ * refused with its line; so is a section for a program without enclaves */
+static void test_bad_sections(void **state)
+{
+	static const char *const bad[] = {
+		"[enclave]\n",	  "[enclave ]\n", "[enclave a b]\n",
+		"[enclaves a]\n", "[host a]\n",	  "[enclave a\n",
+		"[]\n",
+	};
+	char copy[64], *out[16], keys[256], err[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char j[256];
+
+		assert_int_equal(parse(bad[i], j, sizeof(j), err), -1);
+		assert_true(!strncmp(err, "line 1: ", 8));
+	}
+	strcpy(copy, "address = 1.2.3.4\n[enclave a]\n");
+	assert_int_equal(config_parse_text(copy, flatopts, NULL, out, 16, keys,
+					   sizeof(keys), err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "line 2: unknown section '[enclave a]' (only "
+				 "[enclave NAME], in remora-host's settings)");
+}
+
+/* The command line's flags go before the file's first section: they are
+ * every enclave's defaults, not the last enclave's */
+static void test_expand_command_line_before_sections(void **state)
+{
+	char out[512],
+		*argv[] = {"prog", "--config", "@FILE", "--queue", "9", NULL};
+
+	(void)state;
+	assert_int_equal(expand("queue = 1\n[enclave a]\naddress = 1.2.3.4\n"
+				"[enclave b]\naddress = 1.2.3.5\n",
+				5, argv, out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "prog --queue 1 --queue 9 --enclave a "
+				 "--address 1.2.3.4 --enclave b --address "
+				 "1.2.3.5");
+}
+
 static void test_expand_without_config(void **state)
 {
 	char out[512], *argv[] = {"prog", "--queue", "9", NULL};
@@ -287,6 +351,9 @@ int main(void)
 		cmocka_unit_test(test_expand_puts_file_first),
 		cmocka_unit_test(test_expand_equals_form),
 		cmocka_unit_test(test_expand_without_config),
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_bad_sections),
+		cmocka_unit_test(test_expand_command_line_before_sections),
 		cmocka_unit_test(test_expand_errors_exit_2),
 	};
 

@@ -464,8 +464,7 @@ static void stats_encode_refuses(void **state)
 	name[FRAME_STATS_NAME_MAX] = '\0';
 	assert_int_equal(frame_encode_stats_entry(buf, sizeof(buf), name, 1),
 			 1 + FRAME_STATS_NAME_MAX + 8);
-	assert_int_equal(frame_encode_stats_entry(buf, 1 + 3 + 7, "abc", 1),
-			 0);
+	assert_int_equal(frame_encode_stats_entry(buf, 1 + 3 + 7, "abc", 1), 0);
 }
 
 /* A malformed report is refused whole: a cut entry, a zero or too long

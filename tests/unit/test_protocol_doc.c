@@ -560,8 +560,8 @@ static int doc_has_layer(const struct doc_ctx *c, enum doc_layer layer)
 
 /* Where "entry N name length", "entry N name" or "entry N value" of a
  * STATS frame lives, its entries walked. Return: 0, or -1 */
-static int doc_place_stats(const struct doc_ctx *c, const char *f,
-			   size_t *off, size_t *len)
+static int doc_place_stats(const struct doc_ctx *c, const char *f, size_t *off,
+			   size_t *len)
 {
 	unsigned long k;
 	size_t at = FRAME_HDR_LEN, i;
@@ -852,8 +852,9 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 		    val_word(r->value, "STATS"))
 			return doc_err(c, "line %u: capabilities: STATS is %s",
 				       r->line,
-				       c->hello.caps & FRAME_CAP_STATS ? "set"
-								       : "clear");
+				       c->hello.caps & FRAME_CAP_STATS
+					       ? "set"
+					       : "clear");
 		if (!!(c->hello.caps & FRAME_CAP_OFFLOAD) !=
 		    val_word(r->value, "OFFLOAD"))
 			return doc_err(

@@ -64,6 +64,53 @@ static void test_prometheus_format(void **state)
 		"remora_link_state_info{daemon=\"enclave\",value=\"up\"} 1\n");
 }
 
+/* An enclave's values carry its label, after the metric's other samples,
+ * under one HELP and TYPE */
+static void test_enclave_labels(void **state)
+{
+	char buf[2048];
+	struct report r;
+
+	(void)state;
+	report_init(&r, buf, sizeof(buf), REPORT_PROMETHEUS, "host");
+	report_counter(&r, "l2i_packets", "packets", 1);
+	report_label(&r, "a", 1);
+	report_counter(&r, "l2i_packets", "packets", 2);
+	report_label(&r, "b.2", 1);
+	report_counter(&r, "l2i_packets", "packets", 3);
+	report_label(&r, "a", 0);
+	report_text(&r, "link_state", "link", "up");
+	report_label(&r, "b.2", 1);
+	report_gauge(&r, "link_up_seconds", "secs", 7);
+	report_label(&r, NULL, 0);
+	report_gauge(&r, "uptime_seconds", "up", 9);
+	assert_string_equal(
+		buf,
+		"# HELP remora_l2i_packets_total packets\n"
+		"# TYPE remora_l2i_packets_total counter\n"
+		"remora_l2i_packets_total{daemon=\"host\"} 1\n"
+		"remora_l2i_packets_total{daemon=\"host\",enclave=\"a\"} 2\n"
+		"remora_l2i_packets_total{daemon=\"host\",enclave=\"b.2\"} 3\n"
+		"# HELP remora_link_state_info link\n"
+		"# TYPE remora_link_state_info gauge\n"
+		"remora_link_state_info{daemon=\"host\",enclave=\"a\",value=\"up\"} 1\n"
+		"remora_link_up_seconds{daemon=\"host\",enclave=\"b.2\"} 7\n"
+		"# HELP remora_uptime_seconds up\n"
+		"# TYPE remora_uptime_seconds gauge\n"
+		"remora_uptime_seconds{daemon=\"host\"} 9\n");
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "host");
+	report_counter(&r, "l2i_packets", "packets", 1);
+	report_label(&r, "a", 1);
+	report_counter(&r, "l2i_packets", "packets", 2);
+	report_text(&r, "link_state", "link", "up");
+	report_label(&r, NULL, 0);
+	report_text(&r, "injection", "how", "raw");
+	assert_string_equal(buf, "l2i_packets 1\n"
+				 "l2i_packets{enclave=\"a\"} 2\n"
+				 "link_state{enclave=\"a\"} up\n"
+				 "injection raw\n");
+}
+
 static void test_counter_full_range(void **state)
 {
 	char buf[256];
@@ -126,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_text_format),
 		cmocka_unit_test(test_prometheus_format),
 		cmocka_unit_test(test_counter_full_range),
+		cmocka_unit_test(test_enclave_labels),
 		cmocka_unit_test(test_hostile_text_cannot_forge_lines),
 		cmocka_unit_test(test_empty_text_is_dash),
 		cmocka_unit_test(test_truncation_at_line_boundary),
