@@ -438,12 +438,12 @@ static void host_to_enclave(struct ev_loop *loop, ev_io *w, int revents)
 	stats_charge(prev);
 }
 
-/* "enclave" or "enclave NAME", for messages */
+/* "the enclave" or "enclave NAME", for messages */
 static const char *host_enclave_what(const struct host_enclave *e, char *buf,
 				     size_t len)
 {
 	if (!e->cfg->name[0])
-		return "enclave";
+		return "the enclave";
 	snprintf(buf, len, "enclave %s", e->cfg->name);
 	return buf;
 }
@@ -472,7 +472,7 @@ static void host_enclave_stats(void *ctx, const uint8_t *p, size_t len)
 
 	if (peerstats_take(&e->reported, p, len, ev_now(e->h->loop)) &&
 	    log_ratelimit_ok(&rl, &sup))
-		warn("refused a malformed report of its counters from the %s (%lu more not shown)",
+		warn("refused a malformed report of its counters from %s (%lu more not shown)",
 		     host_enclave_what(e, what, sizeof(what)), sup);
 }
 
@@ -510,7 +510,7 @@ static void host_link_state(void *ctx, int up)
 	}
 	if (h->stopping)
 		return;
-	info("waiting for the %s to connect again; packets for it are dropped and counted meanwhile",
+	info("waiting for %s to connect again; packets for it are dropped and counted meanwhile",
 	     what);
 	if (h->cfg.es.n == 1)
 		snprintf(
@@ -609,7 +609,9 @@ static void host_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		/* the enclave restarted, or reconnects: its new connection
 		 * takes over once its handshake succeeds */
 		info("%s connected on %s",
-		     host_enclave_what(e, what, sizeof(what)), hl->addr->text);
+		     e->cfg->name[0] ? host_enclave_what(e, what, sizeof(what))
+				     : "enclave",
+		     hl->addr->text);
 		link_handover_attach(&e->links, fd);
 	}
 	stats_charge(prev);
@@ -628,7 +630,7 @@ static void host_check_address(const struct host_enclave *e)
 		return;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
 	    errno == EADDRNOTAVAIL)
-		warn("%s is not an address of this host: the %s must have one of the instance's addresses (--address: its primary, or a secondary private address)",
+		warn("%s is not an address of this host: %s must have one of the instance's addresses (--address: its primary, or a secondary private address)",
 		     inet_ntoa(sin.sin_addr),
 		     host_enclave_what(e, what, sizeof(what)));
 	close(fd);

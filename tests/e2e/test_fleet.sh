@@ -128,6 +128,9 @@ e2e_wait_more "$E2E_TMP/remora-host.log" "link up" 2 10
 check_eq "remora-host has a link up for each of the 3 enclaves" 3 \
 	"$(grep -c 'link up' "$E2E_TMP/remora-host.log")"
 e2e_check_seccomp remora-host
+rss=$(awk '/^VmRSS:/ {print $2}' /proc/"$(e2e_pid remora-host)"/status)
+check "remora-host serving 3 enclaves stays within its unit's MemoryMax (RSS $rss kB < 64 MB)" \
+	test "$rss" -lt 65536
 if [ "$FLEET_LINK" = vsock ]; then
 	for n in $NAMES; do
 		check "enclave $n (CID ${CID[$n]}) was told by its CID on the one vsock listener" \
@@ -218,7 +221,7 @@ tb=$!
 sleep 0.3
 kill -KILL "$(e2e_pid remora-enclave-c)"
 wait "$(e2e_pid remora-enclave-c)" 2>/dev/null
-e2e_wait_log "$E2E_TMP/remora-host.log" "waiting for the enclave c to connect again" 10
+e2e_wait_log "$E2E_TMP/remora-host.log" "waiting for enclave c to connect again" 10
 start_enclave c
 check "enclave c's remora-enclave, restarted, gets its link back" \
 	e2e_wait_log "$E2E_TMP/remora-enclave-c.log" "link up" 10
