@@ -790,6 +790,17 @@ static int doc_csum(struct doc_ctx *c, const struct doc_row *r, int ok,
 }
 
 /* One row, at offset @off of the example */
+/* The value names the flag @word exactly when it is @set. Return: 0, or
+ * 1 with the disagreement recorded */
+static int doc_flag(struct doc_ctx *c, const struct doc_row *r, unsigned set,
+		    const char *word)
+{
+	if (!!set == !!val_word(r->value, word))
+		return 0;
+	return doc_err(c, "line %u: %s: %s is %s", r->line, r->field, word,
+		       set ? "set" : "clear");
+}
+
 static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 {
 	static const char *const tcp_flags[] = {"FIN", "SYN", "RST", "PSH",
@@ -847,23 +858,12 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 			return doc_text(c, r, c->stats.name[k]);
 		return doc_num(c, r, c->stats.value[k]);
 	}
-	if (!strcmp(f, "capabilities")) {
-		if (!!(c->hello.caps & FRAME_CAP_STATS) !=
-		    val_word(r->value, "STATS"))
-			return doc_err(c, "line %u: capabilities: STATS is %s",
-				       r->line,
-				       c->hello.caps & FRAME_CAP_STATS
-					       ? "set"
-					       : "clear");
-		if (!!(c->hello.caps & FRAME_CAP_OFFLOAD) !=
-		    val_word(r->value, "OFFLOAD"))
-			return doc_err(
-				c, "line %u: capabilities: OFFLOAD is %s",
-				r->line,
-				c->hello.caps & FRAME_CAP_OFFLOAD ? "set"
-								  : "clear");
-		return doc_num(c, r, c->hello.caps);
-	}
+	if (!strcmp(f, "capabilities"))
+		return doc_flag(c, r, c->hello.caps & FRAME_CAP_STATS,
+				"STATS") ||
+		       doc_flag(c, r, c->hello.caps & FRAME_CAP_OFFLOAD,
+				"OFFLOAD") ||
+		       doc_num(c, r, c->hello.caps);
 	if (!strcmp(f, "gso_type")) {
 		static const char *const names[] = {"NONE", "TCP", "UDP"};
 
@@ -873,16 +873,10 @@ static int doc_row(struct doc_ctx *c, const struct doc_row *r, size_t off)
 				       c->off.gso_type, names[c->off.gso_type]);
 		return doc_num(c, r, c->off.gso_type);
 	}
-	if (!strcmp(f, "offload flags")) {
-		if (!!(c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL) !=
-		    val_word(r->value, "CSUM_PARTIAL"))
-			return doc_err(c, "line %u: CSUM_PARTIAL is %s",
-				       r->line,
-				       c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL
-					       ? "set"
-					       : "clear");
-		return doc_num(c, r, c->off.flags);
-	}
+	if (!strcmp(f, "offload flags"))
+		return doc_flag(c, r, c->off.flags & FRAME_OFFLOAD_CSUM_PARTIAL,
+				"CSUM_PARTIAL") ||
+		       doc_num(c, r, c->off.flags);
 	if (!strcmp(f, "gso_size"))
 		return doc_num(c, r, c->off.gso_size);
 	if (!strcmp(f, "max_payload"))
