@@ -34,6 +34,10 @@ Scenarios (each prints "done SCENARIO SENT" when finished):
   supers            20000-byte TCP super-packets to 198.18.0.1:5999 that
                     must never be cut: a wrong TCP checksum, SYN|RST, SYN,
                     URG; then a good one, cut to lo's MTU and injected
+  statsflood        a HELLO announcing STATS, then 400 STATS frames in 2 s
+                    (requests, and garbage in their payloads): the enclave
+                    answers at most twice a second and keeps its link;
+                    prints "stats answers N", the STATS frames it sent
 The enclave's address is 198.18.0.1; the internet's 198.18.0.2.
 """
 import os
@@ -147,8 +151,33 @@ def bad_packets():
     ]
 
 
-def hello(version=1, role=1):
-    return pktlib.hello(role=role, version=version, software=b"hostile")
+def hello(version=1, role=1, caps=0):
+    return pktlib.hello(role=role, version=version, software=b"hostile",
+                        caps=caps)
+
+
+def count_stats(c, timeout, buf=b""):
+    """Read what the enclave sends for a while; count its STATS frames"""
+    end = time.time() + timeout
+    n = 0
+    while time.time() < end:
+        c.settimeout(max(0.001, min(0.05, end - time.time())))
+        try:
+            got = c.recv(65536)
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if not got:
+            break
+        buf += got
+        while len(buf) >= 8:
+            length = struct.unpack("!I", buf[4:8])[0]
+            if len(buf) < 8 + length:
+                break
+            n += buf[3] == 6
+            buf = buf[8 + length:]
+    return n, buf
 
 
 def read_frames(c, timeout):
@@ -179,6 +208,19 @@ def scenario(c, name, arg):
         c.sendall(frame(2, good_packet()))
         read_frames(c, 0.5)
         return 1
+    if name == "statsflood":
+        c.sendall(hello(caps=2))
+        answers, buf = 0, b""
+        start = time.time()
+        for i in range(400):
+            c.sendall(frame(6, b"" if i % 2 else os.urandom(i % 97)))
+            sent += 1
+            got, buf = count_stats(c, 0.005, buf)
+            answers += got
+        got, buf = count_stats(c, 1.0, buf)
+        print("stats answers %d in %.1f s" % (answers + got, time.time() - start),
+              flush=True)
+        return sent
     c.sendall(hello())
     if name == "good":
         for _ in range(int(arg)):

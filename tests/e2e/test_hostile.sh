@@ -64,6 +64,15 @@ check_eq "the two fragments in l2i_drop_fragment" 2 "$(delta "$s1" "$s2" l2i_dro
 check_eq "GRE and an ICMP redirect in l2i_drop_proto" 2 "$(delta "$s1" "$s2" l2i_drop_proto)"
 check_eq "bad lengths, header lengths, version 6 and truncated headers in l2i_drop_malformed" 7 "$(delta "$s1" "$s2" l2i_drop_malformed)"
 
+play statsflood
+s4=$(stats)
+n=$(awk '/^stats answers/ {print $3}' "$E2E_TMP/host-statsflood.log")
+secs=$(awk '/^stats answers/ {print $5}' "$E2E_TMP/host-statsflood.log")
+check "remora-enclave survives 400 STATS frames in 2 s (requests, garbage)" alive
+check "...and answers at most twice a second with its counters ($n answers in $secs s)" \
+	awk -v n="${n:-0}" -v s="${secs:-0}" 'BEGIN {exit !(n >= 1 && n <= 2 * s + 1)}' 
+check_eq "...with its link kept: no protocol error" 0 "$(delta "$s2" "$s4" link_protocol_errors)"
+
 play frames
 s3=$(stats)
 check "remora-enclave survives bad frames" alive

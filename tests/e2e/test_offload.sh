@@ -76,8 +76,8 @@ frames() {
 
 upload offload 1
 f=$(frames "$E2E_TMP/fakehost-offload.log")
-check "OFFLOAD announced: remora-enclave's own HELLO announces nothing (caps 0)" \
-	grep -q '^hello caps 0$' "$E2E_TMP/fakehost-offload.log"
+check "OFFLOAD announced: remora-enclave's own HELLO announces no OFFLOAD, only STATS (caps 2)" \
+	grep -q '^hello caps 2$' "$E2E_TMP/fakehost-offload.log"
 gso=$(awk '$1 == "offload" && $2 == 1' <<<"$f")
 check "OFFLOAD announced: the enclave's TCP crossed in OFFLOAD frames of gso type TCP ($(wc -l <<<"$gso" | tr -d ' ') of them)" \
 	test -n "$gso"
@@ -138,7 +138,7 @@ seen() { sleep 0.3; awk '/^[0-9]/ {if (p) print p; p = $0; next} {p = p " " $0} 
 s0=$(e2e_stats remora-host)
 fake_enclave old
 s1=$(e2e_stats remora-host)
-check "remora-host in tun mode announces OFFLOAD in its HELLO (caps 1)" grep -q '^hello caps 1$' "$E2E_TMP/fake-old.log"
+check "remora-host in tun mode announces OFFLOAD in its HELLO, and STATS (caps 3)" grep -q '^hello caps 3$' "$E2E_TMP/fake-old.log"
 check_eq "an enclave without OFFLOAD (PACKET frames only) keeps its link" "timeout" "$(tail -n 1 "$E2E_TMP/fake-old.log")"
 check "its UDP datagram reaches the internet, checksum correct, TTL as sent (64)" \
 	seen "ttl 64,.*$E2E_HOST_IP\.40000 > $E2E_NET_IP\.7400: \[udp sum ok\] UDP, length 7"
@@ -204,7 +204,7 @@ e2e_start_host
 e2e_wait_log "$E2E_TMP/remora-host.log" "listening on" 10 || exit 1
 check_eq "remora-host --inject raw reports injection raw" raw "$(e2e_stat remora-host injection)"
 fake_enclave offload
-check "remora-host --inject raw announces nothing (caps 0)" grep -q '^hello caps 0$' "$E2E_TMP/fake-offload.log"
+check "remora-host --inject raw announces no OFFLOAD, only STATS (caps 2)" grep -q '^hello caps 2$' "$E2E_TMP/fake-offload.log"
 check_eq "an OFFLOAD frame to it closes the link with BYE code 3" "bye 3 offload frame without the capability" \
 	"$(grep '^bye' "$E2E_TMP/fake-offload.log")"
 check "remora-host logs the protocol error" \
