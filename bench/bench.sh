@@ -5,7 +5,7 @@
 # the same run on the same machine: a direct veth path, and an L4 proxy
 # chain like per-port vsock proxies (socat: TCP -> unix socket -> TCP).
 #
-#   bench/bench.sh [--smoke] [--out DIR]
+#   bench/bench.sh [--smoke] [--fairness] [--out DIR]
 #
 # Measures, remora-host injecting through its tun (the default):
 #  - iperf3, one and four TCP streams each way; ping; a TCP
@@ -23,16 +23,24 @@
 # (the inbound stream); then remora-enclave capturing with its tun
 # (--capture tun, what the stock Nitro enclave kernel gets; the rest of
 # the run captures with NFQUEUE), remora-host as by default: the 1-stream
-# tests, request/response, 64-byte UDP and CPU per GB.
+# tests, request/response, 64-byte UDP and CPU per GB. Last, fairness
+# between two enclaves of one remora-host (bench/fairness.sh): enclave b's
+# TCP throughput out and request/response latency alone, while enclave a
+# floods the internet with UDP, and while the host floods it the same way
+# (not through remora), as ratios to b alone; the floods' rates; b's drops
+# in remora-host; a direct veth under the same floods. --fairness measures
+# that alone (about 45 s).
 #
 # Prints a table with every figure and its ratios to direct and to the
 # chain (bytes per call: to --inject raw); writes it to DIR/results.md
 # (default build/bench), the raw numbers to DIR/results.dat, and a plot to
-# DIR/throughput.png (gnuplot). A full run takes about 2 minutes; --smoke
-# runs each measure for a moment (about 25 s): it checks the benchmark
-# works, its numbers mean nothing. Needs root (namespaces); touches nothing
-# outside them. No figure is asserted: the machine is shared and noisy
-# (only that each was measured, and that no HTTP request failed).
+# DIR/throughput.png (gnuplot), and the fairness table to
+# DIR/fairness.md. A full run takes about 3 minutes; --smoke runs each
+# measure for a moment (about 35 s; with --fairness, 10 s): it checks the
+# benchmark works, its numbers mean nothing. Needs root (namespaces);
+# touches nothing outside them. No figure is asserted: the machine is
+# shared and noisy (only that each was measured, and that no HTTP request
+# failed).
 . "$(dirname "$0")/../tests/e2e/lib.sh"
 E2E_NAME=bench
 SECS=5 PINGS=300 RRS=2000 UDP_SECS=3
@@ -40,13 +48,29 @@ SECS=5 PINGS=300 RRS=2000 UDP_SECS=3
 # seconds if they are not done by then), seconds of keep-alive (wrk)
 HTTP_REQS=20000 HTTP_SECS=5 HTTP_LIMIT=60
 OUT=$E2E_ROOT/build/bench
+FAIR_ONLY=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) SECS=1 PINGS=20 RRS=100 UDP_SECS=1 HTTP_REQS=1000 HTTP_SECS=1 HTTP_LIMIT=20; shift ;;
+	--fairness) FAIR_ONLY=1; shift ;;
 	--out) OUT=${2:?}; shift 2 ;;
-	*) echo "usage: bench/bench.sh [--smoke] [--out DIR]" >&2; exit 2 ;;
+	*) echo "usage: bench/bench.sh [--smoke] [--fairness] [--out DIR]" >&2; exit 2 ;;
 	esac
 done
+B=$E2E_ROOT/bench
+HIP=$E2E_HOST_IP NIP=$E2E_NET_IP
+if [ "$FAIR_ONLY" = 1 ]; then
+	# fairness alone: no enclave at the shared address, the two enclaves'
+	# topology and daemons (bench/fairness.sh) on the internet and host
+	# namespaces
+	e2e_require iperf3 python3
+	mkdir -p "$OUT"
+	E2E_ENCLAVE_SETUP=0
+	e2e_topology
+	. "$B/fairness.sh"
+	e2e_done
+	exit
+fi
 e2e_require iperf3 python3 socat ping nginx ab wrk
 mkdir -p "$OUT"
 
@@ -62,8 +86,6 @@ E2E_HOST_ARGS="--host-ports 22,2222,2224,8081"
 E2E_ENCLAVE_MTU=${E2E_ENCLAVE_MTU:-9001}
 e2e_topology
 e2e_daemons
-B=$E2E_ROOT/bench
-HIP=$E2E_HOST_IP NIP=$E2E_NET_IP
 
 # servers: direct (host ns, host ports), chain (socat both ends), remora
 e2e_bg srv-direct host iperf3 -s -B $HIP -p 22
@@ -406,9 +428,16 @@ check_eq "HTTP, direct, new connections: no request failed" 0 "$d_http_fail"
 check_eq "HTTP, through remora, new connections: no request failed" 0 "$r_http_fail"
 check_eq "HTTP, direct, keep-alive: no request failed" 0 "$d_ka_fail"
 check_eq "HTTP, through remora, keep-alive: no request failed" 0 "$r_ka_fail"
+# fairness between two enclaves: the pair's daemons stopped (the enclave's
+# first), one remora-host serving two enclaves started in their place
+for d in remora-enclave remora-host; do
+	kill "$(e2e_pid $d)"
+	wait "$(e2e_pid $d)" 2>/dev/null
+done
+. "$B/fairness.sh"
 # what the daemons and the servers complained of meanwhile (in a clean
-# run, nothing but the link going down for the two restarts): shown, not
-# judged
+# run, nothing but the link going down for the two restarts and the stop
+# before the fairness test): shown, not judged
 for f in "$E2E_TMP"/remora-*.log "$E2E_TMP"/nginx-*/error.log; do
 	pat=': (warn|error): |\[(warn|error|crit|alert|emerg)\]'
 	e2e_log "${f#"$E2E_TMP"/}: $(grep -Ec "$pat" "$f") warnings and errors"

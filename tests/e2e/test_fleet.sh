@@ -16,8 +16,8 @@
 # connect.
 #
 # For each enclave: TCP both ways (2 MB, sha256), UDP both ways (echoes
-# compared), ICMP echo out and an ICMP error back in; its packets reach
-# it alone. Then: a wrong-source packet from b is refused and counted
+# compared), ICMP echo out, an ICMP error in (about its flow) and one out
+# (about the internet's); its packets reach it alone. Then: a wrong-source packet from b is refused and counted
 # against b; enclave c is SIGKILLed and restarted while a and b carry
 # transfers, which complete; a floods while b's transfer completes with
 # no drop of b's; an enclave's packets to another are refused and counted;
@@ -178,6 +178,8 @@ try:
 except ConnectionRefusedError:
     sys.exit(0)
 sys.exit(1)"
+	check_eq "the internet -> a closed UDP port of enclave $n: enclave $n's ICMP port unreachable arrives" refused \
+		"$(in_net timeout 20 python3 "$E2E_ROOT/tests/e2e/probe.py" refused-udp "$ip" 8082)"
 done
 e2e_bg out6 net socat -T 60 "TCP6-LISTEN:8081,bind=[2001:db8:1::2],reuseaddr,fork" EXEC:"$E2E_TMP/out.sh"
 e2e_wait_listen in_net tcp 8081 || exit 1
