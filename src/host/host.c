@@ -264,7 +264,9 @@ static void host_offload_raw(struct host *h, uint8_t *pkt,
 /* An enclave's packet for another enclave's address (@to): handed to it
  * with --enclave-to-enclave, if it is TCP or UDP to a port of its own
  * (a new flow, or a reply to one of its flows: its ephemeral ports lie
- * among them); else refused and counted. The other enclave's link takes
+ * among them), and whole: a fragment's others could not be checked, and
+ * no fragment is needed between enclaves (the link takes 64 KiB packets);
+ * else refused and counted. The other enclave's link takes
  * it whole, as packets from the queue go; a checksum left to compute is
  * completed first. Return: non-zero if it was such a packet. */
 static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
@@ -285,9 +287,9 @@ static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
 	if (i < 0)
 		return 0;
 	to = &h->enc[i];
-	if (!h->cfg.e2e ||
+	if (!h->cfg.between ||
 	    (pi->proto != IPPROTO_TCP && pi->proto != IPPROTO_UDP) ||
-	    pi->frag == PKT_FRAG_LATER ||
+	    pi->frag != PKT_FRAG_NONE ||
 	    !portset_has(&to->cfg->ports, pi->dport) ||
 	    (off && (off->flags & FRAME_OFFLOAD_CSUM_PARTIAL) &&
 	     gso_fill_l4_csum(pkt, pi->len))) {
@@ -296,10 +298,12 @@ static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
 		if (log_ratelimit_ok(&rl, &sup))
 			warn("refused a packet of enclave %s to enclave %s (%s)%s (%lu more not shown)",
 			     h->cur->cfg->name, to->cfg->name,
-			     h->cfg.e2e ? "not TCP or UDP to one of its ports"
-					: "enclaves may not reach each other",
-			     h->cfg.e2e ? ""
-					: "; --enclave-to-enclave allows it",
+			     h->cfg.between
+				     ? "not TCP or UDP to one of its ports"
+				     : "enclaves may not reach each other",
+			     h->cfg.between
+				     ? ""
+				     : "; --enclave-to-enclave allows it",
 			     sup);
 		return 1;
 	}
@@ -882,8 +886,8 @@ static void host_say_started(const struct host *h)
 	if (h->cfg.es.named)
 		info("remora-host %s: listening for %d enclaves; enclave to enclave %s",
 		     REMORA_VERSION, h->cfg.es.n,
-		     h->cfg.e2e ? "allowed (TCP and UDP to its ports)"
-				: "refused");
+		     h->cfg.between ? "allowed (TCP and UDP to its ports)"
+				    : "refused");
 	if (h->cfg.metrics)
 		info("metrics on http://%s/metrics", h->cfg.metrics);
 }

@@ -39,7 +39,7 @@ enum {
 	HOST_OPT_INJECT,
 	HOST_OPT_TUN,
 	HOST_OPT_ENCLAVE,
-	HOST_OPT_E2E,
+	HOST_OPT_BETWEEN,
 };
 
 /**
@@ -66,7 +66,7 @@ enum host_inject {
  * @no_gso:	--no-gso: take packets for the enclave one by one
  * @inject:	enum host_inject
  * @tun_name:	name of the tun device (--tun)
- * @e2e:	--enclave-to-enclave: an enclave's packets to another's
+ * @between:	--enclave-to-enclave: an enclave's packets to another's
  *		address are handed to it (TCP and UDP to its ports), not
  *		refused
  */
@@ -78,7 +78,7 @@ struct host_config {
 	int no_gso;
 	enum host_inject inject;
 	const char *tun_name;
-	int e2e;
+	int between;
 };
 
 struct host;

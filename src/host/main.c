@@ -122,7 +122,7 @@ static const struct option host_options[] = {
 	{"inject", required_argument, NULL, HOST_OPT_INJECT},
 	{"tun", required_argument, NULL, HOST_OPT_TUN},
 	{"enclave", required_argument, NULL, HOST_OPT_ENCLAVE},
-	{"enclave-to-enclave", no_argument, NULL, HOST_OPT_E2E},
+	{"enclave-to-enclave", no_argument, NULL, HOST_OPT_BETWEEN},
 	{NULL, 0, NULL, 0},
 };
 
@@ -181,7 +181,7 @@ static void host_config_finish(struct host_config *cfg, int argc, char **argv)
 	cfg->c.queue = es->e[0].queue;
 	for (i = 0; i < es->n; i++)
 		cfg->c.have_addr6 |= es->e[i].have_addr6;
-	if (cfg->e2e && es->n < 2)
+	if (cfg->between && es->n < 2)
 		opts_usage_error(
 			"--enclave-to-enclave: there is one enclave: name several ([enclave NAME] sections)");
 }
@@ -224,8 +224,8 @@ void host_config_parse(struct host_config *cfg, int argc, char **argv)
 		case HOST_OPT_TUN:
 			cfg->tun_name = opts_ifname("--tun", optarg);
 			break;
-		case HOST_OPT_E2E:
-			cfg->e2e = 1;
+		case HOST_OPT_BETWEEN:
+			cfg->between = 1;
 			break;
 		case HOST_OPT_METRICS:
 			host_metrics_arg(optarg);
