@@ -284,7 +284,7 @@ for n in $NAMES; do
 	check "--stats: enclave $n's own counters, as it reported them (STATS), labelled" \
 		grep -q "^reported_q2l_sent_packets{enclave=\"$n\"} [1-9]" <<<"$st"
 done
-grep -E '^(link_state|l2i_packets|q2l_sent_packets|l2i_drop_src|l2i_drop_enclave)\{' <<<"$st" >"$E2E_TMP/stats-per-enclave"
+grep -E '^(link_state|l2i_packets|q2l_sent_packets|l2i_drop_src|l2i_drop_enclave|reported_age_seconds|reported_q2l_sent_packets)\{' <<<"$st" >"$E2E_TMP/stats-per-enclave"
 e2e_log "per-enclave --stats (some):"
 sed 's/^/    /' "$E2E_TMP/stats-per-enclave"
 met=$(in_host curl -s --max-time 5 http://127.0.0.1:9810/metrics)
