@@ -59,6 +59,9 @@ while [ $# -gt 0 ]; do
 done
 B=$E2E_ROOT/bench
 HIP=$E2E_HOST_IP NIP=$E2E_NET_IP
+# ratio A B: A / B as "N.NNx" ("-" without B)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
+
 if [ "$FAIR_ONLY" = 1 ]; then
 	# fairness alone: no enclave at the shared address, the two enclaves'
 	# topology and daemons (bench/fairness.sh) on the internet and host
@@ -360,7 +363,6 @@ gb=$(awk -v b=$((b_in + b_out)) 'BEGIN {printf "%.3f", b / 1e9}')
 cpu_t=$(awk -v t="$ticks_t" -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
 gb_t=$(awk -v b=$((bt_in + bt_out)) 'BEGIN {printf "%.3f", b / 1e9}')
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
 added() { awk -v a="$1" -v b="$2" 'BEGIN {printf "+%.0f", a - b}'; }
 {
 	echo "| measure | direct veth | socat chain | remora | remora / direct | remora / chain |"

@@ -179,11 +179,10 @@ read -r a_tput a_rr a_p99 a_dtput a_drr a_dp99 a_pps a_gbps a_edrops a_cpu a_dro
 fair_phase host
 read -r h_tput h_rr h_p99 h_dtput h_drr h_dp99 h_pps h_gbps _ h_cpu h_drops h_kdrops <<<"$FAIR_OUT"
 
-fratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
 {
 	echo "| measure | alone | while enclave a floods | / alone | while the host floods, not through remora | / alone |"
 	echo "|---|---|---|---|---|---|"
-	frow() { echo "| $1 | $2 | $3 | $(fratio "$3" "$2") | $4 | $(fratio "$4" "$2") |"; }
+	frow() { echo "| $1 | $2 | $3 | $(ratio "$3" "$2") | $4 | $(ratio "$4" "$2") |"; }
 	frow "enclave b: TCP, 1 stream, enclave -> internet (Gbit/s)" "$o_tput" "$a_tput" "$h_tput"
 	frow "enclave b: TCP request/response, median (us)" "$o_rr" "$a_rr" "$h_rr"
 	frow "enclave b: TCP request/response, 99th percentile (us)" "$o_p99" "$a_p99" "$h_p99"

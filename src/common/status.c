@@ -15,85 +15,91 @@
 #include "remora/stats.h"
 #include "remora/status.h"
 
-/* Each unit's link: its state, its peer, how long it has been up */
-static void status_links(struct report *r, ev_tstamp now,
-			 const struct status_unit *u, int n)
+/* Metric @m of a unit's link: its state, its peer, how long it has been
+ * up, how often it came up again */
+static void status_link(struct report *r, int m, const struct status_unit *u,
+			ev_tstamp now)
 {
 	static const char *const states[] = {"down", "handshake", "up"};
-	const struct link *l;
-	uint64_t ups;
-	int i;
+	const struct link *l = u->link;
+	int up = l->state == LINK_UP;
+	uint64_t ups = u->st->c[STAT_LINK_UP];
 
-	for (i = 0; i < n; i++) {
-		report_label(r, u[i].name, i > 0);
+	switch (m) {
+	case 0:
 		report_text(r, "link_state",
 			    "link to the peer: down, handshake or up",
-			    states[u[i].link->state]);
-	}
-	for (i = 0; i < n; i++) {
-		l = u[i].link;
-		report_label(r, u[i].name, i > 0);
+			    states[l->state]);
+		break;
+	case 1:
 		report_text(r, "link_peer",
 			    "the peer's software, from its hello",
-			    l->state == LINK_UP ? l->peer.software : "");
-	}
-	for (i = 0; i < n; i++) {
-		l = u[i].link;
-		report_label(r, u[i].name, i > 0);
+			    up ? l->peer.software : "");
+		break;
+	case 2:
 		report_gauge(r, "link_peer_protocol",
 			     "the peer's link protocol version (0: no peer)",
-			     l->state == LINK_UP ? l->peer.version : 0);
-	}
-	for (i = 0; i < n; i++) {
-		l = u[i].link;
-		report_label(r, u[i].name, i > 0);
+			     up ? l->peer.version : 0);
+		break;
+	case 3:
 		report_gauge(r, "link_up_seconds",
 			     "seconds the link has been up",
-			     l->state == LINK_UP
-				     ? (double)(long long)(now - l->up_since)
-				     : 0);
-	}
-	for (i = 0; i < n; i++) {
-		ups = u[i].st->c[STAT_LINK_UP];
-		report_label(r, u[i].name, i > 0);
+			     up ? (double)(long long)(now - l->up_since) : 0);
+		break;
+	default:
 		report_counter(r, "link_reconnects",
 			       "links established after the first",
 			       ups ? ups - 1 : 0);
 	}
 }
 
-/* The kernel's counters of each unit's queue */
+/* Each unit's link, metric by metric (a metric's samples together) */
+static void status_links(struct report *r, ev_tstamp now,
+			 const struct status_unit *u, int n)
+{
+	int m, i;
+
+	for (m = 0; m < 5; m++) {
+		for (i = 0; i < n; i++) {
+			report_label(r, u[i].name, i > 0);
+			status_link(r, m, &u[i], now);
+		}
+	}
+}
+
+/* The kernel's counters of each unit's queue, metric by metric */
 static void status_queues(struct report *r, const struct status_unit *u, int n)
 {
-	uint64_t total[8], qdrop[8], udrop[8];
+	static const struct {
+		const char *name, *help;
+		int counter;
+	} metrics[] = {
+		{"kernel_queue_waiting",
+		 "packets in the kernel's queue, waiting for remora", 0},
+		{"kernel_queue_dropped",
+		 "packets the kernel dropped: queue full (--queue-maxlen)", 1},
+		{"kernel_user_dropped",
+		 "packets the kernel dropped: remora's socket full", 1},
+	};
+	uint64_t v[8][3];
 	const char *name[8];
-	int i, k = 0;
+	int i, m, k = 0;
 
 	for (i = 0; i < n && k < 8; i++)
 		if (u[i].queue >= 0 &&
-		    !nfqueue_kernel_stats((uint16_t)u[i].queue, &total[k],
-					  &qdrop[k], &udrop[k]))
+		    !nfqueue_kernel_stats((uint16_t)u[i].queue, &v[k][0],
+					  &v[k][1], &v[k][2]))
 			name[k++] = u[i].name;
-	for (i = 0; i < k; i++) {
-		report_label(r, name[i], i > 0);
-		report_gauge(
-			r, "kernel_queue_waiting",
-			"packets in the kernel's queue, waiting for remora",
-			(double)total[i]);
-	}
-	for (i = 0; i < k; i++) {
-		report_label(r, name[i], i > 0);
-		report_counter(
-			r, "kernel_queue_dropped",
-			"packets the kernel dropped: queue full (--queue-maxlen)",
-			qdrop[i]);
-	}
-	for (i = 0; i < k; i++) {
-		report_label(r, name[i], i > 0);
-		report_counter(
-			r, "kernel_user_dropped",
-			"packets the kernel dropped: remora's socket full",
-			udrop[i]);
+	for (m = 0; m < 3; m++) {
+		for (i = 0; i < k; i++) {
+			report_label(r, name[i], i > 0);
+			if (metrics[m].counter)
+				report_counter(r, metrics[m].name,
+					       metrics[m].help, v[i][m]);
+			else
+				report_gauge(r, metrics[m].name,
+					     metrics[m].help, (double)v[i][m]);
+		}
 	}
 }
 
