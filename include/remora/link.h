@@ -14,6 +14,10 @@ struct stats;
 
 #define LINK_RX_BUF (512 << 10) /* bytes: many frames per read */
 #define LINK_TX_BUF (4 << 20)	/* bytes: bound of the send queue */
+/* bytes one read takes where several links share a loop (remora-host
+ * serving several enclaves): one largest frame's worth, so that a link
+ * that floods holds the others up by that much a turn */
+#define LINK_READ_SHARED (64 << 10)
 
 /**
  * enum link_state - where a link is
@@ -73,6 +77,7 @@ struct link_ops {
  * @ops:	callbacks
  * @ctx:	callbacks' argument
  * @stats:	the counters its events are charged to (NULL: the daemon's)
+ * @read_max:	bytes one read takes at most (LINK_RX_BUF unless set)
  */
 struct link {
 	struct ev_loop *loop;
@@ -98,6 +103,7 @@ struct link {
 	const struct link_ops *ops;
 	void *ctx;
 	struct stats *stats;
+	size_t read_max;
 };
 
 int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
@@ -106,6 +112,7 @@ int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
 void link_attach(struct link *l, int fd);
 void link_close(struct link *l, uint32_t bye_code, const char *why);
 void link_set_caps(struct link *l, uint32_t caps);
+void link_set_read_max(struct link *l, size_t bytes);
 int link_send_packet(struct link *l, const uint8_t *pkt, size_t len);
 int link_send_offload(struct link *l, const struct frame_offload *o,
 		      const uint8_t *pkt, size_t len);
@@ -135,6 +142,7 @@ int link_handover_init(struct link_handover *ho, struct ev_loop *loop,
 		       const struct link_ops *ops, void *ctx);
 void link_handover_set_caps(struct link_handover *ho, uint32_t caps);
 void link_handover_set_stats(struct link_handover *ho, struct stats *s);
+void link_handover_set_read_max(struct link_handover *ho, size_t bytes);
 void link_handover_attach(struct link_handover *ho, int fd);
 void link_handover_close(struct link_handover *ho, uint32_t bye_code,
 			 const char *why);

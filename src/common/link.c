@@ -53,6 +53,7 @@ int link_init(struct link *l, struct ev_loop *loop, uint16_t role,
 	l->peer_timeout = peer_timeout;
 	l->ops = ops;
 	l->ctx = ctx;
+	l->read_max = LINK_RX_BUF;
 	l->rx = malloc(LINK_RX_BUF);
 	l->tx = malloc(LINK_TX_BUF);
 	if (!l->rx || !l->tx) {
@@ -210,6 +211,20 @@ void link_attach(struct link *l, int fd)
 			       FRAME_MAX_PAYLOAD, "remora " REMORA_VERSION);
 	link_queue(l, hello, n, NULL, 0);
 	link_flush(l);
+}
+
+/**
+ * link_set_read_max() - the most one read from the socket takes
+ * @l:		link
+ * @bytes:	1 to LINK_RX_BUF
+ *
+ * A link that shares its loop with others (remora-host's, one per
+ * enclave) takes LINK_READ_SHARED a turn, so that one that floods delays
+ * the others by one such read, not a whole buffer's worth.
+ */
+void link_set_read_max(struct link *l, size_t bytes)
+{
+	l->read_max = bytes < 1 ? 1 : bytes > LINK_RX_BUF ? LINK_RX_BUF : bytes;
 }
 
 /**
@@ -605,7 +620,9 @@ static void link_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	n = recv(l->fd, l->rx + l->rx_len, LINK_RX_BUF - l->rx_len,
+	n = recv(l->fd, l->rx + l->rx_len,
+		 LINK_RX_BUF - l->rx_len < l->read_max ? LINK_RX_BUF - l->rx_len
+						       : l->read_max,
 		 MSG_DONTWAIT);
 	if (n == 0) {
 		link_close(l, LINK_NO_BYE, "peer closed the connection");
@@ -785,6 +802,17 @@ void link_handover_set_stats(struct link_handover *ho, struct stats *s)
 {
 	ho->links[0].stats = s;
 	ho->links[1].stats = s;
+}
+
+/**
+ * link_handover_set_read_max() - the most one read of either link takes
+ * @ho:		handover
+ * @bytes:	as link_set_read_max()
+ */
+void link_handover_set_read_max(struct link_handover *ho, size_t bytes)
+{
+	link_set_read_max(&ho->links[0], bytes);
+	link_set_read_max(&ho->links[1], bytes);
 }
 
 /**

@@ -824,6 +824,9 @@ static void host_enclave_open(struct host *h, int i)
 			       &host_link_ops, e))
 		die("out of memory for link buffers");
 	link_handover_set_stats(&e->links, e->st);
+	/* several links share the loop: each reads a bounded share a turn */
+	if (h->cfg.es.n > 1)
+		link_handover_set_read_max(&e->links, LINK_READ_SHARED);
 	link_handover_set_caps(&e->links, FRAME_CAP_STATS);
 	e->reported.asked = -1;
 	ev_io_init(&e->nfq_io, host_to_enclave, nfqueue_fd(&e->nfq), EV_READ);

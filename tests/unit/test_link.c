@@ -629,6 +629,37 @@ static int a_wrote_more(struct fix *f)
 /* Fill the send queue while the peer does not read: -ENOBUFS. Once the
  * peer reads some, written frames leave the front of the queue and the
  * queue takes packets again; everything arrives whole and in order. */
+/* A link whose reads are bounded (remora-host with several enclaves)
+ * takes that much a turn of the loop, and in the end every frame, in
+ * order */
+static void read_max_bounds_each_turn(void **state)
+{
+	struct fix *f = *state;
+	uint8_t pkt[1000];
+	int i;
+
+	raw_up(f);
+	link_set_read_max(&f->a.l, 4096);
+	assert_int_equal(f->a.l.read_max, 4096);
+	for (i = 0; i < 20; i++) {
+		memset(pkt, i, sizeof(pkt));
+		raw_frame(f, REMORA_PROTO_VERSION, FRAME_PACKET, pkt,
+			  sizeof(pkt));
+	}
+	ev_run(f->loop, EVRUN_ONCE);
+	/* 4096 bytes hold 4 frames of 1008 */
+	assert_true(f->a.packets >= 1 && f->a.packets <= 4);
+	run_a_little(f);
+	assert_int_equal(f->a.packets, 20);
+	assert_true(f->a.max_batch <= 4);
+	assert_int_equal(f->a.last[0], 19);
+	/* out of range is clamped */
+	link_set_read_max(&f->a.l, 0);
+	assert_int_equal(f->a.l.read_max, 1);
+	link_set_read_max(&f->a.l, (size_t)LINK_RX_BUF * 2);
+	assert_int_equal(f->a.l.read_max, LINK_RX_BUF);
+}
+
 static void send_queue_full(void **state)
 {
 	struct fix *f = *state;
@@ -1332,6 +1363,7 @@ int main(void)
 		T(unknown_role_refused),
 		T(peer_bye_closes),
 		T(keepalive_keeps_link_up),
+		T(read_max_bounds_each_turn),
 		T(send_queue_full),
 		T(queued_packets_dropped_on_close),
 		T(offload_needs_the_peers_capability),
