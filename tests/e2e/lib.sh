@@ -145,6 +145,11 @@ e2e_topology() {
 	E2E_TMP=$(mktemp -d /tmp/remora-e2e.XXXXXX)
 	trap e2e_teardown EXIT
 	trap 'exit 130' INT TERM
+	# a write into a pipe or fifo whose reader is gone (a test's client
+	# that died) ends the test through its teardown, which shows the
+	# daemons' logs and removes the namespaces; a handler, not an ignore,
+	# so that the programs the test starts keep the default
+	trap 'exit 141' PIPE
 	ip netns add "$E2E_NS_NET"
 	ip netns add "$E2E_NS_HOST"
 	ip netns add "$E2E_NS_ENCL"
