@@ -486,10 +486,10 @@ static void host_link_state(void *ctx, int up)
 {
 	struct host_enclave *e = ctx;
 	struct host *h = e->h;
-	char status[256], what[HOST_NAME_LEN + 16];
+	char status[256], buf[HOST_NAME_LEN + 16];
+	const char *what = host_enclave_what(e, buf, sizeof(buf));
 	int i, n = 0;
 
-	host_enclave_what(e, what, sizeof(what));
 	if (up) {
 		e->reported.asked = -1;
 		host_ask_stats(e);

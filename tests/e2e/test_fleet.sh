@@ -223,7 +223,8 @@ tb=$!
 sleep 0.3
 kill -KILL "$(e2e_pid remora-enclave-c)"
 wait "$(e2e_pid remora-enclave-c)" 2>/dev/null
-e2e_wait_log "$E2E_TMP/remora-host.log" "waiting for enclave c to connect again" 10
+check "remora-host says it waits for enclave c, by name" \
+	e2e_wait_log "$E2E_TMP/remora-host.log" "info: waiting for enclave c to connect again; packets for it are dropped" 10
 start_enclave c
 check "enclave c's remora-enclave, restarted, gets its link back" \
 	e2e_wait_log "$E2E_TMP/remora-enclave-c.log" "link up" 10

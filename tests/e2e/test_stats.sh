@@ -120,7 +120,8 @@ check_eq "SIGUSR1 logs every line --stats shows" "$shown" "$logged"
 pid=$(e2e_pid remora-enclave)
 kill -TERM "$pid"
 wait "$pid"
-e2e_wait_log "$E2E_TMP/remora-host.log" "waiting for the enclave to connect again" 5
+check "host: says it waits for the enclave, naming it as such" \
+	e2e_wait_log "$E2E_TMP/remora-host.log" "info: waiting for the enclave to connect again; packets for it are dropped" 5
 h3=$(e2e_stats remora-host)
 check_eq "host: link_state down once the enclave stopped" down "$(v "$h3" link_state)"
 check_eq "host: link_peer cleared" - "$(v "$h3" link_peer)"
