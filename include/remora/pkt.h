@@ -163,6 +163,28 @@ struct pkt_info {
 	struct pkt_quote quote;
 };
 
+/**
+ * pkt_src() - a packet's source address as bytes, of its version
+ * @pi:	parsed packet
+ *
+ * Return: 4 or 16 bytes, network byte order, inside @pi
+ */
+static inline const uint8_t *pkt_src(const struct pkt_info *pi)
+{
+	return pi->version == 6 ? pi->src6 : (const uint8_t *)&pi->src;
+}
+
+/**
+ * pkt_dst() - a packet's destination address as bytes, of its version
+ * @pi:	parsed packet
+ *
+ * Return: 4 or 16 bytes, network byte order, inside @pi
+ */
+static inline const uint8_t *pkt_dst(const struct pkt_info *pi)
+{
+	return pi->version == 6 ? pi->dst6 : (const uint8_t *)&pi->dst;
+}
+
 enum pkt_verdict pkt_parse_ipv4(const uint8_t *p, size_t len,
 				struct pkt_info *pi);
 enum pkt_verdict pkt_parse_fragment(const uint8_t *p, size_t len,

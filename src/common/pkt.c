@@ -367,18 +367,9 @@ static enum pkt_icmp_kind pkt_icmp_kind(const struct pkt_info *pi)
 	return pkt_icmp_error(pi) ? PKT_ICMP_ERROR : PKT_ICMP_INFO;
 }
 
-/* The addresses of a packet and of its quote as bytes, in network order,
- * of the packet's version: the checks below are written once for both */
-static const uint8_t *pkt_src(const struct pkt_info *pi)
-{
-	return pi->version == 6 ? pi->src6 : (const uint8_t *)&pi->src;
-}
-
-static const uint8_t *pkt_dst(const struct pkt_info *pi)
-{
-	return pi->version == 6 ? pi->dst6 : (const uint8_t *)&pi->dst;
-}
-
+/* The addresses of a packet's quote as bytes, in network order, of the
+ * packet's version (its own: pkt_src(), pkt_dst()): the checks below are
+ * written once for both */
 static const uint8_t *pkt_qsrc(const struct pkt_info *pi)
 {
 	return pi->version == 6 ? pi->quote.src6

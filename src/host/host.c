@@ -281,9 +281,7 @@ static int host_enclave_to_enclave(struct host *h, uint8_t *pkt,
 
 	if (h->cfg.es.n < 2)
 		return 0;
-	i = host_enclaves_by_addr(&h->cfg.es, pi->version,
-				  pi->version == 6 ? pi->dst6
-						   : (const uint8_t *)&pi->dst);
+	i = host_enclaves_by_addr(&h->cfg.es, pi->version, pkt_dst(pi));
 	if (i < 0)
 		return 0;
 	to = &h->enc[i];
@@ -391,9 +389,7 @@ static void host_tun_refused(struct host *h, const struct nfqueue_pkt *qp)
 	int i = -1;
 
 	if (pkt_parse(qp->data, qp->len, &pi) == PKT_OK)
-		i = host_enclaves_by_addr(
-			&h->cfg.es, pi.version,
-			pi.version == 6 ? pi.src6 : (const uint8_t *)&pi.src);
+		i = host_enclaves_by_addr(&h->cfg.es, pi.version, pkt_src(&pi));
 	if (i >= 0)
 		prev = stats_charge(h->enc[i].st);
 	stat_inc(STAT_L2I_DROP_INJECT);
@@ -651,17 +647,16 @@ static void host_report(void *ctx, struct report *r)
 	int i, n = h->cfg.es.n, named = h->cfg.es.named;
 
 	for (i = 0; i < n; i++) {
-		ps[i] = &h->enc[i].reported;
-		names[i] = named ? h->enc[i].cfg->name : NULL;
-		/* the next report shows what it answers */
-		host_ask_stats(&h->enc[i]);
-	}
-	for (i = 0; i < n; i++)
 		u[i] = (struct status_unit){
 			.name = named ? h->enc[i].cfg->name : NULL,
 			.link = link_handover_active(&h->enc[i].links),
 			.st = h->enc[i].st,
 			.queue = h->enc[i].cfg->queue};
+		names[i] = u[i].name;
+		ps[i] = &h->enc[i].reported;
+		/* the next report shows what it answers */
+		host_ask_stats(&h->enc[i]);
+	}
 	status_fill(r, "remora-host", h->started, ev_now(h->loop), u, n,
 		    named ? &stats : NULL);
 	for (i = 0; i < n; i++) {
