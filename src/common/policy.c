@@ -210,21 +210,32 @@ enum pkt_verdict policy_check_in(const struct policy *p,
 }
 
 /**
- * policy_check_out() - may the enclave send this packet?
+ * policy_service_reply() - is this outbound packet a reply of one of the
+ *			    enclave's services (its source port is open to
+ *			    inbound flows)? Those always go out.
  * @p:	policy
  * @pi:	the packet, parsed
  *
- * Return: PKT_OK or PKT_POLICY
+ * Return: non-zero if it is
  */
-enum pkt_verdict policy_check_out(const struct policy *p,
-				  const struct pkt_info *pi)
+int policy_service_reply(const struct policy *p, const struct pkt_info *pi)
+{
+	return p->have_in && policy_l4(pi) &&
+	       portset_has(&p->in_ports, pi->sport);
+}
+
+/**
+ * policy_match_out() - the first outbound rule that covers a packet
+ * @p:	policy
+ * @pi:	the packet, parsed
+ *
+ * Return: its index in @p->rules, or -1 if none does
+ */
+int policy_match_out(const struct policy *p, const struct pkt_info *pi)
 {
 	const struct policy_rule *r;
 	int i;
 
-	/* a reply of one of the enclave's services */
-	if (p->have_in && policy_l4(pi) && portset_has(&p->in_ports, pi->sport))
-		return PKT_OK;
 	for (i = 0; i < p->nrules; i++) {
 		r = &p->rules[i];
 		if (r->v6 != (pi->version == 6))
@@ -235,7 +246,28 @@ enum pkt_verdict policy_check_out(const struct policy *p,
 		if (!r->any_port &&
 		    (!policy_l4(pi) || !portset_has(&r->ports, pi->dport)))
 			continue;
-		return r->allow ? PKT_OK : PKT_POLICY;
+		return i;
 	}
+	return -1;
+}
+
+/**
+ * policy_check_out() - may the enclave send this packet? (address rules
+ *			only: the enclave's name rules are egress.c's)
+ * @p:	policy
+ * @pi:	the packet, parsed
+ *
+ * Return: PKT_OK or PKT_POLICY
+ */
+enum pkt_verdict policy_check_out(const struct policy *p,
+				  const struct pkt_info *pi)
+{
+	int i;
+
+	if (policy_service_reply(p, pi))
+		return PKT_OK;
+	i = policy_match_out(p, pi);
+	if (i >= 0)
+		return p->rules[i].allow ? PKT_OK : PKT_POLICY;
 	return p->have_allow ? PKT_POLICY : PKT_OK;
 }

@@ -28,6 +28,7 @@
 
 #include "crash.h"
 #include "enclave.h"
+#include "outbound.h"
 #include "reconnect.h"
 #include "remora/datapath.h"
 #include "remora/fit.h"
@@ -101,6 +102,8 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len,
 		return;
 	}
 	trace_pkt("link -> injection", &pi);
+	if (names_active(&e->egress.names))
+		egress_inbound(&e->egress, pkt, &pi, ev_now(e->loop));
 	if (pkt_icmp_error(&pi) &&
 	    (pi.version == 4 ? pi.icmp_code == ICMP_FRAG_NEEDED
 			     : pi.icmp_type == ICMP6_PACKET_TOO_BIG))
@@ -213,185 +216,6 @@ static const struct link_ops enclave_link_ops = {
 	.stats = enclave_stats_asked,
 };
 
-/* fit's source of segment sizes: the connection's MSS, from the kernel */
-static size_t enclave_seg_size(void *ctx, const struct pkt_info *pi)
-{
-	struct enclave *e = ctx;
-
-	if (pi->version == 6)
-		return mss_segment_size(&e->mss, AF_INET6, pi->src6, pi->dst6,
-					pi->sport, pi->dport, pi->thlen,
-					ev_now(e->loop));
-	return mss_segment_size(&e->mss, AF_INET, &pi->src, &pi->dst, pi->sport,
-				pi->dport, pi->thlen, ev_now(e->loop));
-}
-
-/* fit's source of segment sizes in tun capture: the kernel's own, read
- * with the packet */
-static size_t enclave_tun_seg_size(void *ctx, const struct pkt_info *pi)
-{
-	const struct enclave *e = ctx;
-
-	(void)pi;
-	return e->tun_gso;
-}
-
-/* fit's source of path MTUs: what the enclave's kernel holds for an IPv6
- * destination */
-static size_t enclave_path_mtu6(void *ctx, const struct pkt_info *pi)
-{
-	struct enclave *e = ctx;
-
-	return pmtu_route_mtu(e->mtu6_fd, AF_INET6, pi->dst6);
-}
-
-/* fit's flags for what the queue says of a packet */
-static unsigned enclave_fit_flags(uint32_t skbinfo)
-{
-	return ((skbinfo & NFQA_SKB_GSO) ? FIT_AGGREGATE : 0) |
-	       ((skbinfo & NFQA_SKB_CSUMNOTREADY) ? FIT_CSUM_PART : 0);
-}
-
-/* A packet the host takes whole (FIT_OFFLOAD): a super-packet with its
- * connection's segment size, or one packet whose checksum the host's
- * kernel completes */
-static void enclave_send_offload(struct enclave *e, const uint8_t *pkt,
-				 size_t len, const struct pkt_info *pi,
-				 const struct fit_plan *plan, unsigned flags)
-{
-	struct frame_offload off = {
-		.gso_type = plan->size ? FRAME_GSO_TCP : FRAME_GSO_NONE,
-		.flags = flags & FIT_CSUM_PART ? FRAME_OFFLOAD_CSUM_PARTIAL : 0,
-		.gso_size = (uint16_t)plan->size,
-	};
-
-	if (link_send_offload(&e->link, &off, pkt, len))
-		return;
-	if (plan->size)
-		stat_inc(STAT_Q2L_OFFLOADED);
-	trace_pkt(plan->size ? "queue -> link, whole super-packet"
-			     : "queue -> link, checksum left to the host",
-		  pi);
-}
-
-/* One of the enclave's packets from its queue or its tun (@flags: what
- * the kernel said of it): parsed once, held to the image's policy, cut as
- * the enclave's kernel would have (at its connection's segment size, or
- * in fragments of its path MTU), framed. A packet remora cannot read goes
- * whole (the host refuses what it must), unless a policy is in force:
- * what it cannot read, it cannot allow.
- * Return: what became of it (FIT_KERNEL: requeue it) */
-static enum fit_how enclave_to_host_one(struct enclave *e, uint8_t *data,
-					size_t len, unsigned flags)
-{
-	struct pieces pieces;
-	struct fit_plan plan;
-	struct pkt_info pi;
-	enum pkt_verdict v;
-	enum fit_how how;
-	int i;
-
-	v = pkt_parse(data, len, &pi);
-	if (v == PKT_FRAGMENT) /* cut by this kernel to a learnt path MTU */
-		v = pkt_parse_fragment(data, len, &pi);
-	if (policy_active(&e->cfg.policy) &&
-	    (v != PKT_OK || policy_check_out(&e->cfg.policy, &pi) != PKT_OK)) {
-		stat_inc(STAT_Q2L_DROP_POLICY);
-		trace_pkt("dropped, refused by policy", &pi);
-		return FIT_DROP;
-	}
-	if (v == PKT_OK) {
-		plan = fit_decide(&e->fit_out, &pi, flags);
-	} else {
-		pi.len = (uint32_t)len;
-		plan = (struct fit_plan){.how = FIT_WHOLE};
-	}
-	pieces_init(&pieces, e->cut, PIECES_BUF_MAX);
-	how = fit_apply(&e->fit_out, &plan, data, &pi, flags, &pieces, &v);
-	switch (how) {
-	case FIT_WHOLE:
-		if (!link_send_packet(&e->link, data, len))
-			trace_pkt("queue -> link", &pi);
-		return how;
-	case FIT_OFFLOAD:
-		enclave_send_offload(e, data, len, &pi, &plan, flags);
-		return how;
-	case FIT_SEGMENT:
-		stat_inc(STAT_Q2L_SEGMENTED);
-		break;
-	case FIT_FRAGMENT:
-		stat_inc(STAT_Q2L_FRAGMENTED);
-		break;
-	case FIT_KERNEL:
-		if (e->capture == CAPTURE_TUN) {
-			stat_inc(STAT_Q2L_DROP_UNCUT);
-			trace_pkt(
-				"dropped, a super-packet that cannot be cut here",
-				&pi);
-			return FIT_DROP;
-		}
-		stat_inc(STAT_Q2L_PASSED_ON);
-		trace_pkt("requeued for the kernel to cut", &pi);
-		return how;
-	default:
-		/* its checksum could not be completed: not a whole packet */
-		stat_inc(STAT_Q2L_DROP_MALFORMED);
-		return how;
-	}
-	for (i = 0; i < pieces.n; i++)
-		link_send_packet(&e->link, pieces.p[i], pieces.len[i]);
-	trace_pkt("queue -> link, cut", &pi);
-	return how;
-}
-
-/* A drain of one of the enclave's queues onto the link, one write */
-static void enclave_to_host(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct enclave *e = w->data;
-	struct nfqueue *q = w == &e->nfq_io ? &e->nfq : &e->nfq_cut;
-	struct nfqueue_pkt *qp;
-
-	(void)loop;
-	(void)revents;
-	while ((qp = nfqueue_next(q)))
-		if (enclave_to_host_one(e, qp->data, qp->len,
-					enclave_fit_flags(qp->skbinfo)) ==
-		    FIT_KERNEL)
-			nfqueue_pass_on(q, qp);
-	nfqueue_commit(q);
-	link_flush(&e->link);
-}
-
-/* A drain of the tun onto the link: at most ENCLAVE_TUN_BATCH packets,
- * each with what its virtio_net_hdr says, one write */
-static void enclave_tun_to_host(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct enclave *e = w->data;
-	struct virtio_net_hdr vh;
-	unsigned flags;
-	ssize_t n;
-	int i;
-
-	(void)loop;
-	(void)revents;
-	for (i = 0; i < ENCLAVE_TUN_BATCH; i++) {
-		n = tun_read(&e->tun, &vh, e->tun_buf, TUN_MTU);
-		if (n <= 0) {
-			if (n < 0)
-				stat_inc(STAT_Q2L_DROP_MALFORMED);
-			if (n !=
-			    -EINVAL) /* none waiting, or the device failed */
-				break;
-			continue;
-		}
-		stat_inc(STAT_Q2L_PACKETS);
-		stat_add(STAT_Q2L_BYTES, (uint64_t)n);
-		flags = capture_tun_flags(&vh, (size_t)n, &e->tun_gso);
-		enclave_to_host_one(e, e->tun_buf, (size_t)n, flags);
-	}
-	link_flush(&e->link);
-}
-
 /* With --no-gso, or a kernel that cannot tell a connection's MSS, the
  * kernel cuts every super-packet before queueing it. Otherwise TCP ones
  * come whole, and a second queue without NFQA_CFG_F_GSO takes back those
@@ -432,8 +256,8 @@ static int enclave_open_queues(struct enclave *e)
 		die("cannot bind NFQUEUE %d (--fallback-queue, for the super-packets the kernel cuts): %s: %s; or --no-gso",
 		    fallback, strerror(-rc), nfqueue_hint(rc));
 	e->nfq.pass_on = fallback;
-	ev_io_init(&e->nfq_cut_io, enclave_to_host, nfqueue_fd(&e->nfq_cut),
-		   EV_READ);
+	ev_io_init(&e->nfq_cut_io, outbound_queue_ready,
+		   nfqueue_fd(&e->nfq_cut), EV_READ);
 	e->nfq_cut_io.data = e;
 	ev_io_start(e->loop, &e->nfq_cut_io);
 	return 0;
@@ -462,7 +286,7 @@ static void enclave_open_tun(struct enclave *e)
 	if (!e->tun_buf)
 		die("out of memory for the tun's buffer");
 	prefault(e->tun_buf, TUN_MTU);
-	ev_io_init(&e->tun_io, enclave_tun_to_host, e->tun.fd, EV_READ);
+	ev_io_init(&e->tun_io, outbound_tun_ready, e->tun.fd, EV_READ);
 	e->tun_io.data = e;
 	ev_io_start(e->loop, &e->tun_io);
 }
@@ -549,6 +373,7 @@ static void enclave_report(void *ctx, struct report *r)
 	report_text(r, "policy_inbound_ports",
 		    "--allow-in: ports open to new inbound flows (-: all)",
 		    e->policy_in_text);
+	egress_report(&e->egress, r, ev_now(e->loop));
 	report_gauge(r, "link_connect_failures_in_a_row",
 		     "failed connection attempts since the last success",
 		     e->reconnect.failures);
@@ -606,6 +431,9 @@ int enclave_run(struct enclave *e)
 	if (ctl_init(&e->ctl, e->loop, "enclave", enclave_report, e))
 		die("out of memory for the control socket");
 
+	if (egress_init(&e->egress, &e->cfg.policy, &e->cfg.names))
+		die("out of memory for the name tables (--name-table %u)",
+		    e->cfg.names.table);
 	enclave_open_capture(e);
 	e->cut = malloc(PIECES_BUF_MAX);
 	if (!e->cut)
@@ -619,13 +447,7 @@ int enclave_run(struct enclave *e)
 	 * cut at their connection's segment size, and IPv6 at its path MTU */
 	e->fit_in =
 		(struct fit_env){.flags = FIT_PEER, .mtu = enclave_lo_mtu()};
-	e->fit_out = (struct fit_env){
-		.flags = FIT_SOURCE,
-		.seg_size = e->capture == CAPTURE_TUN ? enclave_tun_seg_size
-			    : e->gso		      ? enclave_seg_size
-						      : NULL,
-		.path_mtu = e->cfg.c.have_addr6 ? enclave_path_mtu6 : NULL,
-		.ctx = e};
+	outbound_fit(e);
 	e->fit_in.ident6 = e->fit_out.ident6 =
 		(uint32_t)getpid() * 2654435761u ^ (uint32_t)(ev_time() * 1e6);
 	e->seg = malloc(ENCLAVE_SEG_BUF);
@@ -645,8 +467,8 @@ int enclave_run(struct enclave *e)
 	ev_timer_start(e->loop, &e->stats_timer);
 
 	if (e->capture == CAPTURE_NFQUEUE) {
-		ev_io_init(&e->nfq_io, enclave_to_host, nfqueue_fd(&e->nfq),
-			   EV_READ);
+		ev_io_init(&e->nfq_io, outbound_queue_ready,
+			   nfqueue_fd(&e->nfq), EV_READ);
 		e->nfq_io.data = e;
 		ev_io_start(e->loop, &e->nfq_io);
 	}
@@ -699,6 +521,13 @@ int enclave_run(struct enclave *e)
 		     e->cfg.policy.have_allow
 			     ? ", destinations no rule allows are refused"
 			     : "");
+	if (e->cfg.names.nrules)
+		info("policy: %d name rule%s, resolver %s; addresses live %u to %u s, at most %u",
+		     e->cfg.names.nrules, e->cfg.names.nrules == 1 ? "" : "s",
+		     inet_ntoa(
+			     (struct in_addr){.s_addr = e->cfg.names.resolver}),
+		     e->cfg.names.ttl_min, e->cfg.names.ttl_max,
+		     e->egress.names.addr_buckets * NAMES_WAYS);
 	notify_ready(e->loop, "forwarding; connecting to remora-host");
 	reconnect_start(&e->reconnect); /* the first attempt at once */
 	if (e->app.argv && e->cfg.app_wait <= 0)
@@ -728,6 +557,7 @@ int enclave_run(struct enclave *e)
 	free(e->cut);
 	link_free(&e->link);
 	free(e->seg);
+	egress_free(&e->egress);
 	info("stopped");
 	return e->app.argv ? e->app.status : 0;
 }

@@ -18,7 +18,9 @@
 #include "remora/signals.h"
 #include "app.h"
 #include "capture.h"
+#include "egress.h"
 #include "mss.h"
+#include "names.h"
 #include "netsetup.h"
 #include "reconnect.h"
 #include "remora/raw.h"
@@ -33,7 +35,8 @@
  * @c:		options both daemons take (address, queue, timers, log level)
  * @link:	where remora-host listens
  * @reconnect_max: cap of the reconnect backoff, seconds
- * @policy:	the enclave's own inbound and outbound policy
+ * @policy:	the enclave's own inbound and outbound policy (addresses)
+ * @names:	its name rules (--allow-out-name, --resolver, --name-*)
  * @setup_net:	--setup-net: bring the network up before forwarding
  * @net:	what --setup-net sets up (--mtu, --ports, --rules)
  * @app_argv:	the COMMAND after "--", or NULL
@@ -49,6 +52,7 @@ struct enclave_config {
 	struct transport_addr link;
 	double reconnect_max;
 	struct policy policy;
+	struct names_config names;
 	int setup_net;
 	struct netsetup net;
 	char **app_argv;
@@ -92,6 +96,7 @@ struct enclave_config {
  * @stats_sent:	event-loop time it last sent them (-1: never)
  * @started:	event-loop time of start-up
  * @policy_in_text: the inbound allowlist, for reports
+ * @egress:	the outbound policy at run time: address and name rules
  * @app:	the application started once the network is ready
  * @app_timer:	--app-wait: start it without a link after this long
  * @fit_in:	how the host's packets are made to fit lo (its MTU)
@@ -128,6 +133,7 @@ struct enclave {
 	ev_tstamp stats_sent;
 	ev_tstamp started;
 	char policy_in_text[256];
+	struct egress egress;
 	struct app app;
 	ev_timer app_timer;
 	struct fit_env fit_in;

@@ -28,6 +28,12 @@ enum {
 	ENCLAVE_OPT_RULES6,
 	ENCLAVE_OPT_CAPTURE,
 	ENCLAVE_OPT_TUN,
+	ENCLAVE_OPT_ALLOW_OUT_NAME,
+	ENCLAVE_OPT_RESOLVER,
+	ENCLAVE_OPT_NAME_TTL_MIN,
+	ENCLAVE_OPT_NAME_TTL_MAX,
+	ENCLAVE_OPT_NAME_TIMEOUT,
+	ENCLAVE_OPT_NAME_TABLE,
 };
 
 /* --allow-out/--deny-out: one rule more, or exit 2 */
@@ -43,6 +49,35 @@ static void enclave_rule_arg(struct policy *p, const char *flag, const char *s,
 		opts_usage_error(
 			"%s: '%s' is not NET[/LEN][:PORTS] or [NET6[/LEN]][:PORTS] (e.g. 10.0.0.0/8, 0.0.0.0/0:53, 198.51.100.7:443 or [2001:db8::/32]:443; no host bits past LEN)",
 			flag, s);
+}
+
+/* --allow-out-name: one rule more, or exit 2 */
+static void enclave_name_arg(struct names_config *c, const char *s)
+{
+	int rc = names_add_rule(c, s);
+
+	if (rc == -2)
+		opts_usage_error("--allow-out-name: more than %d rules",
+				 NAMES_MAX_RULES);
+	if (rc)
+		opts_usage_error(
+			"--allow-out-name: '%s' is not NAME[:PORTS] or *.NAME[:PORTS] (e.g. kms.us-east-1.amazonaws.com:443 or *.example.com:443; labels of letters, digits, '-' and '_')",
+			s);
+}
+
+/* The name policy's settings hold together, or exit 2 */
+static void enclave_names_check(const struct names_config *c)
+{
+	if (c->nrules && !c->resolver)
+		opts_usage_error(
+			"--allow-out-name needs --resolver: the DNS server the enclave may use");
+	if (!c->nrules && c->resolver)
+		opts_usage_error(
+			"--resolver is used only with --allow-out-name rules");
+	if (c->ttl_min > c->ttl_max)
+		opts_usage_error(
+			"--name-ttl-min (%u s) is above --name-ttl-max (%u s)",
+			c->ttl_min, c->ttl_max);
 }
 
 static const char enclave_usage[] =
@@ -132,6 +167,24 @@ static const char enclave_usage[] =
 	"      --deny-out NET[/LEN][:PORTS]\n"
 	"                            destinations refused (repeatable); the first\n"
 	"                            --allow-out/--deny-out that matches decides\n"
+	"      --allow-out-name NAME[:PORTS]\n"
+	"                            a destination by DNS name, or *.NAME for the\n"
+	"                            names below it (repeatable); its addresses are\n"
+	"                            learnt from the resolver's answers; once one is\n"
+	"                            given, DNS may only go to --resolver, only for\n"
+	"                            allowed names, and destinations no rule allows\n"
+	"                            are refused\n"
+	"      --resolver IPV4[,IPV6]\n"
+	"                            the only DNS server the enclave may use\n"
+	"                            (needed with --allow-out-name)\n"
+	"      --name-ttl-min SECS   an admitted address lives at least this long\n"
+	"                            (default 30)\n"
+	"      --name-ttl-max SECS   and at most this long, whatever its TTL\n"
+	"                            (default 3600); flows opened meanwhile go on\n"
+	"      --name-timeout SECS   how long a query waits for its answer\n"
+	"                            (default 5)\n"
+	"      --name-table N        admitted addresses kept, at most (default\n"
+	"                            4096; flows: 4 times as many)\n"
 	"\n"
 	"      --control PATH        control socket, read by --stats; root only\n"
 	"                            (default " CTL_RUN_DIR
@@ -170,6 +223,12 @@ static const struct option enclave_options[] = {
 	{"rules6", required_argument, NULL, ENCLAVE_OPT_RULES6},
 	{"capture", required_argument, NULL, ENCLAVE_OPT_CAPTURE},
 	{"tun", required_argument, NULL, ENCLAVE_OPT_TUN},
+	{"allow-out-name", required_argument, NULL, ENCLAVE_OPT_ALLOW_OUT_NAME},
+	{"resolver", required_argument, NULL, ENCLAVE_OPT_RESOLVER},
+	{"name-ttl-min", required_argument, NULL, ENCLAVE_OPT_NAME_TTL_MIN},
+	{"name-ttl-max", required_argument, NULL, ENCLAVE_OPT_NAME_TTL_MAX},
+	{"name-timeout", required_argument, NULL, ENCLAVE_OPT_NAME_TIMEOUT},
+	{"name-table", required_argument, NULL, ENCLAVE_OPT_NAME_TABLE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -189,6 +248,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 	config_expand(&argc, &argv, enclave_options, NULL);
 	cfg->reconnect_max = 5;
 	policy_init(&cfg->policy);
+	names_config_init(&cfg->names);
 	cfg->net.mtu = NETSETUP_DEFAULT_MTU;
 	cfg->net.lo_mtu = NETSETUP_DEFAULT_LO_MTU;
 	cfg->net.ports_lo = NETSETUP_DEFAULT_PORTS_LO;
@@ -270,6 +330,32 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		case ENCLAVE_OPT_DENY_OUT:
 			enclave_rule_arg(&cfg->policy, "--deny-out", optarg, 0);
 			break;
+		case ENCLAVE_OPT_ALLOW_OUT_NAME:
+			enclave_name_arg(&cfg->names, optarg);
+			break;
+		case ENCLAVE_OPT_RESOLVER:
+			if (names_set_resolver(&cfg->names, optarg))
+				opts_usage_error(
+					"--resolver: '%s' is not IPV4 or IPV4,IPV6 (e.g. 169.254.169.253 or 169.254.169.253,fd00:ec2::253)",
+					optarg);
+			break;
+		case ENCLAVE_OPT_NAME_TTL_MIN:
+			cfg->names.ttl_min =
+				opts_u32("--name-ttl-min", optarg, 1, 86400);
+			break;
+		case ENCLAVE_OPT_NAME_TTL_MAX:
+			cfg->names.ttl_max =
+				opts_u32("--name-ttl-max", optarg, 1, 86400);
+			break;
+		case ENCLAVE_OPT_NAME_TIMEOUT:
+			cfg->names.timeout =
+				opts_u32("--name-timeout", optarg, 1, 60);
+			break;
+		case ENCLAVE_OPT_NAME_TABLE:
+			cfg->names.table =
+				opts_u32("--name-table", optarg,
+					 NAMES_ADDRS_MIN, NAMES_ADDRS_MAX);
+			break;
 		case 'r':
 			cfg->reconnect_max = opts_seconds(
 				"--reconnect-max", optarg, RECONNECT_MIN, 3600);
@@ -294,6 +380,7 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		opts_usage_error(
 			"--fallback-queue: %d is --queue's number; it must be another",
 			cfg->fallback_queue);
+	enclave_names_check(&cfg->names);
 	cfg->net.addr = cfg->c.addr;
 	cfg->net.have_addr6 = cfg->c.have_addr6;
 	memcpy(cfg->net.addr6, cfg->c.addr6, 16);

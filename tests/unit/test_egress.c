@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: Apache-2.0
+/* remora-enclave's outbound policy: address rules and name rules decided
+ * in one order (egress.c), and what the name rules learn (names.c) from
+ * queries and answers built here byte by byte */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "egress.h"
+#include "testpkt.h"
+
+#define RESOLVER  "198.18.0.53"
+#define RESOLVER6 "2001:db8::53"
+#define ENCLAVE	  "198.18.2.2"
+#define ENCLAVE6  "2001:db8:2::2"
+
+/* One test's state: its rules and run-time tables */
+struct fix {
+	struct policy p;
+	struct names_config nc;
+	struct egress g;
+	uint8_t pkt[4096];
+	size_t len;
+	struct pkt_info pi;
+};
+
+static struct fix fx;
+
+static void fix_start(const char *const *names, const char *const *allow,
+		      const char *const *deny, uint32_t table)
+{
+	memset(&fx, 0, sizeof(fx));
+	policy_init(&fx.p);
+	names_config_init(&fx.nc);
+	fx.nc.ttl_min = 5;
+	fx.nc.ttl_max = 60;
+	if (table)
+		fx.nc.table = table;
+	for (; names && *names; names++)
+		assert_int_equal(names_add_rule(&fx.nc, *names), 0);
+	for (; allow && *allow; allow++)
+		assert_int_equal(policy_add_out(&fx.p, *allow, 1), 0);
+	for (; deny && *deny; deny++)
+		assert_int_equal(policy_add_out(&fx.p, *deny, 0), 0);
+	assert_int_equal(names_set_resolver(&fx.nc, RESOLVER "," RESOLVER6), 0);
+	assert_int_equal(egress_init(&fx.g, &fx.p, &fx.nc), 0);
+}
+
+static void fix_end(void)
+{
+	egress_free(&fx.g);
+}
+
+/* DNS message writer */
+struct msg {
+	uint8_t b[1024];
+	size_t n;
+};
+
+static void m16(struct msg *m, uint16_t v)
+{
+	m->b[m->n++] = (uint8_t)(v >> 8);
+	m->b[m->n++] = (uint8_t)v;
+}
+
+static void m32(struct msg *m, uint32_t v)
+{
+	m16(m, (uint16_t)(v >> 16));
+	m16(m, (uint16_t)v);
+}
+
+static void mname(struct msg *m, const char *name)
+{
+	const char *dot;
+	size_t l;
+
+	while (*name) {
+		dot = strchr(name, '.');
+		l = dot ? (size_t)(dot - name) : strlen(name);
+		m->b[m->n++] = (uint8_t)l;
+		memcpy(m->b + m->n, name, l);
+		m->n += l;
+		name += l + (dot ? 1 : 0);
+	}
+	m->b[m->n++] = 0;
+}
+
+static void mhead(struct msg *m, uint16_t id, uint16_t flags, uint16_t an,
+		  uint16_t ar)
+{
+	m->n = 0;
+	m16(m, id);
+	m16(m, flags);
+	m16(m, 1);
+	m16(m, an);
+	m16(m, 0);
+	m16(m, ar);
+}
+
+static void mquery(struct msg *m, uint16_t id, const char *name, uint16_t type)
+{
+	mhead(m, id, 0x0100, 0, 0);
+	mname(m, name);
+	m16(m, type);
+	m16(m, DNS_CLASS_IN);
+}
+
+/* An answer's header and question; records follow with mrr_*() */
+static void manswer(struct msg *m, uint16_t id, const char *name, uint16_t type,
+		    uint16_t an)
+{
+	mhead(m, id, 0x8180, an, 0);
+	mname(m, name);
+	m16(m, type);
+	m16(m, DNS_CLASS_IN);
+}
+
+static void mrr_a(struct msg *m, const char *owner, const char *addr,
+		  uint32_t ttl)
+{
+	int v6 = !!strchr(addr, ':');
+
+	mname(m, owner);
+	m16(m, v6 ? DNS_TYPE_AAAA : DNS_TYPE_A);
+	m16(m, DNS_CLASS_IN);
+	m32(m, ttl);
+	m16(m, v6 ? 16 : 4);
+	inet_pton(v6 ? AF_INET6 : AF_INET, addr, m->b + m->n);
+	m->n += v6 ? 16 : 4;
+}
+
+static void mrr_cname(struct msg *m, const char *owner, const char *target,
+		      uint32_t ttl)
+{
+	size_t at;
+
+	mname(m, owner);
+	m16(m, DNS_TYPE_CNAME);
+	m16(m, DNS_CLASS_IN);
+	m32(m, ttl);
+	at = m->n;
+	m16(m, 0);
+	mname(m, target);
+	m->b[at] = (uint8_t)((m->n - at - 2) >> 8);
+	m->b[at + 1] = (uint8_t)(m->n - at - 2);
+}
+
+/* A packet into fx.pkt, parsed into fx.pi: IPv4 or IPv6 by @src, UDP or
+ * TCP (@tcp: flags) with @pl as payload (NULL: none) */
+static void fpkt(const char *src, const char *dst, uint8_t proto,
+		 uint16_t sport, uint16_t dport, const void *pl, size_t plen)
+{
+	size_t hl, l4 = (proto == IPPROTO_TCP ? 20 : 8) + plen;
+	uint8_t *t;
+
+	if (strchr(src, ':')) {
+		tp_ip6(fx.pkt, src, dst, proto, l4);
+		hl = 40;
+	} else {
+		struct tp_ip4 h = {.src = src, .dst = dst, .proto = proto};
+
+		hl = tp_ip4(fx.pkt, &h, l4);
+	}
+	t = fx.pkt + hl;
+	if (proto == IPPROTO_TCP) {
+		struct tp_tcp th = {.sport = sport,
+				    .dport = dport,
+				    .flags = 0x18,
+				    .win = 1000};
+
+		tp_tcp(t, &th);
+	} else {
+		memset(t, 0, 8);
+		tp_put16(t, sport);
+		tp_put16(t + 2, dport);
+		tp_put16(t + 4, (uint16_t)l4);
+	}
+	if (plen)
+		memcpy(t + (proto == IPPROTO_TCP ? 20 : 8), pl, plen);
+	fx.len = hl + l4;
+	assert_int_equal(pkt_parse(fx.pkt, fx.len, &fx.pi), PKT_OK);
+}
+
+/* The verdict on an outbound packet at @now */
+static enum egress_why out(const char *dst, uint8_t proto, uint16_t sport,
+			   uint16_t dport, const struct msg *m, double now)
+{
+	int rule;
+
+	fpkt(strchr(dst, ':') ? ENCLAVE6 : ENCLAVE, dst, proto, sport, dport,
+	     m ? m->b : NULL, m ? m->n : 0);
+	return egress_check(&fx.g, fx.pkt, PKT_OK, &fx.pi, now, &rule);
+}
+
+/* An inbound packet from @src:@sport to the enclave's @dport, learnt from */
+static void in(const char *src, uint8_t proto, uint16_t sport, uint16_t dport,
+	       const struct msg *m, double now)
+{
+	fpkt(src, strchr(src, ':') ? ENCLAVE6 : ENCLAVE, proto, sport, dport,
+	     m->b, m->n);
+	egress_inbound(&fx.g, fx.pkt, &fx.pi, now);
+}
+
+static uint64_t st(enum names_stat s)
+{
+	return fx.g.names.st[s];
+}
+
+static void test_rules_parse(void **state)
+{
+	struct names_config c;
+	int i;
+
+	(void)state;
+	names_config_init(&c);
+	assert_int_equal(names_add_rule(&c, "Kms.US-East-1.amazonaws.com.:443"),
+			 0);
+	assert_string_equal(c.rules[0].pattern, "kms.us-east-1.amazonaws.com");
+	assert_false(c.rules[0].any_port);
+	assert_true(portset_has(&c.rules[0].ports, 443));
+	assert_int_equal(names_add_rule(&c, "*.example.com"), 0);
+	assert_true(c.rules[1].wildcard && c.rules[1].any_port);
+	assert_string_equal(c.rules[1].pattern, "example.com");
+	for (i = 0; i < 9; i++) {
+		static const char *const bad[] = {"",	     "*",   "*.",
+						  "a..b",    ".a",  "a b",
+						  "a.test:", "a:x", "*.*.a"};
+
+		assert_int_equal(names_add_rule(&c, bad[i]), -1);
+	}
+	assert_int_equal(names_match(&c, "kms.us-east-1.amazonaws.com"), 1);
+	assert_int_equal(names_match(&c, "x.kms.us-east-1.amazonaws.com"), 0);
+	assert_int_equal(names_match(&c, "a.example.com"), 2);
+	assert_int_equal(names_match(&c, "a.b.example.com"), 2);
+	assert_int_equal(names_match(&c, "example.com"), 0);
+	assert_int_equal(names_match(&c, "badexample.com"), 0);
+	while (c.nrules < NAMES_MAX_RULES)
+		assert_int_equal(names_add_rule(&c, "a.test"), 0);
+	assert_int_equal(names_add_rule(&c, "a.test"), -2);
+
+	assert_int_equal(names_set_resolver(&c, "198.18.0.53"), 0);
+	assert_false(c.have_resolver6);
+	assert_int_equal(names_set_resolver(&c, "198.18.0.53,2001:db8::53"), 0);
+	assert_true(c.have_resolver6);
+	assert_int_equal(names_set_resolver(&c, "0.0.0.0"), -1);
+	assert_int_equal(names_set_resolver(&c, "2001:db8::53"), -1);
+	assert_int_equal(names_set_resolver(&c, "198.18.0.53,x"), -1);
+	assert_int_equal(names_set_resolver(&c, ",2001:db8::1"), -1);
+}
+
+/* No name rule: nothing of names.c is in the way */
+static void test_inactive(void **state)
+{
+	static const char *const allow[] = {"198.18.9.0/24", NULL};
+
+	(void)state;
+	fix_start(NULL, NULL, NULL, 0);
+	assert_false(egress_active(&fx.g));
+	fix_end();
+	fix_start(NULL, allow, NULL, 0);
+	assert_true(egress_active(&fx.g));
+	assert_int_equal(out("198.18.9.9", IPPROTO_UDP, 40000, 53, NULL, 0),
+			 EGRESS_PASS); /* no name rule: DNS is not special */
+	assert_int_equal(out("198.18.8.9", IPPROTO_UDP, 40000, 53, NULL, 0),
+			 EGRESS_UNLISTED);
+	fix_end();
+}
+
+static void test_queries(void **state)
+{
+	static const char *const names[] = {"allowed.test:80", "*.wild.test",
+					    NULL};
+	struct msg m;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&m, 7, "Allowed.TEST", DNS_TYPE_A);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_PASS);
+	assert_int_equal(st(NAMES_QUERIES_SENT), 1);
+	assert_int_equal(out(RESOLVER6, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_PASS);
+	assert_int_equal(out("198.18.0.54", IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_DNS_SERVER);
+	assert_int_equal(out("2001:db8::54", IPPROTO_TCP, 40000, 53, NULL, 0),
+			 EGRESS_DNS_SERVER);
+	mquery(&m, 7, "data-to-leak.other.test", DNS_TYPE_A);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_DNS_NAME);
+	mquery(&m, 7, "wild.test", DNS_TYPE_A); /* the apex is not below */
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_DNS_NAME);
+	mquery(&m, 7, "a.b.wild.test", 16 /* TXT */);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_PASS);
+	/* an allowed name carrying a record more */
+	mquery(&m, 7, "allowed.test", DNS_TYPE_A);
+	m.b[11] = 1;
+	mrr_a(&m, "x", "198.18.0.1", 0);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_DNS_FORM);
+	/* not a query: an empty datagram */
+	m.n = 0;
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
+			 EGRESS_DNS_FORM);
+	assert_int_equal(fx.g.refused[EGRESS_DNS_FORM], 2);
+	assert_int_equal(fx.g.refused[EGRESS_DNS_NAME], 2);
+	assert_int_equal(fx.g.refused[EGRESS_DNS_SERVER], 2);
+	assert_int_equal(st(NAMES_QUERIES_SENT), 3);
+	fix_end();
+}
+
+/* Two TCP messages in a segment */
+static void tcp2(struct msg *seg, const struct msg *a, const struct msg *b)
+{
+	seg->n = 0;
+	m16(seg, (uint16_t)a->n);
+	memcpy(seg->b + seg->n, a->b, a->n);
+	seg->n += a->n;
+	if (!b)
+		return;
+	m16(seg, (uint16_t)b->n);
+	memcpy(seg->b + seg->n, b->b, b->n);
+	seg->n += b->n;
+}
+
+static void test_tcp(void **state)
+{
+	static const char *const names[] = {"allowed.test:80", NULL};
+	struct msg a, b, seg, ans;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, NULL, 0),
+			 EGRESS_PASS); /* a segment without data */
+	mquery(&a, 1, "allowed.test", DNS_TYPE_A);
+	mquery(&b, 2, "allowed.test", DNS_TYPE_AAAA);
+	tcp2(&seg, &a, &b);
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, &seg, 0),
+			 EGRESS_PASS);
+	assert_int_equal(st(NAMES_QUERIES_SENT), 2);
+	seg.n--; /* the second cut short */
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, &seg, 0),
+			 EGRESS_DNS_FORM);
+	mquery(&b, 3, "other.test", DNS_TYPE_A);
+	tcp2(&seg, &a, &b); /* one good, one not: the segment is refused */
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, &seg, 0),
+			 EGRESS_DNS_NAME);
+	assert_int_equal(st(NAMES_QUERIES_SENT), 2);
+
+	manswer(&ans, 1, "allowed.test", DNS_TYPE_A, 1);
+	mrr_a(&ans, "allowed.test", "198.18.1.10", 30);
+	tcp2(&seg, &ans, NULL);
+	in(RESOLVER, IPPROTO_TCP, 53, 40001, &seg, 1);
+	assert_int_equal(st(NAMES_ANSWERS), 1);
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40002, 80, NULL, 2),
+			 EGRESS_PASS);
+	fix_end();
+}
+
+static void test_learn(void **state)
+{
+	static const char *const names[] = {"allowed.test:80", "*.wild.test",
+					    NULL};
+	struct msg q, a;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40000, 80, NULL, 0),
+			 EGRESS_UNLISTED);
+	mquery(&q, 9, "allowed.test", DNS_TYPE_A);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 0),
+			 EGRESS_PASS);
+	manswer(&a, 9, "allowed.test", DNS_TYPE_A, 2);
+	mrr_a(&a, "allowed.test", "198.18.1.10", 20);
+	mrr_a(&a, "unrelated.test", "198.18.1.11", 20);
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 1);
+	assert_int_equal(st(NAMES_ANSWERS), 1);
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 1);
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40000, 80, NULL, 2),
+			 EGRESS_PASS);
+	/* the rule's port only */
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40000, 81, NULL, 2),
+			 EGRESS_UNLISTED);
+	assert_int_equal(out("198.18.1.10", IPPROTO_ICMP, 0, 0, NULL, 2),
+			 EGRESS_UNLISTED);
+	/* another owner's record in the same answer teaches nothing */
+	assert_int_equal(out("198.18.1.11", IPPROTO_TCP, 40000, 80, NULL, 2),
+			 EGRESS_UNLISTED);
+	/* answered once: the same answer again is ignored */
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 1);
+	assert_int_equal(st(NAMES_ANSWERS_IGNORED), 1);
+
+	/* a CNAME chain, IPv6 too: addresses of the chain's names, any port
+	 * (the wildcard rule has none) */
+	mquery(&q, 10, "www.wild.test", DNS_TYPE_AAAA);
+	assert_int_equal(out(RESOLVER6, IPPROTO_UDP, 40003, 53, &q, 3),
+			 EGRESS_PASS);
+	manswer(&a, 10, "www.wild.test", DNS_TYPE_AAAA, 3);
+	mrr_cname(&a, "www.wild.test", "cdn.provider.example", 50);
+	mrr_a(&a, "cdn.provider.example", "2001:db8:1::10", 100);
+	mrr_a(&a, "cdn.provider.example", "198.18.1.12", 100);
+	in(RESOLVER6, IPPROTO_UDP, 53, 40003, &a, 3);
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 3);
+	assert_int_equal(
+		out("2001:db8:1::10", IPPROTO_TCP, 40000, 443, NULL, 4),
+		EGRESS_PASS);
+	assert_int_equal(out("198.18.1.12", IPPROTO_ICMP, 0, 0, NULL, 4),
+			 EGRESS_PASS);
+	/* the chain's TTL (50) bounds the records' (100) */
+	assert_int_equal(out("198.18.1.12", IPPROTO_UDP, 40009, 9, NULL, 54),
+			 EGRESS_UNLISTED);
+	fix_end();
+}
+
+/* Answers that must teach nothing */
+static void test_ignored(void **state)
+{
+	static const char *const names[] = {"*.wild.test", NULL};
+	struct msg q, a;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&q, 100, "f.wild.test", DNS_TYPE_A);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 0),
+			 EGRESS_PASS);
+	manswer(&a, 100, "f.wild.test", DNS_TYPE_A, 1);
+	mrr_a(&a, "f.wild.test", "198.18.1.20", 30);
+	/* from another address than the resolver's: not even read */
+	in("198.18.0.99", IPPROTO_UDP, 53, 40000, &a, 1);
+	/* from the resolver's address but another port */
+	in(RESOLVER, IPPROTO_UDP, 5353, 40000, &a, 1);
+	assert_int_equal(st(NAMES_ANSWERS_IGNORED), 0);
+	/* to another port of the enclave; another id; another type; another
+	 * name */
+	in(RESOLVER, IPPROTO_UDP, 53, 40001, &a, 1);
+	a.b[1] = 101;
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 1);
+	manswer(&a, 100, "f.wild.test", DNS_TYPE_AAAA, 1);
+	mrr_a(&a, "f.wild.test", "198.18.1.20", 30);
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 1);
+	manswer(&a, 100, "g.wild.test", DNS_TYPE_A, 1);
+	mrr_a(&a, "g.wild.test", "198.18.1.20", 30);
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 1);
+	/* over IPv6 from the resolver: the query went over IPv4 */
+	manswer(&a, 100, "f.wild.test", DNS_TYPE_A, 1);
+	mrr_a(&a, "f.wild.test", "198.18.1.20", 30);
+	in(RESOLVER6, IPPROTO_UDP, 53, 40000, &a, 1);
+	assert_int_equal(st(NAMES_ANSWERS_IGNORED), 5);
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 0);
+	/* late: after --name-timeout (5 s) the right answer is ignored */
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 5.5);
+	assert_int_equal(st(NAMES_ANSWERS_IGNORED), 6);
+	assert_int_equal(st(NAMES_QUERIES_EXPIRED), 1);
+	assert_int_equal(out("198.18.1.20", IPPROTO_TCP, 40000, 80, NULL, 6),
+			 EGRESS_UNLISTED);
+	/* unreadable */
+	a.n = 20;
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 6);
+	assert_int_equal(st(NAMES_ANSWERS_MALFORMED), 1);
+	/* an answer never asked for */
+	manswer(&a, 555, "h.wild.test", DNS_TYPE_A, 1);
+	mrr_a(&a, "h.wild.test", "198.18.1.21", 30);
+	in(RESOLVER, IPPROTO_UDP, 53, 41000, &a, 6);
+	assert_int_equal(st(NAMES_ANSWERS_IGNORED), 7);
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 0);
+	fix_end();
+}
+
+/* A TTL clamped; an expired address refuses new flows, not open ones */
+static void test_expiry(void **state)
+{
+	static const char *const names[] = {"allowed.test:80", NULL};
+	struct msg q, a;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&q, 1, "allowed.test", DNS_TYPE_A);
+	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 0);
+	manswer(&a, 1, "allowed.test", DNS_TYPE_A, 1);
+	mrr_a(&a, "allowed.test", "198.18.1.10", 0); /* 0: clamped to 5 */
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 0);
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40100, 80, NULL, 4),
+			 EGRESS_PASS);
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40100, 80, NULL, 6),
+			 EGRESS_PASS); /* the flow goes on */
+	assert_int_equal(st(NAMES_FLOW_PASSED), 1);
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40101, 80, NULL, 6),
+			 EGRESS_UNLISTED); /* a new one is refused */
+	/* idle past NAMES_FLOW_IDLE_TCP: forgotten */
+	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40100, 80, NULL,
+			     6 + NAMES_FLOW_IDLE_TCP + 1),
+			 EGRESS_UNLISTED);
+	/* a TTL above --name-ttl-max (60) is cut to it */
+	mquery(&q, 2, "allowed.test", DNS_TYPE_A);
+	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 10000);
+	manswer(&a, 2, "allowed.test", DNS_TYPE_A, 1);
+	mrr_a(&a, "allowed.test", "198.18.1.10", 86400);
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 10000);
+	assert_int_equal(
+		out("198.18.1.10", IPPROTO_UDP, 40200, 80, NULL, 10059),
+		EGRESS_PASS);
+	assert_int_equal(
+		out("198.18.1.10", IPPROTO_UDP, 40201, 80, NULL, 10061),
+		EGRESS_UNLISTED);
+	fix_end();
+}
+
+/* Address rules decide before names; service replies before both */
+static void test_order(void **state)
+{
+	static const char *const names[] = {"allowed.test", NULL};
+	static const char *const allow[] = {"198.18.7.0/24:443", NULL};
+	static const char *const deny[] = {"198.18.1.10", NULL};
+	struct msg q, a;
+	int rule;
+
+	(void)state;
+	fix_start(names, allow, deny, 0);
+	assert_int_equal(policy_set_in(&fx.p, "8443"), 0);
+	mquery(&q, 1, "allowed.test", DNS_TYPE_A);
+	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 0);
+	manswer(&a, 1, "allowed.test", DNS_TYPE_A, 2);
+	mrr_a(&a, "allowed.test", "198.18.1.10", 30);
+	mrr_a(&a, "allowed.test", "198.18.1.11", 30);
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 0);
+	fpkt(ENCLAVE, "198.18.1.10", IPPROTO_TCP, 40000, 80, NULL, 0);
+	assert_int_equal(egress_check(&fx.g, fx.pkt, PKT_OK, &fx.pi, 1, &rule),
+			 EGRESS_DENY_RULE);
+	assert_int_equal(rule, 1);
+	assert_int_equal(out("198.18.1.11", IPPROTO_TCP, 40000, 80, NULL, 1),
+			 EGRESS_PASS);
+	assert_int_equal(out("198.18.7.1", IPPROTO_TCP, 40000, 443, NULL, 1),
+			 EGRESS_PASS);
+	/* a reply of the enclave's service on 8443 goes anywhere */
+	assert_int_equal(out("198.18.200.1", IPPROTO_TCP, 8443, 50000, NULL, 1),
+			 EGRESS_PASS);
+	/* and so does its reply to port 53: not DNS */
+	assert_int_equal(out("198.18.200.1", IPPROTO_UDP, 8443, 53, NULL, 1),
+			 EGRESS_PASS);
+	/* a packet that cannot be read */
+	assert_int_equal(
+		egress_check(&fx.g, fx.pkt, PKT_MALFORMED, &fx.pi, 1, &rule),
+		EGRESS_UNREADABLE);
+	fix_end();
+}
+
+/* Every table is bounded, and what it forgets is counted */
+static void test_bounds(void **state)
+{
+	static const char *const names[] = {"*.many.test", NULL};
+	char name[64], addr[32];
+	struct msg q, a;
+	unsigned i;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 16);
+	assert_int_equal(fx.g.names.addr_buckets * NAMES_WAYS, 16);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "n%u.many.test", i);
+		snprintf(addr, sizeof(addr), "198.18.%u.%u", 64 + i / 250,
+			 1 + i % 250);
+		mquery(&q, (uint16_t)i, name, DNS_TYPE_A);
+		assert_int_equal(out(RESOLVER, IPPROTO_UDP,
+				     (uint16_t)(40000 + i), 53, &q, 0),
+				 EGRESS_PASS);
+		manswer(&a, (uint16_t)i, name, DNS_TYPE_A, 1);
+		mrr_a(&a, name, addr, 30);
+		in(RESOLVER, IPPROTO_UDP, 53, (uint16_t)(40000 + i), &a, 0);
+	}
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 300);
+	assert_int_equal(st(NAMES_ADDRS_EVICTED), 300 - 16);
+	/* the newest is live */
+	assert_int_equal(out("198.18.65.50", IPPROTO_TCP, 1, 80, NULL, 1),
+			 EGRESS_PASS);
+	/* 300 queries waiting, 256 kept */
+	for (i = 0; i < 300; i++) {
+		mquery(&q, (uint16_t)i, "x.many.test", DNS_TYPE_A);
+		out(RESOLVER, IPPROTO_UDP, 50000, 53, &q, 100 + i * 0.001);
+	}
+	assert_int_equal(st(NAMES_QUERIES_EVICTED), 300 - NAMES_QUERIES);
+	fix_end();
+}
+
+static void test_report(void **state)
+{
+	static const char *const names[] = {"allowed.test", NULL};
+	char buf[REPORT_MAX];
+	struct report r;
+	struct msg q, a;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&q, 1, "allowed.test", DNS_TYPE_A);
+	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 0);
+	manswer(&a, 1, "allowed.test", DNS_TYPE_A, 2);
+	mrr_a(&a, "allowed.test", "198.18.1.10", 30);
+	mrr_a(&a, "allowed.test", "198.18.1.11", 30);
+	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 0);
+	out("198.18.1.10", IPPROTO_TCP, 40000, 80, NULL, 1);
+	mquery(&q, 1, "no.test", DNS_TYPE_A);
+	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 1);
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "enclave");
+	egress_report(&fx.g, &r, 2);
+	assert_non_null(strstr(buf, "policy_refused_dns_name 1\n"));
+	assert_non_null(strstr(buf, "policy_refused_unlisted 0\n"));
+	assert_non_null(strstr(buf, "name_addresses_live 2\n"));
+	assert_non_null(strstr(buf, "name_flows_live 1\n"));
+	assert_non_null(strstr(buf, "name_answers 1\n"));
+	assert_non_null(strstr(buf, "names_admitted allowed.test=2\n"));
+	/* after the TTL: none live */
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "enclave");
+	egress_report(&fx.g, &r, 100);
+	assert_non_null(strstr(buf, "name_addresses_live 0\n"));
+	assert_non_null(strstr(buf, "names_admitted -\n"));
+	fix_end();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules_parse),
+		cmocka_unit_test(test_inactive),
+		cmocka_unit_test(test_queries),
+		cmocka_unit_test(test_tcp),
+		cmocka_unit_test(test_learn),
+		cmocka_unit_test(test_ignored),
+		cmocka_unit_test(test_expiry),
+		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_report),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
