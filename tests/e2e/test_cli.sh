@@ -76,6 +76,27 @@ expect 2 "--allow-out: '0.0.0.0/0:' is not NET" "remora-enclave refuses a rule w
 expect 2 "--allow-in: '80,x' is not a port list" "remora-enclave refuses a bad inbound allowlist" \
 	"$B/remora-enclave" -a 198.18.0.1 --allow-in 80,x
 expect 0 "--allow-out NET" "remora-enclave --help documents the policy" "$B/remora-enclave" --help
+# egress by name: each setting refused with what is wrong
+expect 2 "--allow-out-name needs --resolver" "remora-enclave refuses name rules without a resolver" \
+	"$B/remora-enclave" -a 198.18.0.1 --allow-out-name example.com:443
+expect 2 "--resolver is used only with --allow-out-name" "remora-enclave refuses a resolver without name rules" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53
+expect 2 "--allow-out-name: 'a..example.com' is not NAME\[:PORTS\]" "remora-enclave refuses a name with an empty label" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name a..example.com
+expect 2 "--allow-out-name: '\*' is not NAME" "remora-enclave refuses a bare wildcard" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name '*'
+expect 2 "--allow-out-name: 'example.com:' is not NAME" "remora-enclave refuses a name rule with an empty port list" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name example.com:
+expect 2 "--resolver: '198.18.0.53,nope' is not IPV4 or IPV4,IPV6" "remora-enclave refuses a bad resolver" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53,nope --allow-out-name example.com
+expect 2 "--name-ttl-min (60 s) is above --name-ttl-max (30 s)" "remora-enclave refuses a TTL range upside down" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name example.com --name-ttl-min 60 --name-ttl-max 30
+expect 2 "--name-table" "remora-enclave refuses a name table below its minimum" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name example.com --name-table 8
+expect 2 "--name-timeout" "remora-enclave refuses a query timeout of 0" \
+	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name example.com --name-timeout 0
+expect 0 "--allow-out-name NAME" "remora-enclave --help documents the name rules" "$B/remora-enclave" --help
+
 expect 2 "--ports: '10-9' is not a port range LO-HI" "remora-enclave refuses a bad --ports range" \
 	"$B/remora-enclave" -a 198.18.0.1 --ports 10-9
 expect 2 "--mtu: '70000' is not a number from 1280 to 65536" "remora-enclave refuses an MTU out of range" \
