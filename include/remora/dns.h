@@ -98,6 +98,8 @@ struct dns_answer {
 
 int dns_read_name(struct view msg, size_t *off, char *out);
 enum dns_verdict dns_parse_query(struct view msg, struct dns_question *q);
+enum dns_verdict dns_parse_answer_question(struct view msg,
+					   struct dns_question *q);
 enum dns_verdict dns_parse_answer(struct view msg, struct dns_answer *a);
 int dns_tcp_next(struct view stream, size_t *off, struct view *msg);
 const char *dns_verdict_name(enum dns_verdict v);

@@ -271,6 +271,42 @@ static void dns_take_addr(struct view msg, const struct dns_rr *rr,
 	d->ttl = rr->ttl < ttl ? rr->ttl : ttl;
 }
 
+/* An answer's header and question; *@off past them.
+ * Return: DNS_OK, DNS_MALFORMED or DNS_NOT_ANSWER */
+static enum dns_verdict dns_answer_head(struct view msg, size_t *off,
+					struct dns_question *q,
+					uint16_t *qclass)
+{
+	struct dns_counts c;
+	uint16_t flags;
+	const uint8_t *h = dns_header(msg, &flags, &c);
+
+	if (!h)
+		return DNS_MALFORMED;
+	if (!(flags & DNS_QR) || (flags & DNS_OPCODE) || c.qd != 1)
+		return DNS_NOT_ANSWER;
+	q->id = get_be16(h);
+	return dns_question_read(msg, off, q, qclass) ? DNS_MALFORMED : DNS_OK;
+}
+
+/**
+ * dns_parse_answer_question() - read only an answer's header and question:
+ *				 enough to tell whether it is awaited,
+ *				 before its records are read
+ * @msg:	the message
+ * @q:		its question, on success
+ *
+ * Return: DNS_OK, DNS_MALFORMED or DNS_NOT_ANSWER
+ */
+enum dns_verdict dns_parse_answer_question(struct view msg,
+					   struct dns_question *q)
+{
+	uint16_t qclass;
+	size_t off;
+
+	return dns_answer_head(msg, &off, q, &qclass);
+}
+
 /**
  * dns_parse_answer() - read an answer that came through the host
  * @msg:	the message (a UDP payload, or one message of a TCP stream)
@@ -292,20 +328,17 @@ enum dns_verdict dns_parse_answer(struct view msg, struct dns_answer *a)
 	struct dns_rr rr[DNS_MAX_RECORDS];
 	uint16_t flags, qclass;
 	struct dns_counts c;
-	const uint8_t *h = dns_header(msg, &flags, &c);
 	int nrr, nchain = 1, i, j, found;
+	enum dns_verdict v;
 	size_t off;
 
 	a->naddrs = 0;
 	a->cut = 0;
-	if (!h)
-		return DNS_MALFORMED;
-	if (!(flags & DNS_QR) || (flags & DNS_OPCODE) || c.qd != 1)
-		return DNS_NOT_ANSWER;
-	a->q.id = get_be16(h);
+	v = dns_answer_head(msg, &off, &a->q, &qclass);
+	if (v != DNS_OK)
+		return v;
+	dns_header(msg, &flags, &c); /* read whole by dns_answer_head() */
 	a->rcode = flags & DNS_RCODE;
-	if (dns_question_read(msg, &off, &a->q, &qclass))
-		return DNS_MALFORMED;
 	nrr = c.an;
 	if (nrr > DNS_MAX_RECORDS) {
 		nrr = DNS_MAX_RECORDS;

@@ -296,7 +296,8 @@ static int names_resolver_is(const struct names_config *c,
 }
 
 /**
- * names_is_dns() - is this outbound packet for DNS's port (TCP or UDP 53)?
+ * names_is_dns() - is this outbound packet for DNS's port (TCP or UDP 53),
+ *		    or a later fragment of TCP or UDP to the resolver?
  * @n:	state
  * @pi:	the packet
  *
@@ -304,9 +305,13 @@ static int names_resolver_is(const struct names_config *c,
  */
 int names_is_dns(const struct names *n, const struct pkt_info *pi)
 {
-	return names_active(n) &&
-	       (pi->proto == IPPROTO_UDP || pi->proto == IPPROTO_TCP) &&
-	       pi->frag != PKT_FRAG_LATER && pi->dport == DNS_PORT;
+	if (!names_active(n) ||
+	    (pi->proto != IPPROTO_UDP && pi->proto != IPPROTO_TCP))
+		return 0;
+	/* a later fragment has no port: to the resolver, it may be DNS */
+	if (pi->frag == PKT_FRAG_LATER)
+		return names_resolver_is(n->cfg, pi, 0);
+	return pi->dport == DNS_PORT;
 }
 
 /* The transport payload of a TCP or UDP packet; an empty view if the
@@ -512,11 +517,14 @@ static void names_learn(struct names *n, const struct dns_addr *d,
 static void names_answer_one(struct names *n, struct view msg,
 			     const struct pkt_info *pi, double now)
 {
+	struct dns_question aq;
 	struct dns_answer a;
 	struct names_query *q = NULL;
 	int i;
 
-	if (dns_parse_answer(msg, &a) != DNS_OK) {
+	/* its question first: the records of an answer no query awaits
+	 * are never read, so each query costs one full read at most */
+	if (dns_parse_answer_question(msg, &aq) != DNS_OK) {
 		n->st[NAMES_ANSWERS_MALFORMED]++;
 		return;
 	}
@@ -524,15 +532,19 @@ static void names_answer_one(struct names *n, struct view msg,
 		struct names_query *s = &n->queries[i];
 
 		if (s->deadline && s->version == pi->version &&
-		    s->port == pi->dport && s->id == a.q.id &&
-		    s->type == a.q.type && !strcmp(s->name, a.q.name))
+		    s->port == pi->dport && s->id == aq.id &&
+		    s->type == aq.type && !strcmp(s->name, aq.name))
 			q = s;
 	}
 	if (!q) {
 		n->st[NAMES_ANSWERS_IGNORED]++;
 		return;
 	}
-	q->deadline = 0; /* one answer a query */
+	q->deadline = 0; /* one answer a query, read or not */
+	if (dns_parse_answer(msg, &a) != DNS_OK) {
+		n->st[NAMES_ANSWERS_MALFORMED]++;
+		return;
+	}
 	n->st[NAMES_ANSWERS]++;
 	if (a.rcode)
 		return;

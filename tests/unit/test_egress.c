@@ -553,6 +553,50 @@ static void test_order(void **state)
 	fix_end();
 }
 
+/* A fragment of DNS cannot be read: refused, as is a later fragment to
+ * the resolver (it has no port, and may be DNS) */
+static void test_fragments(void **state)
+{
+	static const char *const names[] = {"allowed.test", NULL};
+	static const char *const allow[] = {"198.18.0.0/24", NULL};
+	struct tp_ip4 h = {.src = ENCLAVE, .dst = RESOLVER,
+			   .proto = IPPROTO_UDP, .frag = 0x2000};
+	uint8_t *u;
+	int rule;
+
+	(void)state;
+	fix_start(names, allow, NULL, 0);
+	/* the first fragment of a datagram to port 53 */
+	u = fx.pkt + tp_ip4(fx.pkt, &h, 48);
+	memset(u, 0, 48);
+	tp_put16(u, 40000);
+	tp_put16(u + 2, 53);
+	tp_put16(u + 4, 1000);
+	fx.len = 20 + 48;
+	assert_int_equal(pkt_parse(fx.pkt, fx.len, &fx.pi), PKT_FRAGMENT);
+	assert_int_equal(pkt_parse_fragment(fx.pkt, fx.len, &fx.pi), PKT_OK);
+	assert_int_equal(egress_check(&fx.g, fx.pkt, PKT_OK, &fx.pi, 1, &rule),
+			 EGRESS_DNS_FORM);
+	/* a later one: refused although an address rule covers the
+	 * resolver */
+	h.frag = 0x2000 | 6;
+	tp_ip4(fx.pkt, &h, 48);
+	assert_int_equal(pkt_parse(fx.pkt, fx.len, &fx.pi), PKT_FRAGMENT);
+	assert_int_equal(pkt_parse_fragment(fx.pkt, fx.len, &fx.pi), PKT_OK);
+	assert_int_equal(fx.pi.frag, PKT_FRAG_LATER);
+	assert_int_equal(egress_check(&fx.g, fx.pkt, PKT_OK, &fx.pi, 1, &rule),
+			 EGRESS_DNS_FORM);
+	/* to another address the rule covers, it passes */
+	h.dst = "198.18.0.7";
+	tp_ip4(fx.pkt, &h, 48);
+	assert_int_equal(pkt_parse(fx.pkt, fx.len, &fx.pi), PKT_FRAGMENT);
+	assert_int_equal(pkt_parse_fragment(fx.pkt, fx.len, &fx.pi), PKT_OK);
+	assert_int_equal(egress_check(&fx.g, fx.pkt, PKT_OK, &fx.pi, 1, &rule),
+			 EGRESS_PASS);
+	assert_int_equal(rule, 0);
+	fix_end();
+}
+
 /* Every table is bounded, and what it forgets is counted */
 static void test_bounds(void **state)
 {
@@ -635,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_ignored),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_report),
 	};
