@@ -209,6 +209,21 @@ static void in(const char *src, uint8_t proto, uint16_t sport, uint16_t dport,
 	egress_inbound(&fx.g, fx.pkt, &fx.pi, now);
 }
 
+/* The enclave asks for @name (type A) from its port @port, and the
+ * resolver answers with @addr for @ttl seconds */
+static void resolve(uint16_t id, const char *name, uint16_t port,
+		    const char *addr, uint32_t ttl, double now)
+{
+	struct msg q, a;
+
+	mquery(&q, id, name, DNS_TYPE_A);
+	assert_int_equal(out(RESOLVER, IPPROTO_UDP, port, 53, &q, now),
+			 EGRESS_PASS);
+	manswer(&a, id, name, DNS_TYPE_A, 1);
+	mrr_a(&a, name, addr, ttl);
+	in(RESOLVER, IPPROTO_UDP, 53, port, &a, now);
+}
+
 static uint64_t st(enum names_stat s)
 {
 	return fx.g.names.st[s];
@@ -479,15 +494,10 @@ static void test_ignored(void **state)
 static void test_expiry(void **state)
 {
 	static const char *const names[] = {"allowed.test:80", NULL};
-	struct msg q, a;
 
 	(void)state;
 	fix_start(names, NULL, NULL, 0);
-	mquery(&q, 1, "allowed.test", DNS_TYPE_A);
-	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 0);
-	manswer(&a, 1, "allowed.test", DNS_TYPE_A, 1);
-	mrr_a(&a, "allowed.test", "198.18.1.10", 0); /* 0: clamped to 5 */
-	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 0);
+	resolve(1, "allowed.test", 40000, "198.18.1.10", 0, 0); /* 0: 5 */
 	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40100, 80, NULL, 4),
 			 EGRESS_PASS);
 	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40100, 80, NULL, 6),
@@ -500,11 +510,7 @@ static void test_expiry(void **state)
 			     6 + NAMES_FLOW_IDLE_TCP + 1),
 			 EGRESS_UNLISTED);
 	/* a TTL above --name-ttl-max (60) is cut to it */
-	mquery(&q, 2, "allowed.test", DNS_TYPE_A);
-	out(RESOLVER, IPPROTO_UDP, 40000, 53, &q, 10000);
-	manswer(&a, 2, "allowed.test", DNS_TYPE_A, 1);
-	mrr_a(&a, "allowed.test", "198.18.1.10", 86400);
-	in(RESOLVER, IPPROTO_UDP, 53, 40000, &a, 10000);
+	resolve(2, "allowed.test", 40000, "198.18.1.10", 86400, 10000);
 	assert_int_equal(
 		out("198.18.1.10", IPPROTO_UDP, 40200, 80, NULL, 10059),
 		EGRESS_PASS);
@@ -559,8 +565,10 @@ static void test_fragments(void **state)
 {
 	static const char *const names[] = {"allowed.test", NULL};
 	static const char *const allow[] = {"198.18.0.0/24", NULL};
-	struct tp_ip4 h = {.src = ENCLAVE, .dst = RESOLVER,
-			   .proto = IPPROTO_UDP, .frag = 0x2000};
+	struct tp_ip4 h = {.src = ENCLAVE,
+			   .dst = RESOLVER,
+			   .proto = IPPROTO_UDP,
+			   .frag = 0x2000};
 	uint8_t *u;
 	int rule;
 
@@ -602,7 +610,7 @@ static void test_bounds(void **state)
 {
 	static const char *const names[] = {"*.many.test", NULL};
 	char name[64], addr[32];
-	struct msg q, a;
+	struct msg q;
 	unsigned i;
 
 	(void)state;
@@ -612,13 +620,7 @@ static void test_bounds(void **state)
 		snprintf(name, sizeof(name), "n%u.many.test", i);
 		snprintf(addr, sizeof(addr), "198.18.%u.%u", 64 + i / 250,
 			 1 + i % 250);
-		mquery(&q, (uint16_t)i, name, DNS_TYPE_A);
-		assert_int_equal(out(RESOLVER, IPPROTO_UDP,
-				     (uint16_t)(40000 + i), 53, &q, 0),
-				 EGRESS_PASS);
-		manswer(&a, (uint16_t)i, name, DNS_TYPE_A, 1);
-		mrr_a(&a, name, addr, 30);
-		in(RESOLVER, IPPROTO_UDP, 53, (uint16_t)(40000 + i), &a, 0);
+		resolve((uint16_t)i, name, (uint16_t)(40000 + i), addr, 30, 0);
 	}
 	assert_int_equal(st(NAMES_ADDRS_LEARNT), 300);
 	assert_int_equal(st(NAMES_ADDRS_EVICTED), 300 - 16);
