@@ -16,10 +16,10 @@ secs=${1:-${FUZZ_SECONDS:-60}}
 command -v clang >/dev/null || { echo "fuzz: clang not installed, skipped"; exit 0; }
 
 CC=clang cmake -S . -B build-fuzz -DREMORA_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
-cmake --build build-fuzz -j2 --target fuzz_link fuzz_pkt >/dev/null || exit 1
+cmake --build build-fuzz -j2 --target fuzz_link fuzz_pkt fuzz_dns >/dev/null || exit 1
 mkdir -p build-fuzz/findings
 status=0
-for t in link pkt; do
+for t in link pkt dns; do
 	work=$(mktemp -d /tmp/remora-fuzz.XXXXXX)
 	cp tests/fuzz/corpus/$t/* "$work/"
 	log=build-fuzz/fuzz_$t.log

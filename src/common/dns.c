@@ -21,7 +21,10 @@
 
 #define DNS_QR	   0x8000
 #define DNS_OPCODE 0x7800
+#define DNS_AA	   0x0400
+#define DNS_TC	   0x0200
 #define DNS_Z	   0x0040
+#define DNS_OPT_DO 0x8000 /* the OPT's one flag: DNSSEC records wanted */
 #define DNS_RCODE  0x000f
 
 /* May this byte be in a label? Letters, digits, '-' and '_' only: a '.'
@@ -144,6 +147,9 @@ static enum dns_verdict dns_query_opt(struct view msg, size_t off)
 		return DNS_MALFORMED;
 	if (p[0] || get_be16(p + 1) != DNS_TYPE_OPT)
 		return DNS_EXTRA;
+	/* its TTL: extended RCODE 0, version 0, no flag but DO */
+	if (p[5] || p[6] || (get_be16(p + 7) & ~DNS_OPT_DO))
+		return DNS_EXTRA;
 	rdlen = get_be16(p + 9);
 	off += 11;
 	if (rdlen) {
@@ -165,10 +171,13 @@ static enum dns_verdict dns_query_opt(struct view msg, size_t off)
  * @msg:	the message (a UDP payload, or one message of a TCP stream)
  * @q:		its question, on success
  *
- * One standard query (opcode 0) with one uncompressed question of class
- * IN, no answer or authority records, at most one additional record: an
- * OPT (EDNS) with no option but an 8-byte client cookie, and nothing
- * after. Anything more could carry data past the name policy.
+ * One standard query (opcode 0; no flag but RD, AD and CD) with one
+ * uncompressed question of class IN, no answer or authority records, at
+ * most one additional record: an OPT (EDNS version 0, no flag but DO) with
+ * no option but an 8-byte client cookie, and nothing after. Anything more
+ * could carry data past the name policy. (What is left, the id, the
+ * cookie and the OPT's payload size, reaches the resolver only: a
+ * recursive resolver asks the name's servers with its own.)
  *
  * Return: DNS_OK or why not
  */
@@ -181,7 +190,9 @@ enum dns_verdict dns_parse_query(struct view msg, struct dns_question *q)
 
 	if (!h)
 		return DNS_MALFORMED;
-	if ((flags & (DNS_QR | DNS_OPCODE | DNS_Z | DNS_RCODE)) || c.qd != 1 ||
+	if ((flags & (DNS_QR | DNS_OPCODE | DNS_AA | DNS_TC | DNS_Z |
+		      DNS_RCODE)) ||
+	    c.qd != 1 ||
 	    c.an || c.ns)
 		return DNS_NOT_QUERY;
 	q->id = get_be16(h);

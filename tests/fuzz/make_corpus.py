@@ -7,7 +7,8 @@
 Seeds are valid and nearly-valid inputs, so the fuzzer starts deep in the
 code: a host's HELLO, then PACKET frames holding TCP, UDP and ICMP packets
 to the enclave, keepalives, BYE, unknown frame types, and the classic bad
-cases (bad magic, oversize length, spoofed sources, fragments).
+cases (bad magic, oversize length, spoofed sources, fragments); DNS queries
+and answers (CNAME chains, compression, EDNS), alone and TCP-framed.
 """
 import os
 import struct
@@ -77,6 +78,95 @@ PACKETS = {
 }
 
 
+def dns_name(name):
+    """A name's wire form, uncompressed ("" is the root)."""
+    out = b""
+    for label in name.split(".") if name else []:
+        out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def dns_ptr(off):
+    return struct.pack("!H", 0xC000 | off)
+
+
+def dns_hdr(ident, flags, qd=1, an=0, ns=0, ar=0):
+    return struct.pack("!HHHHHH", ident, flags, qd, an, ns, ar)
+
+
+def dns_query(name, qtype=1, ident=0x1234, opt=None):
+    """A stub's query (RD); opt: None, b"" (OPT, no option) or its options."""
+    m = dns_hdr(ident, 0x0100, ar=0 if opt is None else 1) + dns_name(name) + struct.pack("!HH", qtype, 1)
+    if opt is not None:
+        m += b"\0" + struct.pack("!HHIH", 41, 1232, 0, len(opt)) + opt
+    return m
+
+
+def dns_rr(owner, rtype, ttl, rdata, rclass=1):
+    """A record: owner as wire bytes (a name or a pointer)."""
+    return owner + struct.pack("!HHIH", rtype, rclass, ttl, len(rdata)) + rdata
+
+
+def dns_answer(name, records, qtype=1, rcode=0, ident=0x1234):
+    """An answer (QR RD RA) to name, with records already built."""
+    return (dns_hdr(ident, 0x8180 | rcode, an=len(records)) + dns_name(name) +
+            struct.pack("!HH", qtype, 1) + b"".join(records))
+
+
+def dns_tcp(*msgs):
+    return b"".join(struct.pack("!H", len(m)) + m for m in msgs)
+
+
+def dns_seeds():
+    """The dns target's seeds: name -> bytes."""
+    q = 12  # the question's name, for pointers
+    cookie = struct.pack("!HH", 10, 8) + bytes(range(1, 9))
+    seeds = {
+        "query_a": dns_query("www.example.com"),
+        "query_aaaa_cookie": dns_query("api.example.com", 28, opt=cookie),
+        "query_opt": dns_query("Example.COM", 1, opt=b""),
+        "query_root": dns_query("", 2),
+        # refused: a byte after the OPT, a 16-byte (server) cookie
+        "query_opt_trailing": dns_query("example.com", 1, opt=b"") + b"\0",
+        "query_server_cookie": dns_query("example.com", 1, opt=struct.pack("!HH", 10, 16) + bytes(16)),
+        "answer_a_aaaa": dns_answer("www.example.com", [
+            dns_rr(dns_ptr(q), 1, 300, bytes([192, 0, 2, 1])),
+            dns_rr(dns_ptr(q), 28, 60, bytes.fromhex("20010db8000000000000000000000001")),
+        ]),
+        "answer_nxdomain": dns_answer("nx.example.com", [], qtype=28, rcode=3),
+    }
+    # www.example.com -> cdn.example.com -> edge.cdn.example.com, A and
+    # AAAA of the last, every name compressed
+    m = dns_answer("www.example.com", [])
+    m = bytearray(m)
+    m[7] = 4
+    cdn = len(m) + 12
+    m += dns_rr(dns_ptr(q), 5, 300, b"\x03cdn" + dns_ptr(q + 4))
+    edge = len(m) + 12
+    m += dns_rr(dns_ptr(cdn), 5, 100, b"\x04edge" + dns_ptr(cdn))
+    m += dns_rr(dns_ptr(edge), 1, 200, bytes([198, 51, 100, 7]))
+    m += dns_rr(dns_ptr(edge), 28, 50, bytes.fromhex("20010db8000000000000000000000007"))
+    seeds["answer_cname_chain"] = bytes(m)
+    # a CNAME loop: a.test -> b.test -> a.test
+    m = bytearray(dns_answer("a.test", []))
+    m[7] = 2
+    b = len(m) + 12
+    m += dns_rr(dns_ptr(q), 5, 60, dns_name("b.test"))
+    m += dns_rr(dns_ptr(b), 5, 60, dns_ptr(q))
+    seeds["answer_cname_loop"] = bytes(m)
+    # an owner reached through a chain of backward pointers in a TXT's data
+    m = bytearray(dns_answer("p.test", []))
+    m[7] = 2
+    start = len(m) + 12
+    ptrs = b"".join(dns_ptr(q if i == 0 else start + 2 * (i - 1)) for i in range(15))
+    m += dns_rr(dns_ptr(q), 16, 60, ptrs)
+    m += dns_rr(dns_ptr(start + 2 * 14), 1, 60, bytes([192, 0, 2, 9]))
+    seeds["answer_pointer_chain"] = bytes(m)
+    seeds["tcp_query_pair"] = dns_tcp(seeds["query_a"], seeds["query_aaaa_cookie"])
+    seeds["tcp_answer_pair"] = dns_tcp(seeds["answer_a_aaaa"], seeds["answer_cname_chain"])
+    return seeds
+
+
 def write(target, name, data):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -135,6 +225,9 @@ def main():
                                         frame(6, stats_entry(b"l2i_packets", 7) + stats_entry(b"x", 1)) +
                                         frame(6, b"\x03Ab")))
     write("link", "version_change", chunks(hello() + frame(2, PACKETS["tcp_syn"], version=2)))
+
+    for name, m in dns_seeds().items():
+        write("dns", name, m)
 
 
 if __name__ == "__main__":
