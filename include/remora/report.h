@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define REPORT_MAX (32 << 10) /* bytes: every counter, with room to spare */
+/* bytes of a text value, its end included: a longer one is cut */
+#define REPORT_VALUE_MAX 256
 
 /**
  * enum report_format - how a report is written

@@ -70,7 +70,7 @@ report_put(struct report *r, const char *fmt, ...)
  * cannot forge lines; in Prometheus format backslash and quote escaped */
 static void report_put_value(struct report *r, const char *v)
 {
-	char esc[256];
+	char esc[REPORT_VALUE_MAX];
 	size_t o = 0;
 
 	for (; *v && o + 2 < sizeof(esc); v++) {

@@ -383,6 +383,7 @@ static enum names_query_verdict names_check_one(const struct names *n,
 						struct dns_question *q,
 						uint32_t *rules)
 {
+	*rules = 0;
 	if (dns_parse_query(msg, q) != DNS_OK)
 		return NAMES_DNS_FORM;
 	*rules = names_match(n->cfg, q->name);
@@ -790,7 +791,7 @@ void names_report(struct names *n, struct report *r, double now)
 		{"name_flow_passed",
 		 "packets let out by a flow that outlived its address's TTL"},
 	};
-	char text[1024];
+	char text[REPORT_VALUE_MAX - 2]; /* what report_text() shows whole */
 	unsigned live = 0, flows = 0, waiting = 0;
 	uint32_t k;
 	int i;

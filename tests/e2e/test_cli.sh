@@ -96,6 +96,9 @@ expect 2 "--name-table" "remora-enclave refuses a name table below its minimum" 
 expect 2 "--name-timeout" "remora-enclave refuses a query timeout of 0" \
 	"$B/remora-enclave" -a 198.18.0.1 --resolver 198.18.0.53 --allow-out-name example.com --name-timeout 0
 expect 0 "--allow-out-name NAME" "remora-enclave --help documents the name rules" "$B/remora-enclave" --help
+printf 'address = 198.18.0.1\nresolver = 198.18.0.53\nallow-out-name = *.example.com:443\nallow-out-name = a..example.com\n' >"$tmp/names.conf"
+expect 2 "--allow-out-name: 'a..example.com' is not NAME" "remora-enclave reads name rules from its settings file, each checked" \
+	"$B/remora-enclave" --config "$tmp/names.conf"
 
 expect 2 "--ports: '10-9' is not a port range LO-HI" "remora-enclave refuses a bad --ports range" \
 	"$B/remora-enclave" -a 198.18.0.1 --ports 10-9

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -609,7 +610,10 @@ static void test_fragments(void **state)
 static void test_bounds(void **state)
 {
 	static const char *const names[] = {"*.many.test", NULL};
-	char name[64], addr[32];
+	char name[64], addr[32], buf[REPORT_MAX];
+	const char *line, *end, *plus, *p;
+	unsigned long shown;
+	struct report r;
 	struct msg q;
 	unsigned i;
 
@@ -627,6 +631,20 @@ static void test_bounds(void **state)
 	/* the newest is live */
 	assert_int_equal(out("198.18.65.50", IPPROTO_TCP, 1, 80, NULL, 1),
 			 EGRESS_PASS);
+	/* 16 names do not fit the report's line: whole ones, then a count */
+	report_init(&r, buf, sizeof(buf), REPORT_TEXT, "enclave");
+	egress_report(&fx.g, &r, 1);
+	line = strstr(buf, "names_admitted ");
+	assert_non_null(line);
+	end = strchr(line, '\n');
+	assert_true(end - line - 15 < REPORT_VALUE_MAX - 2);
+	assert_memory_equal(end - 5, " more", 5);
+	plus = strstr(line, " +");
+	assert_non_null(plus);
+	assert_memory_equal(plus - 12, ".many.test=1", 12);
+	for (shown = 0, p = line; (p = strstr(p, "=1")) && p < plus; p++)
+		shown++;
+	assert_int_equal(shown + strtoul(plus + 2, NULL, 10), 16);
 	/* 300 queries waiting, 256 kept */
 	for (i = 0; i < 300; i++) {
 		mquery(&q, (uint16_t)i, "x.many.test", DNS_TYPE_A);
