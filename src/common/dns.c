@@ -190,10 +190,9 @@ enum dns_verdict dns_parse_query(struct view msg, struct dns_question *q)
 
 	if (!h)
 		return DNS_MALFORMED;
-	if ((flags & (DNS_QR | DNS_OPCODE | DNS_AA | DNS_TC | DNS_Z |
-		      DNS_RCODE)) ||
-	    c.qd != 1 ||
-	    c.an || c.ns)
+	if ((flags &
+	     (DNS_QR | DNS_OPCODE | DNS_AA | DNS_TC | DNS_Z | DNS_RCODE)) ||
+	    c.qd != 1 || c.an || c.ns)
 		return DNS_NOT_QUERY;
 	q->id = get_be16(h);
 	if (dns_question_read(msg, &off, q, &qclass))
