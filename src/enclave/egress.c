@@ -143,8 +143,7 @@ const char *egress_why_text(enum egress_why why)
 		[EGRESS_UNLISTED] = "no rule admits its destination",
 		[EGRESS_DNS_SERVER] = "DNS to a server other than --resolver",
 		[EGRESS_DNS_NAME] = "DNS query for a name no rule allows",
-		[EGRESS_DNS_FORM] = "DNS to the resolver that is not plain "
-				    "queries",
+		[EGRESS_DNS_FORM] = "DNS that is not plain queries",
 	};
 
 	return why < EGRESS_NWHY ? text[why] : "?";
