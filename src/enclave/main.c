@@ -65,6 +65,38 @@ static void enclave_name_arg(struct names_config *c, const char *s)
 			s);
 }
 
+/* One of the name policy's flags (@c, with @arg) into @n.
+ * Return: 1 if @c was one of them, 0 if not (exit 2 on a bad value) */
+static int enclave_names_opt(struct names_config *n, int c, const char *arg)
+{
+	switch (c) {
+	case ENCLAVE_OPT_ALLOW_OUT_NAME:
+		enclave_name_arg(n, arg);
+		return 1;
+	case ENCLAVE_OPT_RESOLVER:
+		if (names_set_resolver(n, arg))
+			opts_usage_error(
+				"--resolver: '%s' is not IPV4 or IPV4,IPV6 (e.g. 169.254.169.253 or 169.254.169.253,fd00:ec2::253)",
+				arg);
+		return 1;
+	case ENCLAVE_OPT_NAME_TTL_MIN:
+		n->ttl_min = opts_u32("--name-ttl-min", arg, 1, 86400);
+		return 1;
+	case ENCLAVE_OPT_NAME_TTL_MAX:
+		n->ttl_max = opts_u32("--name-ttl-max", arg, 1, 86400);
+		return 1;
+	case ENCLAVE_OPT_NAME_TIMEOUT:
+		n->timeout = opts_u32("--name-timeout", arg, 1, 60);
+		return 1;
+	case ENCLAVE_OPT_NAME_TABLE:
+		n->table = opts_u32("--name-table", arg, NAMES_ADDRS_MIN,
+				    NAMES_ADDRS_MAX);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* The name policy's settings hold together, or exit 2 */
 static void enclave_names_check(const struct names_config *c)
 {
@@ -330,38 +362,13 @@ void enclave_config_parse(struct enclave_config *cfg, int argc, char **argv)
 		case ENCLAVE_OPT_DENY_OUT:
 			enclave_rule_arg(&cfg->policy, "--deny-out", optarg, 0);
 			break;
-		case ENCLAVE_OPT_ALLOW_OUT_NAME:
-			enclave_name_arg(&cfg->names, optarg);
-			break;
-		case ENCLAVE_OPT_RESOLVER:
-			if (names_set_resolver(&cfg->names, optarg))
-				opts_usage_error(
-					"--resolver: '%s' is not IPV4 or IPV4,IPV6 (e.g. 169.254.169.253 or 169.254.169.253,fd00:ec2::253)",
-					optarg);
-			break;
-		case ENCLAVE_OPT_NAME_TTL_MIN:
-			cfg->names.ttl_min =
-				opts_u32("--name-ttl-min", optarg, 1, 86400);
-			break;
-		case ENCLAVE_OPT_NAME_TTL_MAX:
-			cfg->names.ttl_max =
-				opts_u32("--name-ttl-max", optarg, 1, 86400);
-			break;
-		case ENCLAVE_OPT_NAME_TIMEOUT:
-			cfg->names.timeout =
-				opts_u32("--name-timeout", optarg, 1, 60);
-			break;
-		case ENCLAVE_OPT_NAME_TABLE:
-			cfg->names.table =
-				opts_u32("--name-table", optarg,
-					 NAMES_ADDRS_MIN, NAMES_ADDRS_MAX);
-			break;
 		case 'r':
 			cfg->reconnect_max = opts_seconds(
 				"--reconnect-max", optarg, RECONNECT_MIN, 3600);
 			break;
 		default:
-			opts_getopt_error(c, argv);
+			if (!enclave_names_opt(&cfg->names, c, optarg))
+				opts_getopt_error(c, argv);
 		}
 	}
 	/* "--" then a COMMAND: the application */
