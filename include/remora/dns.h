@@ -102,6 +102,5 @@ enum dns_verdict dns_parse_answer_question(struct view msg,
 					   struct dns_question *q);
 enum dns_verdict dns_parse_answer(struct view msg, struct dns_answer *a);
 int dns_tcp_next(struct view stream, size_t *off, struct view *msg);
-const char *dns_verdict_name(enum dns_verdict v);
 
 #endif /* REMORA_DNS_H */

@@ -23,6 +23,7 @@
 #define DNS_OPCODE 0x7800
 #define DNS_AA	   0x0400
 #define DNS_TC	   0x0200
+#define DNS_RA	   0x0080
 #define DNS_Z	   0x0040
 #define DNS_OPT_DO 0x8000 /* the OPT's one flag: DNSSEC records wanted */
 #define DNS_RCODE  0x000f
@@ -190,8 +191,8 @@ enum dns_verdict dns_parse_query(struct view msg, struct dns_question *q)
 
 	if (!h)
 		return DNS_MALFORMED;
-	if ((flags &
-	     (DNS_QR | DNS_OPCODE | DNS_AA | DNS_TC | DNS_Z | DNS_RCODE)) ||
+	if ((flags & (DNS_QR | DNS_OPCODE | DNS_AA | DNS_TC | DNS_RA | DNS_Z |
+		      DNS_RCODE)) ||
 	    c.qd != 1 || c.an || c.ns)
 		return DNS_NOT_QUERY;
 	q->id = get_be16(h);
@@ -429,26 +430,4 @@ int dns_tcp_next(struct view stream, size_t *off, struct view *msg)
 	*msg = view_of(p, n);
 	*off += 2u + n;
 	return 1;
-}
-
-/**
- * dns_verdict_name() - a verdict in words, for logs
- * @v:	the verdict
- *
- * Return: a static string
- */
-const char *dns_verdict_name(enum dns_verdict v)
-{
-	switch (v) {
-	case DNS_OK:
-		return "a DNS message";
-	case DNS_MALFORMED:
-		return "not a readable DNS message";
-	case DNS_NOT_QUERY:
-		return "not one standard query";
-	case DNS_EXTRA:
-		return "a query carrying more than its question";
-	default:
-		return "not an answer to one question";
-	}
 }

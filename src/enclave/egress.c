@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,16 +39,20 @@
 int egress_init(struct egress *g, const struct policy *p,
 		const struct names_config *nc)
 {
-	struct timespec ts;
 	uint32_t seed;
 
 	g->policy = p;
 	memset(g->refused, 0, sizeof(g->refused));
-	/* the hash seed need not be secret from the enclave, only unknown
-	 * to the peers a flow or an answer can come from */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	seed = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec * 2654435761u ^
-	       (uint32_t)getpid() << 16;
+	/* unknown to the peers flows and answers come from, so that none
+	 * can aim at a bucket; at start-up, before the seccomp filter */
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = (uint32_t)ts.tv_nsec ^
+		       (uint32_t)ts.tv_sec * 2654435761u ^
+		       (uint32_t)getpid() << 16;
+	}
 	return names_init(&g->names, nc, seed);
 }
 
@@ -110,7 +115,8 @@ enum egress_why egress_check(struct egress *g, const uint8_t *pkt,
 	} else if (g->policy->have_allow || names_active(&g->names)) {
 		why = EGRESS_UNLISTED;
 	}
-	g->refused[why]++;
+	if (why != EGRESS_PASS)
+		g->refused[why]++;
 	return why;
 }
 

@@ -419,6 +419,20 @@ static int enclave_forward_signal(void *ctx, int signum)
  *
  * Return: exit status
  */
+/* The name policy in force, said at start-up */
+static void enclave_names_info(const struct enclave *e)
+{
+	const struct names_config *n = &e->cfg.names;
+	char r4[INET_ADDRSTRLEN], r6[INET6_ADDRSTRLEN] = "";
+
+	inet_ntop(AF_INET, &n->resolver, r4, sizeof(r4));
+	if (n->have_resolver6)
+		inet_ntop(AF_INET6, n->resolver6, r6, sizeof(r6));
+	info("policy: %d name rule%s, resolver %s%s%s; addresses live %u to %u s, at most %u",
+	     n->nrules, n->nrules == 1 ? "" : "s", r4, *r6 ? " and " : "", r6,
+	     n->ttl_min, n->ttl_max, e->egress.names.addr_buckets * NAMES_WAYS);
+}
+
 int enclave_run(struct enclave *e)
 {
 	crash_handlers();
@@ -522,12 +536,7 @@ int enclave_run(struct enclave *e)
 			     ? ", destinations no rule allows are refused"
 			     : "");
 	if (e->cfg.names.nrules)
-		info("policy: %d name rule%s, resolver %s; addresses live %u to %u s, at most %u",
-		     e->cfg.names.nrules, e->cfg.names.nrules == 1 ? "" : "s",
-		     inet_ntoa(
-			     (struct in_addr){.s_addr = e->cfg.names.resolver}),
-		     e->cfg.names.ttl_min, e->cfg.names.ttl_max,
-		     e->egress.names.addr_buckets * NAMES_WAYS);
+		enclave_names_info(e);
 	notify_ready(e->loop, "forwarding; connecting to remora-host");
 	reconnect_start(&e->reconnect); /* the first attempt at once */
 	if (e->app.argv && e->cfg.app_wait <= 0)

@@ -215,8 +215,9 @@ static const char enclave_usage[] =
 	"                            (default 3600); flows opened meanwhile go on\n"
 	"      --name-timeout SECS   how long a query waits for its answer\n"
 	"                            (default 5)\n"
-	"      --name-table N        admitted addresses kept, at most (default\n"
-	"                            4096; flows: 4 times as many)\n"
+	"      --name-table N        admitted addresses kept, at most, rounded up\n"
+	"                            to a power of two (default 4096; flows: 4\n"
+	"                            times as many)\n"
 	"\n"
 	"      --control PATH        control socket, read by --stats; root only\n"
 	"                            (default " CTL_RUN_DIR

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "remora/bytes.h"
 #include "remora/prefault.h"
 
 /**
@@ -261,13 +262,15 @@ int names_init(struct names *n, const struct names_config *cfg, uint32_t seed)
 	n->queries = calloc(1, qsz);
 	n->addrs = calloc(1, asz);
 	n->flows = calloc(1, fsz);
-	if (!n->queries || !n->addrs || !n->flows) {
+	n->tcp = calloc(1, sizeof(*n->tcp));
+	if (!n->queries || !n->addrs || !n->flows || !n->tcp) {
 		names_free(n);
 		return -1;
 	}
 	prefault(n->queries, qsz);
 	prefault(n->addrs, asz);
 	prefault(n->flows, fsz);
+	prefault(n->tcp, sizeof(*n->tcp));
 	return 0;
 }
 
@@ -280,6 +283,8 @@ void names_free(struct names *n)
 	free(n->queries);
 	free(n->addrs);
 	free(n->flows);
+	free(n->tcp);
+	n->tcp = NULL;
 	n->queries = NULL;
 	n->addrs = NULL;
 	n->flows = NULL;
@@ -314,13 +319,20 @@ int names_is_dns(const struct names *n, const struct pkt_info *pi)
 	return pi->dport == DNS_PORT;
 }
 
-/* The transport payload of a TCP or UDP packet; an empty view if the
- * packet holds none (or the lengths do not add up) */
+/* The transport payload of a TCP or UDP packet; an empty view if it
+ * holds none, or if a UDP header's length is not the packet's (bytes past
+ * it would go out unread, bytes short of it would not be delivered) */
 static struct view names_payload(const uint8_t *pkt, const struct pkt_info *pi)
 {
-	size_t off = pi->hlen + (pi->proto == IPPROTO_TCP ? pi->thlen : 8);
+	struct view l4 = view_from(view_of(pkt, pi->len), pi->hlen);
+	const uint8_t *udp;
 
-	return view_from(view_of(pkt, pi->len), off);
+	if (pi->proto == IPPROTO_TCP)
+		return view_from(l4, pi->thlen);
+	udp = view_get(l4, 0, 8);
+	if (!udp || get_be16(udp + 4) != l4.len)
+		return view_of(pkt, 0);
+	return view_from(l4, 8);
 }
 
 /* Forget the queries whose time is up, counting them */
@@ -409,9 +421,9 @@ enum names_query_verdict names_query(struct names *n, const uint8_t *pkt,
 	struct view pl = names_payload(pkt, pi), msg;
 	enum names_query_verdict v;
 	struct dns_question q;
+	const uint8_t *th;
 	uint32_t rules;
 	size_t off = 0;
-	int more;
 
 	if (!names_resolver_is(n->cfg, pi, 0))
 		return NAMES_DNS_SERVER;
@@ -423,14 +435,24 @@ enum names_query_verdict names_query(struct names *n, const uint8_t *pkt,
 			names_remember(n, pi, &q, rules, now);
 		return v;
 	}
-	/* TCP: every message is checked before any is remembered */
-	while ((more = dns_tcp_next(pl, &off, &msg)) > 0) {
+	/* TCP: the segment must keep the stream the resolver reads made of
+	 * whole messages (dnstcp.c); each is checked before any is
+	 * remembered */
+	th = pkt + pi->hlen;
+	switch (dnstcp_segment(n->tcp, pi->version, pi->sport, th, pl, now)) {
+	case DNSTCP_PASS:
+		return NAMES_DNS_PASS;
+	case DNSTCP_REFUSE:
+		return NAMES_DNS_FORM;
+	default:
+		break;
+	}
+	while (dns_tcp_next(pl, &off, &msg) > 0) {
 		v = names_check_one(n, msg, &q, &rules);
 		if (v != NAMES_DNS_PASS)
 			return v;
 	}
-	if (more < 0)
-		return NAMES_DNS_FORM;
+	dnstcp_commit(n->tcp, pi->version, pi->sport, th, pl);
 	off = 0;
 	while (dns_tcp_next(pl, &off, &msg) > 0) {
 		names_check_one(n, msg, &q, &rules);
@@ -803,6 +825,10 @@ void names_report(struct names *n, struct report *r, double now)
 	names_expire_queries(n, now);
 	for (i = 0; i < NAMES_NSTATS; i++)
 		report_counter(r, counters[i].name, counters[i].help, n->st[i]);
+	report_counter(r, "name_tcp_evicted",
+		       "TCP connections to the resolver forgotten to make "
+		       "room (their data is refused from then on)",
+		       n->tcp->evicted);
 	for (i = 0; i < NAMES_QUERIES; i++)
 		waiting += !!n->queries[i].deadline;
 	for (k = 0; k < n->addr_buckets * NAMES_WAYS; k++)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dnstcp.h"
 #include "remora/dns.h"
 #include "remora/pkt.h"
 #include "remora/portset.h"
@@ -123,6 +124,7 @@ struct names_flow;
  * @addr_buckets: a power of two
  * @flows:	flows to admitted addresses: @flow_buckets of NAMES_WAYS
  * @flow_buckets: a power of two
+ * @tcp:	the enclave's TCP connections to the resolver's port 53
  * @seed:	hash seed, random: the enclave's peers cannot aim at a bucket
  * @st:		counters, enum names_stat
  */
@@ -133,6 +135,7 @@ struct names {
 	uint32_t addr_buckets;
 	struct names_flow *flows;
 	uint32_t flow_buckets;
+	struct dnstcp *tcp;
 	uint32_t seed;
 	uint64_t st[NAMES_NSTATS];
 };

@@ -281,8 +281,8 @@ static void query_not_query(void **state)
 {
 	static const unsigned flags[] = {
 		0x8000, 0x8100, 0x0800, 0x1000, 0x2000, 0x4000,
-		0x7800, 0x0040, 0x0001, 0x0002, 0x0004, 0x0008,
-		0x000f, 0xffff, 0x0400, 0x0200, 0x0500,
+		0x0080, 0x7800, 0x0040, 0x0001, 0x0002, 0x0004,
+		0x0008, 0x000f, 0xffff, 0x0400, 0x0200, 0x0500,
 	};
 	struct msg m;
 	size_t i;
@@ -1398,20 +1398,6 @@ static void tcp_next(void **state)
 	assert_int_equal(dns_tcp_next(v(&s), &off, &msg), 0);
 }
 
-static void verdict_names(void **state)
-{
-	enum dns_verdict i, j;
-
-	(void)state;
-	for (i = DNS_OK; i <= DNS_NOT_ANSWER; i++) {
-		assert_non_null(dns_verdict_name(i));
-		assert_true(strlen(dns_verdict_name(i)) > 0);
-		for (j = DNS_OK; j < i; j++)
-			assert_string_not_equal(dns_verdict_name(i),
-						dns_verdict_name(j));
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1443,7 +1429,6 @@ int main(void)
 		cmocka_unit_test(answer_rcode),
 		cmocka_unit_test(answer_question_only),
 		cmocka_unit_test(tcp_next),
-		cmocka_unit_test(verdict_names),
 	};
 
 	return cmocka_run_group_tests_name("dns", tests, NULL, NULL);

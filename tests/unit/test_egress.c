@@ -35,6 +35,10 @@ struct fix {
 
 static struct fix fx;
 
+/* The sequence number and flags of the TCP segments fpkt() writes */
+static uint32_t tcp_seq;
+static uint8_t tcp_flags = 0x18; /* ACK, PSH */
+
 static void fix_start(const char *const *names, const char *const *allow,
 		      const char *const *deny, uint32_t table)
 {
@@ -174,7 +178,8 @@ static void fpkt(const char *src, const char *dst, uint8_t proto,
 	if (proto == IPPROTO_TCP) {
 		struct tp_tcp th = {.sport = sport,
 				    .dport = dport,
-				    .flags = 0x18,
+				    .seq = tcp_seq,
+				    .flags = tcp_flags,
 				    .win = 1000};
 
 		tp_tcp(t, &th);
@@ -295,6 +300,7 @@ static void test_queries(void **state)
 	static const char *const names[] = {"allowed.test:80", "*.wild.test",
 					    NULL};
 	struct msg m;
+	int rule;
 
 	(void)state;
 	fix_start(names, NULL, NULL, 0);
@@ -327,7 +333,14 @@ static void test_queries(void **state)
 	m.n = 0;
 	assert_int_equal(out(RESOLVER, IPPROTO_UDP, 40000, 53, &m, 0),
 			 EGRESS_DNS_FORM);
-	assert_int_equal(fx.g.refused[EGRESS_DNS_FORM], 2);
+	/* a UDP length short of the packet: what is checked must be what
+	 * the resolver reads */
+	mquery(&m, 7, "allowed.test", DNS_TYPE_A);
+	fpkt(ENCLAVE, RESOLVER, IPPROTO_UDP, 40000, 53, m.b, m.n);
+	tp_put16(fx.pkt + 20 + 4, (uint16_t)(8 + m.n - 4));
+	assert_int_equal(egress_check(&fx.g, fx.pkt, PKT_OK, &fx.pi, 0, &rule),
+			 EGRESS_DNS_FORM);
+	assert_int_equal(fx.g.refused[EGRESS_DNS_FORM], 3);
 	assert_int_equal(fx.g.refused[EGRESS_DNS_NAME], 2);
 	assert_int_equal(fx.g.refused[EGRESS_DNS_SERVER], 2);
 	assert_int_equal(st(NAMES_QUERIES_SENT), 3);
@@ -348,28 +361,42 @@ static void tcp2(struct msg *seg, const struct msg *a, const struct msg *b)
 	seg->n += b->n;
 }
 
+/* A TCP segment from the enclave's port 40001 to the resolver's 53 */
+static enum egress_why tcp_out(uint8_t flags, uint32_t seq, const struct msg *m)
+{
+	enum egress_why why;
+
+	tcp_flags = flags;
+	tcp_seq = seq;
+	why = out(RESOLVER, IPPROTO_TCP, 40001, 53, m, 1);
+	tcp_flags = 0x18;
+	tcp_seq = 0;
+	return why;
+}
+
 static void test_tcp(void **state)
 {
 	static const char *const names[] = {"allowed.test:80", NULL};
 	struct msg a, b, seg, ans;
+	uint32_t next;
 
 	(void)state;
 	fix_start(names, NULL, NULL, 0);
-	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, NULL, 0),
-			 EGRESS_PASS); /* a segment without data */
 	mquery(&a, 1, "allowed.test", DNS_TYPE_A);
 	mquery(&b, 2, "allowed.test", DNS_TYPE_AAAA);
 	tcp2(&seg, &a, &b);
-	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, &seg, 0),
-			 EGRESS_PASS);
+	/* data of a connection whose SYN was not seen */
+	assert_int_equal(tcp_out(0x18, 1001, &seg), EGRESS_DNS_FORM);
+	assert_int_equal(tcp_out(0x02, 1000, NULL), EGRESS_PASS); /* SYN */
+	assert_int_equal(tcp_out(0x10, 1001, NULL), EGRESS_PASS); /* ACK */
+	assert_int_equal(tcp_out(0x18, 1001, &seg), EGRESS_PASS);
 	assert_int_equal(st(NAMES_QUERIES_SENT), 2);
+	next = 1001 + (uint32_t)seg.n;
 	seg.n--; /* the second cut short */
-	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, &seg, 0),
-			 EGRESS_DNS_FORM);
+	assert_int_equal(tcp_out(0x18, next, &seg), EGRESS_DNS_FORM);
 	mquery(&b, 3, "other.test", DNS_TYPE_A);
 	tcp2(&seg, &a, &b); /* one good, one not: the segment is refused */
-	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, &seg, 0),
-			 EGRESS_DNS_NAME);
+	assert_int_equal(tcp_out(0x18, next, &seg), EGRESS_DNS_NAME);
 	assert_int_equal(st(NAMES_QUERIES_SENT), 2);
 
 	manswer(&ans, 1, "allowed.test", DNS_TYPE_A, 1);
@@ -379,6 +406,96 @@ static void test_tcp(void **state)
 	assert_int_equal(st(NAMES_ANSWERS), 1);
 	assert_int_equal(out("198.18.1.10", IPPROTO_TCP, 40002, 80, NULL, 2),
 			 EGRESS_PASS);
+	fix_end();
+}
+
+/* The stream the resolver reads is made of the messages checked: new data
+ * at the frontier; resends at the edges segments were sent with, with a
+ * message boundary at each edge they cover; no urgent data */
+static void test_tcp_stream(void **state)
+{
+	static const char *const names[] = {"allowed.test", "*.wild.test",
+					    NULL};
+	struct msg a, b, ab, one, two;
+	uint32_t isn = 0xfffffff0u; /* the stream wraps past 2^32 */
+	uint32_t s0 = isn + 1, s1, s2;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&a, 1, "allowed.test", DNS_TYPE_A);
+	mquery(&b, 2, "allowed.test", DNS_TYPE_AAAA);
+	tcp2(&one, &a, NULL);
+	tcp2(&two, &b, NULL);
+	tcp2(&ab, &a, &b);
+	s1 = s0 + (uint32_t)one.n;
+	s2 = s1 + (uint32_t)two.n;
+	/* data on a SYN (fast open) cannot be followed */
+	assert_int_equal(tcp_out(0x02, isn, &one), EGRESS_DNS_FORM);
+	assert_int_equal(tcp_out(0x02, isn, NULL), EGRESS_PASS);
+	/* past the frontier: bytes before it never went */
+	assert_int_equal(tcp_out(0x18, s1, &two), EGRESS_DNS_FORM);
+	assert_int_equal(tcp_out(0x18, s0, &one), EGRESS_PASS);
+	assert_int_equal(tcp_out(0x18, s1, &two), EGRESS_PASS);
+	/* resends: each as sent, and both collapsed into one */
+	assert_int_equal(tcp_out(0x18, s0, &one), EGRESS_PASS);
+	assert_int_equal(tcp_out(0x18, s1, &two), EGRESS_PASS);
+	assert_int_equal(tcp_out(0x18, s0, &ab), EGRESS_PASS);
+	/* other bytes at the same edges: whatever the resolver keeps of
+	 * each, it reads whole messages */
+	assert_int_equal(tcp_out(0x18, s0, &two), EGRESS_PASS);
+	/* an overlap whose messages do not split where the first segment
+	 * ended: the resolver could keep the first's bytes and this one's
+	 * tail, and read a message never checked */
+	mquery(&b, 3, "a-longer-name.wild.test", DNS_TYPE_A);
+	tcp2(&two, &b, NULL);
+	assert_true(two.n > one.n && two.n < ab.n);
+	assert_int_equal(tcp_out(0x18, s0, &two), EGRESS_DNS_FORM);
+	/* a resend that starts where no segment did */
+	assert_int_equal(tcp_out(0x18, s0 + 2, &one), EGRESS_DNS_FORM);
+	/* a resend that ends short of the frontier, not at an edge */
+	mquery(&b, 4, "a.wild.test", DNS_TYPE_A);
+	tcp2(&two, &b, NULL);
+	assert_true(two.n < one.n);
+	assert_int_equal(tcp_out(0x18, s0, &two), EGRESS_DNS_FORM);
+	/* urgent data: the resolver's stack would take a byte out */
+	assert_int_equal(tcp_out(0x38, s2, &one), EGRESS_DNS_FORM);
+	assert_int_equal(tcp_out(0x18, s2, &one), EGRESS_PASS);
+	/* a reset forgets the connection */
+	assert_int_equal(tcp_out(0x04, s2 + (uint32_t)one.n, NULL),
+			 EGRESS_PASS);
+	assert_int_equal(tcp_out(0x18, s2 + (uint32_t)one.n, &one),
+			 EGRESS_DNS_FORM);
+	fix_end();
+}
+
+/* DNSTCP_CONNS connections are followed; one more forgets the least
+ * recently seen, counted */
+static void test_tcp_table(void **state)
+{
+	static const char *const names[] = {"allowed.test", NULL};
+	struct msg a, one;
+	int i;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&a, 1, "allowed.test", DNS_TYPE_A);
+	tcp2(&one, &a, NULL);
+	for (i = 0; i <= DNSTCP_CONNS; i++) {
+		tcp_flags = 0x02;
+		tcp_seq = 100;
+		assert_int_equal(out(RESOLVER, IPPROTO_TCP,
+				     (uint16_t)(30000 + i), 53, NULL, 1 + i),
+				 EGRESS_PASS);
+	}
+	tcp_flags = 0x18;
+	tcp_seq = 101;
+	assert_int_equal(fx.g.names.tcp->evicted, 1);
+	/* the first was forgotten, the second is still followed */
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 30000, 53, &one, 100),
+			 EGRESS_DNS_FORM);
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 30001, 53, &one, 100),
+			 EGRESS_PASS);
+	tcp_seq = 0;
 	fix_end();
 }
 
@@ -695,6 +812,8 @@ int main(void)
 		cmocka_unit_test(test_inactive),
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_tcp),
+		cmocka_unit_test(test_tcp_stream),
+		cmocka_unit_test(test_tcp_table),
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_ignored),
 		cmocka_unit_test(test_expiry),
