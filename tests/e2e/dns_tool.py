@@ -5,10 +5,13 @@ name). Plain sockets and pktlib (no third-party module); every socket has a
 timeout and every loop a deadline, so nothing hangs. Each prints one line
 (or a few) that the test compares.
 
-  dns_tool.py query SERVER NAME [A|AAAA] [--tcp] [--extra KIND]
-                    [--timeout S] [--sport PORT] [--id ID]
+  dns_tool.py query SERVER NAME [A|AAAA] [--tcp [--count N] [--oob]]
+                    [--extra KIND] [--timeout S] [--sport PORT] [--id ID]
       one query; prints the answer's A/AAAA addresses (space separated),
-      "noaddress rcode=N" if it has none, or "timeout". KIND: txt (an
+      "noaddress rcode=N" if it has none, or "timeout". Over TCP, --count
+      N queries one after the other on one connection (the answers'
+      addresses, space separated); --oob sends each as urgent data
+      (MSG_OOB). KIND: txt (an
       additional TXT record), two (two questions), cookie (EDNS OPT with an
       8-byte client cookie), nsid (EDNS OPT with an NSID option)
   dns_tool.py wait-query SERVER NAME PORT ID WAIT
@@ -147,6 +150,7 @@ def family(addr):
 def query(argv):
     server, name = argv[0], argv[1]
     qtype, tcp, extra, timeout, sport, qid = "A", False, None, 2.0, 0, None
+    oob, count = False, 1
     rest = argv[2:]
     i = 0
     while i < len(rest):
@@ -155,6 +159,11 @@ def query(argv):
             qtype = a
         elif a == "--tcp":
             tcp = True
+        elif a == "--oob":
+            oob = True
+        elif a == "--count":
+            i += 1
+            count = int(rest[i])
         elif a == "--extra":
             i += 1
             extra = rest[i]
@@ -179,18 +188,31 @@ def query(argv):
         s.settimeout(timeout)
         try:
             s.connect((server, 53))
-            s.sendall(struct.pack("!H", len(msg)) + msg)
-            buf = b""
-            deadline = time.time() + timeout
-            while time.time() < deadline:
-                b = s.recv(65536)
-                if not b:
-                    break
-                buf += b
-                if len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
-                    print(addrs_of(buf[2:]))
+            got = []
+            for n in range(count):
+                # the queries of a connection one after the other, each
+                # answered before the next; --oob: the whole query as
+                # urgent data (its last byte is the urgent one)
+                msg = make_query((qid + n) & 0xffff, name, TYPES[qtype], extra)
+                frame = struct.pack("!H", len(msg)) + msg
+                if oob:
+                    s.send(frame, socket.MSG_OOB)
+                else:
+                    s.sendall(frame)
+                buf = b""
+                deadline = time.time() + timeout
+                while time.time() < deadline:
+                    b = s.recv(65536)
+                    if not b:
+                        break
+                    buf += b
+                    if len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
+                        break
+                if len(buf) < 2 or len(buf) < 2 + struct.unpack("!H", buf[:2])[0]:
+                    print("timeout" if not buf else "cut")
                     return
-            print("timeout" if not buf else "cut")
+                got.append(addrs_of(buf[2:]))
+            print(" ".join(got))
         except socket.timeout:
             print("timeout")
         except OSError as e:

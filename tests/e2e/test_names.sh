@@ -182,6 +182,14 @@ moved 7. "$s7" "$s8" name_answers name_addresses_learnt
 check_eq "7. a TCP query for other.test to the resolver is refused" timeout "$(dns query "$R4" other.test --tcp --timeout 2)"
 s9=$(st)
 moved 7. "$s8" "$s9" policy_refused_dns_name
+check_eq "7. three TCP queries one after the other on one connection are each answered" \
+	"$ALLOWED $ALLOWED $ALLOWED" "$(dns query "$R4" allowed.test --tcp --count 3)"
+# urgent data takes its byte out of the stream the resolver reads: a
+# query so sent would shift the resolver's framing onto bytes no check read
+check_eq "7. a TCP query sent as urgent data (MSG_OOB) is refused" timeout \
+	"$(dns query "$R4" allowed.test --tcp --oob --timeout 2)"
+s9b=$(st)
+moved 7. "$s9" "$s9b" policy_refused_dns_form
 
 # 8. TTL expiry: an established flow outlives its address, new ones do not
 e2e_bg echo-client encl python3 "$PY/dns_tool.py" echo-client "$R4" echo.wild.test 80 0.5 8
