@@ -245,6 +245,16 @@ def show(b, src):
     print("got %s:%d id=%d %s" % (src[0], src[1], qid, addrs_of(b)), flush=True)
 
 
+def show_first(s, wait):
+    """Print the first datagram to s within wait seconds, or nothing."""
+    s.settimeout(wait)
+    try:
+        b, src = s.recvfrom(65536)
+        show(b, src)
+    except socket.timeout:
+        print("nothing", flush=True)
+
+
 def wait_query(argv):
     server, name, port, qid, wait = argv[0], argv[1], int(argv[2]), int(argv[3], 0), float(argv[4])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -252,12 +262,7 @@ def wait_query(argv):
     s.bind(("0.0.0.0", port))
     s.sendto(make_query(qid, name), (server, 53))
     print("sent", flush=True)
-    s.settimeout(wait)
-    try:
-        b, src = s.recvfrom(65536)
-        show(b, src)
-    except socket.timeout:
-        print("nothing", flush=True)
+    show_first(s, wait)
 
 
 def listen(argv):
@@ -265,13 +270,8 @@ def listen(argv):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("0.0.0.0", port))
-    s.settimeout(wait)
     print("ready", flush=True)
-    try:
-        b, src = s.recvfrom(65536)
-        show(b, src)
-    except socket.timeout:
-        print("nothing", flush=True)
+    show_first(s, wait)
 
 
 def forge(argv):
