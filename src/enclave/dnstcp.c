@@ -22,7 +22,14 @@
  *    messages, each checked.
  *
  * The kernel's own segments, its retransmissions and the collapsed ones
- * among them, all pass. A connection's edges are kept in a ring of
+ * among them, all pass.
+ *
+ * The resolver's answers come the other way, through the host, hostile:
+ * an answer longer than a segment is reassembled, in order, from the
+ * SYN-ACK on, in a buffer of DNSTCP_ANSWER_MAX bytes a connection; bytes
+ * already taken are not taken again (the enclave's stack keeps the first
+ * copy too); a gap (a segment lost, to come again after later ones) or a
+ * longer answer gives the stream up, counted. A connection's edges are kept in a ring of
  * DNSTCP_EDGES: a resend from older than that is refused. The table holds
  * DNSTCP_CONNS connections; a full one forgets the least recently seen,
  * counted.
@@ -35,6 +42,7 @@
 #include "remora/dns.h"
 
 #define TCP_SYN 0x02
+#define TCP_ACK 0x10
 #define TCP_RST 0x04
 #define TCP_URG 0x20
 
@@ -200,4 +208,75 @@ void dnstcp_commit(struct dnstcp *t, uint8_t version, uint16_t port,
 		c->next = end;
 		dnstcp_add_edge(c, end);
 	}
+}
+
+/* Hand each whole message at the front of @c's buffer to @fn */
+static void dnstcp_deliver(struct dnstcp_conn *c, dnstcp_answer_fn fn,
+			   void *ctx)
+{
+	struct view msg;
+	size_t off = 0;
+
+	while (dns_tcp_next(view_of(c->in_buf, c->in_len), &off, &msg) > 0)
+		fn(ctx, msg);
+	/* what is left is the start of a message: its length, or more */
+	if (off) {
+		memmove(c->in_buf, c->in_buf + off, c->in_len - off);
+		c->in_len = (uint16_t)(c->in_len - off);
+	}
+}
+
+/**
+ * dnstcp_answers() - read the answers of a segment from the resolver's
+ *		      port 53 to the enclave's @port
+ * @t:		connections
+ * @version:	4 or 6
+ * @port:	the enclave's port
+ * @th:		its TCP header (20 bytes at least, checked by the parse)
+ * @payload:	its data
+ * @fn:		called with each whole message
+ * @ctx:	for @fn
+ *
+ * Return: 1 if the connection is followed (its answers are read here, or
+ * given up), 0 if not: the caller reads the segment alone
+ */
+int dnstcp_answers(struct dnstcp *t, uint8_t version, uint16_t port,
+		   const uint8_t *th, struct view payload, dnstcp_answer_fn fn,
+		   void *ctx)
+{
+	struct dnstcp_conn *c = dnstcp_find(t, version, port, 0);
+	uint32_t seq = get_be32(th + 4), skip;
+
+	if (!c)
+		return 0;
+	if ((th[13] & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+		c->in = DNSTCP_IN_FOLLOW;
+		c->in_next = seq + 1;
+		c->in_len = 0;
+		return 1;
+	}
+	if (c->in == DNSTCP_IN_NONE)
+		return 0;
+	if (c->in == DNSTCP_IN_LOST || !payload.len)
+		return 1;
+	if (seq_before(c->in_next, seq)) {
+		c->in = DNSTCP_IN_LOST; /* a gap: the enclave holds bytes
+					 * after it that will not come again */
+		t->lost++;
+		return 1;
+	}
+	skip = c->in_next - seq; /* bytes taken already */
+	if (skip >= payload.len)
+		return 1;
+	payload = view_from(payload, skip);
+	if (payload.len > sizeof(c->in_buf) - c->in_len) {
+		c->in = DNSTCP_IN_LOST;
+		t->lost++;
+		return 1;
+	}
+	memcpy(c->in_buf + c->in_len, payload.p, payload.len);
+	c->in_len = (uint16_t)(c->in_len + payload.len);
+	c->in_next += (uint32_t)payload.len;
+	dnstcp_deliver(c, fn, ctx);
+	return 1;
 }

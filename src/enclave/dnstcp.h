@@ -9,9 +9,10 @@
 
 #include "remora/view.h"
 
-#define DNSTCP_CONNS 64	 /* connections followed at once */
-#define DNSTCP_EDGES 32	 /* segment edges kept a connection */
-#define DNSTCP_IDLE  300 /* seconds a connection may idle */
+#define DNSTCP_CONNS	  64   /* connections followed at once */
+#define DNSTCP_EDGES	  32   /* segment edges kept a connection */
+#define DNSTCP_IDLE	  300  /* seconds a connection may idle */
+#define DNSTCP_ANSWER_MAX 4096 /* bytes of answers reassembled a connection */
 
 /**
  * enum dnstcp_verdict - what becomes of one segment
@@ -31,6 +32,19 @@ enum dnstcp_verdict {
 };
 
 /**
+ * enum dnstcp_in - the resolver's side of a connection
+ * @DNSTCP_IN_NONE:	its SYN-ACK not seen: each segment is read alone
+ * @DNSTCP_IN_FOLLOW:	reassembled, in order, from its SYN-ACK
+ * @DNSTCP_IN_LOST:	a gap, or an answer longer than DNSTCP_ANSWER_MAX:
+ *			nothing more is read of it
+ */
+enum dnstcp_in {
+	DNSTCP_IN_NONE = 0,
+	DNSTCP_IN_FOLLOW,
+	DNSTCP_IN_LOST,
+};
+
+/**
  * struct dnstcp_conn - one connection: where its stream stands
  * @seen:	last segment, event-loop time (0: a free slot)
  * @version:	4 or 6
@@ -41,6 +55,10 @@ enum dnstcp_verdict {
  *		SYN; @next is the newest): the only places a resend may
  *		start or end
  * @nedge:	the ring's cursor: edges ever added
+ * @in:		how its answers are read (enum dnstcp_in)
+ * @in_next:	the sequence number after the last byte of answers taken
+ * @in_len:	bytes of @in_buf held: the start of a message not yet whole
+ * @in_buf:	answers reassembled across segments
  */
 struct dnstcp_conn {
 	double seen;
@@ -49,6 +67,10 @@ struct dnstcp_conn {
 	uint32_t next;
 	uint32_t edge[DNSTCP_EDGES];
 	unsigned nedge;
+	enum dnstcp_in in;
+	uint32_t in_next;
+	uint16_t in_len;
+	uint8_t in_buf[DNSTCP_ANSWER_MAX];
 };
 
 /**
@@ -56,16 +78,25 @@ struct dnstcp_conn {
  * @conn:	DNSTCP_CONNS of them
  * @evicted:	connections forgotten to make room (their data is refused
  *		from then on)
+ * @lost:	answer streams given up: a gap in them, or an answer longer
+ *		than DNSTCP_ANSWER_MAX
  */
 struct dnstcp {
 	struct dnstcp_conn conn[DNSTCP_CONNS];
 	uint64_t evicted;
+	uint64_t lost;
 };
+
+/* Called with each whole message of an answer stream */
+typedef void (*dnstcp_answer_fn)(void *ctx, struct view msg);
 
 enum dnstcp_verdict dnstcp_segment(struct dnstcp *t, uint8_t version,
 				   uint16_t port, const uint8_t *th,
 				   struct view payload, double now);
 void dnstcp_commit(struct dnstcp *t, uint8_t version, uint16_t port,
 		   const uint8_t *th, struct view payload);
+int dnstcp_answers(struct dnstcp *t, uint8_t version, uint16_t port,
+		   const uint8_t *th, struct view payload, dnstcp_answer_fn fn,
+		   void *ctx);
 
 #endif /* REMORA_DNSTCP_H */

@@ -575,6 +575,20 @@ static void names_answer_one(struct names *n, struct view msg,
 		names_learn(n, &a.addrs[i], q, now);
 }
 
+/* Where a message of a reassembled answer stream came from */
+struct names_at {
+	struct names *n;
+	const struct pkt_info *pi;
+	double now;
+};
+
+static void names_answer_msg(void *ctx, struct view msg)
+{
+	struct names_at *at = ctx;
+
+	names_answer_one(at->n, msg, at->pi, at->now);
+}
+
 /**
  * names_answer() - learn from a packet the host sent, checked already
  * @n:		state
@@ -588,6 +602,7 @@ static void names_answer_one(struct names *n, struct view msg,
 void names_answer(struct names *n, const uint8_t *pkt,
 		  const struct pkt_info *pi, double now)
 {
+	struct names_at at;
 	struct view pl, msg;
 	size_t off = 0;
 	int more;
@@ -602,6 +617,11 @@ void names_answer(struct names *n, const uint8_t *pkt,
 		names_answer_one(n, pl, pi, now);
 		return;
 	}
+	/* a connection followed from its SYN is reassembled (dnstcp.c) */
+	at = (struct names_at){.n = n, .pi = pi, .now = now};
+	if (dnstcp_answers(n->tcp, pi->version, pi->dport, pkt + pi->hlen, pl,
+			   names_answer_msg, &at))
+		return;
 	while ((more = dns_tcp_next(pl, &off, &msg)) > 0)
 		names_answer_one(n, msg, pi, now);
 	if (more < 0)
@@ -825,6 +845,11 @@ void names_report(struct names *n, struct report *r, double now)
 	names_expire_queries(n, now);
 	for (i = 0; i < NAMES_NSTATS; i++)
 		report_counter(r, counters[i].name, counters[i].help, n->st[i]);
+	report_counter(r, "name_tcp_answers_lost",
+		       "TCP answer streams from the resolver given up: a gap, "
+		       "or an answer over 4096 bytes (nothing more is learnt "
+		       "from them)",
+		       n->tcp->lost);
 	report_counter(r, "name_tcp_evicted",
 		       "TCP connections to the resolver forgotten to make "
 		       "room (their data is refused from then on)",

@@ -10,7 +10,7 @@
 # tables stay bounded however many names are resolved. Every refusal is
 # counted by reason (remora-enclave --stats).
 . "$(dirname "$0")/lib.sh"
-e2e_require curl socat dnsmasq python3 unshare mount
+e2e_require curl socat dnsmasq python3 unshare mount ethtool
 "$E2E_BUILD/remora-enclave" --help 2>&1 | grep -q -- --allow-out-name || {
 	echo "[$E2E_NAME] FAIL - remora-enclave has no --allow-out-name (egress by name not built)"
 	exit 1
@@ -36,7 +36,8 @@ e2e_bg dnsmasq net dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resol
 	--host-record="allowed.test,$ALLOWED,$ALLOWED6" --host-record="a.wild.test,$WILD" \
 	--host-record="echo.wild.test,$ECHO" --host-record="other.test,$OTHER" \
 	--host-record="target.other.test,$TARGET" --host-record="forged.wild.test,$FORGED" \
-	--cname=alias.wild.test,target.other.test --synth-domain=many.test,198.18.64.0/18
+	--cname=alias.wild.test,target.other.test --synth-domain=many.test,198.18.64.0/18 \
+	$(for i in $(seq 100); do printf -- '--host-record=big.wild.test,198.18.2.%s ' "$i"; done)
 e2e_wait_listen in_net udp 53 && e2e_wait_listen in_net tcp 53 || { e2e_log "dnsmasq did not start"; exit 1; }
 
 # the web servers: one for the allowed names, one for the others, each
@@ -197,6 +198,21 @@ check_eq "7. a TCP query sent as urgent data (MSG_OOB) is refused" timeout \
 	"$(dns query "$R4" allowed.test --tcp --oob --timeout 2)"
 s9b=$(st)
 moved 7. "$s9" "$s9b" policy_refused_dns_form
+# an answer longer than a segment (100 A records, 1,630 bytes: two
+# segments at this MTU) is reassembled before it is read; the resolver's
+# side cuts its segments itself for this (no TSO or GSO on its link, no
+# GRO on the host's), so that they reach the enclave apart
+in_net ethtool -K eth0 tso off gso off >/dev/null
+in_host ethtool -K eth0 gro off >/dev/null
+out=$(dns query "$R4" big.wild.test --tcp)
+in_net ethtool -K eth0 tso on gso on >/dev/null
+in_host ethtool -K eth0 gro on >/dev/null
+check_eq "7. a TCP answer of 100 addresses arrives whole" 100 "$(wc -w <<<"$out")"
+s9c=$(st)
+check_eq "7. it was read, once, and whole (name_answers +1, name_answers_malformed +0, name_tcp_answers_lost +0)" \
+	"1 0 0" "$(d "$s9b" "$s9c" name_answers) $(d "$s9b" "$s9c" name_answers_malformed) $(d "$s9b" "$s9c" name_tcp_answers_lost)"
+check "7. its first 32 addresses are admitted ($(line "$s9c" names_admitted))" \
+	grep -qE '(^| )big\.wild\.test=32( |$)' <<<"$(line "$s9c" names_admitted)"
 
 # 8. TTL expiry: an established flow outlives its address, new ones do not
 e2e_bg echo-client encl python3 "$PY/dns_tool.py" echo-client "$R4" echo.wild.test 80 0.5 8

@@ -468,6 +468,88 @@ static void test_tcp_stream(void **state)
 	fix_end();
 }
 
+/* A TCP segment from the resolver's port 53 to the enclave's 40001 */
+static void tcp_in(uint8_t flags, uint32_t seq, const uint8_t *p, size_t n)
+{
+	tcp_flags = flags;
+	tcp_seq = seq;
+	fpkt(RESOLVER, ENCLAVE, IPPROTO_TCP, 53, 40001, p, n);
+	egress_inbound(&fx.g, fx.pkt, &fx.pi, 1);
+	tcp_flags = 0x18;
+	tcp_seq = 0;
+}
+
+/* Answers over TCP are reassembled across segments, in order, from the
+ * SYN-ACK; a gap or an answer too long gives the stream up */
+static void test_tcp_answers(void **state)
+{
+	static const char *const names[] = {"*.wild.test", NULL};
+	static uint8_t big[1702];
+	struct msg q, one, ans, seg;
+	uint32_t in0 = 7000 + 1, at;
+	size_t half;
+
+	(void)state;
+	fix_start(names, NULL, NULL, 0);
+	mquery(&q, 1, "a.wild.test", DNS_TYPE_A);
+	tcp2(&one, &q, NULL);
+	assert_int_equal(tcp_out(0x02, 100, NULL), EGRESS_PASS);
+	tcp_in(0x12, 7000, NULL, 0); /* SYN-ACK */
+	assert_int_equal(tcp_out(0x18, 101, &one), EGRESS_PASS);
+	manswer(&ans, 1, "a.wild.test", DNS_TYPE_A, 2);
+	mrr_a(&ans, "a.wild.test", "198.18.1.30", 30);
+	mrr_a(&ans, "a.wild.test", "198.18.1.31", 30);
+	tcp2(&seg, &ans, NULL);
+	/* the answer in three segments: its length cut in two, then the
+	 * rest; the first comes twice */
+	half = seg.n / 2;
+	tcp_in(0x18, in0, seg.b, 1);
+	tcp_in(0x18, in0, seg.b, 1);
+	tcp_in(0x18, in0 + 1, seg.b + 1, half - 1);
+	assert_int_equal(st(NAMES_ANSWERS), 0);
+	/* a resend overlapping what was taken brings only its new tail */
+	tcp_in(0x18, in0 + 1, seg.b + 1, seg.n - 1);
+	assert_int_equal(st(NAMES_ANSWERS), 1);
+	assert_int_equal(st(NAMES_ANSWERS_MALFORMED), 0);
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 2);
+	assert_int_equal(out("198.18.1.31", IPPROTO_TCP, 40009, 443, NULL, 2),
+			 EGRESS_PASS);
+	at = in0 + (uint32_t)seg.n;
+	/* all of it again: taken already */
+	tcp_in(0x18, in0, seg.b, seg.n);
+	assert_int_equal(st(NAMES_ANSWERS) + st(NAMES_ANSWERS_IGNORED), 1);
+
+	/* a gap: the enclave holds bytes past it that will not come again,
+	 * so nothing more is read of the stream */
+	mquery(&q, 2, "b.wild.test", DNS_TYPE_A);
+	tcp2(&one, &q, NULL);
+	assert_int_equal(tcp_out(0x18, 101 + (uint32_t)one.n, &one),
+			 EGRESS_PASS);
+	manswer(&ans, 2, "b.wild.test", DNS_TYPE_A, 1);
+	mrr_a(&ans, "b.wild.test", "198.18.1.32", 30);
+	tcp2(&seg, &ans, NULL);
+	tcp_in(0x18, at + 2, seg.b + 2, seg.n - 2);
+	tcp_in(0x18, at, seg.b, seg.n);
+	assert_int_equal(fx.g.names.tcp->lost, 1);
+	assert_int_equal(st(NAMES_ADDRS_LEARNT), 2);
+
+	/* a new connection: an answer longer than DNSTCP_ANSWER_MAX */
+	tcp_flags = 0x02;
+	tcp_seq = 500;
+	assert_int_equal(out(RESOLVER, IPPROTO_TCP, 40001, 53, NULL, 3),
+			 EGRESS_PASS);
+	tcp_in(0x12, 9000, NULL, 0);
+	/* 5000 bytes said: 1702, 1700 and 1700 of them come */
+	big[0] = 5000 >> 8;
+	big[1] = 5000 & 0xff;
+	tcp_in(0x18, 9001, big, sizeof(big));
+	tcp_in(0x18, 9001 + sizeof(big), big + 2, sizeof(big) - 2);
+	assert_int_equal(fx.g.names.tcp->lost, 1);
+	tcp_in(0x18, 9001 + 2 * sizeof(big) - 2, big + 2, sizeof(big) - 2);
+	assert_int_equal(fx.g.names.tcp->lost, 2);
+	fix_end();
+}
+
 /* DNSTCP_CONNS connections are followed; one more forgets the least
  * recently seen, counted */
 static void test_tcp_table(void **state)
@@ -814,6 +896,7 @@ int main(void)
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_tcp_stream),
 		cmocka_unit_test(test_tcp_table),
+		cmocka_unit_test(test_tcp_answers),
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_ignored),
 		cmocka_unit_test(test_expiry),
