@@ -12,14 +12,19 @@
  * a record's data (its length, then its bytes), and its header and
  * question read alone (dns_parse_answer_question()) must give what the
  * whole answer's reading gives; a query read whole is never an answer. A message of the stream must lie inside it, after its
- * length. Names are also read from the input's first bytes directly. Any
- * breach aborts.
+ * length. Names are also read from the input's first bytes directly.
+ * The input is also cut into segments of an answer stream from the host
+ * (dnstcp_answers(), each a flags byte, a sequence offset and a length):
+ * what is handed on must be whole messages inside the connection's
+ * buffer, which never holds more than DNSTCP_ANSWER_MAX bytes. Any breach
+ * aborts.
  */
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnstcp.h"
 #include "remora/bytes.h"
 #include "remora/dns.h"
 
@@ -221,10 +226,50 @@ static void fuzz_tcp(const uint8_t *data, size_t size)
 	}
 }
 
+static struct dnstcp fuzz_conns;
+
+/* Each message handed on must lie in the connection's buffer */
+static void fuzz_stream_msg(void *ctx, struct view msg)
+{
+	const struct dnstcp_conn *c = ctx;
+	struct dns_answer a;
+
+	if (msg.p < c->in_buf + 2 || msg.len < 1 ||
+	    msg.p + msg.len > c->in_buf + c->in_len)
+		abort();
+	dns_parse_answer(msg, &a);
+}
+
+/* The input as segments of the resolver's side of one connection */
+static void fuzz_stream(const uint8_t *data, size_t size)
+{
+	struct dnstcp_conn *c = &fuzz_conns.conn[0];
+	uint8_t th[20] = {0};
+	size_t off = 0, n;
+
+	memset(c, 0, sizeof(*c));
+	th[13] = 0x02; /* the enclave's SYN: the connection is followed */
+	dnstcp_segment(&fuzz_conns, 4, 40000, th, view_of(data, 0), 1);
+	while (off + 7 <= size) {
+		th[13] = data[off];
+		memcpy(th + 4, data + off + 1, 4); /* sequence number */
+		n = get_be16(data + off + 5) % 2048;
+		off += 7;
+		if (n > size - off)
+			n = size - off;
+		dnstcp_answers(&fuzz_conns, 4, 40000, th,
+			       view_of(data + off, n), fuzz_stream_msg, c);
+		if (c->in_len > DNSTCP_ANSWER_MAX)
+			abort();
+		off += n;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_message(data, size);
 	fuzz_names(data, size);
 	fuzz_tcp(data, size);
+	fuzz_stream(data, size);
 	return 0;
 }

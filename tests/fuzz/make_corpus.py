@@ -164,6 +164,16 @@ def dns_seeds():
     seeds["answer_pointer_chain"] = bytes(m)
     seeds["tcp_query_pair"] = dns_tcp(seeds["query_a"], seeds["query_aaaa_cookie"])
     seeds["tcp_answer_pair"] = dns_tcp(seeds["answer_a_aaaa"], seeds["answer_cname_chain"])
+    # the resolver's side of a connection, as fuzz_stream() cuts it: each
+    # segment a flags byte, its sequence number, its length, its bytes; a
+    # SYN-ACK, then the pair of answers in three segments, one resent
+    stream = seeds["tcp_answer_pair"]
+
+    def seg(flags, seq, data):
+        return bytes([flags]) + struct.pack("!IH", seq, len(data)) + data
+    seeds["stream_answers_split"] = (seg(0x12, 999, b"") + seg(0x18, 1000, stream[:1]) +
+                                     seg(0x18, 1000, stream[:1]) + seg(0x18, 1001, stream[1:40]) +
+                                     seg(0x18, 1041, stream[40:]))
     return seeds
 
 
