@@ -57,6 +57,9 @@ int policy_add_out(struct policy *p, const char *spec, int allow);
 int policy_active(const struct policy *p);
 enum pkt_verdict policy_check_in(const struct policy *p,
 				 const struct pkt_info *pi);
+int policy_ports_parse(const char *colon, int *any_port, struct portset *ports);
+int policy_ports_cover(int any_port, const struct portset *ports,
+		       const struct pkt_info *pi);
 int policy_service_reply(const struct policy *p, const struct pkt_info *pi);
 int policy_match_out(const struct policy *p, const struct pkt_info *pi);
 enum pkt_verdict policy_check_out(const struct policy *p,

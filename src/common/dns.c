@@ -282,19 +282,19 @@ static void dns_take_addr(struct view msg, const struct dns_rr *rr,
 	d->ttl = rr->ttl < ttl ? rr->ttl : ttl;
 }
 
-/* An answer's header and question; *@off past them.
+/* An answer's header (its flags and counts into @flags and @c) and
+ * question; *@off past them.
  * Return: DNS_OK, DNS_MALFORMED or DNS_NOT_ANSWER */
 static enum dns_verdict dns_answer_head(struct view msg, size_t *off,
 					struct dns_question *q,
-					uint16_t *qclass)
+					uint16_t *qclass, uint16_t *flags,
+					struct dns_counts *c)
 {
-	struct dns_counts c;
-	uint16_t flags;
-	const uint8_t *h = dns_header(msg, &flags, &c);
+	const uint8_t *h = dns_header(msg, flags, c);
 
 	if (!h)
 		return DNS_MALFORMED;
-	if (!(flags & DNS_QR) || (flags & DNS_OPCODE) || c.qd != 1)
+	if (!(*flags & DNS_QR) || (*flags & DNS_OPCODE) || c->qd != 1)
 		return DNS_NOT_ANSWER;
 	q->id = get_be16(h);
 	return dns_question_read(msg, off, q, qclass) ? DNS_MALFORMED : DNS_OK;
@@ -312,10 +312,11 @@ static enum dns_verdict dns_answer_head(struct view msg, size_t *off,
 enum dns_verdict dns_parse_answer_question(struct view msg,
 					   struct dns_question *q)
 {
-	uint16_t qclass;
+	uint16_t qclass, flags;
+	struct dns_counts c;
 	size_t off;
 
-	return dns_answer_head(msg, &off, q, &qclass);
+	return dns_answer_head(msg, &off, q, &qclass, &flags, &c);
 }
 
 /**
@@ -345,10 +346,9 @@ enum dns_verdict dns_parse_answer(struct view msg, struct dns_answer *a)
 
 	a->naddrs = 0;
 	a->cut = 0;
-	v = dns_answer_head(msg, &off, &a->q, &qclass);
+	v = dns_answer_head(msg, &off, &a->q, &qclass, &flags, &c);
 	if (v != DNS_OK)
 		return v;
-	dns_header(msg, &flags, &c); /* read whole by dns_answer_head() */
 	a->rcode = flags & DNS_RCODE;
 	nrr = c.an;
 	if (nrr > DNS_MAX_RECORDS) {

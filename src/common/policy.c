@@ -160,11 +160,8 @@ int policy_add_out(struct policy *p, const char *spec, int allow)
 		memcpy(net, spec, nlen);
 		net[nlen] = '\0';
 	}
-	if (policy_parse_net(r, net, v6))
-		return -1;
-	r->any_port = !colon;
-	if (colon && (!colon[1] || portset_parse(&r->ports, colon + 1) ||
-		      !portset_count(&r->ports)))
+	if (policy_parse_net(r, net, v6) ||
+	    policy_ports_parse(colon, &r->any_port, &r->ports))
 		return -1;
 	r->allow = allow;
 	p->have_allow |= allow;
@@ -189,6 +186,37 @@ static int policy_l4(const struct pkt_info *pi)
 {
 	return (pi->proto == IPPROTO_TCP || pi->proto == IPPROTO_UDP) &&
 	       pi->frag != PKT_FRAG_LATER;
+}
+
+/**
+ * policy_ports_cover() - does a rule's port part cover a packet?
+ * @any_port:	the rule has no port list: it covers every port, and ICMP
+ * @ports:	its port list otherwise
+ * @pi:		the packet, parsed
+ *
+ * Return: non-zero if it does
+ */
+int policy_ports_cover(int any_port, const struct portset *ports,
+		       const struct pkt_info *pi)
+{
+	return any_port || (policy_l4(pi) && portset_has(ports, pi->dport));
+}
+
+/**
+ * policy_ports_parse() - a rule's port part: nothing, or ":PORTS"
+ * @colon:	NULL for none, else the ':' before the list
+ * @any_port:	set if there is none
+ * @ports:	the list, if there is one
+ *
+ * Return: 0, or -1 if the list is empty or not a port list
+ */
+int policy_ports_parse(const char *colon, int *any_port, struct portset *ports)
+{
+	*any_port = !colon;
+	if (colon && (!colon[1] || portset_parse(ports, colon + 1) ||
+		      !portset_count(ports)))
+		return -1;
+	return 0;
 }
 
 /**
@@ -243,10 +271,8 @@ int policy_match_out(const struct policy *p, const struct pkt_info *pi)
 		if (r->v6 ? !policy_in_net6(r, pi->dst6)
 			  : (pi->dst & r->mask) != r->net)
 			continue;
-		if (!r->any_port &&
-		    (!policy_l4(pi) || !portset_has(&r->ports, pi->dport)))
-			continue;
-		return i;
+		if (policy_ports_cover(r->any_port, &r->ports, pi))
+			return i;
 	}
 	return -1;
 }

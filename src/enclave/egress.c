@@ -121,20 +121,6 @@ enum egress_why egress_check(struct egress *g, const uint8_t *pkt,
 }
 
 /**
- * egress_inbound() - what a packet from the host teaches (checked, about
- *		      to be injected): the resolver's answers
- * @g:		state
- * @pkt:	its bytes
- * @pi:		the packet, parsed
- * @now:	event-loop time
- */
-void egress_inbound(struct egress *g, const uint8_t *pkt,
-		    const struct pkt_info *pi, double now)
-{
-	names_answer(&g->names, pkt, pi, now);
-}
-
-/**
  * egress_why_text() - a refusal's reason, for trace lines
  * @why:	the reason
  *

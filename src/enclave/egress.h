@@ -51,9 +51,23 @@ int egress_active(const struct egress *g);
 enum egress_why egress_check(struct egress *g, const uint8_t *pkt,
 			     enum pkt_verdict parsed, const struct pkt_info *pi,
 			     double now, int *rule);
-void egress_inbound(struct egress *g, const uint8_t *pkt,
-		    const struct pkt_info *pi, double now);
 const char *egress_why_text(enum egress_why why);
 void egress_report(struct egress *g, struct report *r, double now);
+
+/**
+ * egress_inbound() - what a packet from the host teaches (checked, about
+ *		      to be injected): the resolver's answers; without name
+ *		      rules, one test on the inbound path
+ * @g:		state
+ * @pkt:	its bytes
+ * @pi:		the packet, parsed
+ * @now:	event-loop time
+ */
+static inline void egress_inbound(struct egress *g, const uint8_t *pkt,
+				  const struct pkt_info *pi, double now)
+{
+	if (names_active(&g->names))
+		names_answer(&g->names, pkt, pi, now);
+}
 
 #endif /* REMORA_EGRESS_H */

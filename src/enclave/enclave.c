@@ -102,8 +102,7 @@ static void enclave_from_host(void *ctx, uint8_t *pkt, size_t len,
 		return;
 	}
 	trace_pkt("link -> injection", &pi);
-	if (names_active(&e->egress.names))
-		egress_inbound(&e->egress, pkt, &pi, ev_now(e->loop));
+	egress_inbound(&e->egress, pkt, &pi, ev_now(e->loop));
 	if (pkt_icmp_error(&pi) &&
 	    (pi.version == 4 ? pi.icmp_code == ICMP_FRAG_NEEDED
 			     : pi.icmp_type == ICMP6_PACKET_TOO_BIG))

@@ -35,6 +35,7 @@
 
 #include "names.h"
 #include "remora/bytes.h"
+#include "remora/policy.h"
 #include "remora/prefault.h"
 
 /**
@@ -162,11 +163,8 @@ int names_add_rule(struct names_config *c, const char *spec)
 		spec += 2;
 		len -= 2;
 	}
-	if (names_norm(r->pattern, spec, len))
-		return -1;
-	r->any_port = !colon;
-	if (colon && (!colon[1] || portset_parse(&r->ports, colon + 1) ||
-		      !portset_count(&r->ports)))
+	if (names_norm(r->pattern, spec, len) ||
+	    policy_ports_parse(colon, &r->any_port, &r->ports))
 		return -1;
 	c->nrules++;
 	return 0;
@@ -632,14 +630,12 @@ void names_answer(struct names *n, const uint8_t *pkt,
 static int names_rules_cover(const struct names_config *c, uint32_t rules,
 			     const struct pkt_info *pi)
 {
-	int l4 = (pi->proto == IPPROTO_TCP || pi->proto == IPPROTO_UDP) &&
-		 pi->frag != PKT_FRAG_LATER;
 	int i;
 
 	for (i = 0; i < c->nrules; i++)
 		if ((rules >> i & 1) &&
-		    (c->rules[i].any_port ||
-		     (l4 && portset_has(&c->rules[i].ports, pi->dport))))
+		    policy_ports_cover(c->rules[i].any_port, &c->rules[i].ports,
+				       pi))
 			return 1;
 	return 0;
 }
@@ -650,11 +646,8 @@ static void names_flow_key(const struct pkt_info *pi, struct names_flow *k)
 	memset(k, 0, sizeof(*k));
 	k->version = pi->version;
 	k->proto = pi->proto;
-	if ((pi->proto == IPPROTO_TCP || pi->proto == IPPROTO_UDP) &&
-	    pi->frag != PKT_FRAG_LATER) {
-		k->sport = pi->sport;
-		k->dport = pi->dport;
-	}
+	k->sport = pi->sport; /* 0 without a transport header: the parse */
+	k->dport = pi->dport; /* leaves them so (ICMP, a later fragment) */
 	memcpy(k->a, pkt_dst(pi), pi->version == 6 ? 16 : 4);
 }
 

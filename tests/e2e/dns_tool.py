@@ -29,8 +29,6 @@ timeout and every loop a deadline, so nothing hangs. Each prints one line
       resolves COUNT names A-B-C-D.many.test of 198.18.64.0/18 from
       address number FIRST, one after the other, for at most DEADLINE s;
       prints "answered N of COUNT in T s"
-  dns_tool.py echo-server ADDR PORT LIFETIME
-      a TCP echo server (a thread a connection) for LIFETIME s
   dns_tool.py echo-client SERVER NAME PORT INTERVAL DURATION
       resolves NAME (A, through SERVER), connects to the address, sends a
       line every INTERVAL s for DURATION s, each echoed; prints
@@ -42,7 +40,6 @@ import os
 import socket
 import struct
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -316,35 +313,6 @@ def many(argv):
     print("answered %d of %d in %.1f s" % (answered, count, time.time() - t0))
 
 
-def echo_server(argv):
-    addr, port, life = argv[0], int(argv[1]), float(argv[2])
-    ls = socket.socket(family(addr), socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind((addr, port))
-    ls.listen(16)
-    deadline = time.time() + life
-    print("listening", flush=True)
-
-    def serve(c):
-        c.settimeout(max(0.1, deadline - time.time()))
-        try:
-            while True:
-                b = c.recv(4096)
-                if not b:
-                    break
-                c.sendall(b)
-        except OSError:
-            pass
-        c.close()
-    while time.time() < deadline:
-        ls.settimeout(max(0.1, deadline - time.time()))
-        try:
-            c, _ = ls.accept()
-        except socket.timeout:
-            break
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
-
-
 def resolve_a(server, name, timeout=2.0):
     s = socket.socket(family(server), socket.SOCK_DGRAM)
     s.settimeout(timeout)
@@ -402,7 +370,7 @@ def connect(argv):
 def main():
     cmds = {
         "query": query, "wait-query": wait_query, "listen": listen,
-        "forge": forge, "many": many, "echo-server": echo_server,
+        "forge": forge, "many": many,
         "echo-client": echo_client, "connect": connect,
     }
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:

@@ -50,7 +50,7 @@ done
 echo "page of allowed over IPv6" >"$E2E_TMP/allowed6.html"
 e2e_http_script web-allowed6 "$E2E_TMP/allowed6.html"
 e2e_bg web-allowed6 net socat -T 10 "TCP6-LISTEN:80,bind=[$ALLOWED6],reuseaddr,fork" EXEC:"$E2E_TMP/web-allowed6.sh"
-e2e_bg echo-server net python3 "$PY/dns_tool.py" echo-server "$ECHO" 80 120
+e2e_bg echo-server net python3 "$E2E_ROOT/bench/echo_server.py" "$ECHO" 80
 for _ in $(seq 100); do
 	[ "$(in_net ss -H -ltn 'sport = :80' | wc -l)" -ge 7 ] && break
 	sleep 0.1
@@ -98,6 +98,18 @@ d() {
 	if [ -n "$a" ] && [ -n "$b" ]; then echo $((b - a)); else echo '?'; fi
 }
 gt0() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ]; }
+# waiting_query N LOG PORT ID WAIT: from the enclave's PORT, a query for
+# forged.wild.test with ID, its reply awaited WAIT s (dns_tool.py
+# wait-query, logged in LOG.log); checks that it waits, and leaves the
+# report in $snap
+waiting_query() {
+	e2e_bg "$2" encl python3 "$PY/dns_tool.py" wait-query "$R4" forged.wild.test "$3" "$4" "$5"
+	e2e_wait_log "$E2E_TMP/$2.log" sent 5
+	sleep 0.3
+	snap=$(st)
+	check "$1 the query for forged.wild.test left and waits (name_queries_waiting $(v "$snap" name_queries_waiting))" \
+		gt0 "$(v "$snap" name_queries_waiting)"
+}
 # taught_nothing N BEFORE AFTER: between the reports, no answer was read
 # and nothing learnt, and $FORGED stays refused
 taught_nothing() {
@@ -246,12 +258,8 @@ in_net iptables -A OUTPUT -p udp -s "$R4" --sport 53 --dport $QA:$QC -m mark ! -
 # answer at all (only the resolver's port 53 is), so it is not counted
 # either; what shows it taught nothing: no answer read, nothing learnt, and
 # the query it imitates still waits
-e2e_bg query-a encl python3 "$PY/dns_tool.py" wait-query "$R4" forged.wild.test $QA 0x1234 6
-e2e_wait_log "$E2E_TMP/query-a.log" sent 5
-sleep 0.3
-s10=$(st)
-check "9a. the query for forged.wild.test left and waits (name_queries_waiting $(v "$s10" name_queries_waiting))" \
-	gt0 "$(v "$s10" name_queries_waiting)"
+waiting_query 9a. query-a $QA 0x1234 6
+s10=$snap
 forge $NET2 "$E2E_HOST_IP" $QA 0x1234 forged.wild.test $FORGED
 check "9a. the answer forged from $NET2:53 (right port, id and name) reached the enclave's socket" \
 	e2e_wait_log "$E2E_TMP/query-a.log" "got $NET2:53 id=4660 $FORGED" 3
@@ -269,12 +277,8 @@ s13=$(st)
 moved 9b. "$s12" "$s13" name_answers_ignored
 taught_nothing 9b. "$s12" "$s13"
 # (c) the right answer (resolver, port, id, name), after --name-timeout
-e2e_bg query-c encl python3 "$PY/dns_tool.py" wait-query "$R4" forged.wild.test $QC 0x5555 8
-e2e_wait_log "$E2E_TMP/query-c.log" sent 5
-sleep 0.3
-s14=$(st)
-check "9c. the query left and waits (name_queries_waiting $(v "$s14" name_queries_waiting))" \
-	gt0 "$(v "$s14" name_queries_waiting)"
+waiting_query 9c. query-c $QC 0x5555 8
+s14=$snap
 sleep 2.7 # --name-timeout 2, and 1 s more
 forge "$R4" "$E2E_HOST_IP" $QC 0x5555 forged.wild.test $FORGED
 check "9c. its answer, 3 s late, reached the enclave" e2e_wait_log "$E2E_TMP/query-c.log" "got $R4:53 id=21845 $FORGED" 3
